@@ -1,0 +1,46 @@
+# The two commands a new user needs: `make run` and `make test`. Both set everything up.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test test-sqlite test-postgres lint install browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the catalogue on http://127.0.0.1:8000 (migrates and loads the demo catalogue).
+run: install
+	$(BIN)/catalogue serve
+
+## Lint, then the whole suite on SQLite, and on PostgreSQL when CATALOGUE_TEST_POSTGRES is set.
+test: install browser lint test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check catalogue tests benchmarks
+
+test-sqlite: install
+	$(BIN)/python -m pytest --db=sqlite
+
+test-postgres: install
+	@if [ -n "$$CATALOGUE_TEST_POSTGRES" ]; then \
+		$(BIN)/python -m pytest --db=postgres -m "not browser"; \
+	else \
+		echo "CATALOGUE_TEST_POSTGRES is not set: skipping the PostgreSQL run."; \
+	fi
+
+## Browser tests need Debian's chromium; install it when we can (root with apt-get).
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,214 @@
+"""Users, memberships and tokens: creating them and turning a token into a principal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from catalogue.accounts.principal import GLOBAL_ROLES, ORGANISATION_ROLES, Principal
+from catalogue.accounts.security import hash_password, new_token, token_digest, verify_password
+from catalogue.accounts.tables import ApiToken, Membership, User
+from catalogue.db import write_transaction
+from catalogue.errors import Conflict, InvalidDocument, NotFound, Problem
+from catalogue.events import Change, announce
+from catalogue.organisations.tables import Organisation
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    id: int
+    name: str
+    token: str  # shown once: only its hash is stored
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def create_user(
+    email: str,
+    name: str,
+    password: str,
+    global_role: str = "",
+    actor: Principal | None = None,
+    roles: dict[str, str] | None = None,
+) -> int:
+    """Create a user and their organisation roles together, or nothing at all."""
+    problems = []
+    roles = roles or {}
+    if not isinstance(roles, dict):
+        problems.append(Problem("roles", "must be an object: organisation slug -> role"))
+        roles = {}
+    for organisation, role in roles.items():
+        if role not in ORGANISATION_ROLES:
+            problems.append(
+                Problem(f"roles.{organisation}", f"must be one of {', '.join(ORGANISATION_ROLES)}")
+            )
+        elif not await Organisation.exists().where(Organisation.slug == organisation):
+            problems.append(Problem(f"roles.{organisation}", "no such organisation"))
+    if "@" not in email:
+        problems.append(Problem("email", "must be an e-mail address"))
+    if len(password) < 10:
+        problems.append(Problem("password", "must be at least 10 characters long"))
+    if global_role not in GLOBAL_ROLES:
+        problems.append(Problem("global_role", "must be empty, 'admin' or 'auditor'"))
+    if problems:
+        raise InvalidDocument(problems)
+    email = email.strip().lower()
+    async with write_transaction():
+        if await User.exists().where(User.email == email):
+            raise Conflict(f"a user with the e-mail address {email} already exists")
+        rows = await User.insert(
+            User(
+                email=email,
+                name=name,
+                password_hash=hash_password(password),
+                global_role=global_role,
+            )
+        ).returning(User.id)
+        user_id = rows[0]["id"]
+        await announce(
+            Change(
+                "user",
+                "create",
+                str(user_id),
+                email,
+                actor,
+                after={"email": email, "name": name, "global_role": global_role},
+            )
+        )
+        for organisation, role in roles.items():
+            await grant_role(user_id, organisation, role, actor)
+    return user_id
+
+
+async def grant_role(
+    user_id: int, organisation_slug: str, role: str, actor: Principal | None = None
+) -> None:
+    if role not in ORGANISATION_ROLES:
+        raise InvalidDocument([Problem("role", f"must be one of {', '.join(ORGANISATION_ROLES)}")])
+    organisation = (
+        await Organisation.select(Organisation.id)
+        .where(Organisation.slug == organisation_slug)
+        .first()
+    )
+    if organisation is None:
+        raise NotFound(f"no organisation '{organisation_slug}'")
+    async with write_transaction():
+        exists = await Membership.exists().where(
+            (Membership.user == user_id)
+            & (Membership.organisation == organisation["id"])
+            & (Membership.role == role)
+        )
+        if not exists:
+            await Membership.insert(
+                Membership(user=user_id, organisation=organisation["id"], role=role)
+            )
+            await announce(
+                Change(
+                    "user",
+                    "grant_role",
+                    str(user_id),
+                    organisation_slug,
+                    actor,
+                    after={"organisation": organisation_slug, "role": role},
+                )
+            )
+
+
+async def user_id_for_email(email: str) -> int:
+    row = await User.select(User.id).where(User.email == email.strip().lower()).first()
+    if row is None:
+        raise NotFound(f"no user with the e-mail address {email}")
+    return row["id"]
+
+
+async def principal_for_user(user_id: int) -> Principal | None:
+    user = await User.select().where((User.id == user_id) & (User.active == True)).first()  # noqa: E712
+    if user is None:
+        return None
+    memberships = await Membership.select(Membership.organisation.slug, Membership.role).where(
+        Membership.user == user_id
+    )
+    roles: dict[str, set[str]] = {}
+    for row in memberships:
+        roles.setdefault(row["organisation.slug"], set()).add(row["role"])
+    return Principal(
+        user_id=user["id"],
+        name=user["name"],
+        email=user["email"],
+        global_role=user["global_role"],
+        roles={slug: frozenset(values) for slug, values in roles.items()},
+    )
+
+
+async def authenticate(email: str, password: str) -> Principal | None:
+    user = (
+        await User.select(User.id, User.password_hash)
+        .where(User.email == email.strip().lower())
+        .first()
+    )
+    if user is None or not verify_password(user["password_hash"], password):
+        return None
+    return await principal_for_user(user["id"])
+
+
+async def create_token(user_id: int, name: str = "", actor: Principal | None = None) -> IssuedToken:
+    token = new_token()
+    async with write_transaction():
+        rows = await ApiToken.insert(
+            ApiToken(user=user_id, name=name, prefix=token[:8], token_hash=token_digest(token))
+        ).returning(ApiToken.id)
+        await announce(
+            Change(
+                "token",
+                "create",
+                str(rows[0]["id"]),
+                name,
+                actor,
+                after={"user": user_id, "name": name, "prefix": token[:8]},
+            )
+        )
+    return IssuedToken(id=rows[0]["id"], name=name, token=token)
+
+
+async def list_tokens(user_id: int) -> list[dict[str, Any]]:
+    return (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.name,
+            ApiToken.prefix,
+            ApiToken.created,
+            ApiToken.last_used,
+            ApiToken.revoked,
+        )
+        .where(ApiToken.user == user_id)
+        .order_by(ApiToken.id)
+    )
+
+
+async def revoke_token(token_id: int, actor: Principal) -> None:
+    row = (
+        await ApiToken.select(ApiToken.user, ApiToken.revoked)
+        .where(ApiToken.id == token_id)
+        .first()
+    )
+    if row is None or (row["user"] != actor.user_id and not actor.is_admin):
+        raise NotFound(f"no token {token_id}")
+    if row["revoked"] is None:
+        async with write_transaction():
+            await ApiToken.update({ApiToken.revoked: _now()}).where(ApiToken.id == token_id)
+            await announce(Change("token", "revoke", str(token_id), "", actor))
+
+
+async def principal_for_token(token: str) -> Principal | None:
+    row = (
+        await ApiToken.select(ApiToken.id, ApiToken.user)
+        .where((ApiToken.token_hash == token_digest(token)) & ApiToken.revoked.is_null())
+        .first()
+    )
+    if row is None:
+        return None
+    await ApiToken.update({ApiToken.last_used: _now()}).where(ApiToken.id == row["id"])
+    return await principal_for_user(row["user"])

@@ -1,0 +1,132 @@
+"""The application, assembled in one factory from the domains' controllers."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import io
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Litestar, MediaType, Request, get
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+
+from catalogue import __version__
+from catalogue.accounts.controllers import TokenController, UserController
+from catalogue.datasets.controllers import DatasetController
+from catalogue.db import prepare_engine, start_engine, stop_engine
+from catalogue.organisations.controllers import OrganisationController
+from catalogue.settings import Settings, get_settings
+from catalogue.vocabularies.controllers import VocabularyController
+from catalogue.web.auth import current_principal
+from catalogue.web.errors import EXCEPTION_HANDLERS
+
+logger = logging.getLogger("catalogue")
+
+
+async def migrate() -> None:
+    """Apply every pending Piccolo migration (quietly: Piccolo prints a lot)."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    with contextlib.redirect_stdout(io.StringIO()) as output:
+        result = await run_forwards(app_name="all")
+    if not result.success:
+        raise RuntimeError(f"migrations failed: {result.message}\n{output.getvalue()}")
+
+
+@contextlib.contextmanager
+def startup_lock(settings: Settings) -> Any:
+    """Several workers start at once; one migrates and seeds while the others wait."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / "startup.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+async def prepare_database(settings: Settings) -> None:
+    """Migrate, and load the demo catalogue into an empty database when configured to."""
+    from catalogue.organisations.tables import Organisation
+    from catalogue.seed import is_empty, load_seed
+
+    await prepare_engine(Organisation._meta.db)
+    await migrate()
+    if settings.auto_seed and settings.seed_dir.exists() and await is_empty():
+        report = await load_seed(settings.seed_dir)
+        logger.info("loaded the demo catalogue: %s", report.summary())
+
+
+@get("/", media_type=MediaType.JSON, include_in_schema=False)
+async def index(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """Where to start: the API's main resources."""
+    settings = get_settings()
+    return {
+        "catalogue": settings.catalogue_title,
+        "version": __version__,
+        "api": {
+            "datasets": "/api/v1/datasets",
+            "organisations": "/api/v1/organisations",
+            "vocabularies": "/api/v1/vocabularies",
+            "tokens": "/api/v1/tokens",
+            "openapi": "/schema",
+        },
+    }
+
+
+@get("/healthz", media_type=MediaType.JSON, include_in_schema=False)
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+ROUTE_HANDLERS: list[Any] = [
+    index,
+    health,
+    DatasetController,
+    OrganisationController,
+    TokenController,
+    UserController,
+    VocabularyController,
+]
+
+
+def create_app(
+    settings: Settings | None = None, prepare: bool = True, pool: bool = True
+) -> Litestar:
+    """The application; tests pass ``prepare=False, pool=False`` (they migrate once, and a
+    PostgreSQL pool is bound to the event loop that opened it)."""
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        from catalogue.organisations.tables import Organisation
+
+        engine = Organisation._meta.db
+        if prepare:
+            with startup_lock(settings):
+                await prepare_database(settings)
+        if pool:
+            await start_engine(engine)
+        try:
+            yield
+        finally:
+            if pool:
+                await stop_engine(engine)
+
+    return Litestar(
+        route_handlers=ROUTE_HANDLERS,
+        dependencies={"principal": Provide(current_principal)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        openapi_config=OpenAPIConfig(
+            title=settings.catalogue_title,
+            version=__version__,
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
+        debug=settings.debug,
+    )

@@ -1,0 +1,333 @@
+"""Registering and changing datasets: validation, rules, permissions, revisions, history.
+
+Every write runs in one transaction that also records the history row and announces the
+change (so the search outbox and the audit log commit with it, or not at all).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from catalogue.accounts.principal import Principal
+from catalogue.datasets.queries import (
+    DatasetRecord,
+    find_record,
+    identifier_scheme_codes,
+    may_see,
+    publisher_row,
+)
+from catalogue.datasets.tables import Dataset, DatasetRevision, DatasetTheme
+from catalogue.db import write_transaction
+from catalogue.domain import rules
+from catalogue.domain.codes import normalise_codes
+from catalogue.domain.dataset import DatasetDocument, Status
+from catalogue.domain.patch import changed_fields, merge_patch
+from catalogue.domain.problems import problems_from_validation_error
+from catalogue.errors import (
+    Conflict,
+    Forbidden,
+    InvalidDocument,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Problem,
+    Unauthorised,
+)
+from catalogue.events import Change, announce
+from catalogue.settings import get_settings
+from catalogue.vocabularies import default_vocabularies
+
+PublishCheck = Callable[[DatasetDocument], Awaitable[list[Problem]]]
+_publish_checks: list[PublishCheck] = []
+PUBLISHED_STATES = (Status.PUBLISHED, Status.DEPRECATED)
+
+
+def register_publish_check(check: PublishCheck) -> PublishCheck:
+    """Add a check that must pass before publishing (the SHACL validation plugs in here)."""
+    if check not in _publish_checks:
+        _publish_checks.append(check)
+    return check
+
+
+def parse_document(raw: Any) -> DatasetDocument:
+    if not isinstance(raw, dict):
+        raise InvalidDocument([Problem("(document)", "must be a JSON object")])
+    try:
+        return DatasetDocument.model_validate(raw)
+    except ValidationError as error:
+        raise InvalidDocument(problems_from_validation_error(error)) from None
+
+
+async def validate(raw: Any) -> DatasetDocument:
+    """Structure, then every controlled code, then the publisher; all problems at once."""
+    document = parse_document(raw)
+    document, problems = normalise_codes(
+        document, default_vocabularies(), await identifier_scheme_codes()
+    )
+    publisher = document.organisational.publisher
+    if publisher is None:
+        problems.append(
+            Problem(
+                "organisational.publisher",
+                "Name the publishing organisation (its slug); it decides who may edit the dataset.",
+                "publisher_missing",
+            )
+        )
+    elif await publisher_row(publisher) is None:
+        problems.append(
+            Problem(
+                "organisational.publisher",
+                f"There is no organisation '{publisher}'; see /api/v1/organisations.",
+                "unknown_publisher",
+            )
+        )
+    if problems:
+        raise InvalidDocument(problems)
+    return document.with_generated_ids()
+
+
+async def rule_context(document: DatasetDocument) -> rules.RuleContext:
+    publisher = document.organisational.publisher
+    row = await publisher_row(publisher) if publisher else None
+    return rules.RuleContext(
+        vocabularies=default_vocabularies(),
+        default_language=get_settings().default_language,
+        publisher_type=row["type"] if row else None,
+    )
+
+
+async def problems_for(document: DatasetDocument) -> list[Problem]:
+    """What stands between ``document`` and publication (and warnings): rules + publish checks."""
+    problems = rules.check(document, await rule_context(document))
+    for check in _publish_checks:
+        problems.extend(await check(document))
+    return problems
+
+
+def _authorise(principal: Principal | None, *publishers: str | None) -> None:
+    if principal is None:
+        raise Unauthorised("sign in or send 'Authorization: Bearer <token>' to change datasets")
+    for publisher in publishers:
+        if not principal.can_edit_datasets_of(publisher):
+            raise Forbidden(
+                f"only stewards of '{publisher}' or an administrator may change its datasets"
+            )
+
+
+def _expect_revision(record: DatasetRecord, if_match: str | None) -> None:
+    if not if_match:
+        raise PreconditionRequired(
+            "send If-Match with the ETag you read (the dataset's revision), so that nobody "
+            "overwrites a change they have not seen"
+        )
+    wanted = if_match.strip().removeprefix("W/").strip('"')
+    if wanted != str(record.revision):
+        raise PreconditionFailed(
+            f"the dataset changed since you read it: you sent revision {wanted}, it is now at "
+            f"revision {record.revision}; read it again and reapply your change",
+            record.revision,
+        )
+
+
+def _action(before: DatasetDocument | None, after: DatasetDocument) -> str:
+    if before is None:
+        return "create"
+    if before.status != after.status:
+        return {
+            Status.PUBLISHED: "publish",
+            Status.WITHDRAWN: "withdraw",
+            Status.DEPRECATED: "deprecate",
+            Status.DRAFT: "unpublish",
+        }[after.status]
+    return "update"
+
+
+async def _write(
+    document: DatasetDocument,
+    principal: Principal | None,
+    existing: DatasetRecord | None,
+    reason: str = "",
+) -> DatasetRecord:
+    """Check publishability, then store the document, its themes, history and change event."""
+    if document.status in PUBLISHED_STATES:
+        blocking = rules.blocking(await problems_for(document))
+        if blocking:
+            raise InvalidDocument(blocking)
+    now = dt.datetime.now(dt.UTC)
+    publisher = await publisher_row(document.organisational.publisher or "")
+    assert publisher is not None  # validate() checked it
+    stored = document.model_dump(mode="json")
+    values = {
+        Dataset.slug: document.slug,
+        Dataset.classification: document.classification.value,
+        Dataset.status: document.status.value,
+        Dataset.publisher: publisher["id"],
+        Dataset.title: document.text(document.title, get_settings().default_language)[:500],
+        Dataset.document: stored,
+        Dataset.modified: now,
+    }
+    if document.status == Status.PUBLISHED and (existing is None or existing.issued is None):
+        values[Dataset.issued] = now
+    async with write_transaction():
+        if existing is None:
+            if await Dataset.exists().where(Dataset.slug == document.slug):
+                raise Conflict(f"a dataset with the slug '{document.slug}' already exists")
+            dataset_id = uuid.uuid4()
+            revision = 1
+            await Dataset.insert(
+                Dataset(
+                    id=dataset_id,
+                    revision=revision,
+                    created=now,
+                    **{column._meta.name: value for column, value in values.items()},
+                )
+            )
+        else:
+            dataset_id = existing.id
+            revision = existing.revision + 1
+            updated = (
+                await Dataset.update({**values, Dataset.revision: revision})
+                .where((Dataset.id == existing.id) & (Dataset.revision == existing.revision))
+                .returning(Dataset.id)
+            )
+            if not updated:
+                raise PreconditionFailed(
+                    "the dataset changed while you were saving; read it "
+                    "again and reapply your change",
+                    existing.revision + 1,
+                )
+            await DatasetTheme.delete().where(DatasetTheme.dataset == dataset_id)
+        for theme in dict.fromkeys(document.semantic.themes):
+            await DatasetTheme.insert(DatasetTheme(dataset=dataset_id, theme=theme))
+        before = existing.document.model_dump(mode="json") if existing else {}
+        action = _action(existing.document if existing else None, document)
+        await DatasetRevision.insert(
+            DatasetRevision(
+                dataset=dataset_id,
+                revision=revision,
+                action=action,
+                actor=principal.user_id if principal else None,
+                actor_name=principal.name if principal else "system",
+                at=now,
+                changes=changed_fields(before, stored),
+                snapshot=stored,
+            )
+        )
+        await announce(
+            Change(
+                "dataset",
+                action,
+                str(dataset_id),
+                document.slug,
+                principal,
+                before=before or None,
+                after=stored,
+                reason=reason,
+                extra={"revision": revision},
+            )
+        )
+    record = await find_record(document.slug)
+    assert record is not None
+    return record
+
+
+async def create_dataset(raw: Any, principal: Principal | None) -> DatasetRecord:
+    _authorise(principal)
+    document = await validate(raw)
+    _authorise(principal, document.organisational.publisher)
+    return await _write(document, principal, None)
+
+
+async def _existing(slug: str, principal: Principal | None, if_match: str | None) -> DatasetRecord:
+    _authorise(principal)
+    record = await find_record(slug)
+    if record is None or not may_see(record, principal):
+        raise NotFound(f"no dataset '{slug}'")
+    _authorise(principal, record.publisher)
+    _expect_revision(record, if_match)
+    return record
+
+
+def _keep_identity(raw: Any, slug: str) -> Any:
+    if isinstance(raw, dict):
+        raw.setdefault("slug", slug)
+        if raw["slug"] != slug:
+            raise InvalidDocument(
+                [
+                    Problem(
+                        "slug",
+                        f"cannot change the slug of '{slug}' by "
+                        "editing it; create a new dataset instead",
+                        "slug_changed",
+                    )
+                ]
+            )
+    return raw
+
+
+async def replace_dataset(
+    slug: str, raw: Any, if_match: str | None, principal: Principal | None
+) -> DatasetRecord:
+    record = await _existing(slug, principal, if_match)
+    document = await validate(_keep_identity(raw, slug))
+    _authorise(principal, document.organisational.publisher)
+    return await _write(document, principal, record)
+
+
+async def patch_dataset(
+    slug: str, patch: Any, if_match: str | None, principal: Principal | None
+) -> DatasetRecord:
+    """Apply a JSON Merge Patch (RFC 7396) to the stored document."""
+    record = await _existing(slug, principal, if_match)
+    if not isinstance(patch, dict):
+        raise InvalidDocument([Problem("(document)", "a merge patch must be a JSON object")])
+    raw = merge_patch(record.document.model_dump(mode="json"), patch)
+    document = await validate(_keep_identity(raw, slug))
+    _authorise(principal, document.organisational.publisher)
+    return await _write(document, principal, record)
+
+
+async def withdraw_dataset(
+    slug: str, if_match: str | None, principal: Principal | None, reason: str = ""
+) -> DatasetRecord:
+    """Delete is soft: the dataset leaves feeds and search but keeps its history."""
+    record = await _existing(slug, principal, if_match)
+    if record.document.status == Status.WITHDRAWN:
+        return record
+    document = record.document.model_copy(update={"status": Status.WITHDRAWN})
+    return await _write(document, principal, record, reason=reason)
+
+
+async def import_document(document: DatasetDocument, principal: Principal | None) -> DatasetRecord:
+    """Store an already validated document as new, or as the next revision (seed, imports)."""
+    existing = await find_record(document.slug)
+    if existing is not None and existing.document == document:
+        return existing
+    return await _write(document, principal, existing)
+
+
+def represent(record: DatasetRecord, principal: Principal | None) -> dict[str, Any]:
+    """The JSON twin of a dataset; internal notes only for those who may edit or audit it."""
+    body = record.document.model_dump(mode="json")
+    if principal is None or not principal.can_see_unpublished_of(record.publisher):
+        body.pop("internal_note", None)
+    return {
+        "id": str(record.id),
+        **body,
+        "revision": record.revision,
+        "created": record.created.isoformat(),
+        "modified": record.modified.isoformat(),
+        "issued": record.issued.isoformat() if record.issued else None,
+        "publisher_name": record.publisher_name,
+        "links": {
+            "self": f"/api/v1/datasets/{record.slug}",
+            "html": f"/dataset/{record.slug}",
+            "history": f"/api/v1/datasets/{record.slug}/history",
+            "problems": f"/api/v1/datasets/{record.slug}/problems",
+        },
+    }

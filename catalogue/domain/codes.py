@@ -1,0 +1,125 @@
+"""Which field takes codes from which vocabulary, and the check that every code is known.
+
+Stewards may send a code (``CC_BY_4_0``) or the concept's IRI; both are stored as the code.
+An unknown code is always an error, in drafts too: a controlled field never holds a silent string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from typing import Any
+
+from catalogue.domain.dataset import DatasetDocument
+from catalogue.domain.problems import Problem, field_path
+from catalogue.vocabularies import Vocabularies
+
+IDENTIFIER_SCHEMES = "identifier-schemes"
+"""Not a SKOS file: a database table the admin can extend, passed in by the caller."""
+
+DATA_TYPES = (
+    "string",
+    "text",
+    "integer",
+    "decimal",
+    "boolean",
+    "date",
+    "datetime",
+    "time",
+    "code",
+    "identifier",
+    "geometry",
+    "json",
+    "binary",
+)
+
+CONTROLLED_FIELDS: dict[str, str] = {
+    "technical.distributions[].format": "file-types",
+    "technical.distributions[].licence": "licences",
+    "technical.distributions[].status": "distribution-status",
+    "technical.distributions[].availability": "planned-availability",
+    "technical.attributes[].personal_data_category": "personal-data",
+    "technical.attributes[].identifier_scheme": IDENTIFIER_SCHEMES,
+    "technical.spatial[]": "countries",
+    "technical.frequency": "frequencies",
+    "semantic.themes[]": "themes",
+    "semantic.languages[]": "languages",
+    "semantic.hvd_categories[]": "hvd-categories",
+    "organisational.identifier_schemes[]": IDENTIFIER_SCHEMES,
+    "legal.licence": "licences",
+    "legal.access_rights": "access-rights",
+    "legal.personal_data.legal_bases[]": "legal-bases",
+    "legal.personal_data.special_category_conditions[]": "special-category-conditions",
+    "legal.personal_data.purposes[].code": "purposes",
+    "legal.personal_data.data_subjects[]": "data-subjects",
+    "legal.personal_data.personal_data_categories[]": "personal-data",
+    "legal.personal_data.measures[]": "measures",
+}
+
+
+def _slots(node: Any, steps: list[str], location: tuple) -> Iterator[tuple[tuple, Any, Any]]:
+    """Yield ``(location, container, key)`` for every place a path pattern reaches."""
+    if node is None:
+        return
+    step, rest = steps[0], steps[1:]
+    is_list = step.endswith("[]")
+    name = step.removesuffix("[]")
+    if not isinstance(node, dict) or node.get(name) is None:
+        return
+    if is_list:
+        items = node[name]
+        for index in range(len(items)):
+            if rest:
+                yield from _slots(items[index], rest, (*location, name, index))
+            else:
+                yield (*location, name, index), items, index
+    elif rest:
+        yield from _slots(node[name], rest, (*location, name))
+    else:
+        yield (*location, name), node, name
+
+
+def normalise_codes(
+    document: DatasetDocument,
+    vocabularies: Vocabularies,
+    identifier_schemes: Collection[str],
+) -> tuple[DatasetDocument, list[Problem]]:
+    """Turn IRIs into codes and report every code no vocabulary knows."""
+    data = document.model_dump(mode="json")
+    problems: list[Problem] = []
+    for pattern, key in CONTROLLED_FIELDS.items():
+        for location, container, slot in _slots(data, pattern.split("."), ()):
+            value = container[slot]
+            if key == IDENTIFIER_SCHEMES:
+                if value not in identifier_schemes:
+                    known = ", ".join(sorted(identifier_schemes))
+                    problems.append(
+                        Problem(
+                            field_path(location),
+                            f"'{value}' is not a known identifier scheme; use one of: {known}",
+                            "unknown_code",
+                        )
+                    )
+                continue
+            concept = vocabularies[key].get(value)
+            if concept is None:
+                problems.append(
+                    Problem(
+                        field_path(location),
+                        f"'{value}' is not in the {key} vocabulary; "
+                        f"see /api/v1/vocabularies/{key} for the allowed codes",
+                        "unknown_code",
+                    )
+                )
+            else:
+                container[slot] = concept.code
+    for index, attribute in enumerate(data["technical"]["attributes"]):
+        if attribute["data_type"] not in DATA_TYPES:
+            problems.append(
+                Problem(
+                    f"technical.attributes[{index}].data_type",
+                    f"'{attribute['data_type']}' is not a data type we know; use one of: "
+                    + ", ".join(DATA_TYPES),
+                    "unknown_code",
+                )
+            )
+    return DatasetDocument.model_validate(data), problems

@@ -1,0 +1,335 @@
+"""The classification rules: what an open, closed or personal dataset must state to be published.
+
+One place for every rule. A draft may break them (it gets the list as guidance); publishing is
+refused while any rule of severity ``error`` is broken. Messages speak to a data steward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from catalogue.domain.dataset import Classification, DatasetDocument
+from catalogue.domain.problems import Problem
+from catalogue.vocabularies import Vocabularies
+
+PUBLIC = "PUBLIC"
+NOT_PUBLIC = ("RESTRICTED", "NON_PUBLIC")
+LEGITIMATE_INTEREST = "A6-1-f"
+PUBLIC_AUTHORITY_TYPES = frozenset(
+    {"NationalAuthority", "RegionalAuthority", "LocalAuthority", "SupraNationalAuthority"}
+)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What the rules need besides the document, supplied by the caller (no I/O in here)."""
+
+    vocabularies: Vocabularies
+    default_language: str = "en"
+    publisher_type: str | None = None
+
+    @property
+    def publisher_is_public_authority(self) -> bool:
+        return self.publisher_type in PUBLIC_AUTHORITY_TYPES
+
+
+Rule = Callable[[DatasetDocument, RuleContext], Iterator[Problem]]
+RULES: list[tuple[Classification | None, Rule]] = []
+
+
+def rule(applies_to: Classification | None = None) -> Callable[[Rule], Rule]:
+    """Register a rule for one classification, or for every dataset when ``None``."""
+
+    def register(function: Rule) -> Rule:
+        RULES.append((applies_to, function))
+        return function
+
+    return register
+
+
+def check(document: DatasetDocument, context: RuleContext) -> list[Problem]:
+    """Every problem that would stop ``document`` from being published, plus warnings."""
+    problems: list[Problem] = []
+    for applies_to, function in RULES:
+        if applies_to is None or applies_to == document.classification:
+            problems.extend(function(document, context))
+    return problems
+
+
+def blocking(problems: list[Problem]) -> list[Problem]:
+    return [problem for problem in problems if problem.severity == "error"]
+
+
+# --- every published dataset -------------------------------------------------------------
+
+
+@rule()
+def described_in_default_language(
+    document: DatasetDocument, context: RuleContext
+) -> Iterator[Problem]:
+    language = context.default_language
+    if not document.title.get(language):
+        yield Problem(
+            "title",
+            f"Give the dataset a title in the default language ({language}).",
+            "title_missing",
+        )
+    if not document.description.get(language):
+        yield Problem(
+            "description",
+            f"Describe the dataset in the default language ({language}): what it holds "
+            "and who it is for.",
+            "description_missing",
+        )
+
+
+@rule()
+def has_publisher_and_contact(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
+    organisational = document.organisational
+    if not organisational.publisher:
+        yield Problem(
+            "organisational.publisher",
+            "Name the organisation that publishes the dataset.",
+            "publisher_missing",
+        )
+    contact = organisational.contact_point
+    if contact is None or not (contact.email or contact.url):
+        yield Problem(
+            "organisational.contact_point",
+            "Add a contact point with an e-mail address or web form, so that users "
+            "can ask questions about the data.",
+            "contact_missing",
+        )
+
+
+@rule()
+def has_theme(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
+    if not document.semantic.themes:
+        yield Problem(
+            "semantic.themes",
+            "Choose at least one EU data theme (for example 'Economy and finance').",
+            "theme_missing",
+        )
+
+
+@rule()
+def identifiers_are_declared(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
+    declared = set(document.organisational.identifier_schemes)
+    for index, attribute in enumerate(document.technical.attributes):
+        scheme = attribute.identifier_scheme
+        if scheme and scheme not in declared:
+            yield Problem(
+                f"technical.attributes[{index}].identifier_scheme",
+                f"Attribute '{attribute.name}' holds the identifier '{scheme}'; list it "
+                "among the identifier schemes the dataset can be joined on.",
+                "identifier_scheme_undeclared",
+                "warning",
+            )
+
+
+# --- open data ---------------------------------------------------------------------------
+
+
+@rule(Classification.OPEN)
+def open_is_public(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
+    if document.legal.access_rights != PUBLIC:
+        yield Problem(
+            "legal.access_rights",
+            "Open data must be public: set the access rights to PUBLIC, or classify "
+            "the dataset as closed.",
+            "open_not_public",
+        )
+
+
+@rule(Classification.OPEN)
+def open_has_open_licence(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
+    licences = context.vocabularies["licences"]
+    code = document.legal.licence
+    if not code:
+        yield Problem(
+            "legal.licence",
+            "Open data needs an open licence such as CC BY 4.0 or CC0, so that people "
+            "know they may reuse it.",
+            "licence_missing",
+        )
+        return
+    concept = licences.get(code)
+    if concept is not None and not concept.flags.get("open"):
+        yield Problem(
+            "legal.licence",
+            f"'{concept.label()}' is not an open licence (it limits reuse). Choose an "
+            "open licence such as CC BY 4.0, CC0, ODbL or ODC-BY.",
+            "licence_not_open",
+        )
+    for index, distribution in enumerate(document.technical.distributions):
+        own = licences.get(distribution.licence) if distribution.licence else None
+        if own is not None and not own.flags.get("open"):
+            yield Problem(
+                f"technical.distributions[{index}].licence",
+                f"'{own.label()}' is not an open licence; open data must be reusable "
+                "under an open licence.",
+                "licence_not_open",
+            )
+
+
+@rule(Classification.OPEN)
+def open_can_be_accessed(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
+    if not any(item.access_url for item in document.technical.distributions):
+        yield Problem(
+            "technical.distributions",
+            "Add at least one distribution with an access URL, so that people can get the data.",
+            "distribution_missing",
+        )
+
+
+@rule(Classification.OPEN)
+def open_holds_no_personal_data(
+    document: DatasetDocument, context: RuleContext
+) -> Iterator[Problem]:
+    if document.legal.anonymised:
+        return
+    for index, attribute in enumerate(document.technical.attributes):
+        if attribute.personal_data_category:
+            yield Problem(
+                f"technical.attributes[{index}].personal_data_category",
+                f"Attribute '{attribute.name}' is marked as personal data, which open "
+                "data must not hold. Remove the attribute, classify the dataset as "
+                "personal, or declare the dataset anonymised if it truly is.",
+                "open_with_personal_data",
+            )
+
+
+# --- closed data -------------------------------------------------------------------------
+
+
+def _not_public_access(document: DatasetDocument, what: str) -> Iterator[Problem]:
+    if document.legal.access_rights not in NOT_PUBLIC:
+        yield Problem(
+            "legal.access_rights",
+            f"{what} cannot be public: set the access rights to RESTRICTED or NON_PUBLIC.",
+            "access_rights_public",
+        )
+
+
+@rule(Classification.CLOSED)
+def closed_is_restricted(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
+    yield from _not_public_access(document, "Closed data")
+    restriction = document.legal.restriction
+    if restriction is None or not restriction.reason:
+        yield Problem(
+            "legal.restriction.reason",
+            "Explain why the data is restricted (security, confidentiality, "
+            "commercial interest, ...).",
+            "restriction_reason_missing",
+        )
+    if restriction is None or not restriction.how_to_request:
+        yield Problem(
+            "legal.restriction.how_to_request",
+            "Tell people how to request access: whom to ask and on what terms.",
+            "how_to_request_missing",
+        )
+
+
+# --- personal data -----------------------------------------------------------------------
+
+_PERSONAL_REQUIRED = (
+    (
+        "controller",
+        "Name the controller: the organisation that decides why and how the personal "
+        "data is processed.",
+        "controller_missing",
+    ),
+    (
+        "legal_bases",
+        "Give at least one GDPR Article 6 legal basis (for example 6(1)(e): a task "
+        "in the public interest).",
+        "legal_basis_missing",
+    ),
+    ("purposes", "State at least one purpose for which the data was collected.", "purpose_missing"),
+    (
+        "data_subjects",
+        "Say whom the data is about (citizens, employees, children, ...).",
+        "data_subjects_missing",
+    ),
+    (
+        "personal_data_categories",
+        "List the categories of personal data held (name, address, health, ...).",
+        "personal_data_categories_missing",
+    ),
+    ("retention", "Say how long the data is kept (a period such as P10Y).", "retention_missing"),
+)
+
+
+@rule(Classification.PERSONAL)
+def personal_is_restricted(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
+    yield from _not_public_access(document, "Personal data")
+
+
+@rule(Classification.PERSONAL)
+def personal_states_gdpr_facts(
+    document: DatasetDocument, context: RuleContext
+) -> Iterator[Problem]:
+    personal = document.legal.personal_data
+    for name, message, code in _PERSONAL_REQUIRED:
+        if personal is None or not getattr(personal, name):
+            yield Problem(f"legal.personal_data.{name}", message, code)
+
+
+@rule(Classification.PERSONAL)
+def special_categories_need_article_9(
+    document: DatasetDocument, context: RuleContext
+) -> Iterator[Problem]:
+    categories = context.vocabularies["personal-data"]
+    special = sorted(
+        concept.label()
+        for code in document.personal_data_categories_in_use()
+        if (concept := categories.get(code)) is not None and concept.flags.get("specialCategory")
+    )
+    personal = document.legal.personal_data
+    if special and (personal is None or not personal.special_category_conditions):
+        yield Problem(
+            "legal.personal_data.special_category_conditions",
+            "The dataset holds special categories of personal data ("
+            + ", ".join(special)
+            + "); give the GDPR Article 9(2) condition that "
+            "allows processing them.",
+            "article_9_condition_missing",
+        )
+
+
+@rule(Classification.PERSONAL)
+def no_legitimate_interest_for_authorities(
+    document: DatasetDocument, context: RuleContext
+) -> Iterator[Problem]:
+    personal = document.legal.personal_data
+    if (
+        personal
+        and LEGITIMATE_INTEREST in personal.legal_bases
+        and context.publisher_is_public_authority
+    ):
+        yield Problem(
+            "legal.personal_data.legal_bases",
+            "A public authority cannot rely on legitimate interest (Article 6(1)(f)) "
+            "for processing in the performance of its tasks; use 6(1)(c) legal "
+            "obligation or 6(1)(e) public task, naming the law.",
+            "legitimate_interest_for_authority",
+        )
+
+
+@rule(Classification.PERSONAL)
+def attribute_categories_are_declared(
+    document: DatasetDocument, context: RuleContext
+) -> Iterator[Problem]:
+    personal = document.legal.personal_data
+    declared = set(personal.personal_data_categories) if personal else set()
+    for index, attribute in enumerate(document.technical.attributes):
+        category = attribute.personal_data_category
+        if category and declared and category not in declared:
+            yield Problem(
+                f"technical.attributes[{index}].personal_data_category",
+                f"Attribute '{attribute.name}' holds '{category}', which is not among "
+                "the dataset's personal-data categories; add it there.",
+                "category_undeclared",
+                "warning",
+            )

@@ -1,0 +1,134 @@
+"""Load the demo catalogue from ``seed/``; running it twice changes nothing the second time.
+
+Layout: ``organisations.json``, ``identifier-schemes.json``, ``users.json`` and one JSON file
+per dataset under ``datasets/`` (the same document the API accepts). Other parts of the
+catalogue add their own seed steps with :func:`register_seed_step`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from catalogue.accounts import service as accounts
+from catalogue.accounts.tables import User
+from catalogue.datasets import service as datasets
+from catalogue.datasets.tables import Dataset, IdentifierScheme
+from catalogue.domain.organisation import OrganisationDocument
+from catalogue.errors import InvalidDocument
+from catalogue.organisations import service as organisations
+from catalogue.organisations.tables import Organisation
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool) -> None:
+        target = self.created if created else self.unchanged
+        target[kind] = target.get(kind, 0) + 1
+
+    def summary(self) -> str:
+        kinds = sorted(set(self.created) | set(self.unchanged))
+        return ", ".join(
+            f"{kind}: {self.created.get(kind, 0)} new, {self.unchanged.get(kind, 0)} kept"
+            for kind in kinds
+        )
+
+
+SeedStep = Callable[[Path, SeedReport], Awaitable[None]]
+_extra_steps: list[SeedStep] = []
+
+
+def register_seed_step(step: SeedStep) -> SeedStep:
+    """Run ``step`` after the core seed (agreements, for example, need datasets first)."""
+    if step not in _extra_steps:
+        _extra_steps.append(step)
+    return step
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise SystemExit(f"{path}: not valid JSON ({error})") from None
+
+
+async def _organisations(seed_dir: Path, report: SeedReport) -> None:
+    items = read_json(seed_dir / "organisations.json")
+    # Parents first: an organisation may name a parent that appears later in the file.
+    pending = list(items)
+    while pending:
+        progressed = False
+        for item in list(pending):
+            parent = item.get("parent")
+            if parent and not await Organisation.exists().where(Organisation.slug == parent):
+                continue
+            document = OrganisationDocument.model_validate(item)
+            existing = await Organisation.exists().where(Organisation.slug == document.slug)
+            if not existing:
+                await organisations.save_organisation(document, None, create=True)
+            report.count("organisations", not existing)
+            pending.remove(item)
+            progressed = True
+        if not progressed:
+            raise SystemExit(f"organisations with unknown parents: {[i['slug'] for i in pending]}")
+
+
+async def _identifier_schemes(seed_dir: Path, report: SeedReport) -> None:
+    for item in read_json(seed_dir / "identifier-schemes.json"):
+        existing = await IdentifierScheme.exists().where(IdentifierScheme.code == item["code"])
+        if not existing:
+            await IdentifierScheme.insert(IdentifierScheme(**item))
+        report.count("identifier schemes", not existing)
+
+
+async def _users(seed_dir: Path, report: SeedReport) -> None:
+    path = seed_dir / "users.json"
+    if not path.exists():
+        return
+    for item in read_json(path):
+        existing = await User.exists().where(User.email == item["email"].lower())
+        if not existing:
+            await accounts.create_user(
+                item["email"],
+                item["name"],
+                item["password"],
+                item.get("global_role", ""),
+                None,
+                roles=item.get("roles", {}),
+            )
+        report.count("users", not existing)
+
+
+async def _datasets(seed_dir: Path, report: SeedReport) -> None:
+    problems: list[str] = []
+    for path in sorted((seed_dir / "datasets").rglob("*.json")):
+        try:
+            document = await datasets.validate(read_json(path))
+            before = await Dataset.count().where(Dataset.slug == document.slug)
+            await datasets.import_document(document, None)
+            report.count("datasets", before == 0)
+        except InvalidDocument as error:
+            problems.append(f"{path.name}: {error}")
+    if problems:
+        raise SystemExit("seed datasets with problems:\n  " + "\n  ".join(problems))
+
+
+async def load_seed(seed_dir: Path) -> SeedReport:
+    report = SeedReport()
+    await _organisations(seed_dir, report)
+    await _identifier_schemes(seed_dir, report)
+    await _users(seed_dir, report)
+    await _datasets(seed_dir, report)
+    for step in _extra_steps:
+        await step(seed_dir, report)
+    return report
+
+
+async def is_empty() -> bool:
+    return not await Organisation.exists()

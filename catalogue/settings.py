@@ -1,0 +1,96 @@
+"""Settings as one frozen dataclass read from ``CATALOGUE_*`` environment variables.
+
+Every variable is documented in the README; nothing else in the code reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"CATALOGUE_{name}", default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(f"CATALOGUE_{name}")
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A stable secret for sessions and CSRF: from the environment, else kept in ``data/``."""
+    if value := os.environ.get("CATALOGUE_SECRET_KEY"):
+        return value
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What an operator can configure; defaults give a working local catalogue."""
+
+    data_dir: Path = PROJECT_ROOT / "data"
+    database_url: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_language: str = "en"
+    languages: tuple[str, ...] = ("en", "sl")
+    catalogue_title: str = "Public Data Catalogue"
+    seed_dir: Path = PROJECT_ROOT / "seed"
+    auto_seed: bool = True
+    vocabularies_dir: Path = PROJECT_ROOT / "vocabularies"
+    index_dir: Path = field(default=Path())
+    debug: bool = False
+    secret_key: str = field(default="", repr=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = Path(_env("DATA_DIR", str(PROJECT_ROOT / "data"))).resolve()
+        database_url = _env("DATABASE_URL", f"sqlite:///{data_dir / 'catalogue.sqlite'}")
+        languages = tuple(
+            code.strip() for code in _env("LANGUAGES", "en,sl").split(",") if code.strip()
+        )
+        default_language = _env("DEFAULT_LANGUAGE", languages[0] if languages else "en")
+        if default_language not in languages:
+            languages = (default_language, *languages)
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            base_url=_env("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            host=_env("HOST", "127.0.0.1"),
+            port=int(_env("PORT", "8000")),
+            default_language=default_language,
+            languages=languages,
+            catalogue_title=_env("TITLE", "Public Data Catalogue"),
+            seed_dir=Path(_env("SEED_DIR", str(PROJECT_ROOT / "seed"))),
+            auto_seed=_env_bool("AUTO_SEED", True),
+            vocabularies_dir=Path(_env("VOCABULARIES_DIR", str(PROJECT_ROOT / "vocabularies"))),
+            index_dir=Path(_env("INDEX_DIR", str(data_dir / "index"))),
+            debug=_env_bool("DEBUG", False),
+            secret_key=_secret_key(data_dir),
+        )
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings.from_env()

@@ -1,0 +1,1 @@
+"""Pieces every controller shares: who is asking, and how errors are answered."""

@@ -1,0 +1,91 @@
+"""Every error as JSON naming the problem (and each bad field), never a bare 500."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from catalogue.errors import CatalogueError, InvalidDocument, PreconditionFailed
+
+logger = logging.getLogger("catalogue")
+
+TITLES = {
+    400: "Bad request",
+    401: "Sign-in required",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Changed since you read it",
+    413: "Too large",
+    415: "Unsupported media type",
+    422: "The data has problems",
+    428: "If-Match required",
+    429: "Too many requests",
+    500: "Server error",
+}
+
+
+def problem_response(status: int, detail: str, **extra: Any) -> Response[dict[str, Any]]:
+    return Response(
+        {"status": status, "title": TITLES.get(status, "Error"), "detail": detail, **extra},
+        status_code=status,
+        media_type=MediaType.JSON,
+    )
+
+
+def invalid_document(_: Request[Any, Any, Any], error: InvalidDocument) -> Response[Any]:
+    return problem_response(
+        422,
+        f"{len(error.problems)} problem(s) found; each one names its field",
+        problems=[problem.as_dict() for problem in error.problems],
+    )
+
+
+def catalogue_error(_: Request[Any, Any, Any], error: CatalogueError) -> Response[Any]:
+    extra: dict[str, Any] = {}
+    if isinstance(error, PreconditionFailed):
+        extra["current_revision"] = error.current_revision
+    return problem_response(error.status_code, error.message, **extra)
+
+
+def validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[Any]:
+    problems = []
+    for item in error.extra or []:
+        if isinstance(item, dict):
+            problems.append(
+                {
+                    "field": str(item.get("key") or item.get("source") or "(request)"),
+                    "message": str(item.get("message", "is not valid")),
+                    "code": "invalid",
+                    "severity": "error",
+                }
+            )
+    return problem_response(400, str(error.detail), problems=problems)
+
+
+def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
+    response = problem_response(error.status_code, str(error.detail))
+    if error.headers:
+        response.headers.update(error.headers)
+    return response
+
+
+def unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    logger.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem_response(
+        HTTP_500_INTERNAL_SERVER_ERROR, "something went wrong on our side; it has been logged"
+    )
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    InvalidDocument: invalid_document,
+    CatalogueError: catalogue_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    Exception: unexpected_error,
+}

@@ -1,0 +1,134 @@
+"""Test set-up: a real database (never mocked), fresh for every session.
+
+``pytest --db=sqlite`` (default) uses a file in a temporary folder; ``pytest --db=postgres``
+creates a new database next to ``CATALOGUE_TEST_POSTGRES`` and drops it afterwards, so runs
+never disturb each other or the data behind that URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED = PROJECT_ROOT.parent / "shared"
+_state: dict[str, Any] = {}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="database engine to run the suite on (postgres needs CATALOGUE_TEST_POSTGRES)",
+    )
+
+
+async def _postgres_admin(url: str, statement: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the catalogue at a throw-away database before any of it is imported."""
+    data_dir = Path(tempfile.mkdtemp(prefix="catalogue-test-"))
+    _state["data_dir"] = data_dir
+    os.environ["CATALOGUE_DATA_DIR"] = str(data_dir)
+    os.environ["CATALOGUE_AUTO_SEED"] = "false"
+    os.environ["CATALOGUE_SECRET_KEY"] = "test-secret-key"
+    if config.getoption("--db") == "postgres":
+        base = os.environ.get("CATALOGUE_TEST_POSTGRES")
+        if not base:
+            raise pytest.UsageError("--db=postgres needs CATALOGUE_TEST_POSTGRES (a URL)")
+        name = f"catalogue_test_{uuid.uuid4().hex[:12]}"
+        asyncio.run(_postgres_admin(base, f'CREATE DATABASE "{name}"'))
+        parts = urlsplit(base)
+        os.environ["CATALOGUE_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+        _state["postgres"] = (base, name)
+    else:
+        os.environ["CATALOGUE_DATABASE_URL"] = f"sqlite:///{data_dir / 'test.sqlite'}"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if "postgres" in _state:
+        base, name = _state.pop("postgres")
+        asyncio.run(_postgres_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    shutil.rmtree(_state.get("data_dir", ""), ignore_errors=True)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"catalogue database: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.exists():
+        pytest.skip(f"reference material {SHARED} is absent (it sits beside the project in CI)")
+    return SHARED
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def migrated() -> None:
+    from catalogue.app import migrate
+
+    await migrate()
+
+
+async def truncate_all() -> None:
+    from piccolo.conf.apps import Finder
+    from piccolo.engine.postgres import PostgresEngine
+    from piccolo.table import sort_table_classes
+
+    tables = sort_table_classes(Finder().get_table_classes())
+    engine = tables[0]._meta.db
+    if isinstance(engine, PostgresEngine):
+        names = ", ".join(f'"{table._meta.tablename}"' for table in tables)
+        await engine.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    else:
+        for table in reversed(tables):
+            await engine.run_ddl(f'DELETE FROM "{table._meta.tablename}"')
+
+
+@pytest.fixture
+async def db() -> None:
+    """An empty catalogue (tables truncated) for tests that build their own data."""
+    await truncate_all()
+
+
+@pytest.fixture
+async def seeded(db: None) -> None:
+    """The demo catalogue from ``seed/``."""
+    from catalogue.seed import load_seed
+
+    await load_seed(PROJECT_ROOT / "seed")
+
+
+@pytest.fixture
+async def client(db: None) -> AsyncIterator[Any]:
+    from litestar.testing import AsyncTestClient
+
+    from catalogue.app import create_app
+
+    async with AsyncTestClient(app=create_app(prepare=False, pool=False)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def vocabularies() -> Iterator[Any]:
+    from catalogue.vocabularies import default_vocabularies
+
+    yield default_vocabularies()
