@@ -5,6 +5,7 @@ from __future__ import annotations
 from catalogue.domain.problems import InvalidDocument, Problem
 
 __all__ = [
+    "BadRequest",
     "CatalogueError",
     "Conflict",
     "Forbidden",
@@ -23,6 +24,16 @@ class CatalogueError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class BadRequest(CatalogueError):
+    """Bad query parameters (as opposed to a bad document, which is a 422)."""
+
+    status_code = 400
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 class NotFound(CatalogueError):

@@ -9,7 +9,7 @@ from litestar import Controller, Response, delete, get, patch, post, put
 from catalogue.datasets import queries, service
 from catalogue.domain.dataset import Classification, Status
 from catalogue.domain.problems import Problem
-from catalogue.errors import InvalidDocument
+from catalogue.errors import BadRequest
 from catalogue.web.params import (
     CurrentPrincipal,
     FromPath,
@@ -30,7 +30,8 @@ def _with_etag(
 
 def _check_filter(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
     if value is not None and value not in allowed:
-        raise InvalidDocument([Problem(name, f"must be one of {', '.join(allowed)}")])
+        message = f"must be one of {', '.join(allowed)}"
+        raise BadRequest(f"{name} {message}", [Problem(name, message)])
 
 
 class DatasetController(Controller):

@@ -9,7 +9,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from catalogue.errors import CatalogueError, InvalidDocument, PreconditionFailed
+from catalogue.errors import BadRequest, CatalogueError, InvalidDocument, PreconditionFailed
 
 logger = logging.getLogger("catalogue")
 
@@ -50,6 +50,8 @@ def catalogue_error(_: Request[Any, Any, Any], error: CatalogueError) -> Respons
     extra: dict[str, Any] = {}
     if isinstance(error, PreconditionFailed):
         extra["current_revision"] = error.current_revision
+    if isinstance(error, BadRequest) and error.problems:
+        extra["problems"] = [problem.as_dict() for problem in error.problems]
     return problem_response(error.status_code, error.message, **extra)
 
 
