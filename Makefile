@@ -23,7 +23,7 @@ run: install
 test: install browser lint test-sqlite test-postgres
 
 lint: install
-	$(BIN)/ruff check catalogue tests benchmarks
+	$(BIN)/ruff check .
 
 test-sqlite: install
 	$(BIN)/python -m pytest --db=sqlite

@@ -17,6 +17,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from catalogue import __version__
 from catalogue.accounts.controllers import TokenController, UserController
 from catalogue.datasets.controllers import DatasetController
+from catalogue.datasets.identifier_schemes import IdentifierSchemeController
 from catalogue.db import prepare_engine, start_engine, stop_engine
 from catalogue.organisations.controllers import OrganisationController
 from catalogue.settings import Settings, get_settings
@@ -87,6 +88,7 @@ ROUTE_HANDLERS: list[Any] = [
     index,
     health,
     DatasetController,
+    IdentifierSchemeController,
     OrganisationController,
     TokenController,
     UserController,

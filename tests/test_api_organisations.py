@@ -64,3 +64,41 @@ async def test_vocabularies_feed_the_forms(client):
     found = (await client.get("/api/v1/vocabularies/personal-data", params={"q": "birth"})).json()
     assert "BirthDate" in {c["code"] for c in found["concepts"]}
     assert (await client.get("/api/v1/vocabularies/nonsense")).status_code == 404
+
+
+async def test_an_admin_extends_the_identifier_schemes(client):
+    admin = await make_user("a@example.gov", global_role="admin")
+    scheme = {"code": "farm-id", "label": "Agricultural holding ID"}
+    assert (await client.post("/api/v1/identifier-schemes", json=scheme)).status_code == 401
+    created = await client.post("/api/v1/identifier-schemes", json=scheme, headers=admin)
+    assert created.status_code == 201
+    again = await client.post("/api/v1/identifier-schemes", json=scheme, headers=admin)
+    assert again.status_code == 409
+    codes = {row["code"] for row in (await client.get("/api/v1/identifier-schemes")).json()[
+        "items"]}
+    assert codes == {"farm-id"}
+    vocabulary = (await client.get("/api/v1/vocabularies/identifier-schemes")).json()
+    assert [c["code"] for c in vocabulary["concepts"]] == ["farm-id"]
+
+
+async def test_an_admin_manages_users_and_their_roles(client):
+    await make_organisation("tax-office")
+    admin = await make_user("a@example.gov", global_role="admin")
+    steward = await make_user("s@example.gov")
+    created = await client.post("/api/v1/users", headers=admin, json={
+        "email": "New@Example.gov", "name": "New", "password": "long enough password",
+        "roles": {"tax-office": "steward"}})
+    assert created.status_code == 201 and created.json()["email"] == "new@example.gov"
+    bad_role = await client.post("/api/v1/users", headers=admin, json={
+        "email": "x@example.gov", "name": "X", "password": "long enough password",
+        "roles": {"tax-office": "king"}})
+    assert bad_role.status_code == 422
+    users = (await client.get("/api/v1/users", headers=admin)).json()["items"]
+    assert {u["email"] for u in users} == {"a@example.gov", "s@example.gov", "new@example.gov"}
+    assert (await client.get("/api/v1/users", headers=steward)).status_code == 403
+    user_id = next(u["id"] for u in users if u["email"] == "s@example.gov")
+    granted = await client.post(f"/api/v1/users/{user_id}/roles", headers=admin,
+                                json={"organisation": "tax-office", "role": "dpo"})
+    assert granted.status_code == 201
+    me = (await client.get("/api/v1/users/me", headers=steward)).json()
+    assert me["roles"] == {"tax-office": ["dpo"]}

@@ -107,3 +107,26 @@ class UserController(Controller):
             roles=data.get("roles") or {},
         )
         return {"id": user_id, "email": email.lower(), "name": name}
+
+    @get("/", summary="Every user with their roles (admin)")
+    async def list_users(self, principal: CurrentPrincipal) -> dict[str, Any]:
+        actor = require_principal(principal)
+        if not (actor.is_admin or actor.is_auditor):
+            raise PermissionDeniedException("only administrators and auditors list users")
+        items = await service.list_users()
+        return {"items": items, "total": len(items)}
+
+    @post("/{user_id:int}/roles", summary="Give a user a role in an organisation (admin)")
+    async def grant_role(
+        self, user_id: FromPath[int], data: JsonObject, principal: CurrentPrincipal
+    ) -> dict[str, Any]:
+        actor = require_principal(principal)
+        if not actor.is_admin:
+            raise PermissionDeniedException("only an administrator manages users")
+        problems: list[Problem] = []
+        organisation, role = _text(data, "organisation", problems), _text(data, "role", problems)
+        if problems:
+            raise InvalidDocument(problems)
+        await service.grant_role(user_id, organisation, role, actor)
+        return {"id": user_id, "organisation": organisation, "role": role}
+

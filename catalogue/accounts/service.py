@@ -95,6 +95,8 @@ async def grant_role(
     )
     if organisation is None:
         raise NotFound(f"no organisation '{organisation_slug}'")
+    if not await User.exists().where(User.id == user_id):
+        raise NotFound(f"no user {user_id}")
     async with write_transaction():
         exists = await Membership.exists().where(
             (Membership.user == user_id)
@@ -115,6 +117,19 @@ async def grant_role(
                     after={"organisation": organisation_slug, "role": role},
                 )
             )
+
+
+async def list_users() -> list[dict[str, Any]]:
+    users = await User.select(User.id, User.email, User.name, User.global_role, User.active,
+                              User.created).order_by(User.email)
+    memberships = await Membership.select(Membership.user, Membership.organisation.slug,
+                                          Membership.role)
+    roles: dict[int, dict[str, list[str]]] = {}
+    for row in memberships:
+        roles.setdefault(row["user"], {}).setdefault(row["organisation.slug"], []).append(
+            row["role"])
+    return [{**user, "created": user["created"].isoformat(), "roles": roles.get(user["id"], {})}
+            for user in users]
 
 
 async def user_id_for_email(email: str) -> int:

@@ -1,0 +1,60 @@
+"""``/api/v1/identifier-schemes``: the common identifiers datasets are joined on.
+
+A small table the admin extends (personal ID number, tax number, business ID, ...); attributes
+and datasets refer to a scheme by its code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get, post
+from pydantic import ValidationError
+
+from catalogue.datasets.tables import IdentifierScheme
+from catalogue.db import write_transaction
+from catalogue.domain.problems import problems_from_validation_error
+from catalogue.domain.types import LongText, Model, ShortText, Slug, Url
+from catalogue.errors import Conflict, Forbidden, InvalidDocument
+from catalogue.events import Change, announce
+from catalogue.web.auth import require_principal
+from catalogue.web.params import CurrentPrincipal, JsonObject
+
+
+class IdentifierSchemeDocument(Model):
+    code: Slug
+    label: ShortText
+    description: LongText = ""
+    iri: Url | None = None
+
+
+class IdentifierSchemeController(Controller):
+    path = "/api/v1/identifier-schemes"
+    tags = ["vocabularies"]
+
+    @get("/", summary="Every identifier scheme")
+    async def list_schemes(self) -> dict[str, Any]:
+        rows = await IdentifierScheme.select(
+            IdentifierScheme.code, IdentifierScheme.label, IdentifierScheme.description,
+            IdentifierScheme.iri,
+        ).order_by(IdentifierScheme.label)
+        return {"items": rows, "total": len(rows)}
+
+    @post("/", summary="Add an identifier scheme (admin)")
+    async def create_scheme(self, data: JsonObject, principal: CurrentPrincipal
+                            ) -> dict[str, Any]:
+        actor = require_principal(principal)
+        if not actor.is_admin:
+            raise Forbidden("only an administrator extends the identifier schemes")
+        try:
+            scheme = IdentifierSchemeDocument.model_validate(data)
+        except ValidationError as error:
+            raise InvalidDocument(problems_from_validation_error(error)) from None
+        values = {**scheme.model_dump(), "iri": scheme.iri or ""}
+        async with write_transaction():
+            if await IdentifierScheme.exists().where(IdentifierScheme.code == scheme.code):
+                raise Conflict(f"an identifier scheme '{scheme.code}' already exists")
+            await IdentifierScheme.insert(IdentifierScheme(**values))
+            await announce(Change("identifier-scheme", "create", scheme.code, scheme.label,
+                                  actor, after=values))
+        return values
