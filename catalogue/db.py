@@ -53,3 +53,15 @@ def write_transaction():
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """True for a unique-constraint failure on either engine (a lost race, not a bug)."""
+    import sqlite3
+
+    import asyncpg
+
+    if isinstance(error, asyncpg.exceptions.UniqueViolationError):
+        return True
+    return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
+

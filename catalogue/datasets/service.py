@@ -22,7 +22,7 @@ from catalogue.datasets.queries import (
     publisher_row,
 )
 from catalogue.datasets.tables import Dataset, DatasetRevision, DatasetTheme
-from catalogue.db import write_transaction
+from catalogue.db import is_unique_violation, write_transaction
 from catalogue.domain import rules
 from catalogue.domain.codes import normalise_codes
 from catalogue.domain.dataset import DatasetDocument, Status
@@ -173,6 +173,24 @@ async def _write(
     }
     if document.status == Status.PUBLISHED and (existing is None or existing.issued is None):
         values[Dataset.issued] = now
+    try:
+        return await _store(document, principal, existing, values, now, reason)
+    except Exception as error:
+        if is_unique_violation(error):
+            raise Conflict(f"a dataset with the slug '{document.slug}' already exists") from None
+        raise
+
+
+async def _store(
+    document: DatasetDocument,
+    principal: Principal | None,
+    existing: DatasetRecord | None,
+    values: dict[Any, Any],
+    now: dt.datetime,
+    reason: str,
+) -> DatasetRecord:
+    """The transaction proper: row, themes, history, change event."""
+    stored = values[Dataset.document]
     async with write_transaction():
         if existing is None:
             if await Dataset.exists().where(Dataset.slug == document.slug):
