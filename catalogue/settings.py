@@ -51,6 +51,8 @@ class Settings:
     default_language: str = "en"
     languages: tuple[str, ...] = ("en", "sl")
     catalogue_title: str = "Public Data Catalogue"
+    catalogue_description: str = "Datasets of the public administration: open, closed and personal."
+    catalogue_publisher: str = ""  # an organisation slug; the DCAT feed names it as publisher
     seed_dir: Path = PROJECT_ROOT / "seed"
     auto_seed: bool = True
     vocabularies_dir: Path = PROJECT_ROOT / "vocabularies"
@@ -81,6 +83,10 @@ class Settings:
             default_language=default_language,
             languages=languages,
             catalogue_title=_env("TITLE", "Public Data Catalogue"),
+            catalogue_description=_env(
+                "DESCRIPTION", "Datasets of the public administration: open, closed and personal."
+            ),
+            catalogue_publisher=_env("PUBLISHER", ""),
             seed_dir=Path(_env("SEED_DIR", str(PROJECT_ROOT / "seed"))),
             auto_seed=_env_bool("AUTO_SEED", True),
             vocabularies_dir=Path(_env("VOCABULARIES_DIR", str(PROJECT_ROOT / "vocabularies"))),

@@ -1,0 +1,149 @@
+"""The catalogue page graph: ``dcat:Catalog``, one page of datasets and ``hydra`` paging.
+
+Paging follows ckanext-dcat so existing harvesters walk it unchanged: a
+``hydra:PagedCollection`` with the newer ``hydra:next/previous/first/last`` (IRIs) and the
+older ``hydra:nextPage/previousPage/firstPage/lastPage`` (literals, as ckanext-dcat writes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from rdflib import Graph, Literal, URIRef
+
+from catalogue.dcat.mapping import (
+    DatasetContext,
+    PublisherInfo,
+    dataset_graph,
+    dataset_iri,
+    organisation_iri,
+    timestamp,
+)
+from catalogue.dcat.namespaces import DCAT, DCT, FOAF, HYDRA, RDF, SKOS, XSD, new_graph
+from catalogue.vocabularies import Vocabularies
+
+ISO_639_1_TO_EU = {
+    "bg": "BUL", "cs": "CES", "da": "DAN", "de": "DEU", "el": "ELL", "en": "ENG", "es": "SPA",
+    "et": "EST", "fi": "FIN", "fr": "FRA", "ga": "GLE", "hr": "HRV", "hu": "HUN", "it": "ITA",
+    "lt": "LIT", "lv": "LAV", "mt": "MLT", "nl": "NLD", "pl": "POL", "pt": "POR", "ro": "RON",
+    "sk": "SLK", "sl": "SLV", "sv": "SWE", "no": "NOR", "is": "ISL",
+}
+
+
+@dataclass(frozen=True)
+class CatalogInfo:
+    """The catalogue itself, from the settings."""
+
+    base_url: str
+    title: str
+    description: str
+    languages: tuple[str, ...]
+    publisher: PublisherInfo | None
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """Where this page sits; ``url(n)`` is the address of page ``n`` with the same filters."""
+
+    number: int
+    size: int
+    total: int
+    path: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def last(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    def url(self, base_url: str, number: int) -> str:
+        return f"{base_url}{self.path}?{urlencode([*self.params, ('page', str(number))])}"
+
+
+def catalog_graph(
+    catalog: CatalogInfo,
+    items: Sequence[tuple[object, DatasetContext]],
+    page: PageInfo,
+    vocabularies: Vocabularies,
+    modified: dt.datetime | None,
+) -> Graph:
+    """The catalogue node, every dataset of ``items`` (document, context) and the paging."""
+    graph = new_graph()
+    base = catalog.base_url
+    node = URIRef(f"{base}/catalog")
+    graph.add((node, RDF.type, DCAT.Catalog))
+    graph.add((node, DCT.title, Literal(catalog.title, lang=catalog.languages[0])))
+    graph.add((node, DCT.description, Literal(catalog.description, lang=catalog.languages[0])))
+    homepage = URIRef(f"{base}/")
+    graph.add((node, FOAF.homepage, homepage))
+    graph.add((homepage, RDF.type, FOAF.Document))
+    if modified is not None:
+        graph.add((node, DCT.modified, timestamp(modified)))
+    _publisher(graph, node, catalog, vocabularies)
+    languages = vocabularies["languages"]
+    for language in catalog.languages:
+        concept = languages.get(ISO_639_1_TO_EU.get(language, language.upper()))
+        if concept is None:
+            continue
+        iri = URIRef(concept.iri)
+        graph.add((node, DCT.language, iri))
+        for kind in (DCT.LinguisticSystem, SKOS.Concept):
+            graph.add((iri, RDF.type, kind))
+        graph.add((iri, SKOS.inScheme, URIRef(languages.iri)))
+        graph.add((iri, SKOS.prefLabel, Literal(concept.label("en"), lang="en")))
+    themes = vocabularies["themes"]
+    taxonomy = URIRef(themes.iri)
+    graph.add((node, DCAT.themeTaxonomy, taxonomy))
+    graph.add((taxonomy, RDF.type, SKOS.ConceptScheme))
+    graph.add((taxonomy, DCT.title, Literal(themes.label("en"), lang="en")))
+    for document, context in items:
+        dataset_graph(document, context, vocabularies, graph)  # type: ignore[arg-type]
+        subject = dataset_iri(base, document.slug)  # type: ignore[attr-defined]
+        graph.add((node, DCAT.dataset, subject))
+        for service in graph.subjects(DCAT.servesDataset, subject):
+            graph.add((node, DCAT.service, service))
+    _paging(graph, base, page)
+    return graph
+
+
+def _publisher(
+    graph: Graph, node: URIRef, catalog: CatalogInfo, vocabularies: Vocabularies
+) -> None:
+    publisher = catalog.publisher
+    if publisher is not None:
+        agent = organisation_iri(catalog.base_url, publisher.slug)
+        name = publisher.name
+    else:
+        agent = URIRef(f"{catalog.base_url}/#publisher")
+        name = catalog.title
+    graph.add((node, DCT.publisher, agent))
+    graph.add((agent, RDF.type, FOAF.Agent))
+    graph.add((agent, FOAF.name, Literal(name)))
+    types = vocabularies["publisher-types"]
+    concept = types.get(publisher.type) if publisher and publisher.type else None
+    if concept is not None:
+        kind = URIRef(concept.iri)
+        graph.add((agent, DCT.type, kind))
+        graph.add((kind, RDF.type, SKOS.Concept))
+        graph.add((kind, SKOS.inScheme, URIRef(types.iri)))
+        graph.add((kind, SKOS.notation, Literal(concept.code)))
+        graph.add((kind, SKOS.prefLabel, Literal(concept.label("en"), lang="en")))
+
+
+def _paging(graph: Graph, base_url: str, page: PageInfo) -> None:
+    """The hydra collection, in both the current and the ckanext-dcat vocabulary."""
+    current = URIRef(page.url(base_url, page.number))
+    graph.add((current, RDF.type, HYDRA.PagedCollection))
+    graph.add((current, HYDRA.totalItems, Literal(page.total, datatype=XSD.integer)))
+    graph.add((current, HYDRA.itemsPerPage, Literal(page.size, datatype=XSD.integer)))
+    links = {"first": 1, "last": page.last}
+    if page.number > 1:
+        links["previous"] = min(page.number - 1, page.last)
+    if page.number < page.last:
+        links["next"] = page.number + 1
+    for name, number in links.items():
+        url = page.url(base_url, number)
+        graph.add((current, HYDRA[name], URIRef(url)))
+        graph.add((current, HYDRA[f"{name}Page"], Literal(url)))

@@ -1,0 +1,85 @@
+"""``catalogue validate [FILE]``: SHACL-check a DCAT-AP file, or the whole current feed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from catalogue.dcat.validation import Report, UnreadableRdf, parse_rdf, validate_graph
+
+SUFFIX_TYPES = {
+    ".ttl": "text/turtle",
+    ".rdf": "application/rdf+xml",
+    ".xml": "application/rdf+xml",
+    ".jsonld": "application/ld+json",
+    ".json": "application/ld+json",
+    ".nt": "application/n-triples",
+}
+
+
+async def _feed_graph() -> tuple[object, int]:
+    """Every page of the anonymous feed, merged (what a harvester would collect)."""
+    from rdflib import Graph
+
+    from catalogue.dcat import feed
+    from catalogue.dcat.catalog import CatalogInfo, PageInfo, catalog_graph
+    from catalogue.dcat.snapshot import refresh
+    from catalogue.dcat.web import dataset_context
+    from catalogue.settings import get_settings
+    from catalogue.vocabularies import default_vocabularies
+
+    settings = get_settings()
+    current = await refresh(0)
+    catalog = CatalogInfo(settings.base_url, settings.catalogue_title,
+                          settings.catalogue_description, settings.languages,
+                          current.publishers.get(settings.catalogue_publisher))
+    merged, number, total = Graph(), 1, 0
+    while True:
+        records, total = await feed.feed_page(feed.FeedQuery(page=number))
+        page = PageInfo(number, feed.PAGE_SIZE, total, "/catalog.ttl")
+        items = [(r.document, dataset_context(r, settings)) for r in records]
+        merged += catalog_graph(catalog, items, page, default_vocabularies(),
+                                await feed.last_change())
+        if number >= page.last:
+            return merged, total
+        number += 1
+
+
+def _print(report: Report, verbose: bool) -> None:
+    for finding in report.violations + (report.warnings if verbose else []):
+        click.echo(f"{finding.severity.upper()}: {finding.focus_node}")
+        click.echo(f"  path: {finding.path or '-'}")
+        click.echo(f"  {finding.message}")
+    click.echo(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s): "
+               + ("conforms" if report.conforms else "does NOT conform"))
+
+
+@click.command("validate")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--warnings/--no-warnings", default=False, help="List warnings too.")
+def validate(file: str | None, warnings: bool) -> None:
+    """Check FILE (Turtle, RDF/XML, JSON-LD, N-Triples) against our DCAT-AP 3.0.1 shapes;
+    without FILE, check every page of the current feed. Exits 1 on a violation."""
+    if file:
+        path = Path(file)
+        content_type = SUFFIX_TYPES.get(path.suffix.lower(), "text/turtle")
+        try:
+            graph = parse_rdf(path.read_bytes(), content_type)
+        except UnreadableRdf as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(2)
+        click.echo(f"{path}: {len(graph)} triples")
+    else:
+        from catalogue.cli import run
+
+        graph, total = run(_feed_graph)
+        click.echo(f"feed: {total} dataset(s), {len(graph)} triples")  # type: ignore[arg-type]
+    report = validate_graph(graph)  # type: ignore[arg-type]
+    _print(report, warnings)
+    if not report.conforms:
+        sys.exit(1)
+
+
+commands = [validate]

@@ -1,0 +1,104 @@
+"""``/catalog`` (negotiated), ``/catalog.{ttl,rdf,jsonld,nt}`` and ``POST /api/v1/validate``.
+
+The paths and paging follow ckanext-dcat, so CKAN, data.europa.eu and uData harvesters read
+this catalogue without any adaptation. ``/dataset/{slug}.{ext}`` is answered through
+:func:`catalogue.dcat.web.dataset_rdf_response` by the dataset page's handler.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Redirect
+
+from catalogue.datasets.service import register_publish_check
+from catalogue.dcat import feed, snapshot, validation
+from catalogue.dcat.catalog import CatalogInfo, PageInfo, catalog_graph
+from catalogue.dcat.web import (
+    FORMATS,
+    accepts_html,
+    dataset_context,
+    preferred_rdf_format,
+    rdf_response,
+)
+from catalogue.domain.problems import InvalidDocument
+from catalogue.settings import get_settings
+from catalogue.vocabularies import default_vocabularies
+from catalogue.web.errors import problem_response
+
+FEED_PARAMS = ("page", "modified_since", "q", "theme", "classification", "publisher")
+
+
+async def _catalog_response(request: Request[Any, Any, Any], fmt: str, path: str,
+                            vary: bool) -> Response[Any]:
+    raw = {name: request.query_params.get(name) for name in FEED_PARAMS}
+    try:
+        query = feed.parse_feed_query(raw)
+        records, total = await feed.feed_page(query)
+    except InvalidDocument as error:
+        return problem_response(
+            400,
+            "; ".join(f"{p.field}: {p.message}" for p in error.problems),
+            problems=[p.as_dict() for p in error.problems],
+        )
+    settings = get_settings()
+    current = await snapshot.refresh()
+    publisher = current.publishers.get(settings.catalogue_publisher)
+    catalog = CatalogInfo(
+        base_url=settings.base_url,
+        title=settings.catalogue_title,
+        description=settings.catalogue_description,
+        languages=settings.languages,
+        publisher=publisher,
+    )
+    page = PageInfo(query.page, feed.PAGE_SIZE, total, path, query.params())
+    items = [(record.document, dataset_context(record, settings)) for record in records]
+    last_modified = await feed.last_change()
+    graph = catalog_graph(catalog, items, page, default_vocabularies(), last_modified)
+    return rdf_response(request, graph, fmt, last_modified, vary=vary)
+
+
+class CatalogController(Controller):
+    path = "/"
+    tags = ["dcat"]
+
+    @get("/catalog", summary="The DCAT-AP catalogue; the format follows the Accept header",
+         description="Parameters: page (100 datasets a page), modified_since (ISO 8601), q, "
+                     "theme, classification, publisher. Browsers are sent to the home page.")
+    async def catalog(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        accept = request.headers.get("accept")
+        fmt = preferred_rdf_format(accept)
+        if fmt is None:
+            if accepts_html(accept):
+                return Redirect("/", status_code=303, headers={"Vary": "Accept"})
+            fmt = "ttl"
+        return await _catalog_response(request, fmt, "/catalog", vary=True)
+
+    @get(
+        [f"/catalog.{ext}" for ext in FORMATS],
+        summary="The DCAT-AP catalogue in Turtle, RDF/XML, JSON-LD or N-Triples",
+    )
+    async def catalog_file(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        fmt = request.url.path.rsplit(".", 1)[-1]
+        return await _catalog_response(request, fmt, request.url.path, vary=False)
+
+    @post(
+        "/api/v1/validate",
+        status_code=200,
+        summary="Validate a DCAT-AP description (Turtle, RDF/XML or JSON-LD) with our shapes",
+    )
+    async def validate(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        content_type = request.headers.get("content-type", "text/turtle")
+        body = await request.body()
+        try:
+            report = validation.validate_bytes(body, content_type)
+        except validation.UnreadableRdf as error:
+            status = 415 if error.unsupported_type else 400
+            return problem_response(status, str(error), problems=[{
+                "field": "(body)", "message": str(error), "code": "unreadable_rdf",
+                "severity": "error"}])
+        return Response(report.as_dict())
+
+
+register_publish_check(validation.publish_check)

@@ -1,0 +1,151 @@
+"""The harvestable feed: which datasets, in which order, on which page; plain queries only.
+
+Anonymous rules apply (``visibility_clause(None)``): only published and deprecated datasets
+appear, so a withdrawn one is gone from the next harvest. Order is stable for paging:
+newest change first, then id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.query.functions.aggregate import Max
+
+from catalogue.datasets import queries
+from catalogue.datasets.tables import Dataset
+from catalogue.domain.problems import InvalidDocument, Problem
+
+PAGE_SIZE = 100
+CLASSIFICATIONS = ("open", "closed", "personal")
+
+
+@dataclass(frozen=True)
+class FeedQuery:
+    page: int = 1
+    modified_since: dt.datetime | None = None
+    q: str = ""
+    theme: str | None = None
+    classification: str | None = None
+    publisher: str | None = None
+
+    def params(self) -> tuple[tuple[str, str], ...]:
+        """The filters as query parameters (for the paging links), page excluded."""
+        values = [
+            ("modified_since", self.modified_since.isoformat() if self.modified_since else ""),
+            ("q", self.q),
+            ("theme", self.theme or ""),
+            ("classification", self.classification or ""),
+            ("publisher", self.publisher or ""),
+        ]
+        return tuple((name, value) for name, value in values if value)
+
+
+def parse_feed_query(raw: dict[str, str | None]) -> FeedQuery:
+    """Check every parameter and report all bad ones at once (a 400 names each)."""
+    problems: list[Problem] = []
+    page = 1
+    if raw.get("page") not in (None, ""):
+        try:
+            page = int(str(raw["page"]))
+        except ValueError:
+            page = 0
+        if page < 1:
+            problems.append(Problem("page", f"'{raw['page']}' is not a page number; pages are "
+                                            "counted from 1", "bad_page"))
+    modified_since = None
+    if raw.get("modified_since"):
+        try:
+            modified_since = dt.datetime.fromisoformat(str(raw["modified_since"]).replace(
+                "Z", "+00:00"))
+        except ValueError:
+            problems.append(Problem("modified_since", "must be an ISO 8601 date or date-time "
+                                                      "such as 2025-01-31T12:00:00Z", "bad_date"))
+        else:
+            if modified_since.tzinfo is None:
+                modified_since = modified_since.replace(tzinfo=dt.UTC)
+    classification = raw.get("classification") or None
+    if classification and classification not in CLASSIFICATIONS:
+        problems.append(Problem("classification", f"must be one of {', '.join(CLASSIFICATIONS)}"))
+    if problems:
+        raise InvalidDocument(problems)
+    return FeedQuery(
+        page=page,
+        modified_since=modified_since,
+        q=(raw.get("q") or "").strip(),
+        theme=raw.get("theme") or None,
+        classification=classification,
+        publisher=raw.get("publisher") or None,
+    )
+
+
+async def _matching_slugs(q: str, query: FeedQuery) -> list[str]:
+    """Datasets matching ``q``: the search service when installed, else title/description."""
+    try:
+        search = importlib.import_module("catalogue.search.service")
+    except ImportError:
+        search = None
+    if search is not None and hasattr(search, "search") and hasattr(search, "SearchQuery"):
+        slugs: list[str] = []
+        page = 1
+        while True:
+            result = await search.search(search.SearchQuery(q=q, page=page, size=100), None)
+            slugs.extend(hit.slug for hit in result.items)
+            if not result.items or page * 100 >= result.total:
+                return slugs
+            page += 1
+    words = q.casefold().split()
+    rows = await Dataset.select(Dataset.slug, Dataset.document).where(
+        queries.visibility_clause(None)  # type: ignore[arg-type]
+    ).output(load_json=True)
+    found = []
+    for row in rows:
+        document = row["document"]
+        text = " ".join([*document.get("title", {}).values(),
+                         *document.get("description", {}).values()]).casefold()
+        if all(word in text for word in words):
+            found.append(row["slug"])
+    return found
+
+
+async def feed_page(query: FeedQuery) -> tuple[list[queries.DatasetRecord], int]:
+    """One page of the feed (raises InvalidDocument for a page past the last one)."""
+    filters = queries.DatasetFilter(
+        classification=query.classification,
+        publisher=query.publisher,
+        theme=query.theme,
+        modified_since=query.modified_since,
+    )
+    clauses: list[Any] = queries.filter_clauses(None, filters)
+    if query.q:
+        clauses.append(Dataset.slug.is_in(await _matching_slugs(query.q, query) or [""]))
+    count = await Dataset.count().where(*clauses)
+    last = max(1, -(-count // PAGE_SIZE))
+    if query.page > last:
+        raise InvalidDocument([Problem(
+            "page", f"there is no page {query.page}; the last page is {last}", "bad_page")])
+    rows = (
+        await Dataset.select(*queries.RECORD_COLUMNS)
+        .where(*clauses)
+        .order_by(Dataset.modified, ascending=False)
+        .order_by(Dataset.id)
+        .limit(PAGE_SIZE)
+        .offset((query.page - 1) * PAGE_SIZE)
+        .output(load_json=True)
+    )
+    return [queries.record_from_row(row) for row in rows], count
+
+
+async def last_change() -> dt.datetime | None:
+    """The latest change to any dataset (a withdrawal too) or organisation: Last-Modified."""
+    from catalogue.organisations.tables import Organisation
+
+    datasets = await Dataset.select(Max(Dataset.modified, alias="latest")).first()
+    organisations = await Organisation.select(Max(Organisation.modified, alias="latest")).first()
+    values = [row["latest"] for row in (datasets, organisations) if row and row["latest"]]
+    values = [value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+              for value in values]
+    values = [value if value.tzinfo else value.replace(tzinfo=dt.UTC) for value in values]
+    return max(values, default=None)

@@ -1,0 +1,272 @@
+"""SHACL validation with our DCAT-AP 3.0.1 shapes: a graded report, and the publish check.
+
+The shapes graph is parsed once per process; a dataset is validated on its own graph with
+pyshacl's inference off, so publishing stays fast. Each finding names its focus node, path
+and a plain message, and where possible the field of our document it comes from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyshacl
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH
+
+from catalogue.dcat.mapping import DatasetContext, dataset_graph, dataset_iri, web_iri
+from catalogue.dcat.namespaces import ADMS, DCAT, DCATAP, DCT, FOAF, SPDX, VCARD
+from catalogue.domain.dataset import DatasetDocument
+from catalogue.domain.problems import Problem
+from catalogue.settings import PROJECT_ROOT, get_settings
+from catalogue.vocabularies import default_vocabularies
+
+SHAPES_DIR = PROJECT_ROOT / "vocabularies" / "shapes"
+CONTENT_TYPES = {
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/json": "json-ld",
+    "application/n-triples": "nt",
+}
+SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+
+
+class UnreadableRdf(ValueError):
+    def __init__(self, message: str, unsupported_type: bool = False) -> None:
+        super().__init__(message)
+        self.unsupported_type = unsupported_type
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    focus_node: str
+    path: str | None
+    message: str
+    value: str | None = None
+    field: str | None = None
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "conforms": self.conforms,
+            "summary": {"violations": len(self.violations), "warnings": len(self.warnings)},
+            "violations": [asdict(f) for f in self.violations],
+            "warnings": [asdict(f) for f in self.warnings],
+        }
+
+
+@cache
+def shapes_graph(directory: Path = SHAPES_DIR) -> Graph:
+    """Every ``*.ttl`` in ``vocabularies/shapes/``, parsed once."""
+    graph = Graph()
+    for path in sorted(directory.glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
+    """Run SHACL (no inference) and read the results, worst first."""
+    _, results, _ = pyshacl.validate(
+        data, shacl_graph=shapes if shapes is not None else shapes_graph(),
+        inference="none", allow_warnings=True, allow_infos=True,
+    )
+    findings = []
+    for result in results.objects(None, SH.result):  # top level only, not sh:detail
+        severity = SEVERITIES.get(results.value(result, SH.resultSeverity), "info")
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        findings.append(Finding(
+            severity=severity,
+            focus_node=str(results.value(result, SH.focusNode)),
+            path=str(path) if isinstance(path, URIRef) else None,
+            message=str(results.value(result, SH.resultMessage) or "does not conform"),
+            value=str(value) if value is not None else None,
+        ))
+    order = {"violation": 0, "warning": 1, "info": 2}
+    findings.sort(key=lambda f: (order[f.severity], f.focus_node, f.path or "", f.message))
+    return Report(findings)
+
+
+def parse_rdf(body: bytes, content_type: str) -> Graph:
+    media = content_type.split(";")[0].strip().lower() or "text/turtle"
+    fmt = CONTENT_TYPES.get(media)
+    if fmt is None:
+        raise UnreadableRdf(
+            f"cannot read '{media}'; send text/turtle, application/rdf+xml or "
+            "application/ld+json", unsupported_type=True)
+    if not body.strip():
+        raise UnreadableRdf("the body is empty; send the RDF to validate")
+    if fmt == "json-ld":
+        _refuse_remote_contexts(body)
+    try:
+        return Graph().parse(data=body, format=fmt)
+    except Exception as error:  # rdflib raises many kinds; all mean "not readable as fmt"
+        raise UnreadableRdf(f"the body is not valid {media}: {error}") from None
+
+
+def _refuse_remote_contexts(body: bytes) -> None:
+    """A JSON-LD ``@context`` given by URL would make the server fetch it: refuse that."""
+    try:
+        data = json.loads(body)
+    except ValueError as error:
+        raise UnreadableRdf(f"the body is not valid JSON: {error}") from None
+
+    def remote(node: Any) -> bool:
+        if isinstance(node, dict):
+            context = node.get("@context")
+            contexts = context if isinstance(context, list) else [context]
+            if any(isinstance(item, str) for item in contexts):
+                return True
+            return any(remote(value) for value in node.values())
+        if isinstance(node, list):
+            return any(remote(item) for item in node)
+        return False
+
+    if remote(data):
+        raise UnreadableRdf("a JSON-LD @context given by address is not fetched; put the "
+                            "context inline (as an object) instead")
+
+
+def validate_bytes(body: bytes, content_type: str) -> Report:
+    return validate_graph(parse_rdf(body, content_type))
+
+
+# --- the publish check --------------------------------------------------------------------
+
+DATASET_FIELDS = {
+    DCT.title: "title", DCT.description: "description",
+    DCT.publisher: "organisational.publisher", DCAT.contactPoint: "organisational.contact_point",
+    DCT.accessRights: "legal.access_rights", DCT.license: "legal.licence",
+    DCT.rights: "legal.rights", DCATAP.applicableLegislation: "legal.legislation",
+    DCAT.theme: "semantic.themes", DCAT.keyword: "semantic.keywords",
+    DCT.language: "semantic.languages", DCT.conformsTo: "semantic.conforms_to",
+    DCATAP.hvdCategory: "semantic.hvd_categories", DCT.relation: "semantic.related",
+    DCT.spatial: "technical.spatial", DCT.temporal: "technical.temporal",
+    DCT.accrualPeriodicity: "technical.frequency", DCAT.version: "technical.version",
+    DCAT.distribution: "technical.distributions",
+}
+DISTRIBUTION_FIELDS = {
+    DCT.title: "title", DCT.description: "description", DCAT.accessURL: "access_url",
+    DCAT.downloadURL: "download_url", DCT.format: "format", DCAT.mediaType: "media_type",
+    DCAT.byteSize: "byte_size", SPDX.checksum: "checksum", DCT.license: "licence",
+    ADMS.status: "status", DCATAP.availability: "availability", DCT.rights: "rights",
+}
+SERVICE_FIELDS = {
+    DCT.title: "title", DCT.description: "description", DCAT.endpointURL: "endpoint_url",
+    DCAT.endpointDescription: "endpoint_description", DCT.conformsTo: "conforms_to",
+}
+PART_FIELDS = {
+    DCAT.startDate: "start", DCAT.endDate: "end", VCARD.fn: "name", VCARD.hasEmail: "email",
+    VCARD.hasURL: "url", SPDX.checksumValue: "value", SPDX.algorithm: "algorithm",
+    FOAF.name: "name",
+}
+
+
+def document_field(document: DatasetDocument, base_url: str, graph: Graph,
+                   focus: str, path: str | None) -> str:
+    """The document field a finding is about (``legal.licence``), as far as it can be told."""
+    subject = str(dataset_iri(base_url, document.slug))
+    where = _locate(document, subject, focus)
+    if where is None:  # a linked node (a concept, the publisher): name the field linking it
+        for linking, predicate in graph.subject_predicates(URIRef(focus)):
+            if (owner := _locate(document, subject, str(linking))) is not None:
+                return _join(owner, predicate, str(linking), subject)
+        return "(document)"
+    return _join(where, URIRef(path) if path else None, focus, subject)
+
+
+def _join(where: str, predicate: URIRef | None, node: str, subject: str) -> str:
+    if predicate is None:
+        return where or "(document)"
+    if node == subject:
+        return DATASET_FIELDS.get(predicate, "(document)")
+    table = (DISTRIBUTION_FIELDS if "/distribution/" in node and "#" not in node
+             else SERVICE_FIELDS if "/service/" in node else PART_FIELDS)
+    name = table.get(predicate)
+    return f"{where}.{name}" if name else where
+
+
+def _locate(document: DatasetDocument, subject: str, node: str) -> str | None:
+    if node == subject:
+        return ""
+    technical = document.technical
+    for kind, items, label in (("distribution", technical.distributions, "distributions"),
+                               ("service", technical.data_services, "data_services")):
+        for index, item in enumerate(items):
+            iri = str(web_iri(f"{subject}/{kind}/{item.id or index}"))
+            if node == iri:
+                return f"technical.{label}[{index}]"
+            if node.startswith(f"{iri}#"):
+                return f"technical.{label}[{index}].{node.split('#', 1)[1]}"
+    parts = {"temporal": "technical.temporal", "contact-point": "organisational.contact_point",
+             "steward": "organisational.steward", "rights": "legal.rights",
+             "controller": "legal.personal_data.controller",
+             "dpo": "legal.personal_data.dpo_contact",
+             "retention": "legal.personal_data.retention"}
+    if node.startswith(f"{subject}#"):
+        part = node.split("#", 1)[1]
+        name, _, number = part.rpartition("-")
+        if name == "attribute" and number.isdigit():
+            return f"technical.attributes[{int(number) - 1}]"
+        if name == "purpose" and number.isdigit():
+            return f"legal.personal_data.purposes[{int(number) - 1}]"
+        return parts.get(part)
+    return None
+
+
+async def publish_check(document: DatasetDocument) -> list[Problem]:
+    """DCAT-AP violations block publishing; warnings are listed beside them."""
+    from catalogue.dcat import snapshot
+
+    settings = get_settings()
+    current = await snapshot.refresh()
+    context = DatasetContext(
+        base_url=settings.base_url,
+        languages=settings.languages,
+        modified=dt.datetime.now(dt.UTC),
+        publisher=current.publisher(document.organisational.publisher),
+    )
+    graph = dataset_graph(document, context, default_vocabularies())
+    report = validate_graph(graph)
+    problems = []
+    seen: set[tuple[str, str]] = set()
+    for finding in report.findings:
+        if finding.severity == "info":
+            continue
+        where = document_field(document, settings.base_url, graph, finding.focus_node,
+                               finding.path)
+        if (where, finding.message) in seen:
+            continue
+        seen.add((where, finding.message))
+        problems.append(Problem(
+            field=where,
+            message=f"DCAT-AP 3.0.1: {finding.message}",
+            code="dcat_ap",
+            severity="error" if finding.severity == "violation" else "warning",
+        ))
+    return sorted(problems, key=lambda p: (p.severity != "error", p.field, p.message))

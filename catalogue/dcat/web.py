@@ -1,0 +1,208 @@
+"""RDF over HTTP: formats, content negotiation and conditional responses (ETag, 304).
+
+``preferred_rdf_format`` and ``dataset_rdf_response`` are the interface the dataset page
+(``/dataset/{slug}``) calls for linked-data clients and for ``/dataset/{slug}.{ext}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+from litestar import Request, Response
+from rdflib import Graph
+
+from catalogue.datasets.queries import DatasetRecord
+from catalogue.dcat import snapshot
+from catalogue.dcat.mapping import DatasetContext, dataset_graph
+from catalogue.dcat.namespaces import PREFIXES
+from catalogue.settings import Settings, get_settings
+from catalogue.vocabularies import default_vocabularies
+
+# extension -> (rdflib format, media type)
+FORMATS: dict[str, tuple[str, str]] = {
+    "ttl": ("turtle", "text/turtle"),
+    "rdf": ("xml", "application/rdf+xml"),
+    "jsonld": ("json-ld", "application/ld+json"),
+    "nt": ("nt", "application/n-triples"),
+}
+RDF_MEDIA_TYPES: dict[str, str] = {
+    "text/turtle": "ttl",
+    "application/x-turtle": "ttl",
+    "application/rdf+xml": "rdf",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "nt",
+}
+COMPETING_MEDIA_TYPES = ("text/html", "application/xhtml+xml", "application/json")
+
+
+def parse_accept(accept: str | None) -> list[tuple[str, float, int]]:
+    """``(media type, q, position)`` for every entry of an Accept header."""
+    entries = []
+    for position, part in enumerate((accept or "").split(",")):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        if not media:
+            continue
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    quality = 0.0
+        entries.append((media.lower(), quality, position))
+    return entries
+
+
+def preferred_rdf_format(accept: str | None) -> str | None:
+    """"ttl" | "rdf" | "jsonld" | "nt" when Accept prefers an RDF type over HTML and JSON.
+
+    Wildcards never select RDF: a browser's ``*/*`` gets the page. On equal quality the
+    type named first wins.
+    """
+    best_rdf: tuple[float, int, str] | None = None
+    best_other: tuple[float, int] | None = None
+    for media, quality, position in parse_accept(accept):
+        if quality <= 0:
+            continue
+        if media in RDF_MEDIA_TYPES:
+            if best_rdf is None or (quality, -position) > (best_rdf[0], -best_rdf[1]):
+                best_rdf = (quality, position, RDF_MEDIA_TYPES[media])
+        elif media in COMPETING_MEDIA_TYPES and (
+            best_other is None or (quality, -position) > (best_other[0], -best_other[1])
+        ):
+            best_other = (quality, position)
+    if best_rdf is None:
+        return None
+    if best_other is not None and (best_other[0], -best_other[1]) > (best_rdf[0], -best_rdf[1]):
+        return None
+    return best_rdf[2]
+
+
+def accepts_html(accept: str | None) -> bool:
+    """A browser: names text/html (or XHTML) with a quality above zero."""
+    return any(
+        media in ("text/html", "application/xhtml+xml") and quality > 0
+        for media, quality, _ in parse_accept(accept)
+    )
+
+
+def serialize(graph: Graph, fmt: str) -> bytes:
+    rdflib_format, _ = FORMATS[fmt]
+    if rdflib_format == "json-ld":
+        context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+        text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    else:
+        text = graph.serialize(format=rdflib_format)
+    return text.encode("utf-8") if isinstance(text, str) else text
+
+
+def http_date(value: dt.datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return format_datetime(value.astimezone(dt.UTC), usegmt=True)
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in wanted or etag in wanted
+
+
+def _not_modified_since(header: str, last_modified: dt.datetime) -> bool:
+    try:
+        since = parsedate_to_datetime(header)
+    except (TypeError, ValueError, IndexError):
+        return False
+    if since is None:
+        return False
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)
+    if last_modified.tzinfo is None:
+        last_modified = last_modified.replace(tzinfo=dt.UTC)
+    return last_modified.replace(microsecond=0) <= since
+
+
+def rdf_response(
+    request: Request[Any, Any, Any],
+    graph: Graph,
+    fmt: str,
+    last_modified: dt.datetime | None,
+    vary: bool = False,
+) -> Response[Any]:
+    """The serialised graph with ETag (a hash of the bytes) and Last-Modified; 304 when the
+    client's copy is current (If-None-Match wins over If-Modified-Since, as RFC 9110 says)."""
+    body = serialize(graph, fmt)
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    headers = {"ETag": etag}
+    if last_modified is not None:
+        headers["Last-Modified"] = http_date(last_modified)
+    if vary:
+        headers["Vary"] = "Accept"
+    if_none_match = request.headers.get("if-none-match")
+    if_modified_since = request.headers.get("if-modified-since")
+    if (if_none_match and _etag_matches(if_none_match, etag)) or (
+        not if_none_match
+        and if_modified_since
+        and last_modified is not None
+        and _not_modified_since(if_modified_since, last_modified)
+    ):
+        return Response(content=b"", status_code=304, headers=headers)
+    media_type = FORMATS[fmt][1]
+    return Response(content=body, media_type=f"{media_type}; charset=utf-8", headers=headers)
+
+
+def dataset_context(record: DatasetRecord, settings: Settings) -> DatasetContext:
+    """The server-held facts of ``record`` (publisher details and visibility from the
+    snapshot: related datasets that are not public are left out)."""
+    current = snapshot.current()
+    return DatasetContext(
+        base_url=settings.base_url,
+        languages=settings.languages,
+        dataset_id=record.id,
+        issued=record.issued,
+        modified=record.modified,
+        publisher=current.publisher(record.publisher, record.publisher_name),
+        related_visible=current.is_public,
+    )
+
+
+def dataset_rdf_response(
+    request: Request[Any, Any, Any], record: DatasetRecord, fmt: str
+) -> Response[Any]:
+    """One dataset as DCAT-AP in ``fmt``, with ETag, Last-Modified and 304 support.
+
+    Synchronous for the page handler's sake; the graph is built when the response is sent,
+    after the snapshot (publisher details, public datasets) has been brought up to date.
+    """
+    return _DatasetRdfResponse(request, record, fmt)
+
+
+class _DatasetRdfResponse(Response[Any]):
+    def __init__(self, request: Request[Any, Any, Any], record: DatasetRecord, fmt: str) -> None:
+        super().__init__(content=b"", media_type=FORMATS[fmt][1])
+        self._request, self._record, self._fmt = request, record, fmt
+
+    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any],
+                         **options: Any) -> Any:
+        return _SendDatasetRdf(self._request, self._record, self._fmt, options)
+
+
+class _SendDatasetRdf:
+    """The ASGI side: refresh the snapshot, build the graph, then answer (200 or 304)."""
+
+    def __init__(self, request: Request[Any, Any, Any], record: DatasetRecord, fmt: str,
+                 options: dict[str, Any]) -> None:
+        self.request, self.record, self.fmt, self.options = request, record, fmt, options
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await snapshot.refresh()
+        settings = get_settings()
+        graph = dataset_graph(self.record.document, dataset_context(self.record, settings),
+                              default_vocabularies())
+        response = rdf_response(self.request, graph, self.fmt, self.record.modified, vary=True)
+        options = {k: v for k, v in self.options.items() if k not in ("media_type",
+                                                                      "status_code")}
+        await response.to_asgi_response(None, self.request, **options)(scope, receive, send)

@@ -1,0 +1,134 @@
+"""The building blocks of the DCAT-AP mapping: context, IRIs, literals and a typed writer.
+
+Split from :mod:`catalogue.dcat.mapping` so each module stays small; nothing here knows the
+dataset document's structure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import quote
+from uuid import UUID
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from catalogue.dcat.namespaces import DCT, RDF, RDFS, SKOS, VCARD, XSD
+from catalogue.domain.dataset import Contact
+from catalogue.vocabularies import Concept, Vocabularies
+
+IRI_UNSAFE = frozenset(' <>"{}|\\^`')
+
+
+@dataclass(frozen=True)
+class PublisherInfo:
+    """What the feed says about a publishing organisation (from the organisations table)."""
+
+    slug: str
+    name: str
+    type: str | None = None
+    homepage: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class DatasetContext:
+    """What the server keeps beside the document, and how to write IRIs."""
+
+    base_url: str
+    languages: tuple[str, ...] = ("en",)
+    dataset_id: UUID | None = None
+    issued: dt.datetime | None = None
+    modified: dt.datetime | None = None
+    publisher: PublisherInfo | None = None
+    related_visible: Callable[[str], bool] = field(default=lambda slug: True)
+
+
+def dataset_iri(base_url: str, slug: str) -> URIRef:
+    return URIRef(f"{base_url}/dataset/{slug}")
+
+
+def organisation_iri(base_url: str, slug: str) -> URIRef:
+    return URIRef(f"{base_url}/organisation/{slug}")
+
+
+def identifier_scheme_iri(base_url: str, code: str) -> URIRef:
+    return URIRef(f"{base_url}/identifier-scheme/{code}")
+
+
+def web_iri(url: str) -> URIRef:
+    """A URL as an IRI that every serialisation accepts (spaces, quotes, <> are escaped)."""
+    return URIRef("".join(
+        quote(char) if char in IRI_UNSAFE or ord(char) < 0x21 else char for char in url
+    ))
+
+
+def lang_literals(values: Mapping[str, str]) -> Iterable[Literal]:
+    for language, text in sorted(values.items()):
+        yield Literal(text, lang=language)
+
+
+def timestamp(value: dt.datetime) -> Literal:
+    """Seconds precision, UTC: what harvesters compare and what the shapes accept."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    value = value.astimezone(dt.UTC).replace(microsecond=0)
+    return Literal(value.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
+
+
+class Writer:
+    """Adds one dataset's triples; small helpers keep each DCAT-AP class readable."""
+
+    def __init__(self, graph: Graph, vocabularies: Vocabularies, context: DatasetContext) -> None:
+        self.graph = graph
+        self.vocabularies = vocabularies
+        self.context = context
+
+    def add(self, subject: Node, predicate: URIRef, value: Node | None) -> None:
+        if value is not None:
+            self.graph.add((subject, predicate, value))
+
+    def texts(self, subject: Node, predicate: URIRef, values: Mapping[str, str]) -> None:
+        for literal in lang_literals(values):
+            self.graph.add((subject, predicate, literal))
+
+    def concept(self, key: str, code: str | None, *types: URIRef) -> URIRef | None:
+        """The concept's IRI, typed and labelled so that range and label shapes pass."""
+        if not code:
+            return None
+        concept: Concept | None = self.vocabularies[key].get(code)
+        if concept is None:  # codes are checked on save; an unknown one is left out
+            return None
+        node = URIRef(concept.iri)
+        for kind in (SKOS.Concept, *types):
+            self.graph.add((node, RDF.type, kind))
+        self.graph.add((node, SKOS.inScheme, URIRef(self.vocabularies[key].iri)))
+        self.graph.add((node, SKOS.notation, Literal(concept.code)))
+        labelled = [lang for lang in self.context.languages if concept.labels.get(lang)]
+        for lang in labelled or ["en"]:
+            self.graph.add((node, SKOS.prefLabel, Literal(concept.label(lang), lang=lang)))
+        return node
+
+    def plain_concept(self, key: str, code: str | None) -> URIRef | None:
+        """A DPV concept: its IRI only (DPV terms are classes; no DCAT-AP shape reads them)."""
+        concept = self.vocabularies[key].get(code) if code else None
+        return URIRef(concept.iri) if concept else None
+
+    def contact(self, node: URIRef, contact: Contact, kind: URIRef = VCARD.Kind) -> URIRef:
+        self.graph.add((node, RDF.type, kind))
+        self.add(node, VCARD.fn, Literal(contact.name) if contact.name else None)
+        self.add(node, VCARD.hasEmail, URIRef(f"mailto:{contact.email}") if contact.email else None)
+        self.add(node, VCARD.hasURL, web_iri(contact.url) if contact.url else None)
+        return node
+
+    def rights(self, node: URIRef, values: Mapping[str, str]) -> URIRef:
+        self.graph.add((node, RDF.type, DCT.RightsStatement))
+        self.texts(node, RDFS.label, values)
+        return node
+
+    def licence(self, code: str | None) -> URIRef | None:
+        return self.concept("licences", code, DCT.LicenseDocument)
+
+
