@@ -1,0 +1,256 @@
+"""Search benchmark: load a synthetic catalogue, build the index, measure.
+
+    .venv/bin/python benchmarks/search_benchmark.py --datasets 100000
+
+Uses a throw-away data directory (SQLite) unless --data-dir is given. Reports indexing
+throughput, index size, search latency (p50/p95/p99 over mixed queries, always with facet
+counts), register-to-searchable latency, full reindex time and peak memory.
+
+Loading path (bulk): each document is validated like the service does (``parse_document``:
+the pydantic model; ``normalise_codes``: every controlled code against the vocabularies),
+then stored in batches of 500 per transaction (Dataset, DatasetTheme and DatasetRevision rows,
+as ``_write`` stores them), and the search outbox listener is called inside the same
+transaction with the same ``Change`` the service announces. The publication rules and the
+other listeners (audit log, DCAT snapshot) are skipped: they are not part of search and would
+make a 100k load take hours. The register-to-searchable measurement uses the real
+``create_dataset`` service end to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import random
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+BATCH = 500
+FACET_CHOICES = {
+    "classification": ["open", "closed", "personal"],
+    "theme": ["ECON", "GOVE", "HEAL", "TRAN", "ENVI"],
+    "format": ["CSV", "JSON", "PDF"],
+}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+async def load(count: int, generator: Any, progress: bool) -> tuple[float, int]:
+    """Store ``count`` documents through the bulk path; seconds taken and rejected count."""
+    from catalogue.datasets import service
+    from catalogue.datasets.tables import Dataset, DatasetRevision, DatasetTheme
+    from catalogue.db import write_transaction
+    from catalogue.domain.codes import normalise_codes
+    from catalogue.domain.organisation import OrganisationDocument
+    from catalogue.events import Change
+    from catalogue.organisations.service import save_organisation
+    from catalogue.organisations.tables import Organisation
+    from catalogue.search.outbox import record_dataset_change
+    from catalogue.vocabularies import default_vocabularies
+
+    for slug in generator.publishers:
+        document = OrganisationDocument(slug=slug, name=slug.replace("-", " ").title(),
+                                        type="NationalAuthority")
+        await save_organisation(document, None, create=True)
+    publisher_ids = {
+        row["slug"]: row["id"] for row in await Organisation.select(Organisation.id,
+                                                                    Organisation.slug)
+    }
+    vocabularies = default_vocabularies()
+    started, rejected, done = time.perf_counter(), 0, 0
+    raw_documents = generator.datasets(count)
+    while done < count:
+        datasets, themes, revisions, changes = [], [], [], []
+        for raw in (next(raw_documents) for _ in range(min(BATCH, count - done))):
+            document, problems = normalise_codes(service.parse_document(raw), vocabularies, ())
+            done += 1
+            if problems:
+                rejected += 1
+                continue
+            document = document.with_generated_ids()
+            stored = document.model_dump(mode="json")
+            dataset_id = uuid.uuid4()
+            moment = dt.datetime.now(dt.UTC)
+            datasets.append(Dataset(
+                id=dataset_id, slug=document.slug, classification=document.classification.value,
+                status=document.status.value,
+                publisher=publisher_ids[document.organisational.publisher],
+                title=document.title.get("en", "")[:500], revision=1, document=stored,
+                created=moment, modified=moment,
+            ))
+            themes.extend(DatasetTheme(dataset=dataset_id, theme=t)
+                          for t in document.semantic.themes)
+            revisions.append(DatasetRevision(dataset=dataset_id, revision=1, action="create",
+                                             actor_name="benchmark", at=moment, changes={},
+                                             snapshot=stored))
+            changes.append(Change("dataset", "create", str(dataset_id), document.slug, None,
+                                  after=stored, extra={"revision": 1}))
+        async with write_transaction():
+            for rows, table in ((datasets, Dataset), (themes, DatasetTheme),
+                                (revisions, DatasetRevision)):
+                for start in range(0, len(rows), 100):
+                    await table.insert(*rows[start : start + 100])
+            for change in changes:
+                await record_dataset_change(change)
+        if progress:
+            print(f"\r  loaded {done}/{count}", end="", file=sys.stderr, flush=True)
+    if progress:
+        print(file=sys.stderr)
+    return time.perf_counter() - started, rejected
+
+
+async def measure_queries(generator: Any, count: int, principals: list[Any]) -> dict[str, Any]:
+    from catalogue.search.service import SearchQuery, search
+
+    rng = random.Random(7)
+    queries = []
+    for _ in range(count + 20):
+        filters = {}
+        if rng.random() < 0.4:
+            name = rng.choice(list(FACET_CHOICES))
+            filters[name] = [rng.choice(FACET_CHOICES[name])]
+        queries.append(SearchQuery(q=generator.query(), filters=filters))
+    started = time.perf_counter()
+    first = await search(queries[0], principals[0])
+    cold = time.perf_counter() - started
+    for query in queries[1:20]:  # warm-up: caches of term and facet bitsets
+        await search(query, rng.choice(principals))
+    timings, cpu_timings, totals = [], [], []
+    for query in queries[20:]:
+        principal = rng.choice(principals)
+        started, cpu = time.perf_counter(), time.process_time()
+        result = await search(query, principal)
+        timings.append((time.perf_counter() - started) * 1000)
+        cpu_timings.append((time.process_time() - cpu) * 1000)
+        totals.append(result.total)
+        assert len(result.facets) == 10
+    return {
+        "cold_first_query_ms": round(cold * 1000, 1),
+        "first_query_total": first.total,
+        "p50_ms": round(percentile(timings, 0.50), 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+        "p99_ms": round(percentile(timings, 0.99), 1),
+        "max_ms": round(max(timings), 1),
+        "cpu_p50_ms": round(percentile(cpu_timings, 0.50), 1),
+        "cpu_p95_ms": round(percentile(cpu_timings, 0.95), 1),
+        "cpu_p99_ms": round(percentile(cpu_timings, 0.99), 1),
+        "mean_hits": round(statistics.mean(totals)),
+    }
+
+
+async def measure_register_to_searchable(generator: Any, admin: Any, rounds: int) -> dict:
+    """Time from the service's commit until the index (without a search's sync) has it."""
+    from catalogue.datasets import service
+    from catalogue.errors import InvalidDocument
+    from catalogue.search import snapshot
+
+    latencies, writes = [], []
+    for number in range(rounds):
+        raw = generator.dataset(10_000_000 + number)
+        raw["status"] = "published"
+        began = time.perf_counter()
+        try:
+            await service.create_dataset(raw, admin)
+        except InvalidDocument:
+            raw["status"] = "draft"
+            await service.create_dataset(raw, admin)
+        committed = time.perf_counter()
+        while True:
+            current = snapshot.current()
+            if current is not None and current.term_bits("slug", raw["slug"]) & current.live:
+                break
+            await asyncio.sleep(0.001)
+        latencies.append((time.perf_counter() - committed) * 1000)
+        writes.append((committed - began) * 1000)
+    return {
+        "commit_to_searchable_median_ms": round(statistics.median(latencies), 1),
+        "commit_to_searchable_max_ms": round(max(latencies), 1),
+        "service_write_median_ms": round(statistics.median(writes), 1),
+    }
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    from synthetic import Generator
+
+    from catalogue.accounts.service import create_user, principal_for_user
+    from catalogue.app import migrate
+    from catalogue.db import prepare_engine
+    from catalogue.organisations.tables import Organisation
+    from catalogue.search import index
+
+    await prepare_engine(Organisation._meta.db)
+    await migrate()
+    generator = Generator(seed=args.seed)
+    report: dict[str, Any] = {"datasets": args.datasets, "cpus": os.cpu_count()}
+    seconds, rejected = await load(args.datasets, generator, not args.quiet)
+    report["load_seconds"] = round(seconds, 1)
+    report["load_cpu_seconds"] = round(time.process_time(), 1)
+    report["load_rejected"] = rejected
+
+    started, cpu = time.perf_counter(), time.process_time()
+    indexed = await index.rebuild()
+    took = time.perf_counter() - started
+    report["reindex_seconds"] = round(took, 1)
+    report["reindex_cpu_seconds"] = round(time.process_time() - cpu, 1)
+    report["indexing_docs_per_second"] = round(indexed / took)
+    size = sum(p.stat().st_size for p in index.index_dir().rglob("*") if p.is_file())
+    report["index_megabytes"] = round(size / 2**20, 1)
+
+    admin_id = await create_user("bench@example.si", "Bench", "benchmark-password", "admin", None)
+    admin = await principal_for_user(admin_id)
+    steward = type(admin)(user_id=admin_id, name="steward", email="",
+                          roles={"publisher-001": frozenset({"steward"})})
+    principals = [None, None, None, steward, admin]
+    report["queries"] = await measure_queries(generator, args.queries, principals)
+    report["register_to_searchable"] = await measure_register_to_searchable(
+        generator, admin, args.rounds
+    )
+    report["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--datasets", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=10, help="register-to-searchable rounds")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--data-dir", default=None, help="keep the catalogue here")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args()
+    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="search-bench-"))
+    os.environ["CATALOGUE_DATA_DIR"] = str(data_dir)
+    os.environ["CATALOGUE_DATABASE_URL"] = f"sqlite:///{data_dir / 'catalogue.sqlite'}"
+    os.environ["CATALOGUE_AUTO_SEED"] = "false"
+    os.environ.setdefault("CATALOGUE_SECRET_KEY", "benchmark")
+    try:
+        report = asyncio.run(main_async(args))
+    finally:
+        if not args.data_dir:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    width = max(len(key) for key in report)
+    for key, value in report.items():
+        if isinstance(value, dict):
+            print(f"{key}:")
+            for inner, figure in value.items():
+                print(f"  {inner:<{width}} {figure}")
+        else:
+            print(f"{key:<{width + 2}} {value}")
+
+
+if __name__ == "__main__":
+    main()

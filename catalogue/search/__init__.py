@@ -1,0 +1,1 @@
+"""Full-text search over the catalogue: a whoosh index derived from the database."""

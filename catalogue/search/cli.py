@@ -1,0 +1,39 @@
+"""``catalogue reindex``: rebuild the search index from the database."""
+
+from __future__ import annotations
+
+import click
+
+from catalogue.settings import get_settings
+
+
+@click.command()
+@click.option("--check", is_flag=True, help="Only rebuild when the index is out of step.")
+def reindex(check: bool) -> None:
+    """Rebuild the search index from the database (with a progress bar)."""
+    from catalogue.cli import run
+    from catalogue.search import index
+
+    with click.progressbar(length=1, label="Indexing datasets", show_pos=True) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        async def rebuild() -> tuple[int, str | None]:
+            if check:
+                problem = await index.consistency_problem()
+                if problem is None:
+                    await index.drain()
+                    return 0, None
+                return await index.rebuild(progress), problem
+            return await index.rebuild(progress), "asked for"
+
+        count, reason = run(rebuild)
+    if reason is None:
+        click.echo(f"The search index in {get_settings().index_dir} is up to date.")
+    else:
+        click.echo(f"Indexed {count} datasets into {get_settings().index_dir} ({reason}).")
+
+
+commands = [reindex]

@@ -1,0 +1,201 @@
+"""The index schema, and how a stored dataset becomes one index document.
+
+Text fields are per language and stemmed where whoosh has a stemmer for the language;
+facet fields hold codes exactly as the document has them, so filters and facet counts use
+the same values the API shows. The builder works on the stored JSON (already validated on
+write), not on the pydantic model, because a full reindex builds 100,000 of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from whoosh.analysis import LanguageAnalyzer, StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.lang import has_stemmer
+
+from catalogue.settings import get_settings
+
+FACET_FIELDS = (
+    "classification",
+    "theme",
+    "publisher",
+    "format",
+    "licence",
+    "identifier",
+    "base_register",
+    "hvd",
+    "status",
+    "language",
+)
+"""Filter and facet keys, as the API and :class:`~catalogue.search.service.SearchQuery` use them."""
+
+INDEX_VERSION = 2
+"""Bump when what is indexed changes: every index built by an older version is rebuilt."""
+TITLE_BOOST = 4.0
+KEYWORD_BOOST = 2.0
+ATTRIBUTE_BOOST = 1.5
+EXACT_TITLE_BOOST = 50.0
+
+
+def languages() -> tuple[str, ...]:
+    return get_settings().languages
+
+
+def _analyzer(language: str) -> Any:
+    if language == "en":
+        return StemmingAnalyzer()
+    if has_stemmer(language):
+        return LanguageAnalyzer(language)
+    return StandardAnalyzer()
+
+
+@cache
+def build_schema(langs: tuple[str, ...]) -> Schema:
+    fields: dict[str, Any] = {
+        "id": ID(unique=True, stored=True, sortable=True),
+        "slug": ID(stored=True, sortable=True),
+        "title": TEXT(analyzer=StandardAnalyzer(stoplist=None), phrase=False),
+        "title_exact": KEYWORD(commas=True, lowercase=False, scorable=True),
+        "title_sort": ID(sortable=True),
+        "keywords": TEXT(analyzer=StemmingAnalyzer(), field_boost=KEYWORD_BOOST),
+        "attributes": TEXT(analyzer=StemmingAnalyzer(), field_boost=ATTRIBUTE_BOOST),
+        "related_text": TEXT(analyzer=StemmingAnalyzer(), phrase=False),
+        "spell": TEXT(analyzer=StandardAnalyzer(minsize=3), phrase=False),
+        "modified": DATETIME(stored=True, sortable=True),
+        "created": DATETIME(sortable=True),
+        "display": STORED(),
+    }
+    for language in langs:
+        analyzer = _analyzer(language)
+        fields[f"title_{language}"] = TEXT(
+            analyzer=analyzer, field_boost=TITLE_BOOST, stored=True
+        )
+        fields[f"description_{language}"] = TEXT(analyzer=analyzer, stored=True)
+    for name in FACET_FIELDS:
+        fields[name] = KEYWORD(commas=True, lowercase=False, scorable=False)
+    return Schema(**fields)
+
+
+def schema() -> Schema:
+    return build_schema(languages())
+
+
+def text_fields() -> dict[str, float]:
+    """Fields a plain word is looked up in (the boosts live in the schema)."""
+    fields = {f"title_{lang}": 1.0 for lang in languages()}
+    fields.update({f"description_{lang}": 1.0 for lang in languages()})
+    fields.update({"keywords": 1.0, "attributes": 1.0, "related_text": 1.0})
+    return fields
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def split_name(name: str) -> str:
+    """``employer_tax_number`` and ``employerTaxNumber`` -> ``employer tax number``."""
+    return _CAMEL.sub(" ", re.sub(r"[_\-.]+", " ", name)).lower()
+
+
+def normalise_title(title: str) -> str:
+    return " ".join(re.findall(r"\w+", title.lower()))
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [text for text in value.values() if isinstance(text, str) and text]
+    return []
+
+
+def _pick(value: Any, language: str) -> str:
+    if not isinstance(value, dict) or not value:
+        return ""
+    return value.get(language) or next(iter(value.values()), "") or ""
+
+
+def _join(values: Iterable[Any]) -> str:
+    return ",".join(sorted({str(v) for v in values if v not in (None, "")}))
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """whoosh compares naive datetimes; the index keeps UTC without the tzinfo."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def index_document(
+    dataset_id: str,
+    document: dict[str, Any],
+    publisher_name: str,
+    modified: dt.datetime,
+    created: dt.datetime,
+) -> dict[str, Any]:
+    """The index document for one stored dataset (the JSON kept in ``Dataset.document``)."""
+    default = get_settings().default_language
+    technical = document.get("technical") or {}
+    semantic = document.get("semantic") or {}
+    organisational = document.get("organisational") or {}
+    legal = document.get("legal") or {}
+    distributions = technical.get("distributions") or []
+    attributes = technical.get("attributes") or []
+    title = document.get("title") or {}
+    titles = _texts(title)
+    keywords = [str(k) for k in semantic.get("keywords") or []]
+    attribute_names = [split_name(a.get("name", "")) for a in attributes]
+    attribute_text = []
+    for attribute in attributes:
+        attribute_text.append(split_name(attribute.get("name", "")))
+        attribute_text.extend(_texts(attribute.get("description")))
+    identifiers = set(organisational.get("identifier_schemes") or [])
+    identifiers.update(a["identifier_scheme"] for a in attributes if a.get("identifier_scheme"))
+    formats = {d.get("format") for d in distributions}
+    licences = {legal.get("licence"), *(d.get("licence") for d in distributions)}
+    related = [publisher_name, str(organisational.get("publisher") or "")]
+    for distribution in distributions:
+        related.extend(_texts(distribution.get("title")))
+        related.append(str(distribution.get("format") or ""))
+    related.extend(identifiers)
+    for law in legal.get("legislation") or []:
+        related.extend(_texts(law.get("title")))
+    default_title = _pick(title, default)
+    themes = [str(t) for t in semantic.get("themes") or []]
+    fields: dict[str, Any] = {
+        "id": dataset_id,
+        "slug": document["slug"],
+        "title": " ".join(titles),
+        "title_exact": ",".join(normalise_title(t) for t in titles),
+        "title_sort": " ".join(default_title.casefold().split()) or document["slug"],
+        "keywords": "\n".join(keywords),
+        "attributes": "\n".join(attribute_text),
+        "related_text": "\n".join(r for r in related if r),
+        "spell": "\n".join([*titles, *keywords, *attribute_names]),
+        "modified": _aware(modified),
+        "created": _aware(created),
+        "classification": document.get("classification", ""),
+        "status": document.get("status", ""),
+        "publisher": str(organisational.get("publisher") or ""),
+        "theme": _join(themes),
+        "format": _join(formats),
+        "licence": _join(licences),
+        "identifier": _join(identifiers),
+        "base_register": "true" if organisational.get("is_base_register") else "false",
+        "hvd": _join(semantic.get("hvd_categories") or []),
+        "language": _join(semantic.get("languages") or []),
+        "display": {
+            "title": title,
+            "publisher_name": publisher_name,
+            "themes": themes,
+            "classification": document.get("classification", ""),
+            "publisher": str(organisational.get("publisher") or ""),
+        },
+    }
+    for language in languages():
+        fields[f"title_{language}"] = _pick(title, language) if language in title else ""
+        description = document.get("description") or {}
+        fields[f"description_{language}"] = description.get(language, "")
+    return fields

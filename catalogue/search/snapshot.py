@@ -1,0 +1,262 @@
+"""Reading the index: one snapshot per index generation, with document bitsets.
+
+Facet counts and access rules are set operations. Each facet value and each looked-up term
+has a bitset (a Python int, bit *n* = document *n*) per index segment; segments never change,
+so their bitsets are cached across generations and a new generation only computes its new
+small segment. A query is evaluated to a bitset of matching documents; the total is its
+population count, and each facet count is ``(hits & value_bits).bit_count()``. whoosh's
+block-max top-k search then only ranks one page of results, with the bitset as its filter.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from functools import reduce
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.idsets import DocIdSet
+
+from catalogue.search import index
+from catalogue.search.schema import FACET_FIELDS
+
+TERM_CACHE_SIZE = 4000
+_BYTE_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
+_segment_facets: dict[tuple[str, str], dict[str, int]] = {}
+_segment_terms: OrderedDict[tuple[str, str, str], int] = OrderedDict()
+_cache_lock = threading.Lock()
+_current: Snapshot | None = None
+
+
+def bits_from_ids(ids: Iterable[int], size: int) -> int:
+    buffer = bytearray((size + 7) >> 3)
+    for docnum in ids:
+        buffer[docnum >> 3] |= 1 << (docnum & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def ids_from_bits(bits: int) -> list[int]:
+    """Document numbers in ascending order."""
+    found: list[int] = []
+    data = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
+    for position, byte in enumerate(data):
+        if byte:
+            base = position << 3
+            found.extend(base + bit for bit in _BYTE_BITS[byte])
+    return found
+
+
+class BitFilter(DocIdSet):
+    """A whoosh filter over a bitset: O(1) membership for the collector."""
+
+    def __init__(self, bits: int) -> None:
+        self._bytes = bits.to_bytes((bits.bit_length() + 7) >> 3 or 1, "little")
+        self._count = bits.bit_count()
+
+    def __contains__(self, docnum: object) -> bool:
+        assert isinstance(docnum, int)
+        position = docnum >> 3
+        return position < len(self._bytes) and bool(self._bytes[position] >> (docnum & 7) & 1)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self) -> Any:
+        return iter(ids_from_bits(int.from_bytes(self._bytes, "little")))
+
+
+def _posting_ids(reader: Any, field: str, text: str) -> list[int]:
+    """All document numbers of one term in one segment, a block at a time where possible."""
+    try:
+        matcher = reader.postings(field, text)
+    except Exception:  # whoosh raises TermNotFound
+        return []
+    if not isinstance(matcher, W3LeafMatcher):
+        return list(matcher.all_ids())
+    ids: list[int] = []
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        ids.extend(matcher._ids[matcher._i :])
+        matcher._next_block()
+    return ids
+
+
+class Segment:
+    def __init__(self, reader: Any, offset: int) -> None:
+        self.reader = reader
+        self.offset = offset
+        self.size = reader.doc_count_all()
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        self.key = segment.segment_id() if segment is not None else "empty"
+
+    def term_bits(self, field: str, text: str) -> int:
+        key = (self.key, field, text)
+        with _cache_lock:
+            if key in _segment_terms:
+                _segment_terms.move_to_end(key)
+                return _segment_terms[key]
+        bits = bits_from_ids(_posting_ids(self.reader, field, text), self.size)
+        with _cache_lock:
+            _segment_terms[key] = bits
+            while len(_segment_terms) > TERM_CACHE_SIZE:
+                _segment_terms.popitem(last=False)
+        return bits
+
+    def facet_bits(self, field: str) -> dict[str, int]:
+        key = (self.key, field)
+        if key not in _segment_facets:
+            values = {}
+            if self.size:
+                for raw in self.reader.lexicon(field):
+                    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                    values[text] = bits_from_ids(
+                        _posting_ids(self.reader, field, text), self.size
+                    )
+            _segment_facets[key] = values
+        return _segment_facets[key]
+
+    def live_bits(self) -> int:
+        bits = (1 << self.size) - 1
+        if self.size and self.reader.has_deletions():
+            bits &= ~bits_from_ids(self.reader.segment().deleted_docs(), self.size)
+        return bits
+
+
+class Snapshot:
+    """The index as one searcher saw it; everything here is derived and cached lazily."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        reader = searcher.reader()
+        if hasattr(reader, "readers"):
+            pairs = list(zip(reader.readers, reader.doc_offsets, strict=True))
+        else:
+            pairs = [(reader, 0)]
+        self.segments = [Segment(r, offset) for r, offset in pairs]
+        self.size = reader.doc_count_all()
+        self.live = self._combine(segment.live_bits() for segment in self.segments)
+        self._facets: dict[str, dict[str, int]] = {}
+        self._terms: dict[tuple[str, str], int] = {}
+        self._ranks: dict[str, list[int]] = {}
+        self._orders: dict[str, list[int]] = {}
+        self._values: dict[str, list[Any]] = {}
+        self.memo: dict[Any, Any] = {}  # per-generation results (spelling candidates)
+        self.state = index.read_state()
+
+    def _combine(self, parts: Iterable[int]) -> int:
+        bits = 0
+        for segment, part in zip(self.segments, parts, strict=True):
+            bits |= part << segment.offset
+        return bits
+
+    def term_bits(self, field: str, text: str) -> int:
+        key = (field, text)
+        if key not in self._terms:
+            self._terms[key] = self._combine(s.term_bits(field, text) for s in self.segments)
+        return self._terms[key]
+
+    def facet(self, field: str) -> dict[str, int]:
+        if field not in self._facets:
+            merged: dict[str, int] = {}
+            for segment in self.segments:
+                for value, bits in segment.facet_bits(field).items():
+                    merged[value] = merged.get(value, 0) | bits << segment.offset
+            self._facets[field] = merged
+        return self._facets[field]
+
+    def any_of(self, field: str, values: Iterable[str]) -> int:
+        facet = self.facet(field)
+        return reduce(lambda acc, value: acc | facet.get(value, 0), values, 0)
+
+    def rank(self, column: str) -> list[int]:
+        """rank[docnum] = the document's value's place among the column's sorted values
+        (equal values share a rank, so a later sort key can break the tie)."""
+        if column not in self._ranks:
+            values = self.column_values(column)
+            ranks = [0] * self.size
+            rank, previous = -1, object()
+            for docnum in self.order(column):
+                if values[docnum] != previous:
+                    rank, previous = rank + 1, values[docnum]
+                ranks[docnum] = rank
+            self._ranks[column] = ranks
+        return self._ranks[column]
+
+    def column_values(self, column: str) -> list[Any]:
+        if column not in self._values:
+            reader = self.searcher.reader()
+            self._values[column] = list(reader.column_reader(column)) if self.size else []
+        return self._values[column]
+
+    def order(self, column: str) -> list[int]:
+        """Document numbers sorted ascending by ``column`` (ties by document number)."""
+        if column not in self._orders:
+            values = self.column_values(column)
+            self._orders[column] = sorted(range(self.size), key=values.__getitem__)
+        return self._orders[column]
+
+    def query_bits(self, q: Any) -> int:
+        """The documents ``q`` matches, as a bitset (live documents only)."""
+        return self._bits(q) & self.live
+
+    def _bits(self, q: Any) -> int:
+        kind = type(q)
+        if kind is wq.Term:
+            return self.term_bits(q.fieldname, q.text)
+        if kind is wq.And or kind is wq.Require:
+            parts = [self._bits(sub) for sub in q.subqueries]
+            return reduce(lambda a, b: a & b, parts) if parts else 0
+        if kind in (wq.Or, wq.DisjunctionMax):
+            return reduce(lambda a, b: a | b, (self._bits(sub) for sub in q.subqueries), 0)
+        if kind is wq.AndNot:
+            return self._bits(q.a) & ~self._bits(q.b)
+        if kind is wq.AndMaybe:
+            return self._bits(q.a)
+        if kind is wq.Not:
+            return self.live & ~self._bits(q.query)
+        if kind is wq.Every:
+            return self.live
+        if q is wq.NullQuery or kind is type(wq.NullQuery):
+            return 0
+        return bits_from_ids(q.docs(self.searcher), self.size)
+
+    def facet_counts(self, field: str, base: int) -> list[tuple[str, int]]:
+        counts = [(value, (bits & base).bit_count()) for value, bits in self.facet(field).items()]
+        return sorted(((v, c) for v, c in counts if c), key=lambda item: (-item[1], item[0]))
+
+
+def facet_fields() -> tuple[str, ...]:
+    return FACET_FIELDS
+
+
+def current() -> Snapshot | None:
+    """The newest snapshot; reopened when another writer (or process) committed."""
+    global _current
+    snapshot = _current
+    if snapshot is not None:
+        try:
+            if snapshot.searcher.up_to_date():
+                return snapshot
+        except Exception:
+            pass
+        # Not searcher.refresh(): it reuses segment readers by id, and a reused reader keeps
+        # the deletions it was opened with, so updated documents would show twice.
+        _current = None
+    ix = index.open_index()
+    if ix is None:
+        return None
+    _current = Snapshot(ix.searcher())
+    return _current
+
+
+def forget() -> None:
+    """Drop the open searcher (after a rebuild that recreated the index directory)."""
+    global _current
+    _current = None

@@ -1,0 +1,226 @@
+"""The index follows the database: every committed change, and healing after a crash."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from catalogue.accounts.principal import Principal
+from catalogue.search import index, outbox, snapshot
+from catalogue.search.service import SearchQuery, search, search_slugs
+from catalogue.search.tables import SearchOutbox
+from catalogue.settings import get_settings
+from tests.factories import PUBLISHER, changed, make_organisation, make_user, open_dataset
+
+ADMIN = Principal(user_id=0, name="admin", email="", global_role="admin")
+
+
+@pytest.fixture
+async def steward(db) -> Principal:
+    from catalogue.accounts.principal import STEWARD
+    from catalogue.accounts.service import create_user, principal_for_user
+
+    await make_organisation()
+    user_id = await create_user(
+        "steward@example.gov", "Steward", "correct horse battery", "", None,
+        roles={PUBLISHER: STEWARD},
+    )
+    principal = await principal_for_user(user_id)
+    assert principal is not None
+    return principal
+
+
+async def found(q: str, principal: Principal | None = None) -> list[str]:
+    result = await search(SearchQuery(q=q, size=100), principal)
+    return [hit.slug for hit in result.items]
+
+
+def indexed_slugs() -> set[str]:
+    """What the index holds right now, without the pre-search sync (a reader's raw view)."""
+    current = snapshot.current()
+    if current is None:
+        return set()
+    return {
+        current.searcher.stored_fields(d)["slug"]
+        for d in range(current.size)
+        if (current.live >> d) & 1
+    }
+
+
+async def test_create_publish_update_and_withdraw_each_reach_the_index(steward):
+    from catalogue.datasets import service
+
+    record = await service.create_dataset(open_dataset("river-levels"), steward)
+    assert await found("example", steward) == ["river-levels"]  # the steward sees the draft
+    assert await found("example") == []  # the public does not
+
+    published = changed(open_dataset("river-levels"), "status", "published")
+    record = await service.replace_dataset("river-levels", published, record.etag, steward)
+    assert await found("example") == ["river-levels"]
+
+    renamed = changed(published, "title.en", "Hourly river gauges")
+    record = await service.replace_dataset("river-levels", renamed, record.etag, steward)
+    assert await found("gauges") == ["river-levels"]
+    assert await found("gauges example") == ["river-levels"]
+
+    await service.withdraw_dataset("river-levels", record.etag, steward)
+    assert await found("gauges") == []
+    assert await found("gauges", ADMIN) == ["river-levels"]  # admins see everything
+    assert not await index.pending()
+
+
+async def test_a_change_is_indexed_right_after_its_commit_without_a_search(steward):
+    from catalogue.datasets import service
+
+    await service.create_dataset(open_dataset("soil-samples"), steward)
+    await outbox.wait_for_pending_drains()
+    assert not await index.pending()
+    assert "soil-samples" in indexed_slugs()
+
+
+async def test_a_rolled_back_change_leaves_no_outbox_row(steward):
+    from catalogue.datasets.service import create_dataset
+    from catalogue.errors import Conflict
+
+    await create_dataset(open_dataset("only-once"), steward)
+    with pytest.raises(Conflict):
+        await create_dataset(open_dataset("only-once"), steward)
+    await outbox.wait_for_pending_drains()
+    assert await SearchOutbox.count() == 0
+
+
+async def test_a_crash_between_commit_and_indexing_heals_on_the_next_start(steward):
+    """Simulate kill -9 after the commit: another process holds the writer lock, so nothing
+    is indexed; the outbox row survives and a fresh start applies it."""
+    from catalogue.datasets import service
+
+    await index.ensure_index()
+    with index.writer_lock(blocking=False) as acquired:  # "the other process"
+        assert acquired
+        await service.create_dataset(open_dataset("after-crash"), steward)
+        await outbox.wait_for_pending_drains()
+        assert await SearchOutbox.count() == 1
+        assert "after-crash" not in indexed_slugs()
+    snapshot.forget()  # a new process: nothing cached
+    async with outbox.search_lifespan():
+        assert await SearchOutbox.count() == 0
+        assert "after-crash" in indexed_slugs()
+
+
+async def test_a_missing_index_is_rebuilt_at_start(steward):
+    from catalogue.datasets import service
+
+    await service.create_dataset(open_dataset("kept-in-the-database"), steward)
+    await outbox.wait_for_pending_drains()
+    shutil.rmtree(get_settings().index_dir)
+    snapshot.forget()
+    assert await index.consistency_problem() is not None
+    await index.ensure_index()
+    assert await index.consistency_problem() is None
+    assert await found("example", ADMIN) == ["kept-in-the-database"]
+
+
+async def test_a_corrupt_index_is_rebuilt_at_start(steward):
+    from catalogue.datasets import service
+
+    await service.create_dataset(open_dataset("survives-corruption"), steward)
+    await outbox.wait_for_pending_drains()
+    for toc in get_settings().index_dir.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"not a table of contents")
+    snapshot.forget()
+    assert await index.ensure_index() is not None
+    assert await found("example", ADMIN) == ["survives-corruption"]
+
+
+async def test_a_stale_index_is_noticed_and_rebuilt(steward):
+    import datetime as dt
+
+    from catalogue.datasets import service
+    from catalogue.datasets.tables import Dataset
+
+    record = await service.create_dataset(open_dataset("stale-check"), steward)
+    await index.ensure_index()
+    assert await index.consistency_problem() is None
+    # A change that bypassed the service (a restore, a manual fix) leaves no outbox row.
+    document = changed(record.document.model_dump(mode="json"), "title.en", "Renamed by hand")
+    await Dataset.update(
+        {Dataset.document: document, Dataset.modified: dt.datetime.now(dt.UTC)}
+    ).where(Dataset.slug == "stale-check")
+    assert "older" in (await index.consistency_problem() or "")
+    await index.ensure_index()
+    assert await found("renamed", ADMIN) == ["stale-check"]
+
+
+async def test_reindex_rebuilds_from_the_database(steward):
+    from catalogue.datasets import service
+
+    for number in range(3):
+        await service.create_dataset(open_dataset(f"set-{number}"), steward)
+    seen: list[tuple[int, int]] = []
+    assert await index.rebuild(lambda done, total: seen.append((done, total))) == 3
+    assert seen[-1] == (3, 3)
+    assert await index.consistency_problem() is None
+
+
+async def test_search_slugs_expresses_ckan_filters_and_sorts(steward):
+    import datetime as dt
+
+    from catalogue.datasets import service
+
+    for slug, fmt in (("alpha", "CSV"), ("bravo", "JSON"), ("charlie", "CSV")):
+        document = open_dataset(slug)
+        document["technical"]["distributions"][0]["format"] = fmt
+        await service.create_dataset(document, steward)
+
+    slugs, total, facets = await search_slugs(
+        SearchQuery(filters={"format": ["CSV"]}), ADMIN, sort_fields=[("slug", False)]
+    )
+    assert (slugs, total) == (["alpha", "charlie"], 2)
+    assert dict(facets["format"]) == {"CSV": 2, "JSON": 1}
+
+    slugs, _, _ = await search_slugs(
+        SearchQuery(), ADMIN, exclude={"format": ["JSON"]}, sort_fields=[("title", False),
+                                                                           ("slug", True)]
+    )
+    assert slugs == ["charlie", "alpha"]
+
+    slugs, total, _ = await search_slugs(
+        SearchQuery(), ADMIN, any_of=[{"format": ["JSON"], "slug": ["alpha"]}],
+        sort_fields=[("slug", True)],
+    )
+    assert (slugs, total) == (["bravo", "alpha"], 2)
+
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    assert (await search_slugs(SearchQuery(), ADMIN, modified_from=later))[1] == 0
+    earlier = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    assert (await search_slugs(SearchQuery(), ADMIN, modified_from=earlier))[1] == 3
+
+    slugs, total, _ = await search_slugs(SearchQuery(), ADMIN, start=1, rows=1,
+                                         sort_fields=[("slug", False)])
+    assert (slugs, total) == (["bravo"], 3)
+    assert (await search_slugs(SearchQuery(), None))[1] == 0  # all drafts: nothing public
+
+
+async def test_snippets_escape_everything_but_the_marks(client, steward):
+    admin = await make_user("admin@example.gov", global_role="admin")
+    document = changed(open_dataset(), "description.en", "Rates <b>& levies</b> per tax office")
+    assert (await client.post("/api/v1/datasets", json=document, headers=admin)).status_code == 201
+    response = await client.get("/api/v1/search", params={"q": "tax"}, headers=admin)
+    body = response.json()
+    snippet = body["items"][0]["snippet"]
+    assert "&lt;b&gt;&amp; levies&lt;/b&gt;" in snippet
+    assert "<mark>tax</mark>" in snippet
+
+
+def test_the_reindex_command_rebuilds_and_reports(tmp_path):
+    from click.testing import CliRunner
+
+    from catalogue.cli import main
+
+    result = CliRunner().invoke(main, ["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed" in result.output
+    again = CliRunner().invoke(main, ["reindex", "--check"])
+    assert again.exit_code == 0, again.output
+    assert "up to date" in again.output
