@@ -1,0 +1,165 @@
+"""``/api/3/action/{name}`` and ``/api/action/{name}``: CKAN's Action API over HTTP.
+
+Thin: read the data dict (query string, JSON body or form), find who is calling, run the
+action, and wrap the outcome in CKAN's envelope. Every failure is answered in that envelope
+with CKAN's ``__type`` (so ``ckanapi`` raises NotFound, ValidationError ...), never a 500
+page and never a redirect.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response, Router, get, route
+from litestar.exceptions import HTTPException
+
+from catalogue.accounts.principal import Principal
+from catalogue.accounts.service import principal_for_token
+from catalogue.ckan.actions import ACTIONS, ActionContext
+from catalogue.ckan.errors import (
+    AuthorizationError,
+    BadRequest,
+    CkanError,
+    NotFoundError,
+    ValidationError,
+)
+from catalogue.errors import CatalogueError, Forbidden, InvalidDocument, NotFound, Unauthorised
+from catalogue.settings import get_settings
+from catalogue.web.auth import current_principal
+from catalogue.web.params import FromPath
+
+logger = logging.getLogger("catalogue.ckan")
+
+
+def _token(request: Request[Any, Any, Any]) -> str | None:
+    """CKAN clients send the raw token in ``Authorization`` or ``X-CKAN-API-Key``; we also
+    accept ``Authorization: Bearer <token>`` like the rest of the API."""
+    header = request.headers.get("authorization", "").strip()
+    if header:
+        scheme, _, rest = header.partition(" ")
+        if not rest:
+            return scheme
+        if scheme.lower() != "bearer" or not rest.strip():
+            raise AuthorizationError("use 'Authorization: Bearer <token>' or the raw API token")
+        return rest.strip()
+    return request.headers.get("x-ckan-api-key", "").strip() or None
+
+
+async def caller(request: Request[Any, Any, Any]) -> Principal | None:
+    """The token's user, else the signed-in session, else anonymous; a bad token is a 403."""
+    token = _token(request)
+    if token is None:
+        return await current_principal(request)
+    principal = await principal_for_token(token)
+    if principal is None:
+        raise AuthorizationError("the API token is unknown or has been revoked")
+    return principal
+
+
+def _merge(target: dict[str, Any], pairs: list[tuple[str, Any]]) -> None:
+    for key, value in pairs:
+        if key in target:
+            existing = target[key]
+            target[key] = [*existing, value] if isinstance(existing, list) else [existing, value]
+        else:
+            target[key] = value
+
+
+async def data_dict(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """CKAN's data dict: query parameters, overridden by a JSON object or form body."""
+    data: dict[str, Any] = {}
+    _merge(data, list(request.query_params.multi_items()))
+    if request.method != "POST":
+        return data
+    body = await request.body()
+    if not body.strip():
+        return data
+    content_type = request.headers.get("content-type", "").lower()
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form: dict[str, Any] = {}
+        _merge(form, list((await request.form()).multi_items()))
+        return {**data, **form}
+    try:
+        decoded = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadRequest(f"JSON Error: {error}") from None
+    if not isinstance(decoded, dict):
+        raise BadRequest(
+            f"Bad request data: Request data JSON decoded to {decoded!r:.80} but it needs "
+            "to be a dictionary."
+        )
+    return {**data, **decoded}
+
+
+def _as_ckan_error(error: Exception) -> CkanError:
+    """The catalogue's own errors, in CKAN's types."""
+    if isinstance(error, CkanError):
+        return error
+    if isinstance(error, InvalidDocument):
+        fields: dict[str, list[str]] = {}
+        for problem in error.problems:
+            fields.setdefault(problem.field, []).append(problem.message)
+        return ValidationError(fields)
+    if isinstance(error, NotFound):
+        return NotFoundError(error.message)
+    if isinstance(error, Unauthorised | Forbidden):
+        return AuthorizationError(error.message)
+    if isinstance(error, CatalogueError):
+        return ValidationError.one("request", error.message)
+    assert isinstance(error, HTTPException)
+    if error.status_code in {401, 403}:
+        return AuthorizationError(str(error.detail))
+    failure = BadRequest(str(error.detail))
+    failure.status_code = error.status_code if 400 <= error.status_code < 500 else 400
+    return failure
+
+
+def envelope(name: str, status: int, body: dict[str, Any]) -> Response[dict[str, Any]]:
+    help_url = f"{get_settings().base_url}/api/3/action/help_show?name={name}"
+    return Response(
+        {"help": help_url, **body},
+        status_code=status,
+        media_type=MediaType.JSON,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@route(
+    ["/action/{name:str}", "/3/action/{name:str}"],
+    http_method=["GET", "POST"],
+    summary="CKAN Action API (read): package_search, package_show, organization_list ...",
+)
+async def ckan_action(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
+    """Run one CKAN action and answer in CKAN's envelope."""
+    function = ACTIONS.get(name)
+    try:
+        if function is None:
+            raise BadRequest(f"Action name not known: {name}")
+        data = await data_dict(request)
+        settings = get_settings()
+        context = ActionContext(
+            principal=await caller(request),
+            base_url=settings.base_url,
+            language=settings.default_language,
+        )
+        result = await function(data, context)
+    except (CkanError, CatalogueError, HTTPException) as error:
+        failure = _as_ckan_error(error)
+        body = {"success": False, "error": failure.error_body()}
+        return envelope(name, failure.status_code, body)
+    except Exception:  # the envelope promise holds even for our own bugs; they are logged
+        logger.exception("CKAN action %s failed", name)
+        error_body = {"__type": "Internal Error", "message": "Internal Server Error"}
+        return envelope(name, 500, {"success": False, "error": error_body})
+    return envelope(name, 200, {"success": True, "result": result})
+
+
+@get(["/", "/3"], summary="CKAN API version", media_type=MediaType.JSON)
+async def ckan_api_version() -> dict[str, int]:
+    """CKAN clients probe ``/api/3`` to learn the API version."""
+    return {"version": 3}
+
+
+ckan_router = Router(path="/api", route_handlers=[ckan_action, ckan_api_version], tags=["ckan"])

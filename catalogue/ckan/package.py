@@ -1,0 +1,290 @@
+"""A dataset as CKAN's package dict: every core key, ckanext-dcat friendly extras, our levels.
+
+A CKAN harvester copies the core keys (title, notes, licence, tags, resources) without loss;
+ckanext-dcat reads the extras it knows (``theme``, ``access_rights``, ``publisher_*``,
+``contact_*``, ``temporal_*`` ...); the rest of our four levels rides along in extras as
+strings (JSON for lists), never the internal note.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from catalogue.ckan.groups import (
+    ckan_time,
+    group_dict,
+    organisation_iri,
+    organization_dict,
+)
+from catalogue.datasets.queries import DatasetRecord
+from catalogue.domain.dataset import DataService, DatasetDocument, Distribution, Status
+from catalogue.vocabularies import default_vocabularies
+
+TAG_NAMESPACE = uuid.UUID("7d0f3c1e-2b5a-4c8d-9e6f-1a2b3c4d5e6f")
+STATES = {
+    Status.PUBLISHED: "active",
+    Status.DEPRECATED: "active",
+    Status.DRAFT: "draft",
+    Status.WITHDRAWN: "deleted",
+}
+SPDX = "http://spdx.org/rdf/terms#checksumAlgorithm_"
+
+
+@dataclass(frozen=True)
+class PackageContext:
+    """What a package dict needs beyond the record: addresses, language, publishers."""
+
+    base_url: str
+    language: str
+    organisations: Mapping[str, dict[str, Any]]  # slug -> organisation row
+    visible: frozenset[str] = frozenset()  # slugs of related datasets the reader may see
+
+
+def dataset_iri(base_url: str, slug: str) -> str:
+    return f"{base_url}/dataset/{slug}"
+
+
+def _iri(vocabulary: str, code: str | None) -> str:
+    if not code:
+        return ""
+    concept = default_vocabularies()[vocabulary].get(code)
+    return concept.iri if concept else code
+
+
+def _iris(vocabulary: str, codes: list[str]) -> list[str]:
+    return [_iri(vocabulary, code) for code in codes]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
+
+
+def licence_code(document: DatasetDocument) -> str | None:
+    """The dataset's licence, else the one licence all its distributions share."""
+    if document.legal.licence:
+        return document.legal.licence
+    codes = {d.licence for d in document.technical.distributions if d.licence}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _licence_keys(document: DatasetDocument, language: str) -> dict[str, Any]:
+    code = licence_code(document)
+    concept = default_vocabularies()["licences"].get(code) if code else None
+    return {
+        "license_id": concept.code if concept else code,
+        "license_title": concept.label(language) if concept else code,
+        "license_url": concept.iri if concept else None,
+        "isopen": bool(concept and concept.flags.get("open")),
+    }
+
+
+def tag_dict(keyword: str) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid5(TAG_NAMESPACE, keyword)),
+        "name": keyword,
+        "display_name": keyword,
+        "state": "active",
+        "vocabulary_id": None,
+    }
+
+
+def _resource_common(record: DatasetRecord, position: int) -> dict[str, Any]:
+    return {
+        "package_id": str(record.id),
+        "state": "active",
+        "position": position,
+        "created": ckan_time(record.created),
+        "last_modified": ckan_time(record.modified),
+        "metadata_modified": ckan_time(record.modified),
+        "cache_url": None,
+        "cache_last_updated": None,
+        "datastore_active": False,
+        "url_type": None,
+        "mimetype_inner": None,
+    }
+
+
+def distribution_resource(
+    record: DatasetRecord, item: Distribution, position: int, language: str
+) -> dict[str, Any]:
+    document = record.document
+    checksum = item.checksum
+    return {
+        **_resource_common(record, position),
+        "id": item.id,
+        "name": document.text(item.title, language),
+        "description": document.text(item.description, language),
+        "name_translated": item.title,
+        "description_translated": item.description,
+        "url": item.download_url or item.access_url or "",
+        "access_url": item.access_url or "",
+        "download_url": item.download_url or "",
+        "format": item.format or "",
+        "format_uri": _iri("file-types", item.format),
+        "mimetype": item.media_type,
+        "size": item.byte_size,
+        "hash": checksum.value if checksum else "",
+        "hash_algorithm": f"{SPDX}{checksum.algorithm.lower()}" if checksum else "",
+        "license": _iri("licences", item.licence),
+        "license_id": item.licence or "",
+        "rights": document.text(item.rights, language),
+        "status": _iri("distribution-status", item.status),
+        "availability": _iri("planned-availability", item.availability),
+        "resource_type": None,
+    }
+
+
+def service_resource(
+    record: DatasetRecord, item: DataService, position: int, language: str
+) -> dict[str, Any]:
+    """A data service (an API) as a resource of type ``api``, as CKAN portals list them."""
+    document = record.document
+    return {
+        **_resource_common(record, position),
+        "id": item.id,
+        "name": document.text(item.title, language),
+        "description": document.text(item.description, language),
+        "name_translated": item.title,
+        "description_translated": item.description,
+        "url": item.endpoint_url,
+        "endpoint_url": item.endpoint_url,
+        "endpoint_description": item.endpoint_description or "",
+        "conforms_to": _json(item.conforms_to),
+        "format": "",
+        "mimetype": None,
+        "size": None,
+        "hash": "",
+        "resource_type": "api",
+    }
+
+
+def resource_dicts(record: DatasetRecord, language: str) -> list[dict[str, Any]]:
+    technical = record.document.with_generated_ids().technical
+    resources = [
+        distribution_resource(record, item, position, language)
+        for position, item in enumerate(technical.distributions)
+    ]
+    offset = len(resources)
+    resources += [
+        service_resource(record, item, offset + position, language)
+        for position, item in enumerate(technical.data_services)
+    ]
+    return resources
+
+
+def _legal_extras(document: DatasetDocument, language: str) -> dict[str, str]:
+    legal = document.legal
+    extras = {
+        "access_rights": _iri("access-rights", legal.access_rights),
+        "applicable_legislation": _json([item.iri for item in legal.legislation]),
+        "legislation": _json([item.model_dump(mode="json") for item in legal.legislation]),
+        "rights": document.text(legal.rights, language),
+    }
+    if legal.restriction:
+        extras["restriction_reason"] = document.text(legal.restriction.reason, language)
+        extras["how_to_request"] = document.text(legal.restriction.how_to_request, language)
+    if legal.personal_data:
+        personal = legal.personal_data
+        extras["personal_data"] = _json(personal.model_dump(mode="json", exclude_none=True))
+        extras["legal_basis"] = _json(_iris("legal-bases", personal.legal_bases))
+        extras["personal_data_categories"] = _json(
+            _iris("personal-data", personal.personal_data_categories)
+        )
+        extras["retention_period"] = personal.retention.period if personal.retention else ""
+    if document.classification.value == "personal":
+        extras["anonymised"] = "true" if legal.anonymised else "false"
+    return extras
+
+
+def extras_for(record: DatasetRecord, context: PackageContext) -> list[dict[str, str]]:
+    """Our levels as CKAN extras; empty values are left out, keys sorted as CKAN sorts them."""
+    document, language = record.document, context.language
+    technical, semantic, organisational = (
+        document.technical,
+        document.semantic,
+        document.organisational,
+    )
+    organisation = context.organisations.get(record.publisher) or {}
+    contact = organisational.contact_point
+    temporal = technical.temporal
+    extras: dict[str, str] = {
+        "uri": dataset_iri(context.base_url, record.slug),
+        "classification": document.classification.value,
+        "publication_status": document.status.value,
+        "issued": ckan_time(record.issued) or "",
+        "modified": ckan_time(record.modified) or "",
+        "theme": _json(_iris("themes", semantic.themes)),
+        "frequency": _iri("frequencies", technical.frequency),
+        "spatial_uri": _iri("countries", technical.spatial[0]) if technical.spatial else "",
+        "spatial_coverage": _json(_iris("countries", technical.spatial)),
+        "temporal_start": temporal.start.isoformat() if temporal and temporal.start else "",
+        "temporal_end": temporal.end.isoformat() if temporal and temporal.end else "",
+        "conforms_to": _json(semantic.conforms_to),
+        "language": _json(_iris("languages", semantic.languages)),
+        "hvd_category": _json(_iris("hvd-categories", semantic.hvd_categories)),
+        "related_datasets": _json([slug for slug in semantic.related if slug in context.visible]),
+        "publisher_uri": organisation_iri(context.base_url, record.publisher),
+        "publisher_name": record.publisher_name,
+        "publisher_email": organisation.get("email") or "",
+        "publisher_url": organisation.get("homepage") or "",
+        "publisher_type": _iri("publisher-types", organisation.get("type")),
+        "contact_name": (contact.name or "") if contact else "",
+        "contact_email": (contact.email or "") if contact else "",
+        "contact_uri": (contact.url or "") if contact else "",
+        "owner_unit": organisational.owner_unit or "",
+        "base_register": "true" if organisational.is_base_register else "false",
+        "identifier_schemes": _json(organisational.identifier_schemes),
+        "attributes": _json([a.model_dump(mode="json") for a in technical.attributes]),
+        **_legal_extras(document, language),
+    }
+    return [{"key": key, "value": value} for key, value in sorted(extras.items()) if value]
+
+
+def package_dict(record: DatasetRecord, context: PackageContext) -> dict[str, Any]:
+    """The CKAN package dict of one dataset (``private`` is true for non-public datasets)."""
+    document, language = record.document, context.language
+    organisation = context.organisations.get(record.publisher)
+    contact = document.organisational.contact_point
+    resources = resource_dicts(record, language)
+    tags = [tag_dict(keyword) for keyword in document.semantic.keywords]
+    themes = default_vocabularies()["themes"]
+    groups = [
+        group_dict(concept, language)
+        for code in document.semantic.themes
+        if (concept := themes.get(code)) is not None
+    ]
+    return {
+        "id": str(record.id),
+        "name": record.slug,
+        "title": document.text(document.title, language),
+        "title_translated": document.title,
+        "notes": document.text(document.description, language),
+        "notes_translated": document.description,
+        "url": f"{context.base_url}/dataset/{record.slug}",
+        "version": document.technical.version,
+        "author": record.publisher_name or None,
+        "author_email": (organisation or {}).get("email") or None,
+        "maintainer": contact.name if contact else None,
+        "maintainer_email": contact.email if contact else None,
+        **_licence_keys(document, language),
+        "tags": tags,
+        "num_tags": len(tags),
+        "groups": groups,
+        "resources": resources,
+        "num_resources": len(resources),
+        "organization": organization_dict(organisation) if organisation else None,
+        "owner_org": str(organisation["id"]) if organisation else None,
+        "metadata_created": ckan_time(record.created),
+        "metadata_modified": ckan_time(record.modified),
+        "private": not record.is_public,
+        "state": STATES[document.status],
+        "type": "dataset",
+        "creator_user_id": None,
+        "extras": extras_for(record, context),
+        "relationships_as_object": [],
+        "relationships_as_subject": [],
+    }
