@@ -1,0 +1,158 @@
+"""Turning the proposal and decision forms into the API's JSON, and back into form values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from catalogue.accounts.principal import Principal
+from catalogue.datasets.queries import DatasetFilter, find_record, list_records
+from catalogue.domain.agreement import ASSESSMENT_FACTORS, Decision
+from catalogue.domain.dataset import Classification
+from catalogue.domain.problems import Problem
+from catalogue.organisations.service import list_organisations
+from catalogue.vocabularies import default_vocabularies
+
+FACTOR_LABELS = {
+    "link": "Link between the purposes",
+    "context": "Context of collection",
+    "nature": "Nature of the data",
+    "consequences": "Consequences for the people",
+    "safeguards": "Safeguards",
+}
+
+
+def _value(form: Any, name: str) -> str:
+    value = form.get(name) if form else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _values(form: Any, name: str) -> list[str]:
+    if not form:
+        return []
+    getall = getattr(form, "getall", None)
+    values = getall(name, []) if getall else form.get(name, [])
+    if isinstance(values, str):
+        values = [values]
+    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
+
+
+def agreement_from_form(form: Any) -> dict[str, Any]:
+    """The proposal as the API expects it; empty optional fields are left out."""
+    requested = _values(form, "attributes")
+    needed = []
+    for name in _values(form, "attribute_names"):
+        need = _value(form, f"need.{name}")
+        if need:
+            needed.append({"name": name, "need": {"en": need}})
+    raw: dict[str, Any] = {
+        "dataset": _value(form, "dataset"),
+        "consumer": _value(form, "consumer"),
+        "service": {"title": {"en": _value(form, "service_title")}},
+        "attributes": requested,
+        "needed_attributes": needed,
+        "purpose": {
+            "code": _value(form, "purpose_code"),
+            "text": {"en": _value(form, "purpose_text")},
+        },
+        "valid_from": _value(form, "valid_from") or None,
+        "valid_until": _value(form, "valid_until") or None,
+        "measures": _values(form, "measures"),
+    }
+    if url := _value(form, "service_url"):
+        raw["service"]["url"] = url
+    for name in ("legal_basis", "special_category_condition", "note"):
+        if value := _value(form, name):
+            raw[name] = value
+    if law_iri := _value(form, "law_iri"):
+        raw["law"] = {"iri": law_iri, "title": {"en": _value(form, "law_title")}}
+    return {key: value for key, value in raw.items() if value is not None}
+
+
+def decision_from_form(form: Any, decision: Decision) -> dict[str, Any]:
+    body: dict[str, Any] = {"reason": _value(form, "reason")}
+    if decision == Decision.APPROVE:
+        answers = {name: _value(form, f"assessment.{name}") for name in ASSESSMENT_FACTORS}
+        if any(answers.values()):
+            body["assessment"] = answers
+    return body
+
+
+def _options(key: str, codes: list[str] | None = None) -> list[dict[str, str]]:
+    vocabulary = default_vocabularies()[key]
+    concepts = vocabulary.concepts.values()
+    return [
+        {"code": concept.code, "label": concept.label()}
+        for concept in concepts
+        if codes is None or concept.code in codes
+    ]
+
+
+async def form_context(
+    principal: Principal | None, dataset_slug: str | None, form: Any, problems: list[Problem]
+) -> dict[str, Any]:
+    """What the proposal form shows: the datasets that need agreements, the chosen dataset's
+    attributes, the consumer organisations the user may act for, and any problems."""
+    records, _ = await list_records(principal, DatasetFilter(status="published"), 1, 1000)
+    datasets = [
+        {
+            "slug": r.slug,
+            "title": r.document.text(r.document.title, "en") or r.slug,
+            "classification": r.document.classification.value,
+        }
+        for r in records
+        if r.document.classification != Classification.OPEN
+    ]
+    datasets.sort(key=lambda item: item["title"])
+    chosen = await find_record(dataset_slug) if dataset_slug else None
+    attributes = []
+    if chosen is not None and chosen.is_public:
+        requested = set(_values(form, "attributes"))
+        for attribute in chosen.document.technical.attributes:
+            attributes.append(
+                {
+                    "name": attribute.name,
+                    "description": chosen.document.text(attribute.description, "en"),
+                    "category": attribute.personal_data_category or "",
+                    "requested": attribute.name in requested,
+                    "need": _value(form, f"need.{attribute.name}"),
+                }
+            )
+    organisations = await list_organisations()
+    if principal is not None and not principal.is_admin:
+        organisations = [o for o in organisations if principal.has_role(o["slug"], "steward")]
+    safeguards = [
+        code
+        for code, concept in default_vocabularies()["measures"].concepts.items()
+        if concept.flags.get("art89Safeguard")
+    ]
+    return {
+        "datasets": datasets,
+        "dataset": dataset_slug or "",
+        "chosen": chosen.document if chosen is not None and chosen.is_public else None,
+        "attributes": attributes,
+        "organisations": organisations,
+        "purposes": _options("purposes"),
+        "legal_bases": _options("legal-bases"),
+        "conditions": _options("special-category-conditions"),
+        "measures": _options("measures", safeguards),
+        "form": {
+            key: _value(form, key)
+            for key in (
+                "consumer",
+                "service_title",
+                "service_url",
+                "purpose_code",
+                "purpose_text",
+                "legal_basis",
+                "special_category_condition",
+                "law_iri",
+                "law_title",
+                "valid_from",
+                "valid_until",
+                "note",
+            )
+        },
+        "chosen_measures": set(_values(form, "measures")),
+        "problems": [p.as_dict() for p in problems],
+        "problem_fields": {p.field.split("[")[0].split(".")[0] for p in problems},
+    }

@@ -1,0 +1,248 @@
+"""Reading agreements with the access rules applied in SQL, and their JSON representation.
+
+The register of data use is public once the provider has decided: anyone may see approved,
+suspended and expired agreements of published datasets. Proposals, reviews and rejections are
+seen by the two organisations involved, administrators and auditors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from catalogue.accounts.principal import Principal
+from catalogue.agreements.tables import Agreement
+from catalogue.datasets.queries import PUBLIC_STATUSES
+from catalogue.domain.agreement import AgreementDocument, AgreementStatus
+from catalogue.errors import NotFound
+
+PUBLIC_AGREEMENT_STATUSES = (
+    AgreementStatus.APPROVED.value,
+    AgreementStatus.SUSPENDED.value,
+    AgreementStatus.EXPIRED.value,
+)
+MAX_PAGE_SIZE = 100
+
+COLUMNS = (
+    Agreement.id,
+    Agreement.reference,
+    Agreement.status,
+    Agreement.outcome,
+    Agreement.revision,
+    Agreement.document,
+    Agreement.check_result,
+    Agreement.decision,
+    Agreement.created,
+    Agreement.modified,
+    Agreement.dataset.slug,
+    Agreement.dataset.title,
+    Agreement.dataset.status,
+    Agreement.dataset.classification,
+    Agreement.consumer.slug,
+    Agreement.consumer.name,
+    Agreement.consumer.type,
+    Agreement.provider.slug,
+    Agreement.provider.name,
+)
+
+
+@dataclass(frozen=True)
+class AgreementRecord:
+    id: UUID
+    reference: str
+    status: AgreementStatus
+    revision: int
+    document: AgreementDocument
+    check: dict[str, Any]
+    decisions: list[dict[str, Any]]
+    created: dt.datetime
+    modified: dt.datetime
+    dataset_title: str
+    dataset_status: str
+    dataset_classification: str
+    consumer_name: str
+    consumer_type: str
+    provider: str
+    provider_name: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.revision}"'
+
+    @property
+    def outcome(self) -> str:
+        return str(self.check.get("outcome", ""))
+
+
+@dataclass(frozen=True)
+class AgreementFilter:
+    dataset: str | None = None
+    consumer: str | None = None
+    provider: str | None = None
+    status: str | None = None
+    organisation: str | None = None  # consumer or provider
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def record_from_row(row: dict[str, Any]) -> AgreementRecord:
+    return AgreementRecord(
+        id=row["id"],
+        reference=row["reference"],
+        status=AgreementStatus(row["status"]),
+        revision=row["revision"],
+        document=AgreementDocument.model_validate(_json(row["document"])),
+        check=_json(row["check_result"]) or {},
+        decisions=_json(row["decision"]) or [],
+        created=row["created"],
+        modified=row["modified"],
+        dataset_title=row["dataset.title"] or "",
+        dataset_status=row["dataset.status"] or "",
+        dataset_classification=row["dataset.classification"] or "",
+        consumer_name=row["consumer.name"] or "",
+        consumer_type=row["consumer.type"] or "",
+        provider=row["provider.slug"] or "",
+        provider_name=row["provider.name"] or "",
+    )
+
+
+def may_see(record: AgreementRecord, principal: Principal | None) -> bool:
+    if is_party(record, principal):
+        return True
+    return (
+        record.status.value in PUBLIC_AGREEMENT_STATUSES
+        and record.dataset_status in PUBLIC_STATUSES
+    )
+
+
+def visibility_clause(principal: Principal | None) -> Any:
+    public = Agreement.status.is_in(
+        list(PUBLIC_AGREEMENT_STATUSES)
+    ) & Agreement.dataset.status.is_in(list(PUBLIC_STATUSES))
+    if principal is None:
+        return public
+    if principal.reads_everything:
+        return None
+    if not principal.organisations:
+        return public
+    mine = sorted(principal.organisations)
+    return public | Agreement.consumer.slug.is_in(mine) | Agreement.provider.slug.is_in(mine)
+
+
+def filter_clauses(principal: Principal | None, filters: AgreementFilter) -> list[Any]:
+    clauses: list[Any] = []
+    if (visible := visibility_clause(principal)) is not None:
+        clauses.append(visible)
+    if filters.dataset:
+        clauses.append(Agreement.dataset.slug == filters.dataset)
+    if filters.consumer:
+        clauses.append(Agreement.consumer.slug == filters.consumer)
+    if filters.provider:
+        clauses.append(Agreement.provider.slug == filters.provider)
+    if filters.organisation:
+        clauses.append(
+            (Agreement.consumer.slug == filters.organisation)
+            | (Agreement.provider.slug == filters.organisation)
+        )
+    if filters.status:
+        clauses.append(Agreement.status == filters.status)
+    return clauses
+
+
+async def list_records(
+    principal: Principal | None,
+    filters: AgreementFilter = AgreementFilter(),
+    page: int = 1,
+    size: int = 20,
+) -> tuple[list[AgreementRecord], int]:
+    """One page of the agreements ``principal`` may see, newest change first, and the total."""
+    clauses = filter_clauses(principal, filters)
+    query = Agreement.select(*COLUMNS).output(load_json=True)
+    count = Agreement.count()
+    if clauses:
+        query = query.where(*clauses)
+        count = count.where(*clauses)
+    rows = (
+        await query.order_by(Agreement.modified, ascending=False)
+        .order_by(Agreement.id)
+        .limit(size)
+        .offset((page - 1) * size)
+    )
+    return [record_from_row(row) for row in rows], await count
+
+
+async def find_record(agreement_id: str) -> AgreementRecord | None:
+    try:
+        key = UUID(agreement_id)
+    except ValueError:
+        row = (
+            await Agreement.select(*COLUMNS)
+            .where(Agreement.reference == agreement_id)
+            .output(load_json=True)
+            .first()
+        )
+    else:
+        row = (
+            await Agreement.select(*COLUMNS)
+            .where(Agreement.id == key)
+            .output(load_json=True)
+            .first()
+        )
+    return record_from_row(row) if row else None
+
+
+async def get_record(agreement_id: str, principal: Principal | None) -> AgreementRecord:
+    """The agreement (by id or reference) if ``principal`` may see it; else 404, no leak."""
+    record = await find_record(agreement_id)
+    if record is None or not may_see(record, principal):
+        raise NotFound(f"no agreement '{agreement_id}'")
+    return record
+
+
+def is_party(record: AgreementRecord, principal: Principal | None) -> bool:
+    """The two organisations involved, administrators and auditors."""
+    return principal is not None and (
+        principal.reads_everything
+        or record.document.consumer in principal.organisations
+        or record.provider in principal.organisations
+    )
+
+
+def represent(record: AgreementRecord, principal: Principal | None = None) -> dict[str, Any]:
+    """The JSON twin: the proposal, who is involved, the check result and every decision.
+
+    Who decided (a person's name) is shown to the parties, administrators and auditors only.
+    """
+    document = record.document.model_dump(mode="json")
+    decisions = record.decisions
+    if not is_party(record, principal):
+        decisions = [
+            {key: value for key, value in entry.items() if key not in {"by", "by_user_id"}}
+            for entry in decisions
+        ]
+    return {
+        "id": str(record.id),
+        "reference": record.reference,
+        "status": record.status.value,
+        "revision": record.revision,
+        **document,
+        "dataset_title": record.dataset_title,
+        "consumer_name": record.consumer_name,
+        "provider": record.provider,
+        "provider_name": record.provider_name,
+        "check": record.check,
+        "decisions": decisions,
+        "created": record.created.isoformat(),
+        "modified": record.modified.isoformat(),
+        "links": {
+            "self": f"/api/v1/agreements/{record.id}",
+            "page": f"/agreements/{record.id}",
+            "dataset": f"/api/v1/datasets/{record.document.dataset}",
+        },
+    }

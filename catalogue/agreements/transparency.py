@@ -1,0 +1,198 @@
+"""What citizens see: who reuses data about them, why, on what basis, until when.
+
+Plain language built from approved agreements of published personal datasets: labels, not
+codes; the law with a link; how to exercise rights and complain. Nothing about any individual
+(no steward or reviewer names) is ever included. The HTML pages and their JSON twins share
+these dictionaries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from catalogue.agreements import records, service
+from catalogue.datasets.queries import DatasetFilter, find_record, list_records
+from catalogue.domain.agreement import AgreementStatus
+from catalogue.domain.dataset import Classification, DatasetDocument
+from catalogue.errors import NotFound
+from catalogue.organisations.tables import Organisation
+from catalogue.vocabularies import Vocabularies, default_vocabularies
+
+SUPERVISORY_AUTHORITY = "information-commissioner"
+"""The organisation people complain to (the national data protection authority)."""
+
+RIGHTS = [
+    (
+        "access",
+        "Ask the authority holding the data which data about you it holds and passes on, "
+        "and get a copy (GDPR Art. 15).",
+    ),
+    ("rectification", "Have wrong data about you corrected (Art. 16)."),
+    (
+        "restriction",
+        "Ask that the use of your data be restricted while a dispute is settled (Art. 18).",
+    ),
+    (
+        "objection",
+        "Object to a use based on a public task, on grounds relating to your situation (Art. 21).",
+    ),
+]
+
+
+def _text(values: dict[str, str], lang: str) -> str:
+    return values.get(lang) or values.get("en") or next(iter(values.values()), "")
+
+
+def _label(vocabularies: Vocabularies, key: str, code: str | None, lang: str) -> str:
+    concept = vocabularies[key].get(code) if code else None
+    return concept.label(lang) if concept else (code or "")
+
+
+def information_label(document: DatasetDocument, name: str, lang: str) -> str:
+    """A piece of information in words: the attribute's description, else its category."""
+    for attribute in document.technical.attributes:
+        if attribute.name == name:
+            described = _text(attribute.description, lang).strip().rstrip(".")
+            if described:
+                return described
+            if attribute.personal_data_category:
+                return _label(
+                    default_vocabularies(), "personal-data", attribute.personal_data_category, lang
+                )
+    return name.replace("_", " ").capitalize()
+
+
+def _use(record: records.AgreementRecord, dataset: DatasetDocument, lang: str) -> dict[str, Any]:
+    vocabularies = default_vocabularies()
+    document = record.document
+    basis = document.legal_basis
+    return {
+        "reference": record.reference,
+        "service": _text(document.service.title, lang),
+        "service_url": document.service.url,
+        "authority": record.consumer_name,
+        "authority_url": f"/organisation/{document.consumer}",
+        "information": [information_label(dataset, name, lang) for name in document.attributes],
+        "why": _text(document.purpose.text, lang),
+        "purpose": _label(vocabularies, "purposes", document.purpose.code, lang),
+        "legal_basis": _label(vocabularies, "legal-bases", basis, lang) if basis else None,
+        "special_category_condition": _label(
+            vocabularies, "special-category-conditions", document.special_category_condition, lang
+        )
+        or None,
+        "law": (
+            {"title": _text(document.law.title, lang) or document.law.iri, "url": document.law.iri}
+            if document.law
+            else None
+        ),
+        "from": document.valid_from.isoformat(),
+        "until": document.valid_until.isoformat(),
+    }
+
+
+async def _authority() -> dict[str, Any] | None:
+    return (
+        await Organisation.select(
+            Organisation.slug, Organisation.name, Organisation.homepage, Organisation.email
+        )
+        .where(Organisation.slug == SUPERVISORY_AUTHORITY)
+        .first()
+    )
+
+
+def _controller(dataset: DatasetDocument, publisher_name: str) -> dict[str, Any]:
+    personal = dataset.legal.personal_data
+    controller = personal.controller if personal else None
+    dpo = personal.dpo_contact if personal else None
+    return {
+        "name": (controller.name if controller and controller.name else publisher_name),
+        "email": controller.email if controller else None,
+        "url": controller.url if controller else None,
+        "dpo_email": dpo.email if dpo else None,
+        "dpo_url": dpo.url if dpo else None,
+    }
+
+
+async def _approved(slug: str) -> list[records.AgreementRecord]:
+    items, _ = await records.list_records(
+        None,
+        records.AgreementFilter(dataset=slug, status=AgreementStatus.APPROVED.value),
+        1,
+        records.MAX_PAGE_SIZE * 10,
+    )
+    return sorted(items, key=lambda record: (record.consumer_name, record.reference))
+
+
+async def rights_and_complaints(controller: dict[str, Any] | None = None) -> dict[str, Any]:
+    authority = await _authority()
+    return {
+        "rights": [{"right": key, "text": text} for key, text in RIGHTS],
+        "contact": controller,
+        "complaint": {
+            "text": "If you think data about you is used unlawfully, you can complain to the "
+            "data protection authority, free of charge.",
+            "authority": authority["name"] if authority else None,
+            "url": (authority["homepage"] or f"/organisation/{authority['slug']}")
+            if authority
+            else None,
+            "email": (authority["email"] or None) if authority else None,
+        },
+    }
+
+
+async def dataset_view(slug: str, lang: str) -> dict[str, Any]:
+    """Who uses one personal dataset; 404 unless it is published and personal."""
+    await service.expire_due()
+    record = await find_record(slug)
+    if (
+        record is None
+        or not record.is_public
+        or record.document.classification != Classification.PERSONAL
+    ):
+        raise NotFound(f"no published personal dataset '{slug}'")
+    document = record.document
+    controller = _controller(document, record.publisher_name)
+    return {
+        "dataset": {
+            "slug": slug,
+            "title": _text(document.title, lang) or slug,
+            "description": _text(document.description, lang),
+            "holder": record.publisher_name,
+            "url": f"/dataset/{slug}",
+        },
+        "uses": [_use(item, document, lang) for item in await _approved(slug)],
+        **await rights_and_complaints(controller),
+        "links": {"html": f"/transparency/{slug}", "json": f"/transparency/{slug}.json"},
+    }
+
+
+async def overview(lang: str) -> dict[str, Any]:
+    """Every published personal dataset with the services that reuse it."""
+    await service.expire_due()
+    datasets, _ = await list_records(
+        None, DatasetFilter(classification=Classification.PERSONAL.value), 1, 1000
+    )
+    entries = []
+    for record in sorted(datasets, key=lambda item: _text(item.document.title, lang)):
+        uses = await _approved(record.slug)
+        entries.append(
+            {
+                "slug": record.slug,
+                "title": _text(record.document.title, lang) or record.slug,
+                "holder": record.publisher_name,
+                "uses": [
+                    {
+                        "service": _text(use.document.service.title, lang),
+                        "authority": use.consumer_name,
+                        "until": use.document.valid_until.isoformat(),
+                    }
+                    for use in uses
+                ],
+                "url": f"/transparency/{record.slug}",
+            }
+        )
+    return {
+        "datasets": entries,
+        **await rights_and_complaints(),
+        "links": {"html": "/transparency", "json": "/transparency.json"},
+    }

@@ -1,0 +1,36 @@
+"""Every route of the register of data use, as one router for ``catalogue.app``.
+
+Importing this module also registers the agreements seed step and navigation links.
+"""
+
+from __future__ import annotations
+
+from litestar import Router
+
+from catalogue.agreements import seed_step  # noqa: F401  (registers the seed step)
+from catalogue.agreements.controllers import AgreementController
+from catalogue.agreements.pages import (
+    agreement_page,
+    agreements_page,
+    decide_from_form,
+    new_agreement_page,
+    propose_from_form,
+    transparency_dataset,
+    transparency_index,
+)
+from catalogue.agreements.rdf import dataset_agreements_rdf
+
+AGREEMENTS_ROUTER = Router(
+    path="/",
+    route_handlers=[
+        AgreementController,
+        dataset_agreements_rdf,
+        agreements_page,
+        new_agreement_page,
+        propose_from_form,
+        agreement_page,
+        decide_from_form,
+        transparency_index,
+        transparency_dataset,
+    ],
+)
