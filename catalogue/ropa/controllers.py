@@ -1,0 +1,59 @@
+"""``/api/v1/ropa``: the record of processing activities as JSON or CSV."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, MediaType, Response, get
+
+from catalogue.errors import InvalidDocument, Problem
+from catalogue.ropa import export, service
+from catalogue.settings import get_settings
+from catalogue.web.params import CurrentPrincipal, FromQuery, HeaderParameter, QueryParameter
+
+FORMATS = ("json", "csv")
+
+
+def _format(requested: str | None, accept: str | None) -> str:
+    if requested is not None:
+        if requested not in FORMATS:
+            raise InvalidDocument([Problem("format", f"must be one of {', '.join(FORMATS)}")])
+        return requested
+    if accept and "text/csv" in accept and "application/json" not in accept:
+        return "csv"
+    return "json"
+
+
+class RopaController(Controller):
+    path = "/api/v1/ropa"
+    tags = ["oversight"]
+
+    @get(
+        "/",
+        summary="The GDPR Art. 30 record of processing activities, per controller",
+        description="Admins and auditors read every controller; stewards and DPOs their own. "
+        "CSV with ?format=csv or 'Accept: text/csv'.",
+    )
+    async def record_of_processing(
+        self,
+        principal: CurrentPrincipal,
+        controller: FromQuery[str | None] = None,
+        fmt: Annotated[str | None, QueryParameter(query="format", required=False)] = None,
+        lang: FromQuery[str | None] = None,
+        accept: Annotated[str | None, HeaderParameter(name="Accept", required=False)] = None,
+    ) -> Response[Any]:
+        chosen = _format(fmt, accept)
+        languages = get_settings().languages
+        if lang is not None and lang not in languages:
+            raise InvalidDocument([Problem("lang", f"must be one of {', '.join(languages)}")])
+        records = await service.record_of_processing(
+            principal, controller, lang or get_settings().default_language
+        )
+        if chosen == "csv":
+            name = f"ropa-{controller or 'all'}.csv"
+            return Response(
+                export.to_csv(records),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
+        return Response(service.as_document(records), media_type=MediaType.JSON)
