@@ -1,0 +1,96 @@
+"""``/dataset/{slug}``: HTML for browsers, the JSON twin for programs, RDF for linked-data clients.
+
+Access rules are the API's: ``get_record`` answers 404 for a draft the visitor may not see.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from litestar import MediaType, Request, Response, get
+
+from catalogue.agreements.pages import agreements_for_dataset
+from catalogue.datasets.queries import find_record, get_record, history, may_see
+from catalogue.datasets.service import represent
+from catalogue.errors import NotFound
+from catalogue.ui import summary
+from catalogue.ui.dataset_view import RDF_FORMATS, changed_fields, explain, licence_of, rdf_links
+from catalogue.ui.negotiation import wants_json
+from catalogue.ui.rendering import current_language, render
+from catalogue.web.params import CurrentPrincipal, FromPath
+
+RDF_EXTENSIONS = tuple(ext for ext, _, _ in RDF_FORMATS)
+
+
+def _dcat_web() -> Any | None:
+    """The DCAT engineer's RDF responses, when that module is installed (imported lazily)."""
+    try:
+        return importlib.import_module("catalogue.dcat.web")
+    except ImportError:
+        return None
+
+
+async def _related(slugs: list[str], principal: Any, lang: str) -> list[dict[str, str]]:
+    """Related datasets the visitor may see, with their titles (others are left out)."""
+    related = []
+    for slug in slugs:
+        record = await find_record(slug)
+        if record is not None and may_see(record, principal):
+            document = record.document
+            related.append({"slug": slug, "title": document.text(document.title, lang) or slug})
+    return related
+
+
+@get("/dataset/{slug:str}", include_in_schema=False, name="ui:dataset")
+async def dataset_page(
+    request: Request[Any, Any, Any], principal: CurrentPrincipal, slug: FromPath[str]
+) -> Response[Any]:
+    """One dataset at its four levels, with its classification explained for a reuser."""
+    dcat = _dcat_web()
+    name, _, extension = slug.rpartition(".")
+    if name and extension in RDF_EXTENSIONS:
+        # ``/dataset/{slug}.ttl`` etc. share this path pattern; the DCAT module answers them.
+        if dcat is None:
+            raise NotFound(f"no dataset '{slug}'")
+        return dcat.dataset_rdf_response(request, await get_record(name, principal), extension)
+    record = await get_record(slug, principal)
+    if dcat is not None:
+        rdf_format = dcat.preferred_rdf_format(request.headers.get("accept"))
+        if rdf_format:
+            return dcat.dataset_rdf_response(request, record, rdf_format)
+    if wants_json(request):
+        return Response(
+            represent(record, principal),
+            media_type=MediaType.JSON,
+            headers={"ETag": record.etag, "Vary": "Accept"},
+        )
+    lang = current_language(request)
+    document = record.document
+    entries = await history(slug, principal)
+    for entry in entries:
+        entry["fields"] = changed_fields(entry["changes"])
+    context = {
+        "principal": principal,
+        "record": record,
+        "doc": document,
+        "title": document.text(document.title, lang) or slug,
+        "description": document.text(document.description, lang),
+        "explanation": explain(document, lang),
+        "licence": licence_of(document),
+        "identifier_schemes": await summary.identifier_scheme_labels(),
+        "publisher_name": record.publisher_name,
+        "related": await _related(list(document.semantic.related), principal, lang),
+        "history": entries,
+        "rdf_links": rdf_links(slug) if dcat is not None else [],
+        "json_twin": f"/api/v1/datasets/{slug}",
+        "can_edit": principal is not None and principal.can_edit_datasets_of(record.publisher),
+        # Open data needs no agreement; closed and personal data list who uses them.
+        "uses_agreements": document.classification.value != "open",
+        "dataset_agreements": (
+            await agreements_for_dataset(slug, principal, lang)
+            if document.classification.value != "open"
+            else []
+        ),
+    }
+    return render(request, "dataset.html", context, headers={"ETag": record.etag})

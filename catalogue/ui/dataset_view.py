@@ -1,0 +1,103 @@
+"""What the dataset page says about a dataset, in plain language: plain Python, no HTTP.
+
+The most important sentence on the page is what the classification means for a reuser;
+it is built here from the document so every page (and test) gets the same wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from catalogue.domain.dataset import DatasetDocument
+from catalogue.ui.filters import concept_label, text_in
+
+RDF_FORMATS: tuple[tuple[str, str, str], ...] = (
+    ("ttl", "text/turtle", "Turtle"),
+    ("rdf", "application/rdf+xml", "RDF/XML"),
+    ("jsonld", "application/ld+json", "JSON-LD"),
+    ("nt", "application/n-triples", "N-Triples"),
+)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The badge text and the one sentence a reuser needs (plus how to ask, when closed)."""
+
+    badge: str
+    sentence: str
+    how_to_request: str = ""
+    reason: str = ""
+
+
+def _join(items: list[str]) -> str:
+    items = [item for item in items if item]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def licence_of(document: DatasetDocument) -> str | None:
+    """The dataset's licence, else the one its distributions share."""
+    if document.legal.licence:
+        return document.legal.licence
+    licences = {d.licence for d in document.technical.distributions if d.licence}
+    return licences.pop() if len(licences) == 1 else None
+
+
+def explain(document: DatasetDocument, lang: str = "en") -> Explanation:
+    """One sentence per classification: what a reuser may do, or how to ask, or whose data."""
+    classification = document.classification.value
+    legal = document.legal
+    if classification == "open":
+        licence = licence_of(document)
+        if licence:
+            name = concept_label(licence, "licences", lang)
+            sentence = f"You may download and reuse this data under {name}."
+        else:
+            sentence = "You may download and reuse this data; check each file's licence."
+        return Explanation("Open data", sentence)
+    if classification == "closed":
+        restriction = legal.restriction
+        how = text_in(restriction.how_to_request, lang) if restriction else ""
+        reason = text_in(restriction.reason, lang) if restriction else ""
+        sentence = "This data is not open: it is available on request"
+        sentence += " (see how to request access below)." if how else " from its publisher."
+        return Explanation("Closed data", sentence, how_to_request=how, reason=reason)
+    personal = legal.personal_data
+    subjects = _join(
+        [concept_label(code, "data-subjects", lang).lower() for code in personal.data_subjects]
+    ) if personal else ""
+    bases = _join(
+        [concept_label(code, "legal-bases", lang) for code in personal.legal_bases]
+    ) if personal else ""
+    purposes = _join(
+        [concept_label(p.code, "purposes", lang).lower() for p in personal.purposes]
+    ) if personal else ""
+    sentence = f"Contains personal data about {subjects or 'people'}"
+    if bases:
+        sentence += f"; processed under {bases}"
+    if purposes:
+        sentence += f" for {purposes}"
+    sentence += ". It is not open: only those with a legal right may use it."
+    restriction = legal.restriction
+    how = text_in(restriction.how_to_request, lang) if restriction else ""
+    reason = text_in(restriction.reason, lang) if restriction else ""
+    return Explanation("Personal data", sentence, how_to_request=how, reason=reason)
+
+
+def rdf_links(slug: str) -> list[dict[str, str]]:
+    """The dataset's RDF twins, for ``<link rel=alternate>`` and the page's download list."""
+    return [
+        {"href": f"/dataset/{slug}.{ext}", "type": media_type, "label": label}
+        for ext, media_type, label in RDF_FORMATS
+    ]
+
+
+def changed_fields(changes: dict[str, object]) -> list[str]:
+    """History entries list dotted paths; the page shows them as short readable names."""
+    names = []
+    for path in changes:
+        name = path.replace("[", " ").replace("]", "").replace("_", " ").replace(".", " › ")
+        if name not in names:
+            names.append(name)
+    return names

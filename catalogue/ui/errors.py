@@ -1,0 +1,78 @@
+"""HTML error pages for browsers; everyone else keeps the JSON problem responses.
+
+The JSON handlers in ``catalogue.web.errors`` stay the single source of status and wording:
+each HTML page is rendered from the JSON body the API handler would have sent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from litestar import Request, Response
+
+from catalogue.ui.negotiation import wants_html_error
+from catalogue.ui.rendering import render
+
+logger = logging.getLogger("catalogue")
+
+Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
+
+EXPLANATIONS = {
+    400: "The address or the form had something we could not understand.",
+    401: "You need to sign in to see this page.",
+    403: "You are signed in, but your account may not see or change this.",
+    404: "There is no page at this address, or it is not public.",
+    405: "This page cannot be used that way.",
+    500: "Something went wrong on our side. It has been logged; please try again later.",
+}
+
+
+def _problem(response: Response[Any]) -> dict[str, Any]:
+    content = response.content
+    if isinstance(content, (bytes, str)):
+        try:
+            content = json.loads(content)
+        except ValueError:
+            content = {}
+    return content if isinstance(content, dict) else {}
+
+
+def html_aware(handler: Handler) -> Handler:
+    """Wrap a JSON error handler so that browsers get the same error as a readable page."""
+
+    def handle(request: Request[Any, Any, Any], error: Any) -> Response[Any]:
+        response = handler(request, error)
+        if not wants_html_error(request):
+            return response
+        problem = _problem(response)
+        status = response.status_code
+        try:
+            page = render(
+                request,
+                "error.html",
+                {
+                    "status": status,
+                    "title": problem.get("title", "Error"),
+                    "detail": problem.get("detail", ""),
+                    "explanation": EXPLANATIONS.get(status, ""),
+                    "problems": problem.get("problems", []),
+                },
+                status=status,
+            )
+        except Exception:  # the error page itself must never turn one error into two
+            logger.exception("could not render the HTML error page")
+            return response
+        for name, value in response.headers.items():
+            if name.lower() not in {"content-type", "content-length"}:
+                page.headers[name] = value
+        return page
+
+    return handle
+
+
+def html_aware_handlers(handlers: Mapping[Any, Handler]) -> dict[Any, Handler]:
+    """The app's exception handlers, each answering browsers with HTML."""
+    return {exception: html_aware(handler) for exception, handler in handlers.items()}

@@ -1,0 +1,1 @@
+"""The dataset form: its declaration, the document <-> form mapping and the page model."""

@@ -1,0 +1,294 @@
+"""The dataset form, declared once: which control edits which part of the document.
+
+The mapping (``mapping.py``) and the page (``view.py``) both walk this declaration, so a field
+added here is read, written and rendered without further code. Field names are the document
+paths themselves (``technical.distributions[0].access_url``), which is how a rule's
+``Problem.field`` finds its control.
+
+``classes`` says for which classifications a part is asked; ``None`` means for every dataset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal[
+    "text", "textarea", "url", "email", "date", "number", "duration",
+    "select", "checkboxes", "checkbox", "lines", "langtext", "group", "repeat",
+]
+OPEN, CLOSED, PERSONAL = "open", "closed", "personal"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One control, or a group (``children``) of them; ``repeat`` groups form rows."""
+
+    path: str
+    label: str
+    kind: Kind
+    help: str = ""
+    choices: str | None = None  # a vocabulary key, or a key of the extra choice lists
+    classes: frozenset[str] | None = None
+    required: frozenset[str] = frozenset()  # classifications whose rules need it to publish
+    default: str | None = None  # a preset value that alone does not make a row worth keeping
+    children: tuple[Spec, ...] = ()
+    item_label: str = ""  # "Distribution" -> "Distribution 1"
+    min_rows: int = 0
+    secondary_languages_folded: bool = True
+
+    @property
+    def is_container(self) -> bool:
+        return self.kind in {"group", "repeat"}
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    legend: str
+    intro: str
+    specs: tuple[Spec, ...]
+    classes: frozenset[str] | None = None
+    level: bool = True  # one of the four levels (else: the basics)
+
+
+ALL = frozenset({OPEN, CLOSED, PERSONAL})
+ONLY_OPEN = frozenset({OPEN})
+ONLY_CLOSED = frozenset({CLOSED})
+ONLY_PERSONAL = frozenset({PERSONAL})
+
+
+def _contact(path: str, label: str, help: str, required: frozenset[str] = frozenset()) -> Spec:
+    return Spec(
+        path, label, "group", help, required=required,
+        children=(
+            Spec("name", "Name", "text", "A team or role rather than a person, if you can."),
+            Spec("email", "E-mail address", "email"),
+            Spec("url", "Web page or contact form", "url", "The full address, starting https://"),
+        ),
+    )
+
+
+DISTRIBUTION = Spec(
+    "technical.distributions", "Distributions", "repeat",
+    "Each way to get the data: a file to download, a page to request it, a feed. Open data "
+    "needs at least one with an access address.",
+    required=ONLY_OPEN, item_label="Distribution",
+    children=(
+        Spec("title", "Title", "langtext", "For example 'CSV file, all years'."),
+        Spec("access_url", "Access address", "url",
+             "Where people get the data or learn how to get it (starting https://).",
+             required=ONLY_OPEN),
+        Spec("download_url", "Direct download address", "url",
+             "Only if the address downloads the file itself."),
+        Spec("format", "File format", "select", choices="file-types"),
+        Spec("media_type", "Media type", "text", "For example text/csv. Leave empty if unsure."),
+        Spec("byte_size", "Size in bytes", "number"),
+        Spec("licence", "Licence of this distribution", "select",
+             "Only if it differs from the dataset's licence.", choices="licences"),
+        Spec("status", "Status", "select", choices="distribution-status"),
+        Spec("availability", "Planned availability", "select",
+             "How long you intend to keep it available.", choices="planned-availability"),
+        Spec("checksum", "Checksum", "group", "Lets people check the file arrived intact.",
+             children=(
+                 Spec("algorithm", "Algorithm", "text", default="sha256"),
+                 Spec("value", "Value", "text"),
+             )),
+        Spec("description", "Description", "langtext"),
+        Spec("rights", "Rights statement", "langtext",
+             "Anything users must know about reusing this distribution."),
+    ),
+)
+
+DATA_SERVICE = Spec(
+    "technical.data_services", "Data services (APIs)", "repeat",
+    "An API through which the data can be queried.", item_label="Data service",
+    children=(
+        Spec("title", "Title", "langtext"),
+        Spec("endpoint_url", "Endpoint address", "url", "The base address of the API."),
+        Spec("endpoint_description", "Description of the endpoint", "url",
+             "For example the address of an OpenAPI document."),
+        Spec("conforms_to", "Standards it follows", "lines", "One address per line."),
+        Spec("description", "Description", "langtext"),
+    ),
+)
+
+ATTRIBUTE = Spec(
+    "technical.attributes", "Attributes (columns)", "repeat",
+    "The fields each record has. For personal data, say which category of personal data "
+    "each attribute holds.", item_label="Attribute",
+    children=(
+        Spec("name", "Name", "text", "As it appears in the data, e.g. birth_date."),
+        Spec("data_type", "Data type", "select", choices="data-types", default="string"),
+        Spec("description", "Description", "langtext"),
+        Spec("personal_data_category", "Personal data it holds", "select",
+             "Leave empty if the attribute is not about a person.", choices="personal-data"),
+        Spec("is_identifier", "This attribute identifies something (a person, a business, "
+             "an address ...)", "checkbox"),
+        Spec("identifier_scheme", "Identifier scheme", "select",
+             "Which common identifier it holds, so the dataset can be joined with others.",
+             choices="identifier-schemes"),
+    ),
+)
+
+BASICS = Section(
+    "basics", "About the dataset",
+    "What the dataset is called and what it holds, in plain words for people who have never "
+    "seen it.",
+    (
+        Spec("title", "Title", "langtext", "A short name people would search for.",
+             required=ALL, secondary_languages_folded=False),
+        Spec("description", "Description", "langtext",
+             "What the data holds, who it is for, and what it is not.", required=ALL,
+             secondary_languages_folded=False),
+    ),
+    level=False,
+)
+
+TECHNICAL = Section(
+    "technical", "Technical level", "How the data is stored and how people get it.",
+    (
+        DISTRIBUTION,
+        DATA_SERVICE,
+        ATTRIBUTE,
+        Spec("technical.temporal", "Time period covered", "group", children=(
+            Spec("start", "From", "date"),
+            Spec("end", "To", "date", "Leave empty if the data is still being added."),
+        )),
+        Spec("technical.spatial", "Countries covered", "checkboxes", choices="countries"),
+        Spec("technical.frequency", "How often it is updated", "select", choices="frequencies"),
+        Spec("technical.version", "Version", "text"),
+    ),
+)
+
+SEMANTIC = Section(
+    "semantic", "Semantic level", "What the data is about and which standards it follows.",
+    (
+        Spec("semantic.themes", "Themes", "checkboxes",
+             "The EU data themes the dataset belongs to; choose at least one.",
+             choices="themes", required=ALL),
+        Spec("semantic.keywords", "Keywords", "lines",
+             "Words people may search for; one per line."),
+        Spec("semantic.languages", "Languages of the data", "checkboxes", choices="languages"),
+        Spec("semantic.hvd_categories", "High-value dataset categories", "checkboxes",
+             "Only if EU law lists the dataset as high-value.", choices="hvd-categories",
+             classes=ONLY_OPEN),
+        Spec("semantic.conforms_to", "Standards or schemas it follows", "lines",
+             "One address per line."),
+        Spec("semantic.related", "Related datasets", "lines",
+             "The short names (as in their web address) of related datasets; one per line."),
+    ),
+)
+
+ORGANISATIONAL = Section(
+    "organisational", "Organisational level", "Who is responsible for the data.",
+    (
+        Spec("organisational.publisher", "Publishing organisation", "select",
+             "It decides who may edit the dataset.", choices="organisations", required=ALL),
+        Spec("organisational.owner_unit", "Unit that owns the data", "text"),
+        _contact("organisational.contact_point", "Contact point",
+                 "Where people ask questions about the data. Give an e-mail address or a web "
+                 "form.", required=ALL),
+        _contact("organisational.steward", "Data steward",
+                 "Who looks after the quality of the data."),
+        Spec("organisational.is_base_register", "This is a base register (other public bodies "
+             "must take these facts from it)", "checkbox"),
+        Spec("organisational.identifier_schemes", "Identifiers it can be joined on",
+             "checkboxes", choices="identifier-schemes"),
+    ),
+)
+
+LEGAL = Section(
+    "legal", "Legal level", "Who may use the data, and on what terms.",
+    (
+        Spec("legal.access_rights", "Who may access the data", "select",
+             "Open data is public; closed and personal data are restricted or not public.",
+             choices="access-rights", required=ALL),
+        Spec("legal.licence", "Licence", "select",
+             "Open data needs an open licence such as CC BY 4.0 or CC0.",
+             choices="licences", classes=ONLY_OPEN, required=ONLY_OPEN),
+        Spec("legal.anonymised", "The data has been anonymised: no person can be identified",
+             "checkbox", classes=ONLY_OPEN),
+        Spec("legal.restriction", "Why access is restricted", "group",
+             classes=ONLY_CLOSED, required=ONLY_CLOSED, children=(
+                 Spec("reason", "Reason for the restriction", "langtext",
+                      "For example security, confidentiality or commercial interest.",
+                      required=ONLY_CLOSED),
+                 Spec("how_to_request", "How to request access", "langtext",
+                      "Whom to ask, and on what terms access can be given.",
+                      required=ONLY_CLOSED),
+             )),
+        Spec("legal.legislation", "Laws that apply", "repeat", item_label="Law", children=(
+            Spec("iri", "Address of the law", "url", "For example its page in the legal "
+                 "information system."),
+            Spec("title", "Title", "langtext"),
+        )),
+        Spec("legal.rights", "Other rights statements", "langtext"),
+    ),
+)
+
+PERSONAL_DATA = Section(
+    "personal", "Personal data (GDPR)",
+    "The facts the GDPR asks a controller to state. They describe the processing, never the "
+    "personal data itself.",
+    (
+        Spec("legal.personal_data.controller", "Controller", "group",
+             "The organisation that decides why and how the personal data is processed.",
+             required=ONLY_PERSONAL, children=(
+                 Spec("name", "Name", "text"),
+                 Spec("organisation", "Organisation in this catalogue", "select",
+                      choices="all-organisations"),
+                 Spec("email", "E-mail address", "email"),
+                 Spec("url", "Web page", "url"),
+             )),
+        _contact("legal.personal_data.dpo_contact", "Data protection officer",
+                 "How people reach the data protection officer."),
+        Spec("legal.personal_data.legal_bases", "Legal basis (GDPR Article 6)", "checkboxes",
+             "Public bodies usually rely on a legal obligation (c) or a task in the public "
+             "interest (e), not on legitimate interest (f).",
+             choices="legal-bases", required=ONLY_PERSONAL),
+        Spec("legal.personal_data.purposes", "Purposes", "repeat",
+             "Why the data was collected.", item_label="Purpose", min_rows=1,
+             required=ONLY_PERSONAL, children=(
+                 Spec("code", "Purpose", "select", choices="purposes"),
+                 Spec("text", "In your own words", "langtext"),
+             )),
+        Spec("legal.personal_data.data_subjects", "Whom the data is about", "checkboxes",
+             choices="data-subjects", required=ONLY_PERSONAL),
+        Spec("legal.personal_data.personal_data_categories", "Categories of personal data",
+             "checkboxes", "Everything the dataset holds about people: name, address, health...",
+             choices="personal-data", required=ONLY_PERSONAL),
+        Spec("legal.personal_data.special_category_conditions",
+             "Condition for special categories (GDPR Article 9(2))", "checkboxes",
+             "Needed when the data reveals health, ethnic origin, religion, political opinions, "
+             "biometric or genetic data, sex life or trade union membership.",
+             choices="special-category-conditions"),
+        Spec("legal.personal_data.retention", "How long the data is kept", "group",
+             required=ONLY_PERSONAL, children=(
+                 Spec("period", "Retention period", "duration",
+                      "As a period: P10Y is ten years, P6M six months, P30D thirty days.",
+                      required=ONLY_PERSONAL),
+                 Spec("description", "Explanation", "langtext"),
+             )),
+        Spec("legal.personal_data.measures", "Safeguards", "checkboxes",
+             "Technical and organisational measures that protect the data.",
+             choices="measures"),
+    ),
+    classes=ONLY_PERSONAL,
+)
+
+SLUG = Spec(
+    "slug", "Short name for the web address", "text",
+    "Lower-case letters, digits and single hyphens, e.g. population-register. It cannot be "
+    "changed later.",
+)
+
+NOTE = Spec(
+    "internal_note", "Internal note", "textarea",
+    "For stewards only: never published, never shown to the public.",
+)
+
+SECTIONS: tuple[Section, ...] = (BASICS, TECHNICAL, SEMANTIC, ORGANISATIONAL, LEGAL, PERSONAL_DATA)
+"""The order of the form: basics, the four levels, and the GDPR facts for personal data."""
+
+TOP_LEVEL_SCALARS = ("slug", "classification", "status")

@@ -1,0 +1,136 @@
+"""Home and organisation pages: HTML for browsers, the same facts as JSON for programs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import MediaType, Request, Response, get
+from litestar.params import QueryParameter
+
+from catalogue.agreements.pages import agreements_for_organisation
+from catalogue.datasets.queries import DatasetFilter, DatasetRecord, list_records
+from catalogue.organisations.service import get_organisation, list_organisations
+from catalogue.ui import summary
+from catalogue.ui.dataset_view import explain
+from catalogue.ui.negotiation import wants_json
+from catalogue.ui.rendering import current_language, render
+from catalogue.ui.search_view import PAGE_SIZE, pagination
+from catalogue.vocabularies import default_vocabularies
+from catalogue.web.params import CurrentPrincipal, FromPath
+
+RECENT_COUNT = 6
+PageNumber = Annotated[int, QueryParameter(ge=1, le=10_000)]
+
+
+def dataset_card(record: DatasetRecord, lang: str) -> dict[str, Any]:
+    """The summary a list shows for one dataset (home, organisation and search pages)."""
+    document = record.document
+    return {
+        "slug": record.slug,
+        "title": document.text(document.title, lang) or record.slug,
+        "description": document.text(document.description, lang),
+        "classification": document.classification.value,
+        "status": document.status.value,
+        "publisher": record.publisher,
+        "publisher_name": record.publisher_name,
+        "themes": list(document.semantic.themes),
+        "modified": record.modified,
+        "explanation": explain(document, lang).sentence,
+    }
+
+
+def _json(body: Any) -> Response[Any]:
+    return Response(body, media_type=MediaType.JSON, headers={"Vary": "Accept"})
+
+
+@get("/", include_in_schema=False, name="ui:home")
+async def home_page(request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
+    """Search box, counts by classification and theme, recently updated datasets.
+
+    JSON clients get the API index (the former ``/`` handler), unchanged.
+    """
+    if wants_json(request):
+        from catalogue.app import index
+
+        return _json(await index.fn(request))
+    lang = current_language(request)
+    by_classification = await summary.counts_by_classification(principal)
+    by_theme = await summary.counts_by_theme(principal)
+    themes = default_vocabularies()["themes"]
+    recent, total = await list_records(principal, DatasetFilter(), page=1, size=RECENT_COUNT)
+    context = {
+        "principal": principal,
+        "total": total,
+        "classifications": [
+            (code, by_classification.get(code, 0)) for code in ("open", "closed", "personal")
+        ],
+        "themes": sorted(
+            ((code, count, themes.get(code).label(lang) if themes.get(code) else code)
+             for code, count in by_theme.items()),
+            key=lambda item: item[2],
+        ),
+        "recent": [dataset_card(record, lang) for record in recent],
+        "json_twin": "/?format=json",
+    }
+    return render(request, "home.html", context)
+
+
+@get("/organisations", include_in_schema=False, name="ui:organisations")
+async def organisations_page(
+    request: Request[Any, Any, Any], principal: CurrentPrincipal
+) -> Response[Any]:
+    """Every organisation with the number of datasets the visitor may see."""
+    organisations = await list_organisations()
+    counts = await summary.counts_by_publisher(principal)
+    for organisation in organisations:
+        organisation["dataset_count"] = counts.get(organisation["slug"], 0)
+    if wants_json(request):
+        return _json({"items": organisations, "total": len(organisations)})
+    return render(
+        request,
+        "organisations.html",
+        {
+            "principal": principal,
+            "organisations": organisations,
+            "json_twin": "/organisations?format=json",
+        },
+    )
+
+
+@get("/organisation/{slug:str}", include_in_schema=False, name="ui:organisation")
+async def organisation_page(
+    request: Request[Any, Any, Any],
+    principal: CurrentPrincipal,
+    slug: FromPath[str],
+    page: PageNumber = 1,
+) -> Response[Any]:
+    """One organisation and its datasets (drafts only for its own members), newest first."""
+    organisation = await get_organisation(slug)
+    lang = current_language(request)
+    records, total = await list_records(
+        principal, DatasetFilter(publisher=slug), page=page, size=PAGE_SIZE
+    )
+    cards = [dataset_card(record, lang) for record in records]
+    if wants_json(request):
+        for card in cards:
+            card["modified"] = card["modified"].isoformat()
+        return _json({**organisation, "datasets": {
+            "items": cards, "total": total, "page": page, "size": PAGE_SIZE}})
+    everyone = await list_organisations()
+    names = {item["slug"]: item["name"] for item in everyone}
+    paging = pagination(page, total, lambda number: f"/organisation/{slug}?page={number}")
+    return render(
+        request,
+        "organisation.html",
+        {
+            "principal": principal,
+            "organisation": organisation,
+            "parent_name": names.get(organisation["parent"] or ""),
+            "children": [item for item in everyone if item["parent"] == slug],
+            "datasets": cards,
+            "total": total,
+            "paging": paging,
+            "json_twin": f"/api/v1/organisations/{slug}",
+            "organisation_agreements": await agreements_for_organisation(slug, principal, lang),
+        },
+    )

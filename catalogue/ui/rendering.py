@@ -1,0 +1,179 @@
+"""One way to turn a template into an HTML response, shared by every page of every domain.
+
+``render`` adds what the layout (``ui/templates/base.html``) needs: the signed-in principal,
+the CSRF token, the languages, the navigation and the catalogue title. Other domains extend the
+layout without editing this module: ``register_nav_item`` adds a link to the main navigation and
+``register_context_processor`` adds values to every page (sign-in links, flash messages, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import MediaType, Request, Response
+from litestar.utils.scope.state import ScopeState
+
+from catalogue.accounts.principal import Principal
+from catalogue.settings import PROJECT_ROOT, get_settings
+from catalogue.ui import filters
+
+TEMPLATES_DIR = PROJECT_ROOT / "ui" / "templates"
+STATIC_DIR = PROJECT_ROOT / "ui" / "static"
+STATIC_PATH = "/static"
+LANGUAGE_COOKIE = "lang"
+
+ContextProcessor = Callable[[Request[Any, Any, Any], dict[str, Any]], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the main navigation; ``visible`` decides per principal (None = everyone)."""
+
+    href: str
+    label: str
+    order: int = 50
+    visible: Callable[[Principal | None], bool] | None = None
+    prefixes: tuple[str, ...] = ()
+    """Other path prefixes where this link is the current section (e.g. "/dataset/")."""
+
+    def is_current(self, path: str) -> bool:
+        if self.href == "/":
+            return path == "/"
+        if path == self.href or path.startswith(f"{self.href.rstrip('/')}/"):
+            return True
+        return any(path.startswith(prefix) for prefix in self.prefixes)
+
+
+_NAV_ITEMS: list[NavItem] = [
+    NavItem("/", "Home", 0),
+    NavItem("/search", "Datasets", 10, prefixes=("/dataset/",)),
+    NavItem("/organisations", "Organisations", 20, prefixes=("/organisation/",)),
+]
+_CONTEXT_PROCESSORS: list[ContextProcessor] = []
+
+
+def register_nav_item(item: NavItem) -> None:
+    """Add a main-navigation link (call at import time of your pages module)."""
+    if all(existing.href != item.href for existing in _NAV_ITEMS):
+        _NAV_ITEMS.append(item)
+        _NAV_ITEMS.sort(key=lambda nav: nav.order)
+
+
+def register_context_processor(processor: ContextProcessor) -> None:
+    """Add values to every rendered page; the processor sees the request and the context so far."""
+    if processor not in _CONTEXT_PROCESSORS:
+        _CONTEXT_PROCESSORS.append(processor)
+
+
+def _build_environment(directory: Path) -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(str(directory)),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    filters.install(environment)
+    environment.globals["static_url"] = static_url
+    return environment
+
+
+_environment: Environment | None = None
+
+
+def template_environment() -> Environment:
+    """The single Jinja2 environment (also handed to Litestar's template engine in create_app)."""
+    global _environment
+    if _environment is None:
+        _environment = _build_environment(TEMPLATES_DIR)
+    return _environment
+
+
+def static_url(name: str) -> str:
+    """The URL of a file in ``ui/static``, with its modification time to bust caches."""
+    path = STATIC_DIR / name
+    version = int(path.stat().st_mtime) if path.exists() else 0
+    return f"{STATIC_PATH}/{name}?v={version}"
+
+
+def current_language(request: Request[Any, Any, Any]) -> str:
+    """``?lang=`` first, then the language cookie, then the catalogue's default language."""
+    settings = get_settings()
+    for candidate in (request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if candidate in settings.languages:
+            return candidate
+    return settings.default_language
+
+
+def csrf_token(request: Request[Any, Any, Any]) -> str:
+    """The CSRF token Litestar's CSRF middleware put in the scope ("" when CSRF is off)."""
+    token = ScopeState.from_scope(request.scope).csrf_token
+    return token if isinstance(token, str) else ""
+
+
+def navigation(path: str, principal: Principal | None) -> list[dict[str, Any]]:
+    items = []
+    for item in _NAV_ITEMS:
+        if item.visible is not None and not item.visible(principal):
+            continue
+        current = item.is_current(path)
+        marker = ("page" if path == item.href else "true") if current else None
+        items.append(
+            {"href": item.href, "label": item.label, "current": current, "aria_current": marker}
+        )
+    return items
+
+
+def page_context(request: Request[Any, Any, Any], context: Mapping[str, Any]) -> dict[str, Any]:
+    """The values every page gets, overridable by the handler's own context."""
+    settings = get_settings()
+    principal = context.get("principal")
+    if principal is None:
+        principal = request.scope.get("state", {}).get("principal")
+    merged: dict[str, Any] = {
+        "request": request,
+        "path": request.url.path,
+        "catalogue_title": settings.catalogue_title,
+        "lang": current_language(request),
+        "languages": settings.languages,
+        "csrf_token": csrf_token(request),
+        "messages": [],
+        "json_twin": None,
+        "sign_in_url": None,
+        "account_links": [],
+        **context,
+        "principal": principal,
+    }
+    merged.setdefault("nav", navigation(request.url.path, principal))
+    for processor in _CONTEXT_PROCESSORS:
+        added = processor(request, merged)
+        merged.update({key: value for key, value in added.items() if key not in context})
+    return merged
+
+
+def render_to_string(
+    request: Request[Any, Any, Any], template: str, context: Mapping[str, Any]
+) -> str:
+    return template_environment().get_template(template).render(page_context(request, context))
+
+
+def render(
+    request: Request[Any, Any, Any],
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Response[str]:
+    """Render ``template`` eagerly (a broken template becomes a logged 500, not a broken page).
+
+    Pass the principal as ``context["principal"]`` (inject it with ``principal: CurrentPrincipal``).
+    """
+    html = render_to_string(request, template, context)
+    response: Response[str] = Response(
+        html, status_code=status, media_type=MediaType.HTML, headers=dict(headers or {})
+    )
+    response.headers.setdefault("Vary", "Accept")
+    return response

@@ -1,0 +1,38 @@
+"""Everything the app factory needs from the UI: its routes, templates and static files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Router
+from litestar.datastructures import CacheControlHeader
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from catalogue.ui.dataset_page import dataset_page
+from catalogue.ui.pages import home_page, organisation_page, organisations_page
+from catalogue.ui.rendering import STATIC_DIR, STATIC_PATH, template_environment
+from catalogue.ui.search_page import search_page
+
+static_files: Any = create_static_files_router(
+    path=STATIC_PATH,
+    directories=[STATIC_DIR],
+    name="static",
+    include_in_schema=False,
+    cache_control=CacheControlHeader(max_age=86_400, public=True),
+)
+"""``/static/...`` from ``ui/static``; URLs carry a version, so a day's caching is safe."""
+
+ui_router = Router(
+    path="/",
+    route_handlers=[home_page, search_page, dataset_page, organisations_page, organisation_page,
+                    static_files],
+    include_in_schema=False,
+)
+"""The public pages (add this one router to ``ROUTE_HANDLERS``)."""
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    """Litestar's ``Template`` responses use the same environment as ``render``."""
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(template_environment()))

@@ -1,0 +1,114 @@
+"""``/search``: full-text search with facets; the URL is the whole state, so links can be shared.
+
+The search itself belongs to ``catalogue.search.service`` (imported lazily so the rest of the
+UI works while that module is being built); this page only reads the query string and renders.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from typing import Any
+
+from litestar import MediaType, Request, Response, get
+from markupsafe import Markup
+
+from catalogue.domain.problems import InvalidDocument
+from catalogue.ui import summary
+from catalogue.ui.negotiation import wants_json
+from catalogue.ui.rendering import current_language, render
+from catalogue.ui.search_view import (
+    FACETS,
+    PAGE_SIZE,
+    SORTS,
+    Labels,
+    SearchState,
+    active_filters,
+    facet_groups,
+    pagination,
+    parse_state,
+)
+from catalogue.web.params import CurrentPrincipal
+
+
+def _search_service() -> Any:
+    return importlib.import_module("catalogue.search.service")
+
+
+def _hit_as_json(hit: Any) -> dict[str, Any]:
+    body = dataclasses.asdict(hit)
+    body["modified"] = hit.modified.isoformat()
+    body["links"] = {"self": f"/api/v1/datasets/{hit.slug}", "html": f"/dataset/{hit.slug}"}
+    return body
+
+
+def _result_as_json(state: SearchState, result: Any) -> dict[str, Any]:
+    return {
+        "query": {"q": state.q, "filters": state.filters, "sort": state.sort},
+        "items": [_hit_as_json(hit) for hit in result.items],
+        "total": result.total,
+        "page": result.page,
+        "size": result.size,
+        "facets": {
+            key: [{"value": value, "count": count} for value, count in values]
+            for key, values in result.facets.items()
+        },
+        "suggestion": result.suggestion,
+        "note": result.note,
+    }
+
+
+@get("/search", include_in_schema=False, name="ui:search")
+async def search_page(
+    request: Request[Any, Any, Any], principal: CurrentPrincipal
+) -> Response[Any]:
+    """Results with highlighted matches, facets with counts, removable filters, sort and pages."""
+    state = parse_state(lambda name: request.query_params.getall(name, []))
+    service = _search_service()
+    query = service.SearchQuery(
+        q=state.q, filters=state.filters, sort=state.sort, page=state.page, size=PAGE_SIZE
+    )
+    json_twin = "/api/v1" + state.url()  # the search API takes the same parameters
+    error = None
+    try:
+        result = await service.search(query, principal)
+    except InvalidDocument as problem:
+        if wants_json(request):
+            raise
+        error = "; ".join(p.message for p in problem.problems)
+        result = service.SearchResult(
+            items=[], total=0, page=state.page, size=PAGE_SIZE, facets={},
+            suggestion=None, note=None,
+        )
+    if wants_json(request):
+        return Response(
+            _result_as_json(state, result), media_type=MediaType.JSON, headers={"Vary": "Accept"}
+        )
+    lang = current_language(request)
+    labels = Labels(
+        organisations=await summary.organisation_names(),
+        identifier_schemes=await summary.identifier_scheme_labels(),
+    )
+    hits = [
+        {**dataclasses.asdict(hit), "snippet": Markup(hit.snippet or ""),
+         "modified": hit.modified}
+        for hit in result.items
+    ]
+    context = {
+        "principal": principal,
+        "state": state,
+        "hits": hits,
+        "total": result.total,
+        "facets": facet_groups(state, result.facets, labels, lang),
+        "active": active_filters(state, labels, lang),
+        "sorts": SORTS,
+        "facet_keys": list(FACETS),
+        "suggestion": result.suggestion,
+        "suggestion_url": state.url(q=result.suggestion, page=1) if result.suggestion else None,
+        "note": result.note,
+        "error": error,
+        "paging": pagination(state.page, result.total, lambda number: state.url(page=number)),
+        "clear_url": state.url(filters={}, page=1),
+        "json_twin": json_twin,
+    }
+    return render(request, "search.html", context, status=422 if error else 200)

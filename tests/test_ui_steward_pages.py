@@ -1,0 +1,277 @@
+"""Stewards in a browser: signing in, the CSRF guard, registering, publishing and stale edits."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from catalogue.ui.forms.mapping import document_to_form
+from tests.factories import PUBLISHER, make_organisation, make_user, open_dataset
+
+EMAIL = "steward@example.gov"
+PASSWORD = "correct horse battery"  # what tests.factories.make_user gives every user
+TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def csrf(page: str) -> str:
+    match = TOKEN.search(page)
+    assert match, "every form carries a CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+async def api_steward(client) -> dict[str, str]:
+    client.follow_redirects = False  # redirects are part of what these tests check
+    await make_organisation()
+    await make_organisation("other-agency")
+    return await make_user(EMAIL, {PUBLISHER: "steward"})
+
+
+@pytest.fixture
+async def signed_in(client, api_steward) -> dict[str, str]:
+    page = await client.get("/signin")
+    response = await client.post(
+        "/signin",
+        data={"email": EMAIL, "password": PASSWORD, "next": "/dashboard",
+              "_csrf_token": csrf(page.text)},
+    )
+    assert response.status_code == 303
+    return api_steward
+
+
+async def form_page(client, url: str) -> tuple[str, str]:
+    page = await client.get(url)
+    assert page.status_code == 200, page.text
+    return page.text, csrf(page.text)
+
+
+def personal_form(token: str, **overrides: str) -> dict[str, str]:
+    """What a steward types for a personal dataset, before the GDPR facts are complete."""
+    form = {
+        "_csrf_token": token,
+        "slug": "staff-records",
+        "classification": "personal",
+        "title.en": "Staff records",
+        "description.en": "Who works for the ministry, and in which unit.",
+        "semantic.themes": "GOVE",
+        "organisational.publisher": PUBLISHER,
+        "organisational.contact_point.email": "hr@example.gov",
+        "legal.access_rights": "RESTRICTED",
+        "legal.personal_data.controller.name": "Ministry of Examples",
+        "legal.personal_data.legal_bases": "A6-1-c",
+        "legal.personal_data.purposes[0].code": "HumanResourceManagement",
+        "technical.attributes[0].name": "employee_name",
+        "technical.attributes[0].personal_data_category": "Name",
+    }
+    form.update(overrides)
+    return form
+
+
+async def test_signing_in_sets_a_protected_session_cookie_and_goes_where_asked(client, api_steward):
+    page = await client.get("/signin?next=/dataset/new")
+    assert page.status_code == 200
+    assert '<label class="field__label" for="email">' in page.text
+
+    response = await client.post(
+        "/signin",
+        data={"email": EMAIL.upper(), "password": PASSWORD, "next": "/dataset/new",
+              "_csrf_token": csrf(page.text)},
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/dataset/new"
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    assert "secure" not in cookie  # the test catalogue runs on http://
+
+    dashboard = await client.get("/dashboard")
+    assert dashboard.status_code == 200
+    assert "Signed in as steward" in dashboard.text
+    assert "Ministry Of Examples" in dashboard.text
+
+
+async def test_a_wrong_password_keeps_the_visitor_out_and_says_so(client, api_steward):
+    page = await client.get("/signin")
+    response = await client.post(
+        "/signin",
+        data={"email": EMAIL, "password": "not the password", "_csrf_token": csrf(page.text)},
+    )
+    assert response.status_code == 400
+    assert "The e-mail address or the password is not right" in response.text
+    assert f'value="{EMAIL}"' in response.text  # the address is not lost
+    assert 'aria-describedby="signin-error"' in response.text
+    assert (await client.get("/dashboard")).status_code == 303  # still signed out
+
+
+async def test_only_local_addresses_are_followed_after_signing_in(client, api_steward):
+    page = await client.get("/signin")
+    response = await client.post(
+        "/signin",
+        data={"email": EMAIL, "password": PASSWORD, "next": "//evil.example/",
+              "_csrf_token": csrf(page.text)},
+    )
+    assert response.headers["location"] == "/dashboard"
+
+
+async def test_pages_for_stewards_send_visitors_to_sign_in(client, api_steward):
+    response = await client.get("/dataset/new?classification=open")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin?next=/dataset/new%3Fclassification%3Dopen"
+
+
+async def test_a_form_without_the_csrf_token_is_refused(client, signed_in):
+    response = await client.post("/dataset/new", data=personal_form("forged"))
+    assert response.status_code == 403
+    assert "The form has expired" in response.text
+    no_token = personal_form("")
+    del no_token["_csrf_token"]
+    assert (await client.post("/signout", data={})).status_code == 403
+    assert (await client.post("/dataset/new", data=no_token)).status_code == 403
+
+
+async def test_the_json_api_with_a_bearer_token_needs_no_csrf_token(client, signed_in):
+    response = await client.post("/api/v1/datasets", json=open_dataset(), headers=signed_in)
+    assert response.status_code == 201
+    # The same browser session without a token must prove it comes from our pages.
+    refused = await client.post("/api/v1/datasets", json=open_dataset("another"))
+    assert refused.status_code == 403
+    assert refused.json()["status"] == 403
+
+
+async def test_registration_starts_by_choosing_the_classification(client, signed_in):
+    page = await client.get("/dataset/new")
+    assert "What kind of data is it?" in page.text
+    personal, _ = await form_page(client, "/dataset/new?classification=personal")
+    assert "Legal basis (GDPR Article 6)" in personal
+    assert 'id="section-personal" data-classes="personal">' in personal
+    opened, _ = await form_page(client, "/dataset/new?classification=open")
+    assert 'id="section-personal" data-classes="personal" hidden disabled>' in opened
+
+
+async def test_a_failed_publish_saves_nothing_and_keeps_everything_typed(client, signed_in):
+    _, token = await form_page(client, "/dataset/new?classification=personal")
+    response = await client.post(
+        "/dataset/new", data={**personal_form(token), "_action": "publish"}
+    )
+    assert response.status_code == 422
+    page = html.unescape(response.text)
+    assert "This dataset cannot be published yet, and nothing has been saved." in page
+    for typed in ('value="Staff records"', "Who works for the ministry, and in which unit.",
+                  'value="hr@example.gov"', 'value="employee_name"'):
+        assert typed in page
+    assert '<option value="HumanResourceManagement" selected>' in page
+    # Each rule's problem sits beside its field and is linked from the summary.
+    assert 'href="#f-legal-personal_data-retention-period"' in page
+    assert re.search(r'id="f-legal-personal_data-retention-period"[^>]*aria-describedby='
+                     r'"f-legal-personal_data-retention-period-hint '
+                     r'f-legal-personal_data-retention-period-error"', page)
+    assert 'id="f-legal-personal_data-retention-period-error"' in page
+    assert "Say whom the data is about" in page
+    stored = await client.get("/api/v1/datasets/staff-records", headers=signed_in)
+    assert stored.status_code == 404
+
+
+async def test_a_steward_saves_a_draft_then_fixes_and_publishes_it(client, signed_in):
+    _, token = await form_page(client, "/dataset/new?classification=personal")
+    saved = await client.post("/dataset/new", data={**personal_form(token), "_action": "save"})
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/dataset/staff-records/edit"
+
+    edit, token = await form_page(client, "/dataset/staff-records/edit")
+    assert "Before this dataset can be published" in edit
+    assert 'name="_revision" value="1"' in edit
+
+    complete = personal_form(token, **{
+        "_revision": "1",
+        "_action": "publish",
+        "legal.personal_data.data_subjects": "Employee",
+        "legal.personal_data.personal_data_categories": "Name",
+        "legal.personal_data.retention.period": "P5Y",
+    })
+    del complete["slug"]
+    published = await client.post("/dataset/staff-records/edit", data=complete)
+    assert published.status_code == 303, published.text
+    assert published.headers["location"] == "/dataset/staff-records"
+    stored = (await client.get("/api/v1/datasets/staff-records")).json()
+    assert stored["status"] == "published" and stored["revision"] == 2
+    assert stored["legal"]["personal_data"]["retention"] == {"period": "P5Y", "description": {}}
+
+
+async def test_a_bad_value_in_a_draft_is_shown_beside_its_field(client, signed_in):
+    _, token = await form_page(client, "/dataset/new?classification=open")
+    response = await client.post("/dataset/new", data={
+        "_csrf_token": token, "_action": "save", "slug": "Not A Slug", "classification": "open",
+        "organisational.publisher": PUBLISHER,
+        "technical.distributions[0].access_url": "data.example.gov/file.csv",
+        "technical.distributions[0].byte_size": "12 kB",
+    })
+    assert response.status_code == 422
+    page = html.unescape(response.text)
+    assert 'href="#f-slug"' in page and 'value="Not A Slug"' in page
+    assert 'href="#f-technical-distributions-0-access_url"' in page
+    assert "Must be an absolute http:// or https:// address" in page
+    assert 'value="12 kB"' in page and "Must be a whole number" in page
+
+
+async def test_add_another_works_without_javascript(client, signed_in):
+    _, token = await form_page(client, "/dataset/new?classification=open")
+    response = await client.post("/dataset/new", data={
+        "_csrf_token": token, "_action": "add:technical.distributions",
+        "_rows.technical.distributions": "1", "classification": "open",
+        "technical.distributions[0].access_url": "https://data.example.gov/a.csv",
+    })
+    assert response.status_code == 200
+    assert 'value="https://data.example.gov/a.csv"' in response.text
+    assert 'id="f-technical-distributions-1-access_url"' in response.text
+    assert 'name="_rows.technical.distributions" value="2"' in response.text
+
+
+async def test_a_stale_edit_shows_both_versions_and_overwrites_nothing(client, signed_in):
+    await client.post("/api/v1/datasets", json=open_dataset(), headers=signed_in)
+    edit, token = await form_page(client, "/dataset/open-example/edit")
+    assert 'name="_revision" value="1"' in edit
+
+    # Someone else renames the dataset meanwhile.
+    other = await client.patch("/api/v1/datasets/open-example", json={"title": {"en": "Theirs"}},
+                               headers={**signed_in, "If-Match": '"1"'})
+    assert other.status_code == 200
+
+    form: dict = document_to_form(open_dataset())  # what the edit page sends back
+    form.update({"_csrf_token": token, "_action": "save", "_revision": "1", "title.en": "Mine"})
+    response = await client.post("/dataset/open-example/edit", data=form)
+    assert response.status_code == 409
+    page = html.unescape(response.text)
+    assert "Someone changed this dataset since you opened it" in page
+    assert re.search(r"Title \(English\)</th>\s*<td[^>]*>Mine</td>\s*<td[^>]*>Theirs</td>", page)
+    assert page.count("<tr><th scope=\"row\">") == 1  # only the title differs
+    stored = (await client.get("/api/v1/datasets/open-example", headers=signed_in)).json()
+    assert stored["title"]["en"] == "Theirs" and stored["revision"] == 2
+
+
+async def test_the_dashboard_lists_what_each_dataset_still_needs(client, signed_in):
+    draft = {**open_dataset(), "legal": {"access_rights": "PUBLIC"}}
+    await client.post("/api/v1/datasets", json=draft, headers=signed_in)
+    page = html.unescape((await client.get("/dashboard")).text)
+    assert "Example open dataset" in page
+    assert "1 thing missing before it can be published" in page
+    assert "Open data needs an open licence" in page
+
+
+async def test_signing_out_ends_the_session(client, signed_in):
+    _, token = await form_page(client, "/signout")
+    response = await client.post("/signout", data={"_csrf_token": token})
+    assert response.status_code == 303
+    assert (await client.get("/dashboard")).status_code == 303
+
+
+
+async def test_a_short_name_already_taken_is_reported_beside_it(client, signed_in):
+    await client.post("/api/v1/datasets", json=open_dataset(), headers=signed_in)
+    _, token = await form_page(client, "/dataset/new?classification=open")
+    response = await client.post("/dataset/new", data={
+        "_csrf_token": token, "_action": "save", "slug": "open-example", "classification": "open",
+        "title.en": "A second one", "organisational.publisher": PUBLISHER,
+    })
+    assert response.status_code == 409
+    assert 'href="#f-slug"' in response.text and 'value="A second one"' in response.text
