@@ -16,11 +16,21 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from catalogue import __version__
 from catalogue.accounts.controllers import TokenController, UserController
+from catalogue.agreements.web import AGREEMENTS_ROUTER
+from catalogue.audit.controllers import AuditController
+from catalogue.ckan.controllers import ckan_router
 from catalogue.datasets.controllers import DatasetController
 from catalogue.datasets.identifier_schemes import IdentifierSchemeController
 from catalogue.db import prepare_engine, start_engine, stop_engine
+from catalogue.dcat.controllers import CatalogController
 from catalogue.organisations.controllers import OrganisationController
+from catalogue.ropa.controllers import RopaController
+from catalogue.search.controllers import SearchController, search_lifespan
 from catalogue.settings import Settings, get_settings
+from catalogue.ui.csrf import ui_middleware
+from catalogue.ui.errors import html_aware_handlers
+from catalogue.ui.routes import template_config, ui_router
+from catalogue.ui.steward_pages import steward_router
 from catalogue.vocabularies.controllers import VocabularyController
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import EXCEPTION_HANDLERS
@@ -85,7 +95,8 @@ async def health() -> dict[str, str]:
 
 
 ROUTE_HANDLERS: list[Any] = [
-    index,
+    ui_router,  # the public pages; JSON clients of '/' still get `index` (the UI calls it)
+    steward_router,  # sign-in/out, the dataset form, the dashboard
     health,
     DatasetController,
     IdentifierSchemeController,
@@ -93,6 +104,12 @@ ROUTE_HANDLERS: list[Any] = [
     TokenController,
     UserController,
     VocabularyController,
+    AGREEMENTS_ROUTER,
+    AuditController,
+    RopaController,
+    ckan_router,
+    SearchController,
+    CatalogController,
 ]
 
 
@@ -122,8 +139,10 @@ def create_app(
     return Litestar(
         route_handlers=ROUTE_HANDLERS,
         dependencies={"principal": Provide(current_principal)},
-        exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[lifespan],
+        exception_handlers=html_aware_handlers(EXCEPTION_HANDLERS),
+        template_config=template_config(),
+        middleware=ui_middleware(settings),
+        lifespan=[lifespan, search_lifespan],
         openapi_config=OpenAPIConfig(
             title=settings.catalogue_title,
             version=__version__,

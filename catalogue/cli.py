@@ -17,7 +17,12 @@ from catalogue.settings import get_settings
 
 T = TypeVar("T")
 
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "catalogue.audit.cli",
+    "catalogue.search.cli",
+    "catalogue.dcat.cli",
+    "catalogue.agreements.cli",
+]
 
 
 def run(make: Callable[[], Awaitable[T]]) -> T:

@@ -12,5 +12,8 @@ APP_REGISTRY = AppRegistry(
         "catalogue.organisations.piccolo_app",
         "catalogue.accounts.piccolo_app",
         "catalogue.datasets.piccolo_app",
+        "catalogue.agreements.piccolo_app",
+        "catalogue.search.piccolo_app",
+        "catalogue.audit.piccolo_app",
     ]
 )

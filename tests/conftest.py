@@ -43,6 +43,18 @@ async def _postgres_admin(url: str, statement: str) -> None:
         await connection.close()
 
 
+def _cheap_password_hashing() -> None:
+    """Argon2 at production cost takes ~1 s a password on a busy machine; tests hash dozens.
+
+    The same algorithm with the smallest cost keeps every password code path real.
+    """
+    from argon2 import PasswordHasher
+
+    from catalogue.accounts import security
+
+    security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Point the catalogue at a throw-away database before any of it is imported."""
     data_dir = Path(tempfile.mkdtemp(prefix="catalogue-test-"))
@@ -50,6 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["CATALOGUE_DATA_DIR"] = str(data_dir)
     os.environ["CATALOGUE_AUTO_SEED"] = "false"
     os.environ["CATALOGUE_SECRET_KEY"] = "test-secret-key"
+    _cheap_password_hashing()
     if config.getoption("--db") == "postgres":
         base = os.environ.get("CATALOGUE_TEST_POSTGRES")
         if not base:
@@ -115,6 +128,18 @@ async def seeded(db: None) -> None:
     from catalogue.seed import load_seed
 
     await load_seed(PROJECT_ROOT / "seed")
+    await settle_search_drains()
+
+
+async def settle_search_drains() -> None:
+    """Let after-commit index drains finish before a test client starts the app.
+
+    The client runs the app's start-up on another event loop while it blocks this one, so a
+    drain left pending here would hold the index's writer lock the start-up may need.
+    """
+    from catalogue.search.outbox import wait_for_pending_drains
+
+    await wait_for_pending_drains()
 
 
 @pytest.fixture
@@ -122,6 +147,8 @@ async def client(db: None) -> AsyncIterator[Any]:
     from litestar.testing import AsyncTestClient
 
     from catalogue.app import create_app
+
+    await settle_search_drains()
 
     async with AsyncTestClient(app=create_app(prepare=False, pool=False)) as test_client:
         yield test_client
