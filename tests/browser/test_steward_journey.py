@@ -79,16 +79,9 @@ def steward_site() -> Iterator[str]:
         server.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def browser(steward_site: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+# The browser itself is the session-wide one from tests/browser/conftest.py: Playwright's sync
+# API cannot run two instances in one thread. This module only brings its own server, because
+# the journey changes data that the discovery tests must not see.
 
 
 @pytest.fixture
