@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from piccolo.engine.base import Engine
@@ -65,3 +67,25 @@ def is_unique_violation(error: BaseException) -> bool:
         return True
     return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
 
+
+async def fetch_page(
+    table: type[Any],
+    columns: Sequence[Any],
+    clauses: Sequence[Any],
+    page: int,
+    size: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of ``table``'s rows, newest change first (ties by id, so pages are stable),
+    and the total that the same clauses match."""
+    query = table.select(*columns).output(load_json=True)
+    count = table.count()
+    if clauses:
+        query = query.where(*clauses)
+        count = count.where(*clauses)
+    rows = (
+        await query.order_by(table.modified, ascending=False)
+        .order_by(table.id)
+        .limit(size)
+        .offset((page - 1) * size)
+    )
+    return rows, await count

@@ -16,6 +16,7 @@ from uuid import UUID
 from catalogue.accounts.principal import Principal
 from catalogue.agreements.tables import Agreement
 from catalogue.datasets.queries import PUBLIC_STATUSES
+from catalogue.db import fetch_page
 from catalogue.domain.agreement import AgreementDocument, AgreementStatus
 from catalogue.errors import NotFound
 
@@ -162,19 +163,10 @@ async def list_records(
     size: int = 20,
 ) -> tuple[list[AgreementRecord], int]:
     """One page of the agreements ``principal`` may see, newest change first, and the total."""
-    clauses = filter_clauses(principal, filters)
-    query = Agreement.select(*COLUMNS).output(load_json=True)
-    count = Agreement.count()
-    if clauses:
-        query = query.where(*clauses)
-        count = count.where(*clauses)
-    rows = (
-        await query.order_by(Agreement.modified, ascending=False)
-        .order_by(Agreement.id)
-        .limit(size)
-        .offset((page - 1) * size)
+    rows, total = await fetch_page(
+        Agreement, COLUMNS, filter_clauses(principal, filters), page, size
     )
-    return [record_from_row(row) for row in rows], await count
+    return [record_from_row(row) for row in rows], total
 
 
 async def find_record(agreement_id: str) -> AgreementRecord | None:

@@ -14,21 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from catalogue.ckan.fq import All, Any_, Clause, FqError, MatchAll, Not, Range, SortKey, Term
+from catalogue.datasets import queries
+from catalogue.domain.dataset import Status
+from catalogue.search.schema import FACET_FIELDS
 
-PUBLIC_STATUSES = ["published", "deprecated"]
-NON_PUBLIC_STATUSES = ["draft", "withdrawn"]
-SAME_NAME = (
-    "classification",
-    "theme",
-    "publisher",
-    "format",
-    "licence",
-    "identifier",
-    "base_register",
-    "hvd",
-    "status",
-    "language",
-)
+PUBLIC_STATUSES = list(queries.PUBLIC_STATUSES)
+NON_PUBLIC_STATUSES = [status.value for status in Status if status.value not in PUBLIC_STATUSES]
+SAME_NAME = FACET_FIELDS
 FIELDS = {
     **{name: name for name in SAME_NAME},
     "organization": "publisher",

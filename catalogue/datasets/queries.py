@@ -12,6 +12,7 @@ from piccolo.columns.combination import Where, WhereRaw
 
 from catalogue.accounts.principal import Principal
 from catalogue.datasets.tables import Dataset, DatasetRevision, DatasetTheme, IdentifierScheme
+from catalogue.db import fetch_page
 from catalogue.domain.dataset import DatasetDocument, Status
 from catalogue.errors import NotFound
 from catalogue.organisations.tables import Organisation
@@ -151,19 +152,10 @@ async def list_records(
     size: int = 20,
 ) -> tuple[list[DatasetRecord], int]:
     """One page, newest change first (ties broken by id so pages are stable), and the total."""
-    clauses = filter_clauses(principal, filters)
-    query = Dataset.select(*RECORD_COLUMNS).output(load_json=True)
-    count = Dataset.count()
-    if clauses:
-        query = query.where(*clauses)
-        count = count.where(*clauses)
-    rows = (
-        await query.order_by(Dataset.modified, ascending=False)
-        .order_by(Dataset.id)
-        .limit(size)
-        .offset((page - 1) * size)
+    rows, total = await fetch_page(
+        Dataset, RECORD_COLUMNS, filter_clauses(principal, filters), page, size
     )
-    return [record_from_row(row) for row in rows], await count
+    return [record_from_row(row) for row in rows], total
 
 
 async def history(slug: str, principal: Principal | None) -> list[dict[str, Any]]:
