@@ -83,6 +83,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_state.get("data_dir", ""), ignore_errors=True)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last, whatever their folder's name sorts as.
+
+    Playwright's sync API keeps an event loop of its own in the main thread for the rest of
+    the session, which the async database tests cannot share.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"catalogue database: {config.getoption('--db')}"
 
