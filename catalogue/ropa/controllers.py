@@ -38,7 +38,7 @@ class RopaController(Controller):
         self,
         principal: CurrentPrincipal,
         controller: FromQuery[str | None] = None,
-        fmt: Annotated[str | None, QueryParameter(query="format", required=False)] = None,
+        fmt: Annotated[str | None, QueryParameter(name="format", required=False)] = None,
         lang: FromQuery[str | None] = None,
         accept: Annotated[str | None, HeaderParameter(name="Accept", required=False)] = None,
     ) -> Response[Any]:
