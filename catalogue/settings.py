@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +56,7 @@ class Settings:
     auto_seed: bool = True
     vocabularies_dir: Path = PROJECT_ROOT / "vocabularies"
     index_dir: Path = field(default=Path())
+    index_workers: int = 0  # processes for a full reindex; 0 = one per CPU
     debug: bool = False
     secret_key: str = field(default="", repr=False)
 
@@ -91,12 +91,24 @@ class Settings:
             auto_seed=_env_bool("AUTO_SEED", True),
             vocabularies_dir=Path(_env("VOCABULARIES_DIR", str(PROJECT_ROOT / "vocabularies"))),
             index_dir=Path(_env("INDEX_DIR", str(data_dir / "index"))),
+            index_workers=int(_env("INDEX_WORKERS", "0")),
             debug=_env_bool("DEBUG", False),
             secret_key=_secret_key(data_dir),
         )
 
 
-@cache
+_settings: Settings | None = None
+
+
 def get_settings() -> Settings:
     """The process-wide settings, read once."""
-    return Settings.from_env()
+    global _settings
+    if _settings is None:
+        _settings = Settings.from_env()
+    return _settings
+
+
+def use_settings(settings: Settings) -> None:
+    """Adopt a parent process's settings (in worker processes)."""
+    global _settings
+    _settings = settings

@@ -22,15 +22,21 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.writing import CLEAR
 
 from catalogue.datasets.tables import Dataset
-from catalogue.search.schema import INDEX_VERSION, _aware, index_document, schema
+from catalogue.search import build, spelling
+from catalogue.search.schema import (
+    INDEX_VERSION,
+    WRITER_OPTIONS,
+    _aware,
+    index_document,
+    schema,
+)
 from catalogue.search.tables import SearchOutbox, SearchState
 from catalogue.settings import get_settings
 
@@ -40,7 +46,7 @@ STATE_FILE = "state.json"
 LOCK_FILE = "writer.lock"
 STATE_NAME = "index"
 DRAIN_BATCH = 500
-REBUILD_BATCH = 1000
+REBUILD_BATCH = 2000
 REBUILD_LOCK_SECONDS = 60.0
 Progress = Callable[[int, int], None]
 _loop_locks: dict[int, asyncio.Lock] = {}
@@ -90,8 +96,12 @@ def _write_state(state: dict[str, Any]) -> None:
     os.replace(temporary, path)
 
 
-def open_index() -> Any | None:
-    """The index if it exists, opens, and has the current schema; None otherwise."""
+def open_index(*, check: bool = True) -> Any | None:
+    """The index if it exists, opens, and has the current schema; None otherwise.
+
+    ``check`` also opens every segment, which catches corrupt files: for start-up and
+    rebuild decisions; drains and searchers skip it (they open the segments anyway).
+    """
     folder = index_dir()
     try:
         if not whoosh_index.exists_in(str(folder)):
@@ -99,7 +109,8 @@ def open_index() -> Any | None:
         ix = whoosh_index.open_dir(str(folder))
         if sorted(ix.schema.names()) != sorted(schema().names()):
             return None
-        ix.doc_count()
+        if check:
+            ix.doc_count()
         return ix
     except Exception as error:  # a corrupt index is rebuilt, whatever whoosh raises
         logger.warning("search index at %s is unusable (%s); it will be rebuilt", folder, error)
@@ -121,39 +132,30 @@ def _stamp(value: dt.datetime | None) -> str:
     return _aware(value).isoformat() if value else ""
 
 
-async def _documents(where: Any = None, after: Any = None, limit: int | None = None) -> list[Any]:
-    query = Dataset.select(
+def _documents_query(load_json: bool) -> Any:
+    return Dataset.select(
         Dataset.id,
         Dataset.document,
         Dataset.modified,
         Dataset.created,
         Dataset.publisher.name,
-    ).output(load_json=True)
-    if where is not None:
-        query = query.where(where)
-    if after is not None:
-        query = query.where(Dataset.id > after)
-    if limit:
-        query = query.order_by(Dataset.id).limit(limit)
-    return await query
+    ).output(load_json=load_json)
 
 
-def _to_index_document(row: dict[str, Any]) -> dict[str, Any]:
+def _stored(row: dict[str, Any]) -> dict[str, Any]:
     document = row["document"]
-    if isinstance(document, str):
-        document = json.loads(document)
-    return index_document(
-        str(row["id"]), document, row["publisher.name"] or "", row["modified"], row["created"]
-    )
+    return json.loads(document) if isinstance(document, str) else document
 
 
-def _apply(documents: list[dict[str, Any]], removed: list[str]) -> None:
+def _apply(documents: list[dict[str, Any]], stored: list[dict[str, Any]],
+           removed: list[str]) -> None:
     """Write one batch of changes as one commit (runs in a thread: whoosh blocks)."""
-    ix = open_index()
+    ix = open_index(check=False)
     if ix is None:
         raise RuntimeError("the search index is missing; run `catalogue reindex`")
     state = read_state()
-    writer = ix.writer()
+    spelling.add(index_dir(), stored)  # before the commit: a new generation has its words
+    writer = ix.writer(**WRITER_OPTIONS)
     try:
         for dataset_id in removed:
             writer.delete_by_term("id", dataset_id)
@@ -175,7 +177,7 @@ async def drain(*, wait: bool = True) -> int:
         return 0
     async with lock:
         with writer_lock(blocking=False) as acquired:
-            if not acquired or await asyncio.to_thread(open_index) is None:
+            if not acquired or not whoosh_index.exists_in(str(index_dir())):
                 return 0  # no index yet: the start-up check or the next search rebuilds it
             done = 0
             while True:
@@ -187,10 +189,18 @@ async def drain(*, wait: bool = True) -> int:
                 if not rows:
                     return done
                 ids = sorted({row["dataset_id"] for row in rows})
-                found = await _documents(Dataset.id.is_in([uuid.UUID(i) for i in ids]))
-                documents = [_to_index_document(row) for row in found]
+                found = await _documents_query(load_json=True).where(
+                    Dataset.id.is_in([uuid.UUID(i) for i in ids])
+                )
+                stored = [_stored(row) for row in found]
+                documents = [
+                    index_document(str(row["id"]), document, row["publisher.name"] or "",
+                                   row["modified"], row["created"])
+                    for row, document in zip(found, stored, strict=True)
+                ]
                 present = {d["id"] for d in documents}
-                await asyncio.to_thread(_apply, documents, [i for i in ids if i not in present])
+                removed = [i for i in ids if i not in present]
+                await asyncio.to_thread(_apply, documents, stored, removed)
                 await SearchOutbox.delete().where(
                     SearchOutbox.id.is_in([row["id"] for row in rows])
                 )
@@ -249,39 +259,43 @@ async def _rebuild_locked(progress: Progress | None) -> int:
         SearchOutbox.id, ascending=False
     ).first()
     total = await Dataset.count()
-    ix = open_index() or await asyncio.to_thread(
-        whoosh_index.create_in, str(folder), schema()
-    )
-    writer = ix.writer(limitmb=256)
-    done, after, max_modified = 0, None, ""
-    try:
-        while True:
-            rows = await _documents(after=after, limit=REBUILD_BATCH)
-            if not rows:
-                break
-            documents = [_to_index_document(row) for row in rows]
-            await asyncio.to_thread(_add_all, writer, documents)
-            max_modified = max([max_modified, *(_stamp(row["modified"]) for row in rows)])
-            after = rows[-1]["id"]
-            done += len(rows)
-            if progress:
-                progress(done, total)
-    except BaseException:
-        writer.cancel()
-        raise
-    await asyncio.to_thread(writer.commit, mergetype=CLEAR, optimize=True)
+    if open_index() is None:
+        await asyncio.to_thread(whoosh_index.create_in, str(folder), schema())
+    latest = {"modified": ""}
+    slices = _slices(build.slice_size(total, build.workers_for(total)), latest)
+    segments, words, done = await build.build(folder, total, slices, progress)
+    spelling.replace(folder, words)
+    await asyncio.to_thread(build.publish, folder, segments)
     marker = uuid.uuid4().hex
-    _write_state({"marker": marker, "max_modified": max_modified, "version": INDEX_VERSION})
+    _write_state({"marker": marker, "max_modified": latest["modified"], "version": INDEX_VERSION})
     await _store_marker(marker)
     if last_row:
         await SearchOutbox.delete().where(SearchOutbox.id <= last_row["id"])
-    logger.info("search index rebuilt: %d datasets", done)
+    logger.info("search index rebuilt: %d datasets in %d segments", done, len(segments))
     return done
 
 
-def _add_all(writer: Any, documents: list[dict[str, Any]]) -> None:
-    for document in documents:
-        writer.add_document(**document)
+async def _slices(size: int, latest: dict[str, str]) -> AsyncIterator[list[build.Row]]:
+    """Every stored dataset, in id order, ``size`` at a time (documents left as JSON text:
+    the workers decode them). Notes the latest modification time in ``latest``."""
+    after, rows = None, []
+    while True:
+        query = _documents_query(load_json=False).order_by(Dataset.id).limit(REBUILD_BATCH)
+        if after is not None:
+            query = query.where(Dataset.id > after)
+        batch = await query
+        for row in batch:
+            rows.append((str(row["id"]), row["document"], row["publisher.name"] or "",
+                         row["modified"], row["created"]))
+            latest["modified"] = max(latest["modified"], _stamp(row["modified"]))
+            if len(rows) == size:
+                yield rows
+                rows = []
+        if len(batch) < REBUILD_BATCH:
+            break
+        after = batch[-1]["id"]
+    if rows:
+        yield rows
 
 
 async def _store_marker(marker: str) -> None:

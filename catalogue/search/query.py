@@ -14,18 +14,13 @@ from functools import cache, lru_cache
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.analysis import StandardAnalyzer
+from whoosh.fields import TEXT, Schema
 from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser, OrGroup, PlusMinusPlugin
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from catalogue.domain.problems import InvalidDocument, Problem
-from catalogue.search.schema import (
-    EXACT_TITLE_BOOST,
-    FACET_FIELDS,
-    languages,
-    normalise_title,
-    schema,
-    text_fields,
-)
+from catalogue.search.schema import FACET_FIELDS, languages, normalise_title, schema, text_fields
 from catalogue.search.snapshot import Snapshot
 from catalogue.settings import get_settings
 
@@ -63,9 +58,17 @@ def _problem(message: str) -> InvalidDocument:
 
 
 @cache
+def _parser_schema() -> Schema:
+    """The index schema plus ``title``, which the parser accepts and
+    :func:`_rewrite_fields` spreads over the per-language title fields."""
+    fields = {name: schema()[name] for name in schema().names()}
+    return Schema(title=TEXT(analyzer=StandardAnalyzer(stoplist=None)), **fields)
+
+
+@cache
 def _parser(group_name: str) -> MultifieldParser:
     group = AndGroup if group_name == "and" else OrGroup
-    parser = MultifieldParser(list(text_fields()), schema(), group=group)
+    parser = MultifieldParser(list(text_fields()), _parser_schema(), group=group)
     # Only a leading - or + is an operator: "financial-administration" stays one word.
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     default = get_settings().default_language
@@ -100,10 +103,32 @@ def validate_syntax(text: str) -> None:
             raise _problem(f"'{name}:' needs a value right after the colon")
 
 
+def _in_titles(q: Any) -> Any:
+    """``title:x`` looks in every language's title, each word analysed as that field is."""
+    alternatives = []
+    for language in languages():
+        field = f"title_{language}"
+        if isinstance(q, wq.Term):
+            text = _analysed(field, q.text)
+            if text is not None:
+                alternatives.append(wq.Term(field, text, boost=q.boost))
+        elif isinstance(q, wq.Phrase):
+            words = [w for w in (_analysed(field, word) for word in q.words) if w is not None]
+            if words:
+                alternatives.append(wq.Phrase(field, words, boost=q.boost))
+        else:
+            copy = q.copy()
+            copy.fieldname = field
+            alternatives.append(copy)
+    return wq.Or(alternatives) if alternatives else wq.NullQuery
+
+
 def _rewrite_fields(q: Any) -> Any:
-    """``description:x`` means the default language's description field; a phrase in a
-    field indexed without positions becomes "all these words"."""
+    """``description:x`` means the default language's description field, ``title:x`` any
+    title; a phrase in a field indexed without positions becomes "all these words"."""
     default = get_settings().default_language
+    if getattr(q, "fieldname", None) == "title" and q.is_leaf():
+        return _in_titles(q)
     if isinstance(q, wq.Phrase) and not schema()[q.fieldname].format.supports("positions"):
         return wq.And([wq.Term(q.fieldname, word) for word in q.words], boost=q.boost)
     if isinstance(q, wq.Term | wq.Phrase | wq.Prefix | wq.Wildcard | wq.FuzzyTerm) and (
@@ -155,12 +180,6 @@ def with_facet_codes(q: Any, snapshot: Snapshot) -> Any:
     return q.apply(lambda sub: with_facet_codes(sub, snapshot)) if q.is_leaf() is False else q
 
 
-def scoring_query(parsed: ParsedQuery, q: Any) -> Any:
-    if parsed.exact_title:
-        return wq.Or([q, wq.Term("title_exact", parsed.exact_title, boost=EXACT_TITLE_BOOST)])
-    return q
-
-
 def matching_bits(snapshot: Snapshot, parsed: ParsedQuery, q: Any) -> int:
     bits = snapshot.query_bits(q)
     if parsed.exact_title:
@@ -179,10 +198,10 @@ def suggest(snapshot: Snapshot, parsed: ParsedQuery, visible: int) -> str | None
     """
     if not parsed.words:
         return None
-    reader = snapshot.searcher.reader()
+    dictionary = snapshot.spelling
     options: list[list[str]] = []
     for word in parsed.words:
-        if reader.doc_frequency("spell", word):
+        if dictionary.frequency(word):
             options.append([word])
             continue
         # A word that matched through stemming stays a candidate next to its close words.
@@ -195,7 +214,7 @@ def suggest(snapshot: Snapshot, parsed: ParsedQuery, visible: int) -> str | None
         bits = visible
         for word in combination:
             bits &= word_bits(snapshot, word)
-        real = sum(1 for word in combination if reader.doc_frequency("spell", word))
+        real = sum(1 for word in combination if dictionary.frequency(word))
         key = (bits.bit_count(), real)
         if key[0] and key > best_key:
             best, best_key = combination, key
@@ -217,14 +236,13 @@ def close_words(snapshot: Snapshot, word: str, limit: int = 3) -> list[str]:
     (whoosh's own corrector compares with every word in the field: too slow at 100k)."""
     key = ("close", word)
     if key not in snapshot.memo:
-        reader = snapshot.searcher.reader()
+        dictionary = snapshot.spelling
         scored = []
-        for raw in reader.expand_prefix("spell", word[0]):
-            candidate = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        for candidate in dictionary.starting_with(word[0]):
             if abs(len(candidate) - len(word)) <= 2:
                 distance = damerau_levenshtein(word, candidate, 3)
                 if distance <= 2:
-                    scored.append((distance, -reader.doc_frequency("spell", candidate), candidate))
+                    scored.append((distance, -dictionary.frequency(candidate), candidate))
         snapshot.memo[key] = [candidate for *_rank, candidate in sorted(scored)[:limit]]
     return snapshot.memo[key]
 

@@ -45,29 +45,52 @@ def newest_first(snapshot: Snapshot, bits: int, k: int) -> list[int]:
 
 
 def sorted_top(snapshot: Snapshot, hits: int, keys: list[tuple[str, bool]], k: int) -> list[int]:
-    """The first ``k`` documents of ``hits`` ordered by columns (name, descending)."""
-    total = hits.bit_count()
-    if not total or not k:
+    """The first ``k`` documents of ``hits`` ordered by columns (name, descending).
+
+    One key: each segment gives its first ``k`` hits (walking its cached sort order, or
+    sorting its hits when they are few), and those few candidates are merged; equal values
+    keep index order. More keys: the hits are sorted by value, one stable pass per key from
+    the last, with slug as the final tie-breaker. Nothing here depends on the generation,
+    so the first search after a change reads only the new segment's columns.
+    """
+    if not hits or not k:
         return []
+    if len(keys) > 1:
+        return _sorted_by_values(snapshot, hits, keys, k)
     name, descending = keys[0]
-    if len(keys) == 1 and k * snapshot.size <= 20_000 * total:
-        data = hits.to_bytes((hits.bit_length() + 7) >> 3, "little")
-        order = snapshot.order(SORT_COLUMNS[name])
-        found = []
-        for docnum in reversed(order) if descending else order:
-            position = docnum >> 3
-            if position < len(data) and data[position] >> (docnum & 7) & 1:
-                found.append(docnum)
-                if len(found) == k:
-                    break
-        return found
-    ranks = [(snapshot.rank(SORT_COLUMNS[n]), -1 if d else 1) for n, d in keys]
-    slug_rank = snapshot.rank("slug")
-    return heapq.nsmallest(
-        k,
-        ids_from_bits(hits),
-        key=lambda doc: (*(sign * rank[doc] for rank, sign in ranks), slug_rank[doc]),
-    )
+    column = SORT_COLUMNS[name]
+    candidates: list[tuple[Any, int]] = []
+    for segment in snapshot.segments:
+        part = snapshot.part(hits, segment)
+        if not part:
+            continue
+        values, order = segment.column(column)
+        count = part.bit_count()
+        if count * 64 < segment.size:  # few hits: sorting them beats walking the order
+            local = sorted(ids_from_bits(part), key=values.__getitem__, reverse=descending)
+            chosen = local[:k]
+        else:
+            data = part.to_bytes((part.bit_length() + 7) >> 3, "little")
+            chosen = []
+            for docnum in reversed(order) if descending else order:
+                position = docnum >> 3
+                if position < len(data) and data[position] >> (docnum & 7) & 1:
+                    chosen.append(docnum)
+                    if len(chosen) == k:
+                        break
+        candidates.extend((values[docnum], docnum + segment.offset) for docnum in chosen)
+    candidates.sort(key=lambda item: item[0], reverse=descending)
+    return [docnum for _value, docnum in candidates[:k]]
+
+
+def _sorted_by_values(
+    snapshot: Snapshot, hits: int, keys: list[tuple[str, bool]], k: int
+) -> list[int]:
+    documents = ids_from_bits(hits)
+    for name, descending in reversed([*keys, ("slug", False)]):
+        values = snapshot.column_values(SORT_COLUMNS[name])
+        documents.sort(key=values.__getitem__, reverse=descending)
+    return documents[:k]
 
 
 def positive_terms(q: Any) -> list[tuple[str, str]]:

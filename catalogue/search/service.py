@@ -111,12 +111,13 @@ def _check_keys(name: str, mapping: dict[str, list[str]], allowed: tuple[str, ..
 
 
 def visible_bits(snapshot: Snapshot, principal: Principal | None) -> int:
-    public = snapshot.any_of("status", PUBLIC_STATUSES)
+    public = snapshot.any_of("status", PUBLIC_STATUSES) & snapshot.live
     if principal is None:
         return public
     if principal.reads_everything:
         return snapshot.live
-    return public | snapshot.any_of("publisher", sorted(principal.organisations))
+    own = snapshot.any_of("publisher", sorted(principal.organisations)) & snapshot.live
+    return public | own
 
 
 def _values_bits(snapshot: Snapshot, name: str, values: list[str]) -> int:
@@ -232,11 +233,13 @@ async def _search(query: SearchQuery, principal: Principal | None) -> SearchResu
 
 
 def _modified_bits(snapshot: Snapshot, since: dt.datetime) -> int:
-    """Documents modified at or after ``since``, by bisecting the modified-date order."""
-    order = snapshot.order("modified")
-    values = snapshot.column_values("modified")
-    first = bisect.bisect_left(order, _aware(since), key=values.__getitem__)
-    return bits_from_ids(order[first:], snapshot.size)
+    """Documents modified at or after ``since``, by bisecting each segment's date order."""
+    bits = 0
+    for segment in snapshot.segments:
+        values, order = segment.column("modified")
+        first = bisect.bisect_left(order, _aware(since), key=values.__getitem__)
+        bits |= bits_from_ids(order[first:], segment.size) << segment.offset
+    return bits & snapshot.live
 
 
 async def search_slugs(

@@ -1,15 +1,17 @@
 """Reading the index: one snapshot per index generation, with document bitsets.
 
 Facet counts and access rules are set operations. Each facet value and each looked-up term
-has a bitset (a Python int, bit *n* = document *n*) per index segment; segments never change,
-so their bitsets are cached across generations and a new generation only computes its new
-small segment. A query is evaluated to a bitset of matching documents; the total is its
-population count, and each facet count is ``(hits & value_bits).bit_count()``. whoosh's
-block-max top-k search then only ranks one page of results, with the bitset as its filter.
+has a bitset (a Python int, bit *n* = document *n*) per index segment. A segment's postings
+and columns never change (only its deletions do), so its bitsets, column values and sort
+orders are cached by segment across generations, and a new generation (after each drain)
+only reads its new small segment. Deletions live in ``Snapshot.live``, which every hit set
+is intersected with. A query is evaluated to a bitset of matching documents; the total is
+its population count, and each facet count is ``(hits & value_bits).bit_count()``.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -19,13 +21,16 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.idsets import DocIdSet
+from whoosh.matching.wrappers import FilterMatcher
 
-from catalogue.search import index
+from catalogue.search import index, spelling
 from catalogue.search.schema import FACET_FIELDS
 
+logger = logging.getLogger("catalogue.search")
 TERM_CACHE_SIZE = 4000
 _BYTE_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
 _segment_facets: dict[tuple[str, str], dict[str, int]] = {}
+_segment_columns: dict[tuple[str, str], tuple[list[Any], list[int]]] = {}
 _segment_terms: OrderedDict[tuple[str, str, str], int] = OrderedDict()
 _cache_lock = threading.Lock()
 _current: Snapshot | None = None
@@ -72,11 +77,14 @@ class BitFilter(DocIdSet):
 
 
 def _posting_ids(reader: Any, field: str, text: str) -> list[int]:
-    """All document numbers of one term in one segment, a block at a time where possible."""
+    """All document numbers of one term in one segment, deleted ones included (they are
+    removed with ``Snapshot.live``), a block at a time where possible."""
     try:
         matcher = reader.postings(field, text)
     except Exception:  # whoosh raises TermNotFound
         return []
+    while isinstance(matcher, FilterMatcher):  # whoosh's per-document deletion filter
+        matcher = matcher.child
     if not isinstance(matcher, W3LeafMatcher):
         return list(matcher.all_ids())
     ids: list[int] = []
@@ -122,6 +130,16 @@ class Segment:
             _segment_facets[key] = values
         return _segment_facets[key]
 
+    def column(self, column: str) -> tuple[list[Any], list[int]]:
+        """The column's values by document, and the documents sorted by value (ties by
+        document number)."""
+        key = (self.key, column)
+        if key not in _segment_columns:
+            values = list(self.reader.column_reader(column)) if self.size else []
+            order = sorted(range(self.size), key=values.__getitem__)
+            _segment_columns[key] = (values, order)
+        return _segment_columns[key]
+
     def live_bits(self) -> int:
         bits = (1 << self.size) - 1
         if self.size and self.reader.has_deletions():
@@ -144,11 +162,10 @@ class Snapshot:
         self.live = self._combine(segment.live_bits() for segment in self.segments)
         self._facets: dict[str, dict[str, int]] = {}
         self._terms: dict[tuple[str, str], int] = {}
-        self._ranks: dict[str, list[int]] = {}
-        self._orders: dict[str, list[int]] = {}
-        self._values: dict[str, list[Any]] = {}
+        _forget_other_segments({segment.key for segment in self.segments})
         self.memo: dict[Any, Any] = {}  # per-generation results (spelling candidates)
         self.state = index.read_state()
+        self.spelling = spelling.load(index.index_dir())
 
     def _combine(self, parts: Iterable[int]) -> int:
         bits = 0
@@ -175,32 +192,16 @@ class Snapshot:
         facet = self.facet(field)
         return reduce(lambda acc, value: acc | facet.get(value, 0), values, 0)
 
-    def rank(self, column: str) -> list[int]:
-        """rank[docnum] = the document's value's place among the column's sorted values
-        (equal values share a rank, so a later sort key can break the tie)."""
-        if column not in self._ranks:
-            values = self.column_values(column)
-            ranks = [0] * self.size
-            rank, previous = -1, object()
-            for docnum in self.order(column):
-                if values[docnum] != previous:
-                    rank, previous = rank + 1, values[docnum]
-                ranks[docnum] = rank
-            self._ranks[column] = ranks
-        return self._ranks[column]
-
     def column_values(self, column: str) -> list[Any]:
-        if column not in self._values:
-            reader = self.searcher.reader()
-            self._values[column] = list(reader.column_reader(column)) if self.size else []
-        return self._values[column]
+        """The column's value for every document number of the snapshot."""
+        values: list[Any] = []
+        for segment in self.segments:
+            values.extend(segment.column(column)[0])
+        return values
 
-    def order(self, column: str) -> list[int]:
-        """Document numbers sorted ascending by ``column`` (ties by document number)."""
-        if column not in self._orders:
-            values = self.column_values(column)
-            self._orders[column] = sorted(range(self.size), key=values.__getitem__)
-        return self._orders[column]
+    def part(self, bits: int, segment: Segment) -> int:
+        """The segment's share of a snapshot-wide bitset, in the segment's numbering."""
+        return (bits >> segment.offset) & ((1 << segment.size) - 1)
 
     def query_bits(self, q: Any) -> int:
         """The documents ``q`` matches, as a bitset (live documents only)."""
@@ -232,6 +233,14 @@ class Snapshot:
         return sorted(((v, c) for v, c in counts if c), key=lambda item: (-item[1], item[0]))
 
 
+def _forget_other_segments(keys: set[str]) -> None:
+    """Drop cached data of segments merged away (the term cache is bounded by itself)."""
+    with _cache_lock:
+        for cache in (_segment_facets, _segment_columns):
+            for key in [key for key in cache if key[0] not in keys]:
+                del cache[key]
+
+
 def facet_fields() -> tuple[str, ...]:
     return FACET_FIELDS
 
@@ -249,10 +258,14 @@ def current() -> Snapshot | None:
         # Not searcher.refresh(): it reuses segment readers by id, and a reused reader keeps
         # the deletions it was opened with, so updated documents would show twice.
         _current = None
-    ix = index.open_index()
+    ix = index.open_index(check=False)
     if ix is None:
         return None
-    _current = Snapshot(ix.searcher())
+    try:
+        _current = Snapshot(ix.searcher())
+    except Exception as error:  # corrupt files: the start-up check or `catalogue reindex` heal
+        logger.warning("cannot open the search index: %s", error)
+        return None
     return _current
 
 

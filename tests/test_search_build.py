@@ -1,0 +1,160 @@
+"""How the index is built and read: parallel rebuilds into segments, the spelling dictionary,
+caches that outlive a generation, and ``title:`` queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from catalogue.accounts.principal import Principal
+from catalogue.datasets import queries
+from catalogue.search import build, index, outbox, snapshot, spelling
+from catalogue.search.service import SearchQuery, search, search_slugs
+from catalogue.settings import get_settings
+from tests.factories import PUBLISHER, changed, make_organisation, open_dataset
+
+ADMIN = Principal(user_id=0, name="admin", email="", global_role="admin")
+TITLES = ["Quarry permits", "Bridge inspections", "Ferry timetables", "Avalanche warnings",
+          "Beekeeping register"]
+
+
+@pytest.fixture
+async def admin(db) -> Principal:
+    from catalogue.accounts.service import create_user, principal_for_user
+
+    await make_organisation()
+    user_id = await create_user("admin@example.gov", "Admin", "correct horse battery", "admin",
+                                None)
+    principal = await principal_for_user(user_id)
+    assert principal is not None
+    return principal
+
+
+@pytest.fixture
+async def five(admin) -> list[str]:
+    """Five published datasets with distinct titles and formats."""
+    from catalogue.datasets import service
+
+    slugs = []
+    for number, title in enumerate(TITLES):
+        document = changed(open_dataset(f"set-{number}"), "title.en", title)
+        document["status"] = "published"
+        document["technical"]["distributions"][0]["format"] = ["CSV", "JSON"][number % 2]
+        await service.create_dataset(document, admin)
+        slugs.append(f"set-{number}")
+    await outbox.wait_for_pending_drains()
+    return slugs
+
+
+async def everything(**kwargs: object) -> tuple[list[str], int, dict]:
+    return await search_slugs(SearchQuery(), ADMIN, rows=100, **kwargs)  # type: ignore[arg-type]
+
+
+async def test_a_large_rebuild_runs_in_worker_processes_one_segment_per_slice(five, monkeypatch):
+    slugs, total, facets = await everything(sort_fields=[("slug", False)])
+    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build, "SEGMENT_SIZE", 2)
+    seen: list[tuple[int, int]] = []
+
+    assert await index.rebuild(lambda done, total: seen.append((done, total))) == 5
+
+    current = snapshot.current()
+    assert current is not None and len(current.segments) == 3  # slices of 2, 2 and 1
+    assert seen[-1] == (5, 5)
+    assert await everything(sort_fields=[("slug", False)]) == (slugs, total, facets)
+    assert await index.consistency_problem() is None
+    assert not list(get_settings().index_dir.glob("*.tmp"))  # worker folders are removed
+
+
+async def test_sorts_dates_and_updates_are_right_across_segments(five, admin, monkeypatch):
+    from catalogue.datasets import service
+
+    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build, "SEGMENT_SIZE", 2)
+    await index.rebuild()
+    assert (await everything())[1] == 5  # warm the per-segment caches
+
+    record = await queries.get_record("set-0", ADMIN)
+    document = changed(record.document.model_dump(mode="json"), "title.en", "Zebra crossings")
+    await service.replace_dataset("set-0", document, record.etag, admin)
+    await outbox.wait_for_pending_drains()
+
+    by_title, total, facets = await everything(sort_fields=[("title", False)])
+    assert total == 5 and len(by_title) == 5  # the old version is gone, not counted twice
+    assert by_title[-1] == "set-0"
+    assert sum(count for _value, count in facets["format"]) == 5
+    public, public_total, _ = await search_slugs(SearchQuery(), None, rows=100)
+    assert public_total == 5 and sorted(public) == sorted(five)
+    newest, _, _ = await everything(sort_fields=[("modified", True)])
+    assert newest[0] == "set-0"
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=30)
+    assert (await everything(modified_from=since))[1] == 5
+    assert (await everything(modified_from=dt.datetime.now(dt.UTC) + dt.timedelta(1)))[1] == 0
+
+
+async def test_title_queries_look_in_every_language(five, admin):
+    from catalogue.datasets import service
+
+    record = await queries.get_record("set-1", ADMIN)
+    document = changed(record.document.model_dump(mode="json"), "title.sl", "Pregledi mostov")
+    await service.replace_dataset("set-1", document, record.etag, admin)
+
+    async def titles(q: str) -> list[str]:
+        return [hit.slug for hit in (await search(SearchQuery(q=q), ADMIN)).items]
+
+    assert await titles("title:bridge") == ["set-1"]
+    assert await titles("title:inspection") == ["set-1"]  # stemmed like the title itself
+    assert await titles("title:mostov") == ["set-1"]
+    assert await titles('title:"bridge inspections"') == ["set-1"]
+    assert await titles("title:brid*") == ["set-1"]
+    assert await titles("title:example") == []  # a word of the keywords, not of titles
+    assert await titles("example title:ferry") == ["set-2"]
+
+
+async def test_the_spelling_dictionary_learns_words_of_new_datasets(five, admin):
+    from catalogue.datasets import service
+
+    words = json.loads((get_settings().index_dir / spelling.SPELLING_FILE).read_text())
+    assert words["avalanche"] == 1 and "hydrometeorology" not in words
+
+    document = changed(open_dataset("weather"), "title.en", "Hydrometeorology stations")
+    await service.create_dataset(document, admin)
+    await outbox.wait_for_pending_drains()
+
+    words = json.loads((get_settings().index_dir / spelling.SPELLING_FILE).read_text())
+    assert words["hydrometeorology"] == 1
+    result = await search(SearchQuery(q="hydrometeorolgy"), ADMIN)
+    assert result.suggestion == "hydrometeorology"
+
+
+def test_words_of_a_dataset_come_from_titles_keywords_and_attribute_names():
+    document = open_dataset()
+    document["technical"]["attributes"] = [{"name": "employerTaxNumber"}]
+    assert spelling.words_of(document) == {
+        "example", "open", "dataset", "primer", "employer", "tax", "number",
+    }
+
+
+def test_slices_are_equal_and_a_whole_number_per_worker(monkeypatch):
+    monkeypatch.setattr(build, "SEGMENT_SIZE", 20_000)
+    assert build.slice_size(100_000, 2) == 16_667  # six slices, three per worker
+    assert build.slice_size(30_000, 2) == 15_000
+    assert build.slice_size(49, 0) == 49  # in-process: one segment
+    assert build.workers_for(49) == 0
+    assert build.workers_for(100_000) >= 1
+
+
+async def test_drafts_stay_invisible_to_the_public_after_a_multi_segment_build(
+    five, admin, monkeypatch
+):
+    from catalogue.datasets import service
+
+    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build, "SEGMENT_SIZE", 2)
+    await service.create_dataset(open_dataset("draft-one"), admin)  # a draft
+    await index.rebuild()
+    assert "draft-one" not in (await search_slugs(SearchQuery(), None, rows=100))[0]
+    steward = Principal(user_id=9, name="s", email="", roles={PUBLISHER: frozenset({"steward"})})
+    assert "draft-one" in (await search_slugs(SearchQuery(), steward, rows=100))[0]
