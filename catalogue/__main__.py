@@ -2,4 +2,5 @@
 
 from catalogue.cli import main
 
-main()
+if __name__ == "__main__":  # not when a spawned reindex worker imports the parent's main
+    main()

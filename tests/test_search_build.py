@@ -158,3 +158,32 @@ async def test_drafts_stay_invisible_to_the_public_after_a_multi_segment_build(
     assert "draft-one" not in (await search_slugs(SearchQuery(), None, rows=100))[0]
     steward = Principal(user_id=9, name="s", email="", roles={PUBLISHER: frozenset({"steward"})})
     assert "draft-one" in (await search_slugs(SearchQuery(), steward, rows=100))[0]
+
+
+def test_importing_the_main_module_runs_nothing():
+    """Spawned reindex workers import the parent's main module; ``python -m catalogue`` must
+    not start the command line again in each of them."""
+    import importlib
+
+    module = importlib.import_module("catalogue.__main__")
+    assert callable(module.main)
+
+
+async def test_a_rebuild_killed_before_publishing_leaves_the_old_index_and_no_litter(five):
+    """kill -9 during a rebuild: workers may have written segments that no table of contents
+    names yet. Searches keep using the old index; the next rebuild removes the leftovers."""
+    folder = get_settings().index_dir
+    before = await everything(sort_fields=[("slug", False)])
+    row = ("00000000-0000-0000-0000-0000000000ff", open_dataset("orphan"), "Nobody",
+           dt.datetime.now(dt.UTC), dt.datetime.now(dt.UTC))
+    orphan, _words = build.build_segment(str(folder), [row])  # never published
+    (folder / "dead-worker.tmp").mkdir()
+    snapshot.forget()
+
+    assert await everything(sort_fields=[("slug", False)]) == before
+    assert list(folder.glob(f"*{orphan.segment_id()}*"))
+
+    await index.rebuild()
+    assert not list(folder.glob(f"*{orphan.segment_id()}*"))
+    assert not list(folder.glob("*.tmp"))
+    assert await everything(sort_fields=[("slug", False)]) == before

@@ -144,7 +144,7 @@ def _facets(snapshot: Snapshot, base: int, filter_bits: dict[str, int]) -> dict[
 
 
 def _hit(snapshot: Snapshot, docnum: int, q: Any) -> SearchHit:
-    stored = snapshot.searcher.stored_fields(docnum)
+    stored = snapshot.stored_fields(docnum)
     display = stored["display"]
     titles = display.get("title") or {}
     descriptions = {lang: stored.get(f"description_{lang}", "") for lang in languages()}
@@ -306,5 +306,5 @@ async def _search_slugs(
     else:
         keys = [(n, d) for n, d in sort_fields if n != "score"] or [("modified", True)]
         top = sorted_top(snapshot, hits, keys, k)
-    slugs = [snapshot.searcher.stored_fields(d)["slug"] for d in top[offset:]]
+    slugs = [snapshot.stored_fields(d)["slug"] for d in top[offset:]]
     return slugs, hits.bit_count(), _facets(snapshot, base, filter_bits)

@@ -11,6 +11,7 @@ its population count, and each facet count is ``(hits & value_bits).bit_count()`
 
 from __future__ import annotations
 
+import bisect
 import logging
 import threading
 from collections import OrderedDict
@@ -31,6 +32,7 @@ TERM_CACHE_SIZE = 4000
 _BYTE_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
 _segment_facets: dict[tuple[str, str], dict[str, int]] = {}
 _segment_columns: dict[tuple[str, str], tuple[list[Any], list[int]]] = {}
+_segment_readers: dict[str, Any] = {}  # for stored fields, which no deletion changes
 _segment_terms: OrderedDict[tuple[str, str, str], int] = OrderedDict()
 _cache_lock = threading.Lock()
 _current: Snapshot | None = None
@@ -103,6 +105,8 @@ class Segment:
         self.size = reader.doc_count_all()
         segment = reader.segment() if hasattr(reader, "segment") else None
         self.key = segment.segment_id() if segment is not None else "empty"
+        with _cache_lock:  # opening stored fields reads a table per segment: do it once
+            self.stored_reader = _segment_readers.setdefault(self.key, reader)
 
     def term_bits(self, field: str, text: str) -> int:
         key = (self.key, field, text)
@@ -158,6 +162,7 @@ class Snapshot:
         else:
             pairs = [(reader, 0)]
         self.segments = [Segment(r, offset) for r, offset in pairs]
+        self._offsets = [segment.offset for segment in self.segments]
         self.size = reader.doc_count_all()
         self.live = self._combine(segment.live_bits() for segment in self.segments)
         self._facets: dict[str, dict[str, int]] = {}
@@ -199,6 +204,11 @@ class Snapshot:
             values.extend(segment.column(column)[0])
         return values
 
+    def stored_fields(self, docnum: int) -> dict[str, Any]:
+        segment = self.segments[bisect.bisect_right(self._offsets, docnum) - 1]
+        fields: dict[str, Any] = segment.stored_reader.stored_fields(docnum - segment.offset)
+        return fields
+
     def part(self, bits: int, segment: Segment) -> int:
         """The segment's share of a snapshot-wide bitset, in the segment's numbering."""
         return (bits >> segment.offset) & ((1 << segment.size) - 1)
@@ -239,6 +249,8 @@ def _forget_other_segments(keys: set[str]) -> None:
         for cache in (_segment_facets, _segment_columns):
             for key in [key for key in cache if key[0] not in keys]:
                 del cache[key]
+        for key in [key for key in _segment_readers if key not in keys]:
+            del _segment_readers[key]
 
 
 def facet_fields() -> tuple[str, ...]:
