@@ -131,13 +131,29 @@ async def db() -> None:
     await truncate_all()
 
 
+async def load_demo_catalogue() -> None:
+    """An empty database, then the demo catalogue from ``seed/``: loaded for real once a
+    session, and restored exactly from a copy after that (see ``tests/seed_snapshot.py``)."""
+    from catalogue.seed import load_seed
+    from catalogue.settings import get_settings
+    from tests import seed_snapshot
+
+    await settle_search_drains()
+    await truncate_all()
+    folder = get_settings().data_dir / "seed-snapshot"  # this session's throw-away folder
+    if folder.exists():
+        await seed_snapshot.restore(folder)
+        return
+    await load_seed(PROJECT_ROOT / "seed")
+    await settle_search_drains()
+    folder.mkdir()
+    await seed_snapshot.save(folder)
+
+
 @pytest.fixture
 async def seeded(db: None) -> None:
     """The demo catalogue from ``seed/``."""
-    from catalogue.seed import load_seed
-
-    await load_seed(PROJECT_ROOT / "seed")
-    await settle_search_drains()
+    await load_demo_catalogue()
 
 
 async def settle_search_drains() -> None:

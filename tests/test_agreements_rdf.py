@@ -10,18 +10,16 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import ODRL2, RDF, XSD
 
-from tests.conftest import PROJECT_ROOT, truncate_all
-
 DPV = "https://w3id.org/dpv#"
 BASE = "http://127.0.0.1:8000"
 
 
 @pytest.fixture(scope="module")
 async def demo_catalogue() -> None:
-    from catalogue.seed import load_seed
 
-    await truncate_all()
-    await load_seed(PROJECT_ROOT / "seed")
+    from tests.conftest import load_demo_catalogue
+
+    await load_demo_catalogue()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT, truncate_all
 from tests.factories import make_user
 
 API = "/api/3/action"
@@ -24,10 +23,10 @@ async def seeded_once() -> dict[str, str]:
     """Every test here only reads, so the demo catalogue is loaded once for the module (the
     seed hashes passwords and validates SHACL: tens of seconds on a busy machine).
     Returns the header of a steward of the City of Ljubljana."""
-    from catalogue.seed import load_seed
 
-    await truncate_all()
-    await load_seed(PROJECT_ROOT / "seed")
+    from tests.conftest import load_demo_catalogue
+
+    await load_demo_catalogue()
     return await make_user(STEWARD, {"city-of-ljubljana": "steward"})
 
 

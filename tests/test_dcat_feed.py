@@ -39,11 +39,10 @@ def fresh_snapshot() -> Iterator[None]:
 @pytest.fixture(scope="module")
 async def seeded_once() -> None:
     """The demo catalogue, loaded once for these read-only tests (seeding takes a while)."""
-    from catalogue.seed import load_seed
-    from tests.conftest import truncate_all
 
-    await truncate_all()
-    await load_seed(PROJECT / "seed")
+    from tests.conftest import load_demo_catalogue
+
+    await load_demo_catalogue()
 
 
 @pytest.fixture

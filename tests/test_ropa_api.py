@@ -42,11 +42,10 @@ def activities(body: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 @pytest.fixture(scope="module")
 async def demo() -> None:
     """The demo catalogue, loaded once for this module: its tests only read (and sign in)."""
-    from catalogue.seed import load_seed
-    from tests.conftest import truncate_all
 
-    await truncate_all()
-    await load_seed(SEED)
+    from tests.conftest import load_demo_catalogue
+
+    await load_demo_catalogue()
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,9 @@ async def client():
     from litestar.testing import AsyncTestClient
 
     from catalogue.app import create_app
-    from catalogue.seed import load_seed
-    from tests.conftest import PROJECT_ROOT, truncate_all
+    from tests.conftest import load_demo_catalogue
 
-    await truncate_all()
-    await load_seed(PROJECT_ROOT / "seed")
+    await load_demo_catalogue()
     async with AsyncTestClient(app=create_app(prepare=False, pool=False)) as test_client:
         yield test_client
 

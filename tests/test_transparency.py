@@ -7,16 +7,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT, truncate_all
-
 
 @pytest.fixture(scope="module")
 async def demo_catalogue() -> None:
     """The demo catalogue, loaded once: every test here only reads."""
-    from catalogue.seed import load_seed
 
-    await truncate_all()
-    await load_seed(PROJECT_ROOT / "seed")
+    from tests.conftest import load_demo_catalogue
+
+    await load_demo_catalogue()
 
 
 @pytest.fixture
