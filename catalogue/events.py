@@ -1,11 +1,14 @@
 """Changes announced inside the writing transaction.
 
 Whatever must commit or fail together with a change (the search outbox, the audit log)
-subscribes here, so the services that write data need not know about them.
+subscribes here, so the services that write data need not know about them. The modules
+holding those listeners are imported on the first announcement, so every program that uses
+the services (the app, the CLI, a script) keeps the audit log and the index in step.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +30,13 @@ class Change:
 
 
 Listener = Callable[[Change], Awaitable[None]]
+LISTENER_MODULES = (
+    "catalogue.audit.listener",
+    "catalogue.search.outbox",
+    "catalogue.dcat.snapshot",
+)
 _listeners: list[Listener] = []
+_installed = False
 
 
 def subscribe(listener: Listener) -> Listener:
@@ -36,7 +45,16 @@ def subscribe(listener: Listener) -> Listener:
     return listener
 
 
+def install_listeners() -> None:
+    global _installed
+    if not _installed:
+        for name in LISTENER_MODULES:
+            importlib.import_module(name)
+        _installed = True
+
+
 async def announce(change: Change) -> None:
     """Call every listener; run this inside the transaction that made the change."""
+    install_listeners()
     for listener in list(_listeners):
         await listener(change)

@@ -224,3 +224,47 @@ def test_the_reindex_command_rebuilds_and_reports(tmp_path):
     again = CliRunner().invoke(main, ["reindex", "--check"])
     assert again.exit_code == 0, again.output
     assert "up to date" in again.output
+
+
+KILLED_WRITER = """
+import asyncio, os, signal, sys
+from catalogue.accounts.principal import Principal
+from catalogue.datasets import service
+from catalogue.db import prepare_engine
+from catalogue.datasets.tables import Dataset
+from catalogue.search import index
+from tests.factories import open_dataset
+
+async def main():
+    await prepare_engine(Dataset._meta.db)
+    admin = Principal(user_id=int(sys.argv[1]), name="admin", email="", global_role="admin")
+    with index.writer_lock(blocking=True):  # keep this process's own drain from running
+        await service.create_dataset(open_dataset("killed-before-indexing"), admin)
+        os.kill(os.getpid(), signal.SIGKILL)  # committed, not indexed: kill -9
+
+asyncio.run(main())
+"""
+
+
+async def test_a_process_killed_after_its_commit_is_healed_by_the_next_start(steward):
+    """A real kill -9 of another process right after its commit, before any indexing."""
+    import signal
+    import subprocess
+    import sys
+
+    from catalogue.accounts.service import create_user
+    from tests.conftest import PROJECT_ROOT
+
+    await index.ensure_index()
+    admin_id = await create_user("root@example.gov", "Root", "correct horse battery", "admin",
+                                 None)
+    process = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(admin_id)],
+                             cwd=PROJECT_ROOT, capture_output=True, timeout=120)
+    assert process.returncode == -signal.SIGKILL, process.stderr.decode()
+    assert await SearchOutbox.count() == 1
+    assert "killed-before-indexing" not in indexed_slugs()
+
+    snapshot.forget()
+    async with outbox.search_lifespan():  # the next start
+        assert await SearchOutbox.count() == 0
+        assert "killed-before-indexing" in indexed_slugs()
