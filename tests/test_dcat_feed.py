@@ -208,6 +208,20 @@ async def test_feed_answers_304_to_a_current_copy(harvester: Any) -> None:
     assert other.status_code == 200  # another format is another representation
 
 
+async def test_the_feed_is_gzipped_for_clients_that_accept_it(harvester: Any) -> None:
+    import gzip
+
+    plain = await harvester.get("/catalog.ttl", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    packed = await harvester.get("/catalog.ttl", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["content-encoding"] == "gzip"
+    assert int(packed.headers["content-length"]) * 3 < len(plain.content)
+    assert packed.content == plain.content  # the client decoded it: the same document
+    raw = await harvester.send(harvester.build_request(
+        "GET", "/catalog.ttl", headers={"Accept-Encoding": "gzip"}), stream=True)
+    assert gzip.decompress(b"".join([chunk async for chunk in raw.aiter_raw()])) == plain.content
+
+
 @pytest.mark.parametrize("fmt", list(FORMATS))
 async def test_one_dataset_in_every_format(harvester: Any, fmt: str) -> None:
     graph = await fetch(harvester, f"/dataset/central-population-register.{fmt}")
