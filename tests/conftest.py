@@ -103,26 +103,36 @@ def shared_dir() -> Path:
     return SHARED
 
 
+def _empty_copy() -> Path:
+    from catalogue.settings import get_settings
+
+    return get_settings().data_dir / "empty.sqlite"
+
+
 @pytest.fixture(scope="session", autouse=True)
 async def migrated() -> None:
     from catalogue.app import migrate
+    from tests import seed_snapshot
 
     await migrate()
+    if path := seed_snapshot.sqlite_path():
+        seed_snapshot.copy_sqlite(path, str(_empty_copy()))
 
 
 async def truncate_all() -> None:
+    """Empty every table. PostgreSQL: TRUNCATE. SQLite has no TRUNCATE and its audit log
+    refuses DELETE, so the empty database kept right after migrating is copied back."""
     from piccolo.conf.apps import Finder
-    from piccolo.engine.postgres import PostgresEngine
     from piccolo.table import sort_table_classes
 
+    from tests import seed_snapshot
+
+    if path := seed_snapshot.sqlite_path():
+        seed_snapshot.copy_sqlite(str(_empty_copy()), path)
+        return
     tables = sort_table_classes(Finder().get_table_classes())
-    engine = tables[0]._meta.db
-    if isinstance(engine, PostgresEngine):
-        names = ", ".join(f'"{table._meta.tablename}"' for table in tables)
-        await engine.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-    else:
-        for table in reversed(tables):
-            await engine.run_ddl(f'DELETE FROM "{table._meta.tablename}"')
+    names = ", ".join(f'"{table._meta.tablename}"' for table in tables)
+    await tables[0]._meta.db.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +32,20 @@ def _engine() -> Any:
     return _tables()[0]._meta.db
 
 
-def _sqlite_path(engine: Any) -> str | None:
+def sqlite_path(engine: Any = None) -> str | None:
+    """The database file when the tests run on SQLite, else None."""
     from piccolo.engine.sqlite import SQLiteEngine
 
+    engine = engine or _engine()
     return engine.connection_kwargs["database"] if isinstance(engine, SQLiteEngine) else None
 
 
-def _copy_sqlite(source: str, target: str) -> None:
-    with sqlite3.connect(source) as origin, sqlite3.connect(target) as destination:
+def copy_sqlite(source: str, target: str) -> None:
+    """Every page of one SQLite database into another (triggers do not fire)."""
+    with (
+        closing(sqlite3.connect(source, timeout=30)) as origin,
+        closing(sqlite3.connect(target, timeout=30)) as destination,
+    ):
         origin.backup(destination)
 
 
@@ -47,9 +54,9 @@ async def save(folder: Path) -> None:
     from catalogue.settings import get_settings
 
     engine = _engine()
-    path = _sqlite_path(engine)
+    path = sqlite_path(engine)
     if path is not None:
-        _copy_sqlite(path, str(folder / "seed.sqlite"))
+        copy_sqlite(path, str(folder / "seed.sqlite"))
     else:
         await engine.run_ddl(f'DROP SCHEMA IF EXISTS "{SNAPSHOT_SCHEMA}" CASCADE')
         await engine.run_ddl(f'CREATE SCHEMA "{SNAPSHOT_SCHEMA}"')
@@ -67,9 +74,9 @@ async def restore(folder: Path) -> None:
     from catalogue.settings import get_settings
 
     engine = _engine()
-    path = _sqlite_path(engine)
+    path = sqlite_path(engine)
     if path is not None:
-        _copy_sqlite(str(folder / "seed.sqlite"), path)
+        copy_sqlite(str(folder / "seed.sqlite"), path)
     else:
         for table in _tables():
             name = table._meta.tablename

@@ -36,11 +36,14 @@ async def tamper(statement: str) -> None:
         await run_sql(statement)
         await run_sql("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only")
     else:
-        from catalogue.audit.piccolo_migrations import audit_2026_11_24t09_13_43_290085 as m
+        from catalogue.audit.piccolo_migrations import audit_2026_11_24t09_13_43_290085 as update
+        from catalogue.audit.piccolo_migrations import audit_2026_11_24t12_30_00_000000 as delete
 
         await run_sql("DROP TRIGGER audit_event_no_update")
+        await run_sql("DROP TRIGGER audit_event_no_delete")
         await run_sql(statement)
-        await run_sql(m.SQLITE_FORWARDS[0])
+        await run_sql(update.SQLITE_FORWARDS[0])
+        await run_sql(delete.SQLITE_FORWARDS[0])
 
 
 @pytest.fixture
@@ -139,9 +142,11 @@ async def test_the_database_refuses_to_change_an_event(client):
     await make_organisation()
     with pytest.raises(Exception, match="append-only"):
         await run_sql("UPDATE audit_event SET actor = 'nobody'")
-    if is_postgres():
-        with pytest.raises(Exception, match="append-only"):
-            await run_sql("DELETE FROM audit_event")
+    with pytest.raises(Exception, match="append-only"):
+        await run_sql("DELETE FROM audit_event")
+    with pytest.raises(Exception, match="append-only"):  # the newest event, where the chain
+        await run_sql("DELETE FROM audit_event WHERE sequence = (SELECT MAX(sequence) "
+                      "FROM audit_event)")  # alone could not tell
     assert (await verify_chain()).ok
 
 

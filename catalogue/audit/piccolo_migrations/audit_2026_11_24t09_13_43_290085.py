@@ -1,9 +1,8 @@
 """Refuse UPDATE and DELETE on the audit log in the database itself.
 
 PostgreSQL: a row trigger refuses both (TRUNCATE, a whole-table administrative reset, is not
-a row operation and stays possible for the owner). SQLite: a trigger refuses UPDATE; a
-DELETE is not refused there (test fixtures empty tables with it) but ``catalogue audit verify``
-detects any removed event except at the very end of the log.
+a row operation and stays possible for the owner). SQLite: a trigger refuses UPDATE here,
+and the next migration adds one refusing DELETE.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
