@@ -62,6 +62,34 @@ def information_label(document: DatasetDocument, name: str, lang: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
+TRANSFER_REASONS = {
+    "45": "The European Commission has decided that this country protects personal data "
+    "adequately.",
+    "46": "Safeguards required by the GDPR protect the data there.",
+    "49": "An exception the GDPR allows for specific situations.",
+}
+
+
+def transfers(document: DatasetDocument, lang: str) -> list[dict[str, Any]]:
+    """Where outside the EU and EEA the data goes, to whom, and why that is allowed."""
+    vocabularies = default_vocabularies()
+    personal = document.legal.personal_data
+    result = []
+    for transfer in personal.transfers if personal else []:
+        places = [_label(vocabularies, "countries", transfer.country, lang),
+                  transfer.organisation or ""]
+        basis = vocabularies["transfer-bases"].get(transfer.basis or "")
+        article = str(basis.flags.get("article", "")) if basis else ""
+        result.append({
+            "to": ", ".join(place for place in places if place),
+            "recipient": transfer.recipient,
+            "why": TRANSFER_REASONS.get(article[:2], ""),
+            "article": f"GDPR Art. {article}" if article else None,
+            "safeguards": _text(transfer.safeguards, lang) or None,
+        })
+    return result
+
+
 def _use(record: records.AgreementRecord, dataset: DatasetDocument, lang: str) -> dict[str, Any]:
     vocabularies = default_vocabularies()
     document = record.document
@@ -161,6 +189,7 @@ async def dataset_view(slug: str, lang: str) -> dict[str, Any]:
             "url": f"/dataset/{slug}",
         },
         "uses": [_use(item, document, lang) for item in await _approved(slug)],
+        "transfers": transfers(document, lang),
         **await rights_and_complaints(controller),
         "links": {"html": f"/transparency/{slug}", "json": f"/transparency/{slug}.json"},
     }

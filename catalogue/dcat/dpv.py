@@ -1,4 +1,5 @@
-"""The legal level for personal data in DPV: bases, purposes, subjects, controller, retention.
+"""The legal level for personal data in DPV: bases, purposes, subjects, controller, retention,
+and transfers outside the EU/EEA.
 
 Part of the DCAT-AP mapping (:mod:`catalogue.dcat.mapping`); the GDPR facts about a dataset,
 never the personal data itself.
@@ -10,7 +11,7 @@ from rdflib import Literal, URIRef
 
 from catalogue.dcat.namespaces import CAT, DCT, DPV, FOAF, RDF, XSD
 from catalogue.dcat.writer import Writer, organisation_iri, web_iri
-from catalogue.domain.dataset import Contact, PersonalData
+from catalogue.domain.dataset import Contact, PersonalData, Transfer
 
 
 def personal_data(writer: Writer, subject: URIRef, personal: PersonalData) -> None:
@@ -53,6 +54,31 @@ def personal_data(writer: Writer, subject: URIRef, personal: PersonalData) -> No
     for code in personal.measures:
         concept = writer.plain_concept("measures", code)
         writer.add(subject, DPV.hasTechnicalOrganisationalMeasure, concept)
+    for position, transfer in enumerate(personal.transfers):
+        _transfer(writer, subject, position, transfer)
+
+
+def _transfer(writer: Writer, subject: URIRef, position: int, transfer: Transfer) -> None:
+    """A dpv:Process whose processing is dpv:Transfer, to a third country or an international
+    organisation, on a GDPR Chapter V basis (``eu-gdpr:A45-3`` ...)."""
+    graph = writer.graph
+    node = URIRef(f"{subject}#transfer-{position + 1}")
+    graph.add((subject, DPV.hasProcess, node))
+    graph.add((node, RDF.type, DPV.Process))
+    graph.add((node, DPV.hasProcessing, DPV.Transfer))
+    graph.add((node, CAT.position, Literal(position)))
+    writer.add(node, DPV.hasThirdCountry, writer.plain_concept("countries", transfer.country))
+    for suffix, name, kind in (
+        ("organisation", transfer.organisation, DPV.InternationalOrganisation),
+        ("recipient", transfer.recipient, DPV.Recipient),
+    ):
+        if name:
+            agent = URIRef(f"{node}-{suffix}")
+            graph.add((node, DPV.hasRecipient, agent))
+            graph.add((agent, RDF.type, kind))
+            graph.add((agent, FOAF.name, Literal(name)))
+    writer.add(node, DPV.hasLegalBasis, writer.plain_concept("transfer-bases", transfer.basis))
+    writer.texts(node, DCT.description, transfer.safeguards)
 
 
 def _dpv_contact(writer: Writer, node: URIRef, contact: Contact, kind: URIRef) -> None:

@@ -371,4 +371,26 @@ def _personal_data(reader: _Reader, subject: URIRef) -> dict[str, Any] | None:
         "personal_data_categories": reader.codes("personal-data", subject, DPV.hasPersonalData),
         "retention": retention,
         "measures": reader.codes("measures", subject, DPV.hasTechnicalOrganisationalMeasure),
+        "transfers": _transfers(reader, subject),
     })
+
+
+def _transfers(reader: _Reader, subject: URIRef) -> list[dict[str, Any]]:
+    graph = reader.graph
+    transfers = []
+    for node in reader.ordered(subject, DPV.hasProcess):
+        if (node, DPV.hasProcessing, DPV.Transfer) not in graph:
+            continue
+        names = {
+            kind: reader.text(agent, FOAF.name)
+            for agent in graph.objects(node, DPV.hasRecipient)
+            for kind in graph.objects(agent, RDF.type)
+        }
+        transfers.append(_without_none({
+            "country": reader.code("countries", reader.one(node, DPV.hasThirdCountry)),
+            "organisation": names.get(DPV.InternationalOrganisation),
+            "recipient": names.get(DPV.Recipient),
+            "basis": reader.code("transfer-bases", reader.one(node, DPV.hasLegalBasis)),
+            "safeguards": reader.texts(node, DCT.description),
+        }))
+    return transfers

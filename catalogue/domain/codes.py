@@ -53,6 +53,8 @@ CONTROLLED_FIELDS: dict[str, str] = {
     "legal.personal_data.data_subjects[]": "data-subjects",
     "legal.personal_data.personal_data_categories[]": "personal-data",
     "legal.personal_data.measures[]": "measures",
+    "legal.personal_data.transfers[].country": "countries",
+    "legal.personal_data.transfers[].basis": "transfer-bases",
 }
 
 

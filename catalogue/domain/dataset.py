@@ -175,6 +175,16 @@ class Retention(Model):
     description: LangText = Field(default_factory=dict)
 
 
+class Transfer(Model):
+    """Personal data sent outside the EU/EEA (GDPR Chapter V), as Art. 30(1)(e) records it."""
+
+    country: Code | None = None  # the third country (countries vocabulary)
+    organisation: ShortText | None = None  # or an international organisation
+    recipient: ShortText | None = None
+    basis: Code | None = None  # Art. 45 adequacy, Art. 46 safeguards or an Art. 49 derogation
+    safeguards: LangText = Field(default_factory=dict)  # documented, as Art. 49(1) 2nd sub. needs
+
+
 class PersonalData(Model):
     """The GDPR facts about a dataset of personal data (never the personal data itself)."""
 
@@ -187,6 +197,7 @@ class PersonalData(Model):
     personal_data_categories: list[Code] = Field(default_factory=list)
     retention: Retention | None = None
     measures: list[Code] = Field(default_factory=list)
+    transfers: list[Transfer] = Field(default_factory=list)
 
 
 class Legal(Model):

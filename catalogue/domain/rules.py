@@ -333,3 +333,40 @@ def attribute_categories_are_declared(
                 "category_undeclared",
                 "warning",
             )
+
+
+# --- transfers outside the EU/EEA (GDPR Chapter V) -----------------------------------------
+
+EEA_COUNTRIES = frozenset({  # EU authority table codes: the 27 member states, Iceland,
+    "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA",  # Liechtenstein
+    "DEU", "GRC", "HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD",  # and Norway
+    "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE", "ISL", "LIE", "NOR",
+})
+COMPELLING_INTERESTS = "A49-2"  # Art. 49(1), second subparagraph
+NOT_FOR_PUBLIC_POWERS = frozenset({"A49-1-a", "A49-1-b", "A49-1-c", COMPELLING_INTERESTS})
+
+
+@rule(Classification.PERSONAL)
+def transfers_are_identified(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
+    """Art. 30(1)(e) and Chapter V: where to, on which basis, and never inside the EEA."""
+    personal = document.legal.personal_data
+    for index, transfer in enumerate(personal.transfers if personal else []):
+        path = f"legal.personal_data.transfers[{index}]"
+        if not transfer.country and not transfer.organisation:
+            yield Problem(f"{path}.country", "Name the third country or the international "
+                          "organisation the data goes to.", "transfer_destination_missing")
+        elif transfer.country in EEA_COUNTRIES:
+            yield Problem(f"{path}.country", "This country is in the EU/EEA: sending data there "
+                          "is not a transfer to a third country; remove it.", "transfer_in_eea")
+        if not transfer.basis:
+            yield Problem(f"{path}.basis", "Give the transfer's basis: an adequacy decision "
+                          "(Art. 45), safeguards (Art. 46) or a derogation (Art. 49).",
+                          "transfer_basis_missing")
+        elif transfer.basis == COMPELLING_INTERESTS and not transfer.safeguards:
+            yield Problem(f"{path}.safeguards", "A transfer for compelling legitimate interests "
+                          "needs its suitable safeguards documented (Art. 30(1)(e), 49(6)).",
+                          "transfer_safeguards_missing")
+        if transfer.basis in NOT_FOR_PUBLIC_POWERS and context.publisher_is_public_authority:
+            yield Problem(f"{path}.basis", "Public authorities cannot use this derogation in "
+                          "the exercise of their public powers (Art. 49(3)); check the basis.",
+                          "transfer_derogation_for_authority", "warning")

@@ -53,6 +53,17 @@ def _contact(contact: dict[str, Any] | None) -> str:
     )
 
 
+def _transfer(item: dict[str, Any]) -> str:
+    """``Switzerland, to Common Institution (Art 45(3) adequacy decision)``."""
+    where = item["country"]["label"] if item["country"] else item["organisation"] or ""
+    if item["country"] and item["organisation"]:
+        where += f", {item['organisation']}"
+    recipient = f", to {item['recipient']}" if item["recipient"] else ""
+    basis = f" ({item['basis']['label']})" if item["basis"] else ""
+    safeguards = f"; safeguards: {item['safeguards']}" if item["safeguards"] else ""
+    return where + recipient + basis + safeguards
+
+
 def activity_row(record: ControllerRecord, activity: dict[str, Any]) -> dict[str, str]:
     row = {
         "controller": record.organisation.slug,
@@ -78,7 +89,9 @@ def activity_row(record: ControllerRecord, activity: dict[str, Any]) -> dict[str
     agreements = [r["agreement"] for r in recipients] + ([source["agreement"]] if source else [])
     row["agreements"] = SEPARATOR.join(agreements)
     transfers = activity["transfers"]
-    row["transfers"] = SEPARATOR.join(transfers["third_countries"]) or transfers["note"]
+    row["transfers"] = SEPARATOR.join(
+        _transfer(item) for item in transfers["third_countries"]
+    ) or transfers["note"]
     row["retention_period"] = activity["retention"]["period"] or ""
     row["retention"] = activity["retention"]["description"]
     return {key: _safe(str(value)) for key, value in row.items()}

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalogue.domain.dataset import DatasetDocument, Status
+from catalogue.domain.dataset import DatasetDocument, Status, Transfer
 from catalogue.vocabularies.loader import Vocabularies
 
 NO_TRANSFERS = "No transfer to a third country or international organisation is recorded."
@@ -132,13 +132,31 @@ def register_activity(
         ),
         "recipients": [_recipient(use, labels) for use in uses],
         "source": None,
-        "transfers": {"third_countries": [], "note": NO_TRANSFERS},
+        "transfers": _transfers(personal.transfers if personal else [], labels),
         "retention": {
             "period": retention.period if retention else None,
             "description": text(retention.description, language) if retention else "",
         },
         "measures": labels.many("measures", personal.measures if personal else []),
     }
+
+
+def _transfers(transfers: list[Transfer], labels: Labeller) -> dict[str, Any]:
+    """Art. 30(1)(e): each third country or international organisation, and the basis."""
+    items = []
+    for transfer in transfers:
+        basis = labels.one("transfer-bases", transfer.basis)
+        concept = labels.vocabularies["transfer-bases"].get(transfer.basis or "")
+        if basis and concept is not None:
+            basis["article"] = str(concept.flags.get("article", ""))
+        items.append({
+            "country": labels.one("countries", transfer.country),
+            "organisation": transfer.organisation,
+            "recipient": transfer.recipient,
+            "basis": basis,
+            "safeguards": text(transfer.safeguards, labels.language),
+        })
+    return {"third_countries": items, "note": "" if items else NO_TRANSFERS}
 
 
 def reuse_activity(

@@ -192,6 +192,28 @@ def gdpr_article(
     return scheme
 
 
+def transfer_bases(graph: Graph, version: str) -> SchemeOut:
+    """GDPR Chapter V bases for a transfer: Art. 45(3), the Art. 46 safeguards and the
+    Art. 49 derogations (DPV's points, not its broader helper classes), each with its article."""
+    iris = [
+        s for s in graph.subjects(SKOS.inScheme, GDPR["legal-basis-data-transfer-classes"])
+        if isinstance(s, URIRef) and local_name(str(s))[:2] in {"A4"}
+    ]
+    if not iris:
+        raise ValueError("transfer-bases: no Art. 45/46/49 concepts in eu-gdpr.ttl")
+    scheme = dpv_scheme("transfer-bases", "GDPR Chapter V bases for transfers", graph, iris,
+                        "eu-gdpr.ttl", version)
+    for concept in scheme.concepts:
+        number, *points = concept.code.removeprefix("A").split("-")
+        concept.flags["article"] = number + "".join(f"({point})" for point in points)
+    # DPV's A49-2 is the compelling-legitimate-interests transfer, which the GDPR puts in the
+    # second subparagraph of Art. 49(1) (its Art. 49(2) is about transfers from registers).
+    for concept in scheme.concepts:
+        if concept.code == "A49-2":
+            concept.flags["article"] = "49(1), second subparagraph"
+    return scheme
+
+
 def build_dpv_schemes(source: Path) -> list[SchemeOut]:
     """All DPV-based schemes, read from the ``dpv/`` reference folder."""
     graph, version = load_dpv(source)
@@ -205,4 +227,5 @@ def build_dpv_schemes(source: Path) -> list[SchemeOut]:
         personal_data(graph, version),
         data_subjects(graph, version),
         measures(graph, version),
+        transfer_bases(graph, version),
     ]

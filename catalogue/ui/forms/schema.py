@@ -273,6 +273,20 @@ PERSONAL_DATA = Section(
         Spec("legal.personal_data.measures", "Safeguards", "checkboxes",
              "Technical and organisational measures that protect the data.",
              choices="measures"),
+        Spec("legal.personal_data.transfers", "Transfers outside the EU and EEA", "repeat",
+             "Only if the data is sent to a country outside the EU and EEA, or to an "
+             "international organisation (GDPR Chapter V).", item_label="Transfer", children=(
+                 Spec("country", "Third country", "select", choices="countries"),
+                 Spec("organisation", "Or: international organisation", "text",
+                      "For example the OECD or the World Health Organization."),
+                 Spec("recipient", "Recipient", "text", "Who receives the data there."),
+                 Spec("basis", "Basis for the transfer", "select",
+                      "An adequacy decision (Art. 45), appropriate safeguards (Art. 46) or a "
+                      "derogation (Art. 49).", choices="transfer-bases"),
+                 Spec("safeguards", "Safeguards, as documented", "langtext",
+                      "Needed for a transfer on compelling legitimate interests (Art. 49(1), "
+                      "second subparagraph)."),
+             )),
     ),
     classes=ONLY_PERSONAL,
 )
