@@ -14,6 +14,7 @@ __all__ = [
     "PreconditionFailed",
     "PreconditionRequired",
     "Problem",
+    "TooManyAttempts",
     "Unauthorised",
 ]
 
@@ -62,3 +63,13 @@ class PreconditionFailed(CatalogueError):
     def __init__(self, message: str, current_revision: int) -> None:
         super().__init__(message)
         self.current_revision = current_revision
+
+
+class TooManyAttempts(CatalogueError):
+    """Too many failed sign-ins for one address; ``retry_after`` in seconds."""
+
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -8,11 +8,14 @@ from typing import Any
 
 from catalogue.accounts.principal import GLOBAL_ROLES, ORGANISATION_ROLES, Principal
 from catalogue.accounts.security import hash_password, new_token, token_digest, verify_password
-from catalogue.accounts.tables import ApiToken, Membership, User
+from catalogue.accounts.tables import ApiToken, Membership, SignInFailure, User
 from catalogue.db import write_transaction
-from catalogue.errors import Conflict, InvalidDocument, NotFound, Problem
+from catalogue.errors import Conflict, InvalidDocument, NotFound, Problem, TooManyAttempts
 from catalogue.events import Change, announce
 from catalogue.organisations.tables import Organisation
+
+MAX_FAILURES = 10
+FAILURE_WINDOW = dt.timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -159,13 +162,33 @@ async def principal_for_user(user_id: int) -> Principal | None:
 
 
 async def authenticate(email: str, password: str) -> Principal | None:
-    user = (
-        await User.select(User.id, User.password_hash)
-        .where(User.email == email.strip().lower())
-        .first()
+    """The user with these credentials, or None.
+
+    After :data:`MAX_FAILURES` failures for one address within :data:`FAILURE_WINDOW` it
+    raises :class:`TooManyAttempts` without checking the password. The failures are kept in
+    the database, so the sign-in form and the token API, in every worker process, share one
+    count; a success clears it.
+    """
+    address = email.strip().lower()
+    now = dt.datetime.now(dt.UTC)
+    since = now - FAILURE_WINDOW
+    recent = SignInFailure.select(SignInFailure.at).where(
+        (SignInFailure.email == address) & (SignInFailure.at >= since)
     )
+    failures = await recent.order_by(SignInFailure.at)
+    if len(failures) >= MAX_FAILURES:
+        oldest = failures[-MAX_FAILURES]["at"]
+        wait = max(1, int((oldest + FAILURE_WINDOW - now).total_seconds()) + 1)
+        raise TooManyAttempts(
+            f"too many failed sign-ins for this address; try again in {wait // 60 + 1} "
+            "minutes", wait,
+        )
+    user = await User.select(User.id, User.password_hash).where(User.email == address).first()
     if user is None or not verify_password(user["password_hash"], password):
+        await SignInFailure.insert(SignInFailure(email=address, at=now))
+        await SignInFailure.delete().where(SignInFailure.at < since)  # keeps the table small
         return None
+    await SignInFailure.delete().where(SignInFailure.email == address)
     return await principal_for_user(user["id"])
 
 

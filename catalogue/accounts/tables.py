@@ -44,3 +44,11 @@ class ApiToken(Table):
     created = Timestamptz(default=TimestamptzNow())
     last_used = Timestamptz(null=True, default=None)
     revoked = Timestamptz(null=True, default=None)
+
+
+class SignInFailure(Table, tablename="sign_in_failure"):
+    """A failed sign-in for an address (known or not): the throttle every process shares."""
+
+    id = Serial(primary_key=True)
+    email = Varchar(length=320, index=True)
+    at = Timestamptz(default=TimestamptzNow())

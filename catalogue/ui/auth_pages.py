@@ -2,13 +2,12 @@
 
 A successful sign-in replaces the whole session (new CSRF token, no fixation); a failed one
 says only that the pair did not match, so the form does not reveal who has an account.
-Repeated failures for one address are slowed down by a small in-process limiter.
+Repeated failures for one address are refused for a while (``accounts.service.authenticate``
+keeps the count in the database, shared with the token API and every worker).
 """
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from typing import Any
 from urllib.parse import quote
 
@@ -17,44 +16,13 @@ from litestar.response import Redirect
 
 from catalogue.accounts.principal import Principal
 from catalogue.accounts.service import authenticate
+from catalogue.errors import TooManyAttempts
 from catalogue.ui.csrf import new_csrf_token
 from catalogue.ui.rendering import NavItem, register_context_processor, register_nav_item, render
 from catalogue.web.auth import SESSION_USER_KEY
 from catalogue.web.params import CurrentPrincipal, FromQuery
 
 FLASH_KEY = "flash"
-MAX_FAILURES = 10
-FAILURE_WINDOW_SECONDS = 15 * 60
-
-
-class FailureLimiter:
-    """At most ``limit`` failed sign-ins per address per window (per process: a speed bump)."""
-
-    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW_SECONDS) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = {}
-
-    def _recent(self, key: str) -> deque[float]:
-        failures = self._failures.setdefault(key, deque())
-        cutoff = time.monotonic() - self.window
-        while failures and failures[0] < cutoff:
-            failures.popleft()
-        return failures
-
-    def blocked(self, key: str) -> bool:
-        return len(self._recent(key)) >= self.limit
-
-    def failed(self, key: str) -> None:
-        self._recent(key).append(time.monotonic())
-
-    def succeeded(self, key: str) -> None:
-        self._failures.pop(key, None)
-
-
-limiter = FailureLimiter()
-
-
 def safe_next(target: str | None, default: str = "/dashboard") -> str:
     """Only paths on this site: never ``//evil.example`` or an absolute URL."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
@@ -132,18 +100,19 @@ async def signin(request: Request[Any, Any, Any]) -> Response[Any]:
         return _signin_page(
             request, target, email, "Enter your e-mail address and your password.", 400
         )
-    key = email.lower()
-    if limiter.blocked(key):
+    try:
+        found = await authenticate(email, password)
+    except TooManyAttempts as error:
+        minutes = error.retry_after // 60 + 1
         return _signin_page(
             request,
             target,
             email,
-            "Too many attempts to sign in with this address. Wait 15 minutes and try again.",
+            "Too many attempts to sign in with this address. "
+            f"Wait {minutes} minutes and try again.",
             429,
         )
-    found = await authenticate(email, password)
     if found is None:
-        limiter.failed(key)
         return _signin_page(
             request,
             target,
@@ -151,7 +120,6 @@ async def signin(request: Request[Any, Any, Any]) -> Response[Any]:
             "The e-mail address or the password is not right. Check both and try again.",
             400,
         )
-    limiter.succeeded(key)
     session = request.scope.get("session")
     if isinstance(session, dict):
         session.clear()

@@ -9,7 +9,13 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from catalogue.errors import BadRequest, CatalogueError, InvalidDocument, PreconditionFailed
+from catalogue.errors import (
+    BadRequest,
+    CatalogueError,
+    InvalidDocument,
+    PreconditionFailed,
+    TooManyAttempts,
+)
 
 logger = logging.getLogger("catalogue")
 
@@ -52,7 +58,10 @@ def catalogue_error(_: Request[Any, Any, Any], error: CatalogueError) -> Respons
         extra["current_revision"] = error.current_revision
     if isinstance(error, BadRequest) and error.problems:
         extra["problems"] = [problem.as_dict() for problem in error.problems]
-    return problem_response(error.status_code, error.message, **extra)
+    response = problem_response(error.status_code, error.message, **extra)
+    if isinstance(error, TooManyAttempts):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[Any]:
