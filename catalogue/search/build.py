@@ -60,7 +60,8 @@ class _PrivateTemporaryStorage(FileStorage):
         return super().temp_storage(self.temporary_name)
 
 
-def _stored(document: Any) -> dict[str, Any]:
+def stored_document(document: Any) -> dict[str, Any]:
+    """A dataset's stored JSON as a dict (drivers give it as text or already decoded)."""
     return json.loads(document) if isinstance(document, str) else document
 
 
@@ -71,7 +72,7 @@ def build_segment(folder: str, rows: list[Row]) -> tuple[Any, Counter[str]]:
     words: Counter[str] = Counter()
     try:
         for dataset_id, document, publisher_name, modified, created in rows:
-            stored = _stored(document)
+            stored = stored_document(document)
             writer.add_document(
                 **index_document(dataset_id, stored, publisher_name, modified, created)
             )

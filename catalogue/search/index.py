@@ -142,11 +142,6 @@ def _documents_query(load_json: bool) -> Any:
     ).output(load_json=load_json)
 
 
-def _stored(row: dict[str, Any]) -> dict[str, Any]:
-    document = row["document"]
-    return json.loads(document) if isinstance(document, str) else document
-
-
 def _apply(documents: list[dict[str, Any]], stored: list[dict[str, Any]],
            removed: list[str]) -> None:
     """Write one batch of changes as one commit (runs in a thread: whoosh blocks)."""
@@ -192,7 +187,7 @@ async def drain(*, wait: bool = True) -> int:
                 found = await _documents_query(load_json=True).where(
                     Dataset.id.is_in([uuid.UUID(i) for i in ids])
                 )
-                stored = [_stored(row) for row in found]
+                stored = [build.stored_document(row["document"]) for row in found]
                 documents = [
                     index_document(str(row["id"]), document, row["publisher.name"] or "",
                                    row["modified"], row["created"])
