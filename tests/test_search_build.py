@@ -109,6 +109,7 @@ async def test_title_queries_look_in_every_language(five, admin):
     assert await titles("title:mostov") == ["set-1"]
     assert await titles('title:"bridge inspections"') == ["set-1"]
     assert await titles("title:brid*") == ["set-1"]
+    assert await titles("title:ferries~2") == ["set-2"]  # fuzzy, within 2 edits of "ferri"
     assert await titles("title:example") == []  # a word of the keywords, not of titles
     assert await titles("example title:ferry") == ["set-2"]
 

@@ -108,11 +108,11 @@ def _in_titles(q: Any) -> Any:
     alternatives = []
     for language in languages():
         field = f"title_{language}"
-        if isinstance(q, wq.Term):
+        if type(q) is wq.Term:  # not a FuzzyTerm or Variations: those are copied as they are
             text = _analysed(field, q.text)
             if text is not None:
                 alternatives.append(wq.Term(field, text, boost=q.boost))
-        elif isinstance(q, wq.Phrase):
+        elif type(q) is wq.Phrase:
             words = [w for w in (_analysed(field, word) for word in q.words) if w is not None]
             if words:
                 alternatives.append(wq.Phrase(field, words, boost=q.boost))
