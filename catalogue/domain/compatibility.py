@@ -3,97 +3,31 @@
 It flags and routes; people decide. Errors stop a proposal (with a 422 naming each field);
 warnings and the compatibility outcome are stored with the agreement for the reviewer, each
 told in plain language. Five rules: scope (data minimisation), legal basis, sensitive data,
-purpose compatibility (GDPR Art. 6(4) and Art. 89) and time (retention).
+purpose compatibility (GDPR Art. 6(4) and Art. 89) and time (retention). What they return is
+declared in :mod:`catalogue.domain.compatibility_model`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import asdict, dataclass, field
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
 from catalogue.domain.agreement import ASSESSMENT_FACTORS, AgreementDocument
-from catalogue.domain.dataset import Classification, DatasetDocument
-from catalogue.domain.problems import Problem
-from catalogue.domain.types import add_duration
-from catalogue.vocabularies import Vocabularies
-
-PUBLIC_AUTHORITY_TYPES = frozenset(
-    {"NationalAuthority", "RegionalAuthority", "LocalAuthority", "SupraNationalAuthority"}
+from catalogue.domain.compatibility_model import (
+    CONSENT,
+    LAW_REQUIRED_BASES,
+    LEGITIMATE_INTERESTS,
+    OUTCOME_EXPLANATIONS,
+    CheckContext,
+    CheckResult,
+    Finding,
+    Outcome,
 )
-LAW_REQUIRED_BASES = ("A6-1-c", "A6-1-e")
-LEGITIMATE_INTERESTS = "A6-1-f"
-CONSENT = "A6-1-a"
+from catalogue.domain.dataset import Classification
+from catalogue.domain.problems import Problem
+from catalogue.domain.rules import PUBLIC_AUTHORITY_TYPES
+from catalogue.domain.types import add_duration
 
-
-class Outcome(StrEnum):
-    COMPATIBLE = "compatible"
-    PRESUMED_COMPATIBLE = "presumed_compatible"
-    NEEDS_ASSESSMENT = "needs_assessment"
-    NOT_APPLICABLE = "not_applicable"
-
-
-OUTCOME_EXPLANATIONS = {
-    Outcome.COMPATIBLE: "The purpose of use is one of the purposes for which the data was "
-    "collected (or a narrower kind of one), so the reuse is compatible.",
-    Outcome.PRESUMED_COMPATIBLE: "The data is reused for archiving, research or statistics "
-    "with safeguards in place, which GDPR Art. 89(1) presumes compatible.",
-    Outcome.NEEDS_ASSESSMENT: "The purpose of use differs from the purposes of collection. "
-    "Before approving, the reviewer must weigh the GDPR Art. 6(4) factors: "
-    + "; ".join(ASSESSMENT_FACTORS.values())
-    + ".",
-    Outcome.NOT_APPLICABLE: "The dataset holds no personal data, so the GDPR purpose "
-    "limitation does not apply; the provider decides on the terms of reuse.",
-}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing the check found, told in plain language (severity ``info`` explains a pass)."""
-
-    rule: Literal["scope", "basis", "sensitive", "compatibility", "time"]
-    field: str
-    message: str
-    code: str
-    severity: Literal["error", "warning", "info"] = "error"
-
-    def as_problem(self) -> Problem:
-        severity: Literal["error", "warning"] = "error" if self.severity == "error" else "warning"
-        return Problem(self.field, self.message, self.code, severity)
-
-
-@dataclass(frozen=True)
-class CheckContext:
-    dataset: DatasetDocument
-    consumer_type: str | None
-    vocabularies: Vocabularies
-    today: dt.date
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    outcome: Outcome
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
-
-    @property
-    def explanation(self) -> str:
-        return OUTCOME_EXPLANATIONS[self.outcome]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "outcome": self.outcome.value,
-            "explanation": self.explanation,
-            "findings": [asdict(f) for f in self.findings],
-        }
+__all__ = ["CheckContext", "CheckResult", "Finding", "Outcome", "check", "missing_assessment"]
 
 
 def check(agreement: AgreementDocument, context: CheckContext) -> CheckResult:
