@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import TEXT, Schema
 from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser, OrGroup, PlusMinusPlugin
-from whoosh.support.levenshtein import damerau_levenshtein
 
 from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.search.schema import FACET_FIELDS, languages, normalise_title, schema, text_fields
@@ -232,18 +233,24 @@ def word_bits(snapshot: Snapshot, word: str) -> int:
 
 
 def close_words(snapshot: Snapshot, word: str, limit: int = 3) -> list[str]:
-    """Up to ``limit`` catalogue words within edit distance 2 that share the first letter
-    (whoosh's own corrector compares with every word in the field: too slow at 100k)."""
+    """Up to ``limit`` catalogue words within edit distance 2 (adjacent swaps count as one)
+    that share the first letter, the closest and most common first. The distances are
+    computed by rapidfuzz in C: in Python this was ~45 ms per unknown word at 100k datasets."""
     key = ("close", word)
     if key not in snapshot.memo:
         dictionary = snapshot.spelling
-        scored = []
-        for candidate in dictionary.starting_with(word[0]):
-            if abs(len(candidate) - len(word)) <= 2:
-                distance = damerau_levenshtein(word, candidate, 3)
-                if distance <= 2:
-                    scored.append((distance, -dictionary.frequency(candidate), candidate))
-        snapshot.memo[key] = [candidate for *_rank, candidate in sorted(scored)[:limit]]
+        candidates = [
+            candidate for candidate in dictionary.starting_with(word[0])
+            if abs(len(candidate) - len(word)) <= 2
+        ]
+        matches = process.extract(
+            word, candidates, scorer=OSA.distance, score_cutoff=2, limit=None
+        )
+        scored = sorted(
+            (distance, -dictionary.frequency(candidate), candidate)
+            for candidate, distance, _index in matches
+        )
+        snapshot.memo[key] = [candidate for *_rank, candidate in scored[:limit]]
     return snapshot.memo[key]
 
 

@@ -12,6 +12,7 @@ its population count, and each facet count is ``(hits & value_bits).bit_count()`
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import threading
 from collections import OrderedDict
@@ -91,9 +92,14 @@ def _posting_ids(reader: Any, field: str, text: str) -> list[int]:
         return list(matcher.all_ids())
     ids: list[int] = []
     while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        ids.extend(matcher._ids[matcher._i :])
+        if matcher._ids is None and matcher._i == 0 and not matcher._byteids:
+            if matcher._data is None:
+                matcher._read_data()
+            ids.extend(itertools.accumulate(matcher._data[0]))  # whoosh's delta_decode, in C
+        else:
+            if matcher._ids is None:
+                matcher._read_ids()
+            ids.extend(matcher._ids[matcher._i :])
         matcher._next_block()
     return ids
 
