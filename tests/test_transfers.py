@@ -131,3 +131,44 @@ async def test_the_seed_records_transfers_in_the_ropa_and_for_citizens(client, s
     assert "No transfer outside the European Union" in other
     dataset = (await client.get("/dataset/compulsory-health-insurance-register")).text
     assert "Sent outside the EU and EEA" in dataset and "Bosnia and Herzegovina" in dataset
+
+
+async def test_a_steward_records_a_transfer_in_the_form_and_an_eea_country_is_refused(client):
+    import html
+
+    from tests.factories import PUBLISHER, make_organisation, make_user
+    from tests.test_ui_steward_pages import EMAIL, csrf, personal_form
+
+    await make_organisation()
+    await make_user(EMAIL, {PUBLISHER: "steward"})
+    client.follow_redirects = False
+    page = await client.get("/signin")
+    await client.post("/signin", data={"email": EMAIL, "password": "correct horse battery",
+                                       "_csrf_token": csrf(page.text)})
+    page = await client.get("/dataset/new?classification=personal")
+    assert 'value="add:legal.personal_data.transfers"' in page.text  # "Add a transfer"
+    complete = {
+        **personal_form(csrf(page.text)),
+        "_action": "publish",
+        "legal.personal_data.data_subjects": "Employee",
+        "legal.personal_data.personal_data_categories": "Name",
+        "legal.personal_data.retention.period": "P5Y",
+        "legal.personal_data.transfers[0].country": "DEU",
+        "legal.personal_data.transfers[0].recipient": "Payroll bureau",
+        "legal.personal_data.transfers[0].basis": "A46-2-c",
+    }
+    refused = await client.post("/dataset/new", data=complete)
+    assert refused.status_code == 422
+    text = html.unescape(refused.text)
+    assert 'href="#f-legal-personal_data-transfers-0-country"' in text
+    assert "This country is in the EU/EEA" in text
+
+    complete["legal.personal_data.transfers[0].country"] = "CHE"
+    complete["_csrf_token"] = csrf(refused.text)
+    published = await client.post("/dataset/new", data=complete)
+    assert published.status_code == 303, published.text
+    stored = (await client.get("/api/v1/datasets/staff-records")).json()
+    assert stored["legal"]["personal_data"]["transfers"] == [
+        {"country": "CHE", "organisation": None, "recipient": "Payroll bureau",
+         "basis": "A46-2-c", "safeguards": {}}
+    ]
