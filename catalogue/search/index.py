@@ -19,7 +19,6 @@ import datetime as dt
 import fcntl
 import json
 import logging
-import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -29,6 +28,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from catalogue.datasets.tables import Dataset
+from catalogue.files import write_atomically
 from catalogue.search import build, spelling
 from catalogue.search.schema import (
     INDEX_VERSION,
@@ -90,10 +90,7 @@ def read_state() -> dict[str, Any]:
 
 
 def _write_state(state: dict[str, Any]) -> None:
-    path = index_dir() / STATE_FILE
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(state))
-    os.replace(temporary, path)
+    write_atomically(index_dir() / STATE_FILE, json.dumps(state))
 
 
 def open_index(*, check: bool = True) -> Any | None:

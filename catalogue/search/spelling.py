@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 from whoosh.analysis import StandardAnalyzer
 
+from catalogue.files import write_atomically
 from catalogue.search.schema import split_name
 
 SPELLING_FILE = "spelling.json"
@@ -59,10 +59,7 @@ def _path(folder: Path) -> Path:
 
 
 def _save(folder: Path, counts: dict[str, int]) -> None:
-    path = _path(folder)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(counts, separators=(",", ":"), sort_keys=True))
-    os.replace(temporary, path)
+    write_atomically(_path(folder), json.dumps(counts, separators=(",", ":"), sort_keys=True))
 
 
 def replace(folder: Path, counts: Counter[str]) -> None:

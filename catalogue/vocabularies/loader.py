@@ -16,7 +16,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,6 +24,8 @@ from typing import Any
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
+
+from catalogue.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -246,12 +247,8 @@ def _write_cache(
     """Write atomically (several workers may start at once) and drop stale caches."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".vocabularies", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"fingerprint": fingerprint, "schemes": schemes}, handle,
-                      ensure_ascii=False, separators=(",", ":"))
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; other app users may share the cache
-        os.replace(tmp, path)
+        content = {"fingerprint": fingerprint, "schemes": schemes}
+        write_atomically(path, json.dumps(content, ensure_ascii=False, separators=(",", ":")))
         for old in cache_dir.glob(f"{_CACHE_PREFIX}*.json"):
             if old != path:
                 old.unlink(missing_ok=True)
