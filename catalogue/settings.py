@@ -57,6 +57,8 @@ class Settings:
     vocabularies_dir: Path = PROJECT_ROOT / "vocabularies"
     index_dir: Path = field(default=Path())
     index_workers: int = 0  # processes for a full reindex; 0 = one per CPU
+    change_log_retention: float = 7 * 24 * 3600.0  # seconds a change-log row is kept
+    change_poll_seconds: float = 2.0  # how often a node reads the change log unprompted
     debug: bool = False
     secret_key: str = field(default="", repr=False)
 
@@ -92,6 +94,8 @@ class Settings:
             vocabularies_dir=Path(_env("VOCABULARIES_DIR", str(PROJECT_ROOT / "vocabularies"))),
             index_dir=Path(_env("INDEX_DIR", str(data_dir / "index"))),
             index_workers=int(_env("INDEX_WORKERS", "0")),
+            change_log_retention=float(_env("CHANGE_LOG_RETENTION", str(7 * 24 * 3600))),
+            change_poll_seconds=float(_env("CHANGE_POLL_SECONDS", "2")),
             debug=_env_bool("DEBUG", False),
             secret_key=_secret_key(data_dir),
         )
