@@ -41,14 +41,19 @@ class TripleIndex:
 
     def __init__(self) -> None:
         self._out: dict[Node, dict[Node, dict[Node, None]]] = {}
-        self._in: dict[Node, list[tuple[Node, Node]]] = {}
+        self._inverse: dict[Node, list[tuple[Node, Node]]] | None = None
+        self._typed: dict[Node, list[Node]] | None = None
+        self._subclasses = False
 
     def add(self, triple: tuple[Node, Node, Node]) -> None:
         subject, predicate, value = triple
-        values = self._out.setdefault(subject, {}).setdefault(predicate, {})
-        if value not in values:
-            values[value] = None
-            self._in.setdefault(value, []).append((subject, predicate))
+        try:
+            self._out[subject][predicate][value] = None
+        except KeyError:
+            self._out.setdefault(subject, {}).setdefault(predicate, {})[value] = None
+        self._inverse = self._typed = None
+        if predicate == RDFS.subClassOf:
+            self._subclasses = True
 
     @classmethod
     def from_graph(cls, graph: Graph) -> TripleIndex:
@@ -57,14 +62,29 @@ class TripleIndex:
             index.add(triple)
         return index
 
+    def _in(self) -> dict[Node, list[tuple[Node, Node]]]:
+        """Subjects and predicates by object, built when first asked for."""
+        if self._inverse is None:
+            self._inverse = {}
+            for subject, predicate, value in self:
+                self._inverse.setdefault(value, []).append((subject, predicate))
+        return self._inverse
+
     def objects(self, subject: Node, predicate: Node) -> Iterable[Node]:
         return self._out.get(subject, {}).get(predicate, ())
 
     def subjects(self, predicate: Node, value: Node) -> Iterator[Node]:
-        return (s for s, p in self._in.get(value, ()) if p == predicate)
+        if predicate == RDF.type:  # the common case: a small index of its own
+            if self._typed is None:
+                self._typed = {}
+                for subject, predicates in self._out.items():
+                    for kind in predicates.get(RDF.type, ()):
+                        self._typed.setdefault(kind, []).append(subject)
+            return iter(self._typed.get(value, ()))
+        return (s for s, p in self._in().get(value, ()) if p == predicate)
 
     def subject_predicates(self, value: Node) -> list[tuple[Node, Node]]:
-        return list(self._in.get(value, ()))
+        return list(self._in().get(value, ()))
 
     def __iter__(self) -> Iterator[tuple[Node, Node, Node]]:
         for subject, predicates in self._out.items():
@@ -77,7 +97,7 @@ class TripleIndex:
 
     def superclasses(self, cls: Node) -> set[Node]:
         """``cls`` and everything above it by ``rdfs:subClassOf`` (in the data graph)."""
-        seen, todo = {cls}, [cls]
+        seen, todo = {cls}, [cls] if self._subclasses else []
         while todo:
             for parent in self.objects(todo.pop(), RDFS.subClassOf):
                 if parent not in seen:
@@ -87,7 +107,7 @@ class TripleIndex:
 
     def instances(self, cls: Node) -> set[Node]:
         """Nodes of type ``cls`` or of a subclass of it, as SHACL class targets find them."""
-        classes, todo = {cls}, [cls]
+        classes, todo = {cls}, [cls] if self._subclasses else []
         while todo:
             for child in self.subjects(RDFS.subClassOf, todo.pop()):
                 if child not in classes:
@@ -96,7 +116,11 @@ class TripleIndex:
         return {node for c in classes for node in self.subjects(RDF.type, c)}
 
     def has_class(self, node: Node, cls: Node) -> bool:
-        return isinstance(node, (URIRef, BNode)) and any(
+        if not isinstance(node, (URIRef, BNode)):
+            return False
+        if not self._subclasses:
+            return cls in self.objects(node, RDF.type)
+        return any(
             cls in self.superclasses(kind) for kind in self.objects(node, RDF.type)
         )
 
