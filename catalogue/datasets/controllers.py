@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Response, delete, get, patch, post, put
 
-from catalogue.datasets import queries, service
+from catalogue.datasets import batch, queries, service
 from catalogue.domain.dataset import Classification, Status
 from catalogue.domain.problems import Problem
 from catalogue.errors import BadRequest
@@ -71,6 +71,15 @@ class DatasetController(Controller):
         response.headers["Location"] = f"/api/v1/datasets/{record.slug}"
         return response
 
+    @post("/batch", status_code=207,
+          summary="Register or replace many datasets; one result per item (207)")
+    async def write_datasets(
+        self, data: JsonObject, principal: CurrentPrincipal
+    ) -> Response[dict[str, Any]]:
+        items, upsert, guards = _batch_request(data)
+        outcomes = await batch.write_batch(items, principal, upsert=upsert, if_match=guards)
+        return Response(batch_body(outcomes), status_code=207)
+
     @get("/{slug:str}", summary="Read one dataset; its ETag is the revision")
     async def read_dataset(self, slug: FromPath[str], principal: CurrentPrincipal) -> Response[Any]:
         record = await queries.get_record(slug, principal)
@@ -133,3 +142,48 @@ class DatasetController(Controller):
             "publishable": not service.rules.blocking(problems),
             "problems": [problem.as_dict() for problem in problems],
         }
+
+
+def _batch_request(data: dict[str, Any]) -> tuple[list[Any], bool, list[str | None]]:
+    """``{"items": [document | {"document", "if_match"}], "mode": "create" | "upsert"}``."""
+    problems = []
+    items = data.get("items")
+    mode = data.get("mode", "create")
+    if not isinstance(items, list) or not 1 <= len(items) <= batch.MAX_ITEMS:
+        problems.append(Problem("items", f"must be a list of 1 to {batch.MAX_ITEMS} documents"))
+    if mode not in ("create", "upsert"):
+        problems.append(Problem("mode", "must be create or upsert"))
+    if unknown := sorted(set(data) - {"items", "mode"}):
+        problems.append(Problem(unknown[0], "is not a field of a batch request"))
+    if problems:
+        raise BadRequest("the batch request is not well formed", problems)
+    documents, guards = [], []
+    for item in items:  # type: ignore[union-attr]
+        wrapped = isinstance(item, dict) and "document" in item
+        documents.append(item["document"] if wrapped else item)
+        guard = item.get("if_match") if wrapped else None
+        guards.append(str(guard) if guard is not None else None)
+    return documents, mode == "upsert", guards
+
+
+def batch_body(outcomes: list[batch.Outcome]) -> dict[str, Any]:
+    """A 207-style body: a summary, then per item its status and either the dataset's
+    revision and links or the problems (as the single write's error body has them)."""
+    results = []
+    for outcome in outcomes:
+        result: dict[str, Any] = {"index": outcome.index, "slug": outcome.slug,
+                                  "status": outcome.status, "outcome": outcome.outcome}
+        if outcome.record is not None:
+            record = outcome.record
+            result.update(id=str(record.id), revision=record.revision, etag=record.etag,
+                          links={"self": f"/api/v1/datasets/{record.slug}",
+                                 "html": f"/dataset/{record.slug}"})
+        elif outcome.error is not None:
+            result["detail"] = str(getattr(outcome.error, "message", "") or
+                                   f"{len(outcome.problems)} problem(s) found; each one "
+                                   "names its field")
+            result["problems"] = [problem.as_dict() for problem in outcome.problems]
+        results.append(result)
+    summary = {name: sum(1 for o in outcomes if o.outcome == name)
+               for name in ("created", "updated", "unchanged", "failed")}
+    return {"summary": summary, "items": results}

@@ -77,9 +77,10 @@ async def _drain_after_commit(transaction: Any) -> None:
 
 
 async def wait_for_pending_drains() -> None:
-    """Let drains started by this process finish (tests and the benchmark use it)."""
-    while _tasks:
-        await asyncio.gather(*list(_tasks), return_exceptions=True)
+    """Let drains started on this event loop finish (tests and the benchmarks use it)."""
+    loop = asyncio.get_running_loop()
+    while mine := [task for task in _tasks if task.get_loop() is loop]:
+        await asyncio.gather(*mine, return_exceptions=True)
 
 
 def _wake_event() -> asyncio.Event:
