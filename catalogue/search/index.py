@@ -275,7 +275,7 @@ async def _rebuild_locked(progress: Progress | None) -> int:
     await asyncio.to_thread(build.publish, folder, segments)
     marker = await _database_marker() or await _store_marker(uuid.uuid4().hex)
     _write_state({"marker": marker, "max_modified": latest["modified"],
-                  "version": INDEX_VERSION, "position": position,
+                  "version": INDEX_VERSION, "position": position, "built_at": time.time(),
                   "gaps": await changelog.gaps_below(position)})
     changelog.advance(position)
     logger.info("search index rebuilt: %d datasets in %d segments", done, len(segments))
