@@ -65,10 +65,11 @@ def advance(position: int) -> None:
         _position = position
 
 
-def forget_position() -> None:
-    """The database was replaced (tests empty it): start counting again."""
+def observe(last: int) -> None:
+    """The log's newest id as just read: it moves the position on, or back when the
+    database was replaced (restored, or emptied by the tests) and its ids start again."""
     global _position
-    _position = 0
+    _position = last
 
 
 async def append(changes: Sequence[Change]) -> None:

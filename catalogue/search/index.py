@@ -384,7 +384,7 @@ async def _head() -> tuple[str | None, int, int]:
     )
     row = rows[0] if rows else {"marker": None, "pruned": None, "last": None}
     last = int(row["last"] or 0)
-    changelog.advance(last)
+    changelog.observe(last)
     return row["marker"], int(row["pruned"] or 0), last
 
 

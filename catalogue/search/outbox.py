@@ -92,7 +92,7 @@ def _wake_event() -> asyncio.Event:
 
 async def follow_once() -> None:
     """Read the log's head and apply what this index has not seen (one poll)."""
-    changelog.advance(await changelog.last_id())
+    changelog.observe(await changelog.last_id())
     if await index.pending():
         await index.drain(wait=False)
 
