@@ -122,7 +122,7 @@ async def gaps_below(position: int) -> dict[str, float]:
     still in flight when a rebuild started, whose changes the rebuild may not have seen."""
     if position <= 0:
         return {}
-    low = max(0, position - GAP_LOOKBACK)
+    low = max(0, position - GAP_LOOKBACK, await pruned_through())
     rows = await ChangeLog.select(ChangeLog.id).where(
         (ChangeLog.id > low) & (ChangeLog.id <= position)
     )
