@@ -49,6 +49,8 @@ DCAT_AP = "dcat-ap-3"
 OPEN, CLOSED, PERSONAL = "open", "closed", "personal"
 ALL = frozenset({OPEN, CLOSED, PERSONAL})
 ONLY_OPEN = frozenset({OPEN})
+ONLY_CLOSED = frozenset({CLOSED})
+ONLY_PERSONAL = frozenset({PERSONAL})
 
 DEFAULT_WIDGETS: dict[str, str] = {
     "langtext": "langtext", "text": "text", "duration": "duration", "code": "select",
