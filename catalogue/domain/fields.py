@@ -38,14 +38,21 @@ BY_HAND: dict[Layer, str] = {
     "dcat": f"{MAPPING}, {REVERSE}", "ckan": PACKAGE, "form": FORM, "page": PAGE,
 }
 """Where the hand-written fields are handled (the nested structures)."""
+
+
+def by_hand(**changes: str) -> dict[Layer, str]:
+    """:data:`BY_HAND` with some layers elsewhere (or, given "", in none)."""
+    merged: dict[str, str] = {**BY_HAND, **changes}
+    return {layer: module for layer, module in merged.items() if module}  # type: ignore[misc]
+
 NOT_A_FACET = "not a search filter"
 
 FIELDS: tuple[Field, ...] = (
     # --- the document itself ---------------------------------------------------------------
     Field("slug", "slug", "Short name for the web address", section="document",
-          custom={**BY_HAND, "search": INDEX}),
+          custom=by_hand(search=INDEX)),
     Field("classification", "choice", "Classification", section="document",
-          custom={**BY_HAND, "page": "catalogue.ui.dataset_view"}),
+          custom=by_hand(page="catalogue.ui.dataset_view")),
     Field("status", "choice", "Status", section="document", custom=BY_HAND),
     Field("internal_note", "text", "Internal note", section="document",
           custom={"form": FORM},
@@ -65,7 +72,7 @@ FIELDS: tuple[Field, ...] = (
     Field("technical.distributions", "objects", "Distributions", custom=BY_HAND),
     Field("technical.data_services", "objects", "Data services (APIs)", custom=BY_HAND),
     Field("technical.attributes", "objects", "Attributes (columns)",
-          custom={**BY_HAND, "search": INDEX}),
+          custom=by_hand(search=INDEX)),
     Field("technical.temporal", "object", "Time period covered", custom=BY_HAND),
     Field("technical.spatial", "codes", "Countries covered", vocabulary="countries",
           rdf=dcat(DCT + "spatial", DCT + "Location"),
@@ -112,7 +119,9 @@ FIELDS: tuple[Field, ...] = (
           rdf=dcat(CAT + "ownerUnit"), ckan=(Ckan("owner_unit", "text"),),
           page=Display("Responsible unit")),
     Field("organisational.contact_point", "object", "Contact point", custom=BY_HAND),
-    Field("organisational.steward", "object", "Data steward", custom=BY_HAND),
+    Field("organisational.steward", "object", "Data steward",
+          custom=by_hand(ckan=""),
+          never={"ckan": "neither CKAN nor ckanext-dcat has a key for it (DCAT: cat:steward)"}),
     Field("organisational.is_base_register", "flag",
           "This is a base register (other public bodies must take these facts from it)",
           rdf=dcat(CAT + "baseRegister"), ckan=(Ckan("base_register", "flag"),),
@@ -146,7 +155,7 @@ FIELDS: tuple[Field, ...] = (
           ckan=(Ckan("rights", "langtext"),), page=Display("Rights"),
           custom={"dcat": f"{MAPPING}, {REVERSE} (a dct:RightsStatement node)"}),
     Field("legal.personal_data", "object", "Personal data (GDPR)", section="personal",
-          custom={**BY_HAND, "dcat": f"{DPV_MODULE}, {REVERSE}"}),
+          custom=by_hand(dcat=f"{DPV_MODULE}, {REVERSE}")),
 )
 
 FACETS: tuple[Facet, ...] = (
