@@ -20,6 +20,7 @@ from catalogue.domain.fieldspec import (
     DCATAP,
     DCT,
     ONLY_OPEN,
+    XSD,
     Ckan,
     Display,
     Facet,
@@ -85,6 +86,12 @@ FIELDS: tuple[Field, ...] = (
           never={"search": NOT_A_FACET}),
     Field("technical.version", "text", "Version", rdf=dcat(DCAT + "version"),
           ckan=(Ckan("version", "text", core=True),)),
+    Field("technical.temporal_resolution", "duration", "Time resolution",
+          "The smallest period the data tells apart, as a period: P1D is daily, P1M monthly, "
+          "P1Y yearly.",
+          rdf=dcat(DCAT + "temporalResolution", datatype=XSD + "duration"),
+          ckan=(Ckan("temporal_resolution", "text"),),
+          page=Display("Time resolution")),
     # --- semantic level ---------------------------------------------------------------------
     Field("semantic.themes", "codes", "Themes",
           "The EU data themes the dataset belongs to; choose at least one.",
