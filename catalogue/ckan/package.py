@@ -3,7 +3,8 @@
 A CKAN harvester copies the core keys (title, notes, licence, tags, resources) without loss;
 ckanext-dcat reads the extras it knows (``theme``, ``access_rights``, ``publisher_*``,
 ``contact_*``, ``temporal_*`` ...); the rest of our four levels rides along in extras as
-strings (JSON for lists), never the internal note.
+strings (JSON for lists), never the internal note. The plain fields' keys are declared in
+the field registry (:mod:`catalogue.domain.fields`, ``ckan=``) and encoded by ``registry_keys``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ Every linked node is typed (``dct:LicenseDocument``, ``dct:Frequency``, ``skos:C
 its ``skos:prefLabel`` ...) so that the official range shapes pass on the dataset alone.
 Whatever DCAT-AP has no term for (attributes, owner unit, steward, restriction) goes out in
 our namespace so that :mod:`catalogue.dcat.reverse` can read everything back. The steward's
-``internal_note`` is never read here.
+``internal_note`` is never read here. The plain fields (title, themes, frequency ...) are
+written from their declarations in :mod:`catalogue.domain.fields` by
+:mod:`catalogue.dcat.fields`; this module writes the nested ones.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 The inverse of :mod:`catalogue.dcat.mapping`: exporting a dataset and importing the result
 gives the same document (apart from its status, which an import always sets to draft).
 Foreign descriptions work too: concept IRIs become our codes when a vocabulary knows them
-and stay IRIs otherwise, so that validation names each one the steward must fix.
+and stay IRIs otherwise, so that validation names each one the steward must fix. The
+registry's plain fields are read by :mod:`catalogue.dcat.fields`; this module reads the rest.
 """
 
 from __future__ import annotations
