@@ -220,3 +220,11 @@ def test_the_page_shows_each_plain_field_with_its_label(sample: DatasetDocument)
         assert f"<dt>{field.display().label}</dt>" in html, field.path
     for level in ("technical", "semantic", "organisational", "legal"):
         assert f"rows.{level}" in dataset_html
+
+
+def test_the_search_api_documents_a_filter_for_every_facet() -> None:
+    from catalogue.app import create_app
+
+    operation = create_app().openapi_schema.to_schema()["paths"]["/api/v1/search"]["get"]
+    names = [parameter["name"] for parameter in operation["parameters"]]
+    assert [name for name in names if name in FACET_FIELDS] == list(FACET_FIELDS)
