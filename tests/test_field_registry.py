@@ -28,8 +28,9 @@ from catalogue.dcat.mapping import DatasetContext, dataset_graph, dataset_iri
 from catalogue.dcat.reverse import document_from_graph
 from catalogue.domain.codes import CONTROLLED_FIELDS
 from catalogue.domain.dataset import DatasetDocument
-from catalogue.domain.fields import BY_PATH, FACETS, FIELDS, attribute, facets_of, generic, put
+from catalogue.domain.fields import BY_PATH, FACETS, FIELDS, facets_of, generic
 from catalogue.domain.fieldspec import DCAT_AP, LAYERS, Field
+from catalogue.domain.paths import attribute, put
 from catalogue.search.schema import FACET_FIELDS, facet_values, schema
 from catalogue.ui.dataset_view import page_rows
 from catalogue.ui.forms.mapping import all_specs, document_to_form, form_to_document
@@ -78,8 +79,12 @@ def test_every_declaration_is_a_field_of_the_document_model() -> None:
 
 def _covered(field: Field, layer: str) -> bool:
     if layer == "search":
-        return (bool(facets_of(field.path)) or layer in field.custom or layer in field.never
-                or field.kind not in CONTROLLED_KINDS)
+        return (
+            bool(facets_of(field.path))
+            or layer in field.custom
+            or layer in field.never
+            or field.kind not in CONTROLLED_KINDS
+        )
     return field.generic(layer) or layer in field.custom or layer in field.never  # type: ignore[arg-type]
 
 
@@ -168,7 +173,8 @@ def test_each_plain_field_goes_out_in_dcat_and_comes_back(
     value = attribute(back, field.path)
     expected = attribute(sample, field.path)
     assert (sorted(value) if isinstance(value, list) else value) == (
-        sorted(expected) if isinstance(expected, list) else expected)
+        sorted(expected) if isinstance(expected, list) else expected
+    )
 
 
 def _record(document: DatasetDocument) -> DatasetRecord:
@@ -204,7 +210,8 @@ def test_the_form_has_a_control_for_each_plain_field_and_keeps_its_value(
     again = form_to_document(document_to_form(raw))
     for field in generic("form"):
         assert attribute(DatasetDocument.model_validate(again), field.path) == attribute(
-            sample, field.path), field.path
+            sample, field.path
+        ), field.path
 
 
 def test_the_page_shows_each_plain_field_with_its_label(sample: DatasetDocument) -> None:

@@ -79,9 +79,15 @@ async def test_the_new_field_is_on_the_steward_form(client: Any, published: Any)
     page = await client.get("/signin")
     token = TOKEN.search(page.text)
     assert token
-    signed_in = await client.post("/signin", data={
-        "email": EMAIL, "password": PASSWORD, "next": "/dashboard", "_csrf_token": token.group(1),
-    })
+    signed_in = await client.post(
+        "/signin",
+        data={
+            "email": EMAIL,
+            "password": PASSWORD,
+            "next": "/dashboard",
+            "_csrf_token": token.group(1),
+        },
+    )
     assert signed_in.status_code in {200, 303}
     form = await client.get("/dataset/monthly-prices/edit")
     assert form.status_code == 200

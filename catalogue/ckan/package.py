@@ -23,7 +23,8 @@ from catalogue.ckan.groups import (
 )
 from catalogue.datasets.queries import DatasetRecord
 from catalogue.domain.dataset import DataService, DatasetDocument, Distribution, Status
-from catalogue.domain.fields import attribute, generic
+from catalogue.domain.fields import generic
+from catalogue.domain.paths import attribute
 from catalogue.vocabularies import default_vocabularies
 
 TAG_NAMESPACE = uuid.UUID("7d0f3c1e-2b5a-4c8d-9e6f-1a2b3c4d5e6f")

@@ -15,8 +15,9 @@ from rdflib.term import Node
 
 from catalogue.dcat.namespaces import RDF
 from catalogue.dcat.writer import Writer, web_iri
-from catalogue.domain.fields import attribute, generic
+from catalogue.domain.fields import generic
 from catalogue.domain.fieldspec import DCAT_AP, Field
+from catalogue.domain.paths import attribute
 
 if TYPE_CHECKING:
     from catalogue.dcat.reverse import _Reader

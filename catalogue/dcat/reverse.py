@@ -32,7 +32,7 @@ from catalogue.dcat.namespaces import (
     VCARD,
 )
 from catalogue.domain.dataset import DatasetDocument
-from catalogue.domain.fields import put
+from catalogue.domain.paths import put
 from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.vocabularies import Vocabularies
 

@@ -33,8 +33,9 @@ Kind = Literal[
 Layer = Literal["dcat", "ckan", "search", "form", "page"]
 LAYERS: tuple[Layer, ...] = ("dcat", "ckan", "search", "form", "page")
 CkanEncoding = Literal["text", "langtext", "iri", "iris", "first-iri", "json", "flag"]
-Section = Literal["document", "basics", "technical", "semantic", "organisational", "legal",
-                  "personal"]
+Section = Literal[
+    "document", "basics", "technical", "semantic", "organisational", "legal", "personal"
+]
 
 # --- RDF namespaces, as strings ----------------------------------------------------------
 
@@ -53,9 +54,16 @@ ONLY_CLOSED = frozenset({CLOSED})
 ONLY_PERSONAL = frozenset({PERSONAL})
 
 DEFAULT_WIDGETS: dict[str, str] = {
-    "langtext": "langtext", "text": "text", "duration": "duration", "code": "select",
-    "codes": "checkboxes", "strings": "lines", "urls": "lines", "slug": "select",
-    "slugs": "lines", "flag": "checkbox",
+    "langtext": "langtext",
+    "text": "text",
+    "duration": "duration",
+    "code": "select",
+    "codes": "checkboxes",
+    "strings": "lines",
+    "urls": "lines",
+    "slug": "select",
+    "slugs": "lines",
+    "flag": "checkbox",
 }
 """The form control for each kind of value, unless a field names another."""
 

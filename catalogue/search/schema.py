@@ -27,7 +27,8 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Existence
 from whoosh.lang import has_stemmer
 
-from catalogue.domain.fields import FACETS, values_at
+from catalogue.domain.fields import FACETS
+from catalogue.domain.paths import values_at
 from catalogue.settings import get_settings
 
 FACET_FIELDS = tuple(facet.name for facet in FACETS)

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalogue.domain.dataset import DatasetDocument
-from catalogue.domain.fields import attribute, in_section
+from catalogue.domain.fields import in_section
 from catalogue.domain.fieldspec import Display
+from catalogue.domain.paths import attribute
 from catalogue.ui.filters import concept_label, text_in
 
 RDF_FORMATS: tuple[tuple[str, str, str], ...] = (

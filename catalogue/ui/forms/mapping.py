@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from catalogue.domain.fields import get, put
+from catalogue.domain.paths import get, put
 from catalogue.ui.forms.schema import NOTE, SECTIONS, TOP_LEVEL_SCALARS, Spec
 
 FormData = dict[str, list[str]]
