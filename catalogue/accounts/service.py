@@ -9,6 +9,7 @@ from typing import Any
 from catalogue.accounts.principal import GLOBAL_ROLES, ORGANISATION_ROLES, Principal
 from catalogue.accounts.security import hash_password, new_token, token_digest
 from catalogue.accounts.sessions import end_sessions_of, user_for_session
+from catalogue.accounts.signin import authenticate  # noqa: F401  (lives there; kept importable)
 from catalogue.accounts.tables import ApiToken, Membership, User
 from catalogue.db import write_transaction
 from catalogue.errors import Conflict, InvalidDocument, NotFound, Problem

@@ -17,7 +17,6 @@ from typing import Any
 
 from catalogue.accounts.principal import Principal
 from catalogue.accounts.security import verify_password
-from catalogue.accounts.service import principal_for_user
 from catalogue.accounts.tables import SignInThrottle, User
 from catalogue.errors import TooManyAttempts
 
@@ -82,4 +81,6 @@ async def authenticate(email: str, password: str) -> Principal | None:
         await SignInThrottle.delete().where(SignInThrottle.window_start < now - FAILURE_WINDOW)
         return None
     await SignInThrottle.delete().where(SignInThrottle.email == address)
+    from catalogue.accounts.service import principal_for_user  # service re-exports this module
+
     return await principal_for_user(user["id"])
