@@ -62,6 +62,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["CATALOGUE_DATA_DIR"] = str(data_dir)
     os.environ["CATALOGUE_AUTO_SEED"] = "false"
     os.environ["CATALOGUE_SECRET_KEY"] = "test-secret-key"
+    # Tests empty the database between them; checkpoints the app wrote would then not hold.
+    os.environ["CATALOGUE_AUDIT_CHECKPOINT_SECONDS"] = "0"
     _cheap_password_hashing()
     if config.getoption("--db") == "postgres":
         base = os.environ.get("CATALOGUE_TEST_POSTGRES")

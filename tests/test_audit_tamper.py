@@ -8,6 +8,7 @@ signed checkpoints elsewhere.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import stat
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from catalogue.audit import checkpoints
 from catalogue.audit.chain import GENESIS_HASH, KEYED, UNKEYED, event_hash
 from catalogue.audit.service import verify_chain
 from catalogue.audit.tables import AuditEvent
-from catalogue.settings import get_settings
+from catalogue.settings import get_settings, use_settings
 from tests.factories import make_organisation, make_user
 from tests.test_audit_log import catalogue, is_postgres, run_sql, tamper, triggers_off
 
@@ -189,3 +190,15 @@ def test_the_audit_key_lives_outside_the_database_in_a_private_file():
     path = get_settings().data_dir / "audit_key"
     assert path.is_file() and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert path.read_text().strip() == get_settings().audit_key
+
+
+async def test_the_server_signs_a_last_checkpoint_when_it_stops(four_events, server_checkpoints):
+    original = get_settings()
+    use_settings(dataclasses.replace(original, audit_checkpoint_seconds=3600))
+    try:
+        async with checkpoints.audit_lifespan():
+            assert not server_checkpoints.exists()  # nothing until a tick or the stop
+    finally:
+        use_settings(original)
+    (kept,) = checkpoints.read_checkpoints(server_checkpoints)
+    assert kept.events == 4 and (await verify_chain([kept])).ok

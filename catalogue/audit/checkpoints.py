@@ -5,8 +5,9 @@ key. Kept in a file the database cannot reach (``CATALOGUE_AUDIT_CHECKPOINT_FILE
 object a line), or by an auditor, it lets ``catalogue audit verify`` notice events removed
 from the end of the log or the whole log emptied, which the chain by itself cannot.
 
-The server appends one every ``CATALOGUE_AUDIT_CHECKPOINT_SECONDS`` when the log has grown
-(each worker tries; a file lock and a look at the last line keep one line per head).
+The server appends one every ``CATALOGUE_AUDIT_CHECKPOINT_SECONDS`` when the log has grown,
+and one when it stops (each worker tries; a file lock and a look at the last line keep one
+line per head).
 """
 
 from __future__ import annotations
@@ -126,13 +127,20 @@ async def _every(seconds: float) -> None:
 
 @contextlib.asynccontextmanager
 async def audit_lifespan(_: Any = None) -> AsyncIterator[None]:
-    """While the server runs: a signed checkpoint every ``audit_checkpoint_seconds``."""
+    """While the server runs: a signed checkpoint every ``audit_checkpoint_seconds``, and a
+    last one when it stops (0 seconds: none at all)."""
     seconds = get_settings().audit_checkpoint_seconds
-    task = asyncio.get_running_loop().create_task(_every(seconds)) if seconds > 0 else None
+    if seconds <= 0:
+        yield
+        return
+    task = asyncio.get_running_loop().create_task(_every(seconds))
     try:
         yield
     finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        try:
+            await write_periodic_checkpoint()
+        except Exception:
+            logger.exception("writing the audit checkpoint at shutdown failed")

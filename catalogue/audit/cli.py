@@ -49,6 +49,13 @@ def verify(files: tuple[Path, ...]) -> None:
             f"The audit log is intact: {status.events} events{legacy}, head "
             f"{status.head_hash}{against}."
         )
+        if not status.checkpoints:
+            click.echo(
+                "Warning: no checkpoint to check against, so events removed from the end "
+                "(or all of them) cannot be noticed; keep 'catalogue audit checkpoint' "
+                "files elsewhere.",
+                err=True,
+            )
         return
     assert status.broken is not None
     click.echo(
