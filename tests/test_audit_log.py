@@ -100,6 +100,7 @@ async def test_a_dataset_write_records_who_what_and_the_changed_fields(client, s
     assert latest["actor"]["role"] == "steward" and latest["organisation"] == PUBLISHER
     assert latest["diff"] == {"title.en": {"from": "Example open dataset", "to": "Better title"}}
     assert latest["details"] == {"revision": 2}
+    assert latest["version"] == 2  # keyed with the audit key
     assert latest["object"]["id"] == response.json()["id"]
 
 

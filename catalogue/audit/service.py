@@ -125,6 +125,7 @@ def represent(row: dict[str, Any]) -> dict[str, Any]:
         "reason": row["reason"],
         "previous_hash": row["previous_hash"],
         "hash": row["row_hash"],
+        "version": row.get("version", 1),  # 1: unkeyed SHA-256, 2: keyed HMAC-SHA256
     }
 
 
