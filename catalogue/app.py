@@ -36,6 +36,7 @@ from catalogue.ui.steward_pages import steward_router
 from catalogue.vocabularies.controllers import VocabularyController
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import EXCEPTION_HANDLERS
+from catalogue.web.guard import limits_middleware, slow_request_log
 
 logger = logging.getLogger("catalogue")
 
@@ -143,7 +144,8 @@ def create_app(
         dependencies={"principal": Provide(current_principal)},
         exception_handlers=html_aware_handlers(EXCEPTION_HANDLERS),
         template_config=template_config(),
-        middleware=ui_middleware(settings),
+        # The slow-request log and the limits come first: nothing reads a request before them.
+        middleware=[slow_request_log, limits_middleware, *ui_middleware(settings)],
         lifespan=[lifespan, search_lifespan, audit_lifespan],
         # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
         compression_config=CompressionConfig(

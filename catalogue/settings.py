@@ -80,6 +80,13 @@ class Settings:
     index_dir: Path = field(default=Path())
     index_workers: int = 0  # processes for a full reindex; 0 = one per CPU
     debug: bool = False
+    # Request limits (the rest are fixed in catalogue/web/limits.py; see README "Limits").
+    max_body_bytes: int = 1024 * 1024
+    max_rdf_bytes: int = 2 * 1024 * 1024
+    max_rdf_triples: int = 20_000
+    search_budget_seconds: float = 1.0
+    validation_budget_seconds: float = 10.0
+    slow_request_seconds: float = 1.0
     secret_key: str = field(default="", repr=False)
     audit_key: str = field(default="", repr=False)
     audit_checkpoint_file: Path = field(default=Path())
@@ -118,6 +125,12 @@ class Settings:
             index_dir=Path(_env("INDEX_DIR", str(data_dir / "index"))),
             index_workers=int(_env("INDEX_WORKERS", "0")),
             debug=_env_bool("DEBUG", False),
+            max_body_bytes=int(_env("MAX_BODY_BYTES", str(1024 * 1024))),
+            max_rdf_bytes=int(_env("MAX_RDF_BYTES", str(2 * 1024 * 1024))),
+            max_rdf_triples=int(_env("MAX_RDF_TRIPLES", "20000")),
+            search_budget_seconds=float(_env("SEARCH_BUDGET_SECONDS", "1.0")),
+            validation_budget_seconds=float(_env("VALIDATION_BUDGET_SECONDS", "10.0")),
+            slow_request_seconds=float(_env("SLOW_REQUEST_SECONDS", "1.0")),
             secret_key=_secret_key(data_dir),
             audit_key=_audit_key(data_dir),
             audit_checkpoint_file=Path(
