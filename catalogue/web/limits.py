@@ -86,14 +86,23 @@ class Limits:
         )
 
 
+_chosen: Limits | None = None
+
+
 @cache
 def _limits_for(settings: Settings) -> Limits:
     return Limits.from_settings(settings)
 
 
 def limits() -> Limits:
-    """The limits of the process-wide settings."""
-    return _limits_for(get_settings())
+    """The limits in force: the process-wide settings', unless :func:`use_limits` chose."""
+    return _chosen if _chosen is not None else _limits_for(get_settings())
+
+
+def use_limits(chosen: Limits | None) -> None:
+    """Put other limits in force (``None``: back to the settings'), e.g. a test's."""
+    global _chosen
+    _chosen = chosen
 
 
 class LimitExceeded(Exception):
