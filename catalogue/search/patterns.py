@@ -105,7 +105,7 @@ def _segment_matches(reader: Any, field: str, prefix: str, test: Any, limit: Lim
         return found, True
     for scanned, (raw, info) in enumerate(terms):
         if scanned >= limit.max_pattern_scan or (
-            scanned % DEADLINE_EVERY == 0 and scanned and budget.over()
+            scanned % DEADLINE_EVERY == 0 and budget.over()
         ):
             return found, False
         word = raw.decode("utf-8") if isinstance(raw, bytes) else raw

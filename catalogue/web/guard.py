@@ -25,8 +25,9 @@ from catalogue.web.limits import LimitExceeded, Limits, check_json_depth, limits
 
 slow_logger = logging.getLogger("catalogue.web.slow")
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-NOT_JSON = ("text/", "application/rdf+xml", "application/xml", "application/n-triples",
-            "application/x-www-form-urlencoded", "multipart/")
+NOT_JSON = ("text/turtle", "text/n3", "text/xml", "application/x-turtle", "application/rdf+xml",
+            "application/xml", "application/n-triples", "application/x-www-form-urlencoded",
+            "multipart/")  # anything else starting with { or [ is read as JSON (CKAN does)
 
 
 def _header(scope: Scope, name: bytes) -> str:
