@@ -117,11 +117,11 @@ def _segment_matches(reader: Any, field: str, prefix: str, test: Any, limit: Lim
 def expansion(snapshot: Snapshot, q: Any, budget: Budget) -> tuple[tuple[str, ...], bool]:
     """The words ``q`` stands for (commonest first) and whether that is all of them;
     remembered for the snapshot's generation when complete."""
-    key = ("pattern", type(q).__name__, q.fieldname, q.text,
-           getattr(q, "maxdist", None), getattr(q, "prefixlength", None))
+    limit = limits()
+    key = ("pattern", type(q).__name__, q.fieldname, q.text, getattr(q, "maxdist", None),
+           getattr(q, "prefixlength", None), limit.max_pattern_words, limit.max_pattern_scan)
     if key in snapshot.memo:
         return snapshot.memo[key], True
-    limit = limits()
     prefix, test = _matcher(q)
     counts: Counter[str] = Counter()
     complete = True
