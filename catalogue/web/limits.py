@@ -39,8 +39,6 @@ class Limits:
     max_query_parameters: int = 64
     max_int: int = 2**31 - 1
     """Integers in paths and parameters: PostgreSQL's ``integer`` (SQLite takes 64 bits)."""
-    max_page: int = 100_000
-    """Page numbers of lists and feeds (deep pages are what ``modified_since`` is for)."""
     max_search_terms: int = 32
     """Words, phrases and field:value parts of one search query."""
     max_search_patterns: int = 4
