@@ -26,7 +26,7 @@ from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.search.snapshot import Snapshot
 from catalogue.web.limits import Limits, limits
 
-PATTERN_QUERIES = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
+PATTERN_QUERIES = (wq.Prefix, wq.Wildcard)  # the query language has no fuzzy terms (~)
 _WORDS = re.compile(r'"[^"]*"|[^\s()"]+')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 DEADLINE_EVERY = 256  # words scanned between two looks at the clock
@@ -86,11 +86,6 @@ def _matcher(q: Any) -> tuple[str, Any]:
     """The literal prefix to start the dictionary walk at, and a test for each word."""
     if isinstance(q, wq.Prefix):
         return q.text, None
-    if isinstance(q, wq.FuzzyTerm):
-        from rapidfuzz.distance import Levenshtein
-
-        prefix = q.text[: max(q.prefixlength, limits().min_pattern_prefix)]
-        return prefix, lambda word: Levenshtein.distance(word, q.text) <= q.maxdist
     pattern = re.compile(q._get_pattern())
     return literal_prefix(q.text), pattern.match
 
@@ -118,8 +113,8 @@ def expansion(snapshot: Snapshot, q: Any, budget: Budget) -> tuple[tuple[str, ..
     """The words ``q`` stands for (commonest first) and whether that is all of them;
     remembered for the snapshot's generation when complete."""
     limit = limits()
-    key = ("pattern", type(q).__name__, q.fieldname, q.text, getattr(q, "maxdist", None),
-           getattr(q, "prefixlength", None), limit.max_pattern_words, limit.max_pattern_scan)
+    key = ("pattern", type(q).__name__, q.fieldname, q.text, limit.max_pattern_words,
+           limit.max_pattern_scan)
     if key in snapshot.memo:
         return snapshot.memo[key], True
     prefix, test = _matcher(q)

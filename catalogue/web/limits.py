@@ -118,14 +118,6 @@ class LimitExceeded(Exception):
         self.kind = kind
 
 
-def check_int(name: str, value: int, minimum: int = 0, maximum: int | None = None) -> int:
-    """``value`` within ``minimum`` and the integer limit, else :class:`LimitExceeded`."""
-    top = limits().max_int if maximum is None else min(maximum, limits().max_int)
-    if not minimum <= value <= top:
-        raise LimitExceeded(name, "max_int", f"must be between {minimum} and {top}")
-    return value
-
-
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
