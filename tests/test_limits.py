@@ -119,6 +119,8 @@ def test_json_depth_counts_brackets_outside_strings_only():
     assert json_depth(b'{"a": "[[[[[[[[", "b": "\\"[[[["}') == 1
     assert json_depth(b"[" * 1_000_000) == 1_000_000
     assert json_depth(b"42") == 0
+    assert json_depth(b'["unclosed [[[[') == 1  # an unclosed string runs to the end
+    assert json_depth(b'"' + b'\\"' * 500_000) == 0  # one linear pass, not one per quote
 
 
 @pytest.mark.parametrize(("method", "url", "content_type"), [

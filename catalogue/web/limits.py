@@ -118,7 +118,9 @@ class LimitExceeded(Exception):
         self.kind = kind
 
 
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A string, or an unclosed one up to the end: every match succeeds, so the scan is linear
+# (a pattern that could fail would be retried at each quote: quadratic on '"\\"\\"\\"…').
+_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.?)*+(?:"|\Z)', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 
