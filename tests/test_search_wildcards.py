@@ -163,3 +163,19 @@ async def test_each_query_limit_passes_at_the_limit_and_refuses_one_over(client,
     assert response.status_code == 400, response.text
     problem = response.json()["problems"][0]
     assert problem["field"] == "q" and name in problem["message"]
+
+
+@pytest.mark.parametrize("params", [{"q": "a*"}, {"q": "regist*", "classification": "open"},
+                                    {"q": "tax", "theme": "ECON"}])
+async def test_the_feed_pages_a_search_from_the_index_with_its_filters(client, params):
+    from rdflib import Graph
+
+    from catalogue.dcat.namespaces import DCAT, HYDRA
+
+    searched = (await client.get("/api/v1/search", params={**params, "size": 100})).json()
+    response = await client.get("/catalog.ttl", params=params)
+    assert response.status_code == 200, response.text[:300]
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert int(next(graph.objects(None, HYDRA.totalItems))) == searched["total"]
+    listed = {str(iri).rsplit("/", 1)[-1] for iri in graph.objects(None, DCAT.dataset)}
+    assert listed == {item["slug"] for item in searched["items"]}
