@@ -84,7 +84,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     max_rdf_bytes: int = 2 * 1024 * 1024
     max_rdf_triples: int = 20_000
-    search_budget_seconds: float = 1.0
+    search_budget_seconds: float = 0.5
     validation_budget_seconds: float = 10.0
     slow_request_seconds: float = 1.0
     secret_key: str = field(default="", repr=False)
@@ -128,7 +128,7 @@ class Settings:
             max_body_bytes=int(_env("MAX_BODY_BYTES", str(1024 * 1024))),
             max_rdf_bytes=int(_env("MAX_RDF_BYTES", str(2 * 1024 * 1024))),
             max_rdf_triples=int(_env("MAX_RDF_TRIPLES", "20000")),
-            search_budget_seconds=float(_env("SEARCH_BUDGET_SECONDS", "1.0")),
+            search_budget_seconds=float(_env("SEARCH_BUDGET_SECONDS", "0.5")),
             validation_budget_seconds=float(_env("VALIDATION_BUDGET_SECONDS", "10.0")),
             slow_request_seconds=float(_env("SLOW_REQUEST_SECONDS", "1.0")),
             secret_key=_secret_key(data_dir),

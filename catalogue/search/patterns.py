@@ -42,6 +42,7 @@ class Budget:
 
     deadline: float
     cut: bool = False
+    late: bool = False  # the clock stopped an expansion (so it is not remembered)
 
     @classmethod
     def start(cls, limit: Limits | None = None) -> Budget:
@@ -92,16 +93,18 @@ def _matcher(q: Any) -> tuple[str, Any]:
 
 def _segment_matches(reader: Any, field: str, prefix: str, test: Any, limit: Limits,
                      budget: Budget) -> tuple[Counter[str], bool]:
-    """Matching words of one segment with their document counts; False when cut short."""
+    """Matching words of one segment with their document counts; False when cut short
+    (by the scan cap, or by the time budget, which also sets ``budget.late``)."""
     found: Counter[str] = Counter()
     try:
         terms = reader.iter_prefix(field, prefix)
     except Exception:  # a field the segment does not have
         return found, True
     for scanned, (raw, info) in enumerate(terms):
-        if scanned >= limit.max_pattern_scan or (
-            scanned % DEADLINE_EVERY == 0 and budget.over()
-        ):
+        if scanned >= limit.max_pattern_scan:
+            return found, False
+        if scanned % DEADLINE_EVERY == 0 and budget.over():
+            budget.late = True
             return found, False
         word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         if test is None or test(word):
@@ -111,12 +114,12 @@ def _segment_matches(reader: Any, field: str, prefix: str, test: Any, limit: Lim
 
 def expansion(snapshot: Snapshot, q: Any, budget: Budget) -> tuple[tuple[str, ...], bool]:
     """The words ``q`` stands for (commonest first) and whether that is all of them;
-    remembered for the snapshot's generation when complete."""
+    remembered for the snapshot's generation unless the time budget cut it."""
     limit = limits()
     key = ("pattern", type(q).__name__, q.fieldname, q.text, limit.max_pattern_words,
            limit.max_pattern_scan)
     if key in snapshot.memo:
-        return snapshot.memo[key], True
+        return snapshot.memo[key]
     prefix, test = _matcher(q)
     counts: Counter[str] = Counter()
     complete = True
@@ -128,8 +131,8 @@ def expansion(snapshot: Snapshot, q: Any, budget: Budget) -> tuple[tuple[str, ..
     words = tuple(word for _count, word in heapq.nlargest(
         limit.max_pattern_words, ((count, word) for word, count in counts.items())))
     complete = complete and len(words) == len(counts)
-    if complete:
-        snapshot.memo[key] = words
+    if not budget.late:  # the caps give the same words every time; the clock may not
+        snapshot.memo[key] = (words, complete)
     return words, complete
 
 

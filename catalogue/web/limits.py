@@ -45,14 +45,14 @@ class Limits:
     """Words with ``*`` or ``?`` in one query."""
     min_pattern_prefix: int = 1
     """Letters a pattern must start with before its first ``*`` or ``?`` (no ``*a``)."""
-    max_pattern_words: int = 100
+    max_pattern_words: int = 32
     """Dictionary words one pattern may stand for in each field (the commonest win, and
     the answer says that it may be incomplete)."""
-    max_pattern_scan: int = 20_000
+    max_pattern_scan: int = 2_000
     """Dictionary words looked at, per field, to find a pattern's words."""
     max_query_depth: int = 8
     """Parentheses inside parentheses, in a search query and in CKAN's ``fq``."""
-    search_budget_seconds: float = 1.0
+    search_budget_seconds: float = 0.5
     """Time for expanding a search's patterns; past it the search goes on with the words
     found so far and says that the result may be incomplete."""
     max_rdf_triples: int = 20_000
