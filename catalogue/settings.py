@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,18 +25,39 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key(data_dir: Path) -> str:
-    """A stable secret for sessions and CSRF: from the environment, else kept in ``data/``."""
-    if value := os.environ.get("CATALOGUE_SECRET_KEY"):
+def _kept_secret(variable: str, path: Path) -> str:
+    """A stable secret: from the environment, else from a 0600 file made on first use."""
+    if value := os.environ.get(variable):
         return value
-    path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it a moment ago
+        for _ in range(50):
+            if written := path.read_text().strip():
+                return written
+            time.sleep(0.01)
+        raise
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
     return key
+
+
+def _secret_key(data_dir: Path) -> str:
+    """For sessions and CSRF: ``CATALOGUE_SECRET_KEY``, else kept in ``data/``."""
+    return _kept_secret("CATALOGUE_SECRET_KEY", data_dir / "secret_key")
+
+
+def _audit_key(data_dir: Path) -> str:
+    """The key of the audit chain: ``CATALOGUE_AUDIT_KEY``, else a 0600 file in ``data/``.
+
+    Kept out of the database on purpose: whoever can write the database but lacks this key
+    cannot rewrite the audit log unnoticed (see the README's audit section).
+    """
+    return _kept_secret("CATALOGUE_AUDIT_KEY", data_dir / "audit_key")
 
 
 @dataclass(frozen=True)
@@ -60,7 +82,17 @@ class Settings:
     change_log_retention: float = 7 * 24 * 3600.0  # seconds a change-log row is kept
     change_poll_seconds: float = 2.0  # how often a node reads the change log unprompted
     debug: bool = False
+    # Request limits (the rest are fixed in catalogue/web/limits.py; see README "Limits").
+    max_body_bytes: int = 1024 * 1024
+    max_rdf_bytes: int = 2 * 1024 * 1024
+    max_rdf_triples: int = 20_000
+    search_budget_seconds: float = 0.5
+    validation_budget_seconds: float = 10.0
+    slow_request_seconds: float = 1.0
     secret_key: str = field(default="", repr=False)
+    audit_key: str = field(default="", repr=False)
+    audit_checkpoint_file: Path = field(default=Path())
+    audit_checkpoint_seconds: int = 300  # 0: the server writes no checkpoints itself
 
     @property
     def is_postgres(self) -> bool:
@@ -97,7 +129,18 @@ class Settings:
             change_log_retention=float(_env("CHANGE_LOG_RETENTION", str(7 * 24 * 3600))),
             change_poll_seconds=float(_env("CHANGE_POLL_SECONDS", "2")),
             debug=_env_bool("DEBUG", False),
+            max_body_bytes=int(_env("MAX_BODY_BYTES", str(1024 * 1024))),
+            max_rdf_bytes=int(_env("MAX_RDF_BYTES", str(2 * 1024 * 1024))),
+            max_rdf_triples=int(_env("MAX_RDF_TRIPLES", "20000")),
+            search_budget_seconds=float(_env("SEARCH_BUDGET_SECONDS", "0.5")),
+            validation_budget_seconds=float(_env("VALIDATION_BUDGET_SECONDS", "10.0")),
+            slow_request_seconds=float(_env("SLOW_REQUEST_SECONDS", "1.0")),
             secret_key=_secret_key(data_dir),
+            audit_key=_audit_key(data_dir),
+            audit_checkpoint_file=Path(
+                _env("AUDIT_CHECKPOINT_FILE", str(data_dir / "audit-checkpoints.jsonl"))
+            ),
+            audit_checkpoint_seconds=int(_env("AUDIT_CHECKPOINT_SECONDS", "300")),
         )
 
 

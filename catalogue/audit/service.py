@@ -4,6 +4,7 @@ Appends are serialised so that concurrent writers cannot fork the chain: on Post
 transaction-level advisory lock is taken before the last hash is read; SQLite writes already
 run one at a time (IMMEDIATE transactions, ``catalogue.db.write_transaction``). The unique
 ``sequence`` column is the last line of defence: a fork would be a duplicate and fail.
+New events are keyed (HMAC-SHA256 under the audit key, see :mod:`catalogue.audit.chain`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from typing import Any
 from piccolo.engine.postgres import PostgresEngine
 
 from catalogue.audit import policy
-from catalogue.audit.chain import GENESIS_HASH, ChainStatus, ChainVerifier, event_hash
+from catalogue.audit.chain import (
+    GENESIS_HASH,
+    KEYED,
+    ChainStatus,
+    ChainVerifier,
+    Checkpoint,
+    event_hash,
+)
+from catalogue.audit.keys import audit_key
 from catalogue.audit.tables import AuditEvent
 from catalogue.db import write_transaction
 from catalogue.events import Change
@@ -49,12 +58,13 @@ async def _append_all(values: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         .first()
     )
     sequence, previous = (last["sequence"], last["row_hash"]) if last else (0, GENESIS_HASH)
-    now = dt.datetime.now(dt.UTC)
+    now, key = dt.datetime.now(dt.UTC), audit_key()
     rows = []
     for value in values:
         sequence += 1
-        row = {**value, "sequence": sequence, "at": now, "previous_hash": previous}
-        row["row_hash"] = previous = event_hash(row)
+        row = {**value, "sequence": sequence, "at": now, "previous_hash": previous,
+               "version": KEYED}
+        row["row_hash"] = previous = event_hash(row, key)
         rows.append(row)
     for start in range(0, len(rows), INSERT_BATCH):
         await AuditEvent.insert(*(AuditEvent(**row) for row in rows[start : start + INSERT_BATCH]))
@@ -130,6 +140,7 @@ def represent(row: dict[str, Any]) -> dict[str, Any]:
         "reason": row["reason"],
         "previous_hash": row["previous_hash"],
         "hash": row["row_hash"],
+        "version": row.get("version", 1),  # 1: unkeyed SHA-256, 2: keyed HMAC-SHA256
     }
 
 
@@ -151,9 +162,23 @@ async def list_events(
     return [represent(row) for row in rows], await count
 
 
-async def verify_chain() -> ChainStatus:
-    """Recompute every hash in order, a batch at a time; the first broken link is named."""
-    verifier = ChainVerifier()
+async def head() -> tuple[int, str]:
+    """The newest event's sequence and hash (0 and the genesis hash for an empty log)."""
+    last = (
+        await AuditEvent.select(AuditEvent.sequence, AuditEvent.row_hash)
+        .order_by(AuditEvent.sequence, ascending=False)
+        .first()
+    )
+    return (last["sequence"], last["row_hash"]) if last else (0, GENESIS_HASH)
+
+
+async def verify_chain(checkpoints: Sequence[Checkpoint] = ()) -> ChainStatus:
+    """Recompute every hash in order, a batch at a time; the first broken link is named.
+
+    Each checkpoint must be signed with the audit key, and the log must still hold its head
+    at its count.
+    """
+    verifier = ChainVerifier(audit_key(), checkpoints)
     after = 0
     while True:
         rows = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect
 
@@ -18,6 +19,7 @@ from catalogue.dcat.catalog import CatalogInfo, PageInfo, catalog_graph
 from catalogue.dcat.web import (
     FORMATS,
     accepts_html,
+    client_gone,
     dataset_context,
     preferred_rdf_format,
     rdf_response,
@@ -26,7 +28,9 @@ from catalogue.domain.problems import InvalidDocument
 from catalogue.settings import get_settings
 from catalogue.vocabularies import default_vocabularies
 from catalogue.web.errors import problem_response
+from catalogue.web.limits import LimitExceeded, limits
 
+CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log shows it
 FEED_PARAMS = ("page", "modified_since", "q", "theme", "classification", "publisher")
 
 
@@ -42,6 +46,8 @@ async def _catalog_response(request: Request[Any, Any, Any], fmt: str, path: str
             "; ".join(f"{p.field}: {p.message}" for p in error.problems),
             problems=[p.as_dict() for p in error.problems],
         )
+    if await client_gone(request):  # a harvester that gave up: render nothing for it
+        return Response(b"", status_code=CLIENT_GONE)
     settings = get_settings()
     current = await snapshot.refresh()
     publisher = current.publishers.get(settings.catalogue_publisher)
@@ -56,7 +62,27 @@ async def _catalog_response(request: Request[Any, Any, Any], fmt: str, path: str
     items = [(record.document, dataset_context(record, settings)) for record in records]
     last_modified = await feed.last_change()
     graph = catalog_graph(catalog, items, page, default_vocabularies(), last_modified)
+    if await client_gone(request):
+        return Response(b"", status_code=CLIENT_GONE)
     return rdf_response(request, graph, fmt, last_modified, vary=vary)
+
+
+async def validate_within_budget(body: bytes, content_type: str) -> validation.Report:
+    """SHACL in a worker thread, so the event loop serves others meanwhile; past the
+    validation budget the client gets its 400 (the thread finishes on its own, bounded by
+    the size and triple limits)."""
+    budget = limits().validation_budget_seconds
+    try:
+        with anyio.fail_after(budget):
+            return await anyio.to_thread.run_sync(
+                validation.validate_bytes, body, content_type, abandon_on_cancel=True
+            )
+    except TimeoutError:
+        raise LimitExceeded(
+            "(body)", "validation_budget_seconds",
+            f"validating the document took longer than {budget:g} s; send fewer datasets",
+            kind="time",
+        ) from None
 
 
 class CatalogController(Controller):
@@ -92,7 +118,7 @@ class CatalogController(Controller):
         content_type = request.headers.get("content-type", "text/turtle")
         body = await request.body()
         try:
-            report = validation.validate_bytes(body, content_type)
+            report = await validate_within_budget(body, content_type)
         except validation.UnreadableRdf as error:
             status = 415 if error.unsupported_type else 400
             return problem_response(status, str(error), problems=[{

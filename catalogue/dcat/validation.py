@@ -20,6 +20,7 @@ from rdflib.namespace import SH
 
 from catalogue.dcat.mapping import DatasetContext, dataset_graph, dataset_iri, web_iri
 from catalogue.dcat.namespaces import ADMS, DCAT, DCATAP, DCT, FOAF, SPDX, VCARD
+from catalogue.dcat.rdf_input import bounded_parse
 from catalogue.dcat.shapes import CompiledShapes, TripleIndex, compile_shapes
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.fields import generic
@@ -27,6 +28,7 @@ from catalogue.domain.fieldspec import DCAT_AP
 from catalogue.domain.problems import Problem
 from catalogue.settings import PROJECT_ROOT, get_settings
 from catalogue.vocabularies import default_vocabularies
+from catalogue.web.limits import LimitExceeded
 
 SHAPES_DIR = PROJECT_ROOT / "vocabularies" / "shapes"
 CONTENT_TYPES = {
@@ -151,7 +153,9 @@ def parse_rdf(body: bytes, content_type: str) -> Graph:
     if fmt == "json-ld":
         _refuse_remote_contexts(body)
     try:
-        return Graph().parse(data=body, format=fmt)
+        return bounded_parse(body, fmt)  # within the limits: no DOCTYPE, so many triples
+    except LimitExceeded:
+        raise
     except Exception as error:  # rdflib raises many kinds; all mean "not readable as fmt"
         raise UnreadableRdf(f"the body is not valid {media}: {error}") from None
 
