@@ -35,6 +35,7 @@ from catalogue.ui.steward_pages import steward_router
 from catalogue.vocabularies.controllers import VocabularyController
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import EXCEPTION_HANDLERS
+from catalogue.web.openapi import ShapePlugin
 
 logger = logging.getLogger("catalogue")
 
@@ -154,5 +155,6 @@ def create_app(
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
+        plugins=[ShapePlugin()],  # documents the shapes of dict bodies (catalogue.web.openapi)
         debug=settings.debug,
     )

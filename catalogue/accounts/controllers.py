@@ -8,16 +8,29 @@ from litestar import Controller, delete, get, post
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 
 from catalogue.accounts import service
+from catalogue.accounts.schemas import (
+    CreatedUserOut,
+    GrantedRoleOut,
+    IssuedTokenOut,
+    MeOut,
+    NewUserBody,
+    RevokedTokenOut,
+    RoleGrantBody,
+    TokenListOut,
+    TokenRequestBody,
+    UserListOut,
+)
 from catalogue.errors import InvalidDocument, Problem
 from catalogue.web.auth import require_principal
+from catalogue.web.openapi import errors
 from catalogue.web.params import (
     CurrentPrincipal,
     FromPath,
-    JsonObject,
+    JSONBody,
 )
 
 
-def _text(data: JsonObject, name: str, problems: list[Problem]) -> str:
+def _text(data: dict[str, Any], name: str, problems: list[Problem]) -> str:
     value = data.get(name)
     if not isinstance(value, str) or not value.strip():
         problems.append(Problem(name, "is required"))
@@ -29,8 +42,14 @@ class TokenController(Controller):
     path = "/api/v1/tokens"
     tags = ["accounts"]
 
-    @post("/", summary="Create an API token (with e-mail and password, or with a token)")
-    async def create_token(self, data: JsonObject, principal: CurrentPrincipal) -> dict[str, Any]:
+    @post(
+        "/",
+        summary="Create an API token (with e-mail and password, or with a token)",
+        responses=errors(401, 422, 429),
+    )
+    async def create_token(
+        self, data: JSONBody[TokenRequestBody], principal: CurrentPrincipal
+    ) -> IssuedTokenOut:
         name = str(data.get("name") or "")
         if principal is None:
             problems: list[Problem] = []
@@ -48,8 +67,8 @@ class TokenController(Controller):
             "note": "Keep this token safe: it is shown only once.",
         }
 
-    @get("/", summary="Your tokens (never the secret)")
-    async def list_tokens(self, principal: CurrentPrincipal) -> dict[str, Any]:
+    @get("/", summary="Your tokens (never the secret)", responses=errors(401))
+    async def list_tokens(self, principal: CurrentPrincipal) -> TokenListOut:
         actor = require_principal(principal)
         rows = await service.list_tokens(actor.user_id)
         return {
@@ -65,10 +84,12 @@ class TokenController(Controller):
             ]
         }
 
-    @delete("/{token_id:int}", status_code=200, summary="Revoke a token")
+    @delete(
+        "/{token_id:int}", status_code=200, summary="Revoke a token", responses=errors(401, 404)
+    )
     async def revoke_token(
         self, token_id: FromPath[int], principal: CurrentPrincipal
-    ) -> dict[str, Any]:
+    ) -> RevokedTokenOut:
         await service.revoke_token(token_id, require_principal(principal))
         return {"id": token_id, "revoked": True}
 
@@ -77,8 +98,8 @@ class UserController(Controller):
     path = "/api/v1/users"
     tags = ["accounts"]
 
-    @get("/me", summary="Who you are and your roles")
-    async def me(self, principal: CurrentPrincipal) -> dict[str, Any]:
+    @get("/me", summary="Who you are and your roles", responses=errors(401))
+    async def me(self, principal: CurrentPrincipal) -> MeOut:
         actor = require_principal(principal)
         return {
             "id": actor.user_id,
@@ -88,8 +109,10 @@ class UserController(Controller):
             "roles": {slug: sorted(roles) for slug, roles in actor.roles.items()},
         }
 
-    @post("/", summary="Create a user (admin)")
-    async def create_user(self, data: JsonObject, principal: CurrentPrincipal) -> dict[str, Any]:
+    @post("/", summary="Create a user (admin)", responses=errors(401, 403, 404, 409, 422))
+    async def create_user(
+        self, data: JSONBody[NewUserBody], principal: CurrentPrincipal
+    ) -> CreatedUserOut:
         actor = require_principal(principal)
         if not actor.is_admin:
             raise PermissionDeniedException("only an administrator manages users")
@@ -108,18 +131,24 @@ class UserController(Controller):
         )
         return {"id": user_id, "email": email.lower(), "name": name}
 
-    @get("/", summary="Every user with their roles (admin)")
-    async def list_users(self, principal: CurrentPrincipal) -> dict[str, Any]:
+    @get(
+        "/", summary="Every user with their roles (admin or auditor)", responses=errors(401, 403)
+    )
+    async def list_users(self, principal: CurrentPrincipal) -> UserListOut:
         actor = require_principal(principal)
         if not (actor.is_admin or actor.is_auditor):
             raise PermissionDeniedException("only administrators and auditors list users")
         items = await service.list_users()
         return {"items": items, "total": len(items)}
 
-    @post("/{user_id:int}/roles", summary="Give a user a role in an organisation (admin)")
+    @post(
+        "/{user_id:int}/roles",
+        summary="Give a user a role in an organisation (admin)",
+        responses=errors(401, 403, 404, 422),
+    )
     async def grant_role(
-        self, user_id: FromPath[int], data: JsonObject, principal: CurrentPrincipal
-    ) -> dict[str, Any]:
+        self, user_id: FromPath[int], data: JSONBody[RoleGrantBody], principal: CurrentPrincipal
+    ) -> GrantedRoleOut:
         actor = require_principal(principal)
         if not actor.is_admin:
             raise PermissionDeniedException("only an administrator manages users")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, get
 
 import catalogue.audit.listener  # noqa: F401  (subscribes the audit log to every change)
 from catalogue.accounts.principal import Principal
 from catalogue.audit import policy, service
+from catalogue.audit.schemas import AuditLogOut, ChainStatusOut
 from catalogue.errors import Forbidden, InvalidDocument, Problem
 from catalogue.web.auth import require_principal
+from catalogue.web.openapi import errors
 from catalogue.web.params import CurrentPrincipal, FromQuery, QueryParameter
 
 
@@ -38,7 +40,11 @@ class AuditController(Controller):
     path = "/api/v1/audit"
     tags = ["oversight"]
 
-    @get("/", summary="The audit log, newest first (auditor or admin)")
+    @get(
+        "/",
+        summary="The audit log, newest first (auditor or admin)",
+        responses=errors(401, 403, 422),
+    )
     async def list_events(
         self,
         principal: CurrentPrincipal,
@@ -49,7 +55,7 @@ class AuditController(Controller):
         actor: FromQuery[str | None] = None,
         organisation: FromQuery[str | None] = None,
         since: FromQuery[str | None] = None,
-    ) -> dict[str, Any]:
+    ) -> AuditLogOut:
         _overseer(principal)
         filters = service.AuditFilter(
             object_kind=kind,
@@ -61,7 +67,11 @@ class AuditController(Controller):
         items, total = await service.list_events(filters, page, size)
         return {"items": items, "total": total, "page": page, "size": size}
 
-    @get("/verify", summary="Recompute the hash chain and name the first broken link")
-    async def verify(self, principal: CurrentPrincipal) -> dict[str, Any]:
+    @get(
+        "/verify",
+        summary="Recompute the hash chain and name the first broken link",
+        responses=errors(401, 403),
+    )
+    async def verify(self, principal: CurrentPrincipal) -> ChainStatusOut:
         _overseer(principal)
         return (await service.verify_chain()).as_dict()

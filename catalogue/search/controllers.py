@@ -10,7 +10,9 @@ from litestar import Controller, Request, get
 from catalogue.errors import BadRequest, InvalidDocument
 from catalogue.search.outbox import search_lifespan
 from catalogue.search.schema import FACET_FIELDS
+from catalogue.search.schemas import SearchResultsOut
 from catalogue.search.service import MAX_SIZE, SORTS, SearchQuery, search
+from catalogue.web.openapi import errors
 from catalogue.web.params import CurrentPrincipal, FromQuery, QueryParameter
 
 __all__ = ["SearchController", "search_lifespan"]
@@ -43,6 +45,7 @@ class SearchController(Controller):
             "-word to exclude, field:value. Filters: " + ", ".join(FACET_FIELDS) + " "
             "(repeat a parameter for OR; different parameters AND)."
         ),
+        responses=errors(401),
     )
     async def search_datasets(
         self,
@@ -62,7 +65,7 @@ class SearchController(Controller):
         hvd: FromQuery[list[str] | None] = None,
         status: FromQuery[list[str] | None] = None,
         language: FromQuery[list[str] | None] = None,
-    ) -> dict[str, Any]:
+    ) -> SearchResultsOut:
         query = SearchQuery(q=q, filters=_filters(request), sort=sort, page=page, size=size)
         try:
             result = await search(query, principal)
