@@ -164,9 +164,8 @@ AGREEMENT_RDF_PATHS = [f"/dataset/{{slug:str}}/agreements.{ext}" for ext in FORM
     description="The media type follows the extension: .ttl Turtle, .rdf RDF/XML, "
     ".jsonld JSON-LD, .nt N-Triples.",
     tags=["agreements"],
-    media_type="text/turtle",
     responses={**RDF_RESPONSES, **errors(401, 404)},
-    operation_class=with_content({"200": RDF_CONTENT}),
+    operation_class=with_content({"200": RDF_CONTENT}, replace=True),
 )
 async def dataset_agreements_rdf(
     request: Request[Any, Any, Any], slug: FromPath[str], principal: CurrentPrincipal

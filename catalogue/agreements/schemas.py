@@ -72,7 +72,7 @@ class AgreementResource(AgreementDocument):
     consumer_name: str
     provider: str
     provider_name: str
-    check: CheckResult | dict[str, Any]
+    check: CheckResult
     decisions: list[DecisionEntry]
     created: str
     modified: str

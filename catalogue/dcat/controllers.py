@@ -74,8 +74,9 @@ class CatalogController(Controller):
     @get("/catalog", summary="The DCAT-AP catalogue; the format follows the Accept header",
          description="Parameters: page (100 datasets a page), modified_since (ISO 8601), q, "
                      "theme, classification, publisher. Browsers are sent to the home page.",
-         media_type="text/turtle", responses=NEGOTIATED_RDF_RESPONSES,
-         operation_class=with_content({"200": RDF_CONTENT}, parameters=FEED_PARAMETERS))
+         responses=NEGOTIATED_RDF_RESPONSES,
+         operation_class=with_content({"200": RDF_CONTENT}, parameters=FEED_PARAMETERS,
+                                      replace=True))
     async def catalog(self, request: Request[Any, Any, Any]) -> Response[Any]:
         accept = request.headers.get("accept")
         fmt = preferred_rdf_format(accept)
@@ -90,9 +91,10 @@ class CatalogController(Controller):
         summary="The DCAT-AP catalogue in Turtle, RDF/XML, JSON-LD or N-Triples",
         description="The media type follows the extension: .ttl Turtle, .rdf RDF/XML, "
         ".jsonld JSON-LD, .nt N-Triples.",
-        media_type="text/turtle",
         responses=RDF_RESPONSES,
-        operation_class=with_content({"200": RDF_CONTENT}, parameters=FEED_PARAMETERS),
+        operation_class=with_content(
+            {"200": RDF_CONTENT}, parameters=FEED_PARAMETERS, replace=True
+        ),
     )
     async def catalog_file(self, request: Request[Any, Any, Any]) -> Response[Any]:
         fmt = request.url.path.rsplit(".", 1)[-1]

@@ -30,10 +30,14 @@ FEED_PARAMETERS = [
 ]
 
 RDF_CONTENT: dict[str, Schema] = {
-    media_type: text_content(f"DCAT-AP in {rdflib_format}")
+    media_type: (
+        Schema(type=OpenAPIType.OBJECT, description="DCAT-AP in JSON-LD (with an @context)")
+        if media_type == "application/ld+json"
+        else text_content(f"DCAT-AP in {rdflib_format}")
+    )
     for rdflib_format, media_type in FORMATS.values()
 }
-"""Turtle, RDF/XML, JSON-LD and N-Triples bodies (documented as text)."""
+"""Turtle, RDF/XML and N-Triples bodies (text) and JSON-LD (a JSON object)."""
 
 RDF_RESPONSES: dict[int, ResponseSpec] = {
     **errors(),

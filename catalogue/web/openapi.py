@@ -13,7 +13,7 @@ are declarations; ``tests/test_fuzz.py`` checks every real response against them
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
@@ -64,9 +64,40 @@ class ShapePlugin(OpenAPISchemaPlugin):
         shape = field_definition.get_from_metadata(Shape)
         assert shape is not None
         schema = schema_creator.for_field_definition(FieldDefinition.from_annotation(shape.model))
+        _fix_sized_maps(shape.model, schema_creator.schema_registry, set())
         if shape.example is None:
             return schema
         return Schema(all_of=[schema], examples=[shape.example])
+
+
+def _fix_sized_maps(model: type[BaseModel], registry: Any, seen: set[type]) -> None:
+    """Litestar documents a language map with ``min_length`` (``{"en": ...}`` required) as an
+    array; say what it is: an object of texts with at least that many entries."""
+    if model in seen:
+        return
+    seen.add(model)
+    schema = None
+    for name, info in model.model_fields.items():
+        for nested in _models_in(info.annotation):
+            _fix_sized_maps(nested, registry, seen)
+        minimum = next((m.min_length for m in info.metadata if hasattr(m, "min_length")), None)
+        if get_origin(info.annotation) is dict and minimum:
+            schema = schema or registry.get_schema_for_field_definition(
+                FieldDefinition.from_annotation(model)
+            )
+            if schema.properties and name in schema.properties:
+                schema.properties[name] = Schema(
+                    type=OpenAPIType.OBJECT,
+                    additional_properties=Schema(type=OpenAPIType.STRING),
+                    min_properties=minimum,
+                    description=info.description,
+                )
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _models_in(arg)]
 
 
 class Body(BaseModel):
@@ -159,9 +190,11 @@ def with_content(
     request_required: bool = False,
     parameters: list[Parameter] | None = None,
     descriptions: dict[str, str] | None = None,
+    replace: bool = False,
 ) -> type[Operation]:
     """An ``operation_class`` adding what Litestar cannot infer: a response in several formats
-    (``{"200": {"text/csv": schema}}``), a body or query parameters the handler reads itself."""
+    (``{"200": {"text/csv": schema}}``), a body or query parameters the handler reads itself.
+    ``replace``: these media types instead of the inferred one (RDF instead of JSON)."""
     extra_responses = responses or {}
 
     @dataclass
@@ -176,7 +209,8 @@ def with_content(
                     )
                     self.responses[status] = response
                 added = {media: OpenAPIMediaType(schema=s) for media, s in contents.items()}
-                response.content = {**(response.content or {}), **added} or None
+                kept = {} if replace else (response.content or {})
+                response.content = {**kept, **added} or None
             if parameters:
                 self.parameters = [*(self.parameters or []), *parameters]
             if request:
