@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-
-schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is in the test extras")
-
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.specs.openapi.checks import (  # noqa: E402
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -37,6 +37,8 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+MODES = {GenerationMode.POSITIVE: 0.75, GenerationMode.NEGATIVE: 0.25}
+"""Most cases fit the document; a quarter break it (wrong types, missing fields, bad values)."""
 STEWARD = "steward@statistical-office.example.si"
 ADMIN = "admin@demo.example.si"
 REAL_SLUGS = ["population-by-municipality", "central-population-register", "gdp-quarterly"]
@@ -91,7 +93,7 @@ def _real_ids(case: Any, pick: int, agreements: list[str], protected: set[int]) 
 
 
 def _run(operation: Any, per_operation: int, headers: dict[str, str], tally: Tally,
-         agreements: list[str], protected: set[int]) -> None:
+         agreements: list[str], protected: set[int], mode: GenerationMode) -> None:
     label = operation.label
 
     @settings(
@@ -102,7 +104,7 @@ def _run(operation: Any, per_operation: int, headers: dict[str, str], tally: Tal
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=operation.as_strategy(), pick=st.integers(0, 5))
+    @given(case=operation.as_strategy(generation_mode=mode), pick=st.integers(0, 5))
     def exercise(case: Any, pick: int) -> None:
         _real_ids(case, pick, agreements, protected)
         response = case.call(headers=headers)
@@ -115,8 +117,27 @@ def _run(operation: Any, per_operation: int, headers: dict[str, str], tally: Tal
             key = f"{label} [{response.status_code}] {type(failure).__name__}: {summary}"
             tally.failures.setdefault(key[:300], _reproduce(case, response, failure))
 
-    exercise()
+    if mode == GenerationMode.NEGATIVE and not _negatable(operation):
+        tally.operations.add(label)
+        return
+    try:
+        exercise()
+    except Unsatisfiable:  # nothing of this operation can be made invalid on the wire
+        if mode != GenerationMode.NEGATIVE:
+            raise
     tally.operations.add(label)
+
+
+def _negatable(operation: Any) -> bool:
+    """Only a body or a constrained parameter can be sent wrong (any string is a good slug)."""
+    raw = operation.definition.raw
+    if "requestBody" in raw:
+        return True
+    for parameter in raw.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if schema.get("type") not in (None, "string") or set(schema) - {"type", "description"}:
+            return True
+    return False
 
 
 def _reproduce(case: Any, response: Any, failure: Exception) -> str:
@@ -142,9 +163,11 @@ def test_generated_requests_never_fail_and_match_the_document(fuzz_app: dict[str
     per_operation = max(1, math.ceil(TOTAL_CASES / (len(operations) * len(audiences))))
     protected = {token_id for token_id, _ in fuzz_app["tokens"].values()}
     tally = Tally()
-    for headers in audiences.values():
-        for operation in operations:
-            _run(operation, per_operation, headers, tally, fuzz_app["agreements"], protected)
+    for mode, share in MODES.items():
+        for headers in audiences.values():
+            for operation in operations:
+                count = max(1, round(per_operation * share))
+                _run(operation, count, headers, tally, fuzz_app["agreements"], protected, mode)
 
     print(f"\nfuzz: {tally.cases} cases over {len(operations)} operations x 3 callers; "
           f"statuses {sorted(tally.statuses.items())}")
