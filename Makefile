@@ -37,7 +37,8 @@ test-postgres: install
 
 ## The full property-based robustness run (tests/test_fuzz.py): 3,000 generated requests.
 test-fuzz: install
-	CATALOGUE_FUZZ_CASES=3000 $(BIN)/python -m pytest --db=sqlite tests/test_fuzz.py -q
+	CATALOGUE_FUZZ_CASES=3000 $(BIN)/python -m pytest --db=sqlite tests/test_fuzz.py -q \
+		-o faulthandler_timeout=1800
 
 ## Browser tests need Debian's chromium; install it when we can (root with apt-get).
 browser:
