@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -112,7 +113,7 @@ def _run(operation: Any, per_operation: int, headers: dict[str, str], tally: Tal
         tally.statuses[response.status_code] = tally.statuses.get(response.status_code, 0) + 1
         try:
             case.validate_response(response, checks=CHECKS)
-        except Exception as failure:  # every distinct failure is reported, the run goes on
+        except (Failure, FailureGroup) as failure:  # every distinct one is reported; go on
             summary = str(failure).strip().splitlines()[0] if str(failure).strip() else ""
             key = f"{label} [{response.status_code}] {type(failure).__name__}: {summary}"
             tally.failures.setdefault(key[:300], _reproduce(case, response, failure))
@@ -140,7 +141,7 @@ def _negatable(operation: Any) -> bool:
     return False
 
 
-def _reproduce(case: Any, response: Any, failure: Exception) -> str:
+def _reproduce(case: Any, response: Any, failure: BaseException) -> str:
     body = getattr(response, "text", "")[:300]
     request = f"{case.method} {case.formatted_path} query={case.query} body={case.body!r:.300}"
     return f"{request}\n  -> {response.status_code} {body}\n  {failure}"[:2000]

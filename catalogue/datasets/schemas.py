@@ -15,11 +15,11 @@ from catalogue.domain.types import Code, LangText, Slug
 from catalogue.web.openapi import Body, ProblemItem, Shape
 
 EXAMPLE_DOCUMENT: dict[str, Any] = {
-    "slug": "population-by-municipality",
+    "slug": "population-by-settlement",
     "classification": "open",
     "status": "draft",
-    "title": {"en": "Population by municipality", "sl": "Prebivalstvo po občinah"},
-    "description": {"en": "Half-yearly population figures for every municipality."},
+    "title": {"en": "Population by settlement", "sl": "Prebivalstvo po naseljih"},
+    "description": {"en": "Half-yearly population figures for every settlement."},
     "technical": {
         "distributions": [
             {
@@ -116,7 +116,7 @@ class DatasetProblems(Body):
     problems: list[ProblemItem]
 
 
-DatasetBody = Annotated[dict[str, Any], Shape(DatasetDocument)]
+DatasetBody = Annotated[dict[str, Any], Shape(DatasetDocument, example=EXAMPLE_DOCUMENT)]
 DatasetPatchBody = Annotated[dict[str, Any], Shape(DatasetPatch)]
 DatasetOut = Annotated[dict[str, Any], Shape(DatasetResource)]
 DatasetListOut = Annotated[dict[str, Any], Shape(DatasetList)]
