@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get, post, put
+from litestar.openapi.spec import Example
+from litestar.params import PathParameter
 from pydantic import ValidationError
 
 from catalogue.domain.organisation import OrganisationDocument
@@ -20,9 +22,15 @@ from catalogue.web.auth import require_principal
 from catalogue.web.openapi import errors
 from catalogue.web.params import (
     CurrentPrincipal,
-    FromPath,
     JSONBody,
 )
+
+OrganisationSlug = Annotated[
+    str,
+    PathParameter(
+        description="The organisation's slug", examples=[Example(value="statistical-office")]
+    ),
+]
 
 
 def _parse(data: dict[str, Any]) -> OrganisationDocument:
@@ -42,7 +50,7 @@ class OrganisationController(Controller):
         return {"items": items, "total": len(items)}
 
     @get("/{slug:str}", summary="One organisation", responses=errors(404))
-    async def read_organisation(self, slug: FromPath[str]) -> OrganisationOut:
+    async def read_organisation(self, slug: OrganisationSlug) -> OrganisationOut:
         return await service.get_organisation(slug)
 
     @post(
@@ -60,7 +68,7 @@ class OrganisationController(Controller):
         responses=errors(401, 403, 404, 422),
     )
     async def update_organisation(
-        self, slug: FromPath[str], data: JSONBody[OrganisationBody], principal: CurrentPrincipal
+        self, slug: OrganisationSlug, data: JSONBody[OrganisationBody], principal: CurrentPrincipal
     ) -> OrganisationOut:
         actor = require_principal(principal)
         data.setdefault("slug", slug)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, get
+from litestar.openapi.spec import Example
+from litestar.params import PathParameter
 
 from catalogue.datasets.tables import IdentifierScheme
 from catalogue.domain.codes import IDENTIFIER_SCHEMES
@@ -13,7 +15,6 @@ from catalogue.vocabularies import Concept, default_vocabularies
 from catalogue.vocabularies.schemas import VocabularyListOut, VocabularyOut
 from catalogue.web.openapi import errors
 from catalogue.web.params import (
-    FromPath,
     FromQuery,
     QueryParameter,
 )
@@ -67,7 +68,12 @@ class VocabularyController(Controller):
     )
     async def read_vocabulary(
         self,
-        name: FromPath[str],
+        name: Annotated[
+            str,
+            PathParameter(
+                description="A key from /api/v1/vocabularies", examples=[Example(value="themes")]
+            ),
+        ],
         lang: FromQuery[str] = "en",
         q: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> VocabularyOut:

@@ -64,34 +64,34 @@ class ShapePlugin(OpenAPISchemaPlugin):
         shape = field_definition.get_from_metadata(Shape)
         assert shape is not None
         schema = schema_creator.for_field_definition(FieldDefinition.from_annotation(shape.model))
-        _fix_sized_maps(shape.model, schema_creator.schema_registry, set())
+        _refine(shape.model, schema_creator.schema_registry, set())
         if shape.example is None:
             return schema
         return Schema(all_of=[schema], examples=[shape.example])
 
 
-def _fix_sized_maps(model: type[BaseModel], registry: Any, seen: set[type]) -> None:
-    """Litestar documents a language map with ``min_length`` (``{"en": ...}`` required) as an
-    array; say what it is: an object of texts with at least that many entries."""
+def _refine(model: type[BaseModel], registry: Any, seen: set[type]) -> None:
+    """Say two things Litestar leaves out of a model's component schema: unknown fields are
+    refused (``extra="forbid"``), and a language map with ``min_length`` (``{"en": ...}``
+    required) is an object of texts with that many entries, not the array Litestar says."""
     if model in seen:
         return
     seen.add(model)
-    schema = None
+    schema = registry.get_schema_for_field_definition(FieldDefinition.from_annotation(model))
+    if model.model_config.get("extra") == "forbid":
+        schema.additional_properties = False
     for name, info in model.model_fields.items():
         for nested in _models_in(info.annotation):
-            _fix_sized_maps(nested, registry, seen)
+            _refine(nested, registry, seen)
         minimum = next((m.min_length for m in info.metadata if hasattr(m, "min_length")), None)
-        if get_origin(info.annotation) is dict and minimum:
-            schema = schema or registry.get_schema_for_field_definition(
-                FieldDefinition.from_annotation(model)
+        sized_map = get_origin(info.annotation) is dict and minimum
+        if sized_map and schema.properties and name in schema.properties:
+            schema.properties[name] = Schema(
+                type=OpenAPIType.OBJECT,
+                additional_properties=Schema(type=OpenAPIType.STRING),
+                min_properties=minimum,
+                description=info.description,
             )
-            if schema.properties and name in schema.properties:
-                schema.properties[name] = Schema(
-                    type=OpenAPIType.OBJECT,
-                    additional_properties=Schema(type=OpenAPIType.STRING),
-                    min_properties=minimum,
-                    description=info.description,
-                )
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
