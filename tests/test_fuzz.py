@@ -114,8 +114,9 @@ def _run(operation: Any, per_operation: int, headers: dict[str, str], tally: Tal
         try:
             case.validate_response(response, checks=CHECKS)
         except (Failure, FailureGroup) as failure:  # every distinct one is reported; go on
-            summary = str(failure).strip().splitlines()[0] if str(failure).strip() else ""
-            key = f"{label} [{response.status_code}] {type(failure).__name__}: {summary}"
+            found = failure.exceptions if isinstance(failure, FailureGroup) else (failure,)
+            summary = "; ".join(sorted({f.title for f in found}))
+            key = f"{label} [{response.status_code}] {summary}"
             tally.failures.setdefault(key[:300], _reproduce(case, response, failure))
 
     if mode == GenerationMode.NEGATIVE and not _negatable(operation):
