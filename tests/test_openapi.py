@@ -66,13 +66,21 @@ def test_no_request_or_success_body_is_an_untyped_object(document):
 
 def test_every_json_error_of_the_api_is_the_one_error_body(document):
     for method, path, operation in operations(document):
-        if path == "/api" or path.startswith(("/api/3", "/api/action")):
+        if path.startswith(("/api/3/action", "/api/action")):
             continue  # CKAN's own envelope, documented apart
         errors = {s: r for s, r in operation["responses"].items() if s.startswith("4")}
         assert "400" in errors, f"{method} {path}"
         for status, response in errors.items():
             schema = response["content"]["application/json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (method, path, status)
+
+
+def test_every_operation_documents_the_request_limits(document):
+    """A query string over the limit is a 414 anywhere, a body over it a 413 (issue 10)."""
+    for method, path, operation in operations(document):
+        assert "414" in operation["responses"], f"{method} {path}"
+        if "requestBody" in operation:
+            assert "413" in operation["responses"], f"{method} {path}"
 
 
 def test_operations_document_the_statuses_they_answer(document):

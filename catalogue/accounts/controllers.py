@@ -45,7 +45,7 @@ class TokenController(Controller):
     @post(
         "/",
         summary="Create an API token (with e-mail and password, or with a token)",
-        responses=errors(401, 422, 429),
+        responses=errors(401, 413, 422, 429),
     )
     async def create_token(
         self, data: JSONBody[TokenRequestBody], principal: CurrentPrincipal
@@ -109,7 +109,7 @@ class UserController(Controller):
             "roles": {slug: sorted(roles) for slug, roles in actor.roles.items()},
         }
 
-    @post("/", summary="Create a user (admin)", responses=errors(401, 403, 404, 409, 422))
+    @post("/", summary="Create a user (admin)", responses=errors(401, 403, 404, 409, 413, 422))
     async def create_user(
         self, data: JSONBody[NewUserBody], principal: CurrentPrincipal
     ) -> CreatedUserOut:
@@ -144,7 +144,7 @@ class UserController(Controller):
     @post(
         "/{user_id:int}/roles",
         summary="Give a user a role in an organisation (admin)",
-        responses=errors(401, 403, 404, 422),
+        responses=errors(401, 403, 404, 413, 422),
     )
     async def grant_role(
         self, user_id: FromPath[int], data: JSONBody[RoleGrantBody], principal: CurrentPrincipal

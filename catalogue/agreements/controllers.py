@@ -33,7 +33,7 @@ from catalogue.web.params import (
 IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", required=False)]
 OptionalBody = JSONBody[DecisionBody | None]
 ETAG = [ResponseHeader(name="ETag", description="The revision", documentation_only=True)]
-WRITE_ERRORS = errors(401, 403, 404, 412, 422, 428)
+WRITE_ERRORS = errors(401, 403, 404, 412, 413, 422, 428)
 
 
 def _with_etag(
@@ -88,7 +88,7 @@ class AgreementController(Controller):
     @post(
         "/",
         summary="Propose an agreement (a steward of the consuming organisation)",
-        responses=errors(401, 403, 404, 409, 422),
+        responses=errors(401, 403, 404, 409, 413, 422),
         response_headers=ETAG,
     )
     async def propose(
@@ -103,7 +103,7 @@ class AgreementController(Controller):
         "/check",
         status_code=200,
         summary="Run the purpose-compatibility check on a draft proposal without saving it",
-        responses=errors(401, 404, 422),
+        responses=errors(401, 404, 413, 422),
     )
     async def check(
         self, data: JSONBody[AgreementBody], principal: CurrentPrincipal

@@ -37,7 +37,7 @@ from catalogue.ckan.schemas import (
 from catalogue.errors import CatalogueError, Forbidden, InvalidDocument, NotFound, Unauthorised
 from catalogue.settings import get_settings
 from catalogue.web.auth import current_principal
-from catalogue.web.openapi import with_content
+from catalogue.web.openapi import errors, with_content
 
 ActionName = Annotated[
     str,
@@ -209,6 +209,7 @@ async def run_action(request: Request[Any, Any, Any], name: str) -> Response[Any
     ["/", "/3"],
     summary="CKAN API version",
     media_type=MediaType.JSON,
+    responses=errors(),
     operation_class=with_content(
         {"200": {"application/json": VERSION}}, descriptions={"200": "The API version"}
     ),

@@ -84,6 +84,8 @@ FAILURE_STATUSES = {
     "403": "Authorization Error: a bad token",
     "404": "Not Found Error",
     "409": "Validation Error or Search Query Error",
+    "413": "Bad Request: the body is over the limit",
+    "414": "Bad Request: the query string is over the limit",
 }
 
 VERSION = Schema(

@@ -47,7 +47,7 @@ LOCATION = [
     *ETAG,
     ResponseHeader(name="Location", description="The new dataset", documentation_only=True),
 ]
-WRITE_ERRORS = errors(400, 401, 403, 404, 412, 422, 428)
+WRITE_ERRORS = errors(401, 403, 404, 412, 413, 422, 428)
 
 
 def _with_etag(
@@ -97,7 +97,7 @@ class DatasetController(Controller):
     @post(
         "/",
         summary="Register a dataset (a steward of its publisher, or an admin)",
-        responses=errors(400, 401, 403, 409, 422),
+        responses=errors(401, 403, 409, 413, 422),
         response_headers=LOCATION,
     )
     async def create_dataset(

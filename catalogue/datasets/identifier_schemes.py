@@ -46,7 +46,7 @@ class IdentifierSchemeController(Controller):
         return {"items": rows, "total": len(rows)}
 
     @post(
-        "/", summary="Add an identifier scheme (admin)", responses=errors(401, 403, 409, 422)
+        "/", summary="Add an identifier scheme (admin)", responses=errors(401, 403, 409, 413, 422)
     )
     async def create_scheme(
         self, data: JSONBody[IdentifierSchemeBody], principal: CurrentPrincipal

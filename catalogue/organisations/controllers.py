@@ -54,7 +54,7 @@ class OrganisationController(Controller):
         return await service.get_organisation(slug)
 
     @post(
-        "/", summary="Create an organisation (admin)", responses=errors(401, 403, 409, 422)
+        "/", summary="Create an organisation (admin)", responses=errors(401, 403, 409, 413, 422)
     )
     async def create_organisation(
         self, data: JSONBody[OrganisationBody], principal: CurrentPrincipal
@@ -65,7 +65,7 @@ class OrganisationController(Controller):
     @put(
         "/{slug:str}",
         summary="Update an organisation (admin or its stewards)",
-        responses=errors(401, 403, 404, 422),
+        responses=errors(401, 403, 404, 413, 422),
     )
     async def update_organisation(
         self, slug: OrganisationSlug, data: JSONBody[OrganisationBody], principal: CurrentPrincipal

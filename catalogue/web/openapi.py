@@ -164,8 +164,9 @@ ERROR_DESCRIPTIONS = {
 def errors(*statuses: int) -> dict[int, ResponseSpec]:
     """``responses=`` for the error statuses an operation really answers, one shared body.
 
-    400 is always among them: any request may carry an unreadable parameter or go over a
-    request limit (it also replaces Litestar's own 400, whose body is not ours)."""
+    400 and 414 are always among them: any request may carry an unreadable parameter or go
+    over a request limit (400 also replaces Litestar's own 400, whose body is not ours); an
+    operation that reads a body names 413 too."""
     return {
         status: ResponseSpec(
             data_container=ErrorBody,
@@ -175,7 +176,7 @@ def errors(*statuses: int) -> dict[int, ResponseSpec]:
             if status == 422
             else None,
         )
-        for status in sorted({400, *statuses})
+        for status in sorted({400, 414, *statuses})
     }
 
 
