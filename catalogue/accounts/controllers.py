@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, delete, get, post
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.params import PathParameter
 
 from catalogue.accounts import service
 from catalogue.accounts.schemas import (
@@ -25,9 +26,15 @@ from catalogue.web.auth import require_principal
 from catalogue.web.openapi import errors
 from catalogue.web.params import (
     CurrentPrincipal,
-    FromPath,
     JSONBody,
 )
+
+LIMITS = {"email": 320, "name": 300, "password": 1000, "organisation": 100, "role": 50}
+"""The longest value each text field may hold (the columns' sizes; PostgreSQL enforces them)."""
+TOKEN_NAME_LIMIT = 200
+
+RowId = Annotated[int, PathParameter(ge=1, le=2_147_483_647, description="A row id")]
+"""Ids are 32-bit on PostgreSQL; a larger one is a 400, never a failed query."""
 
 
 def _text(data: dict[str, Any], name: str, problems: list[Problem]) -> str:
@@ -35,6 +42,8 @@ def _text(data: dict[str, Any], name: str, problems: list[Problem]) -> str:
     if not isinstance(value, str) or not value.strip():
         problems.append(Problem(name, "is required"))
         return ""
+    if len(value.strip()) > LIMITS[name]:
+        problems.append(Problem(name, f"is too long (at most {LIMITS[name]} characters)"))
     return value.strip()
 
 
@@ -51,11 +60,14 @@ class TokenController(Controller):
         self, data: JSONBody[TokenRequestBody], principal: CurrentPrincipal
     ) -> IssuedTokenOut:
         name = str(data.get("name") or "")
+        problems: list[Problem] = []
+        if len(name) > TOKEN_NAME_LIMIT:
+            problems.append(Problem("name", f"is too long (at most {TOKEN_NAME_LIMIT} characters)"))
         if principal is None:
-            problems: list[Problem] = []
             email, password = _text(data, "email", problems), _text(data, "password", problems)
-            if problems:
-                raise InvalidDocument(problems)
+        if problems:
+            raise InvalidDocument(problems)
+        if principal is None:
             principal = await service.authenticate(email, password)
             if principal is None:
                 raise NotAuthorizedException("wrong e-mail address or password")
@@ -88,7 +100,7 @@ class TokenController(Controller):
         "/{token_id:int}", status_code=200, summary="Revoke a token", responses=errors(401, 404)
     )
     async def revoke_token(
-        self, token_id: FromPath[int], principal: CurrentPrincipal
+        self, token_id: RowId, principal: CurrentPrincipal
     ) -> RevokedTokenOut:
         await service.revoke_token(token_id, require_principal(principal))
         return {"id": token_id, "revoked": True}
@@ -147,7 +159,7 @@ class UserController(Controller):
         responses=errors(401, 403, 404, 413, 422),
     )
     async def grant_role(
-        self, user_id: FromPath[int], data: JSONBody[RoleGrantBody], principal: CurrentPrincipal
+        self, user_id: RowId, data: JSONBody[RoleGrantBody], principal: CurrentPrincipal
     ) -> GrantedRoleOut:
         actor = require_principal(principal)
         if not actor.is_admin:

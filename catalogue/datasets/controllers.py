@@ -25,7 +25,6 @@ from catalogue.errors import BadRequest
 from catalogue.web.openapi import errors
 from catalogue.web.params import (
     CurrentPrincipal,
-    FromPath,
     FromQuery,
     HeaderParameter,
     QueryParameter,
@@ -185,7 +184,10 @@ class DatasetController(Controller):
         responses=errors(400, 401, 404),
     )
     async def dataset_at_revision(
-        self, slug: DatasetSlug, revision: FromPath[int], principal: CurrentPrincipal
+        self,
+        slug: DatasetSlug,
+        revision: Annotated[int, PathParameter(ge=1, le=2_147_483_647)],
+        principal: CurrentPrincipal,
     ) -> DatasetAtRevisionOut:
         snapshot = await queries.snapshot_at(slug, revision, principal)
         record = await queries.get_record(slug, principal)

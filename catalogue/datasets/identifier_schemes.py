@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, get, post
-from pydantic import ValidationError
+from pydantic import StringConstraints, ValidationError
 
 from catalogue.datasets.tables import IdentifierScheme
 from catalogue.db import write_transaction
 from catalogue.domain.problems import problems_from_validation_error
-from catalogue.domain.types import LongText, Model, ShortText, Slug, Url
+from catalogue.domain.types import SLUG_PATTERN, LongText, Model, Url
 from catalogue.errors import Conflict, Forbidden, InvalidDocument
 from catalogue.events import Change, announce
 from catalogue.vocabularies.schemas import IdentifierSchemeListOut, IdentifierSchemeOutBody
@@ -24,8 +24,10 @@ from catalogue.web.params import CurrentPrincipal, JSONBody
 
 
 class IdentifierSchemeDocument(Model):
-    code: Slug
-    label: ShortText
+    """Sizes as the table's columns (PostgreSQL refuses longer values)."""
+
+    code: Annotated[str, StringConstraints(min_length=2, max_length=50, pattern=SLUG_PATTERN)]
+    label: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     description: LongText = ""
     iri: Url | None = None
 
