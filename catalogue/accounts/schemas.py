@@ -92,6 +92,23 @@ class GrantedRole(Body):
     role: str
 
 
+class RevokedRole(GrantedRole):
+    revoked: bool
+
+
+class UserUpdate(Body):
+    """Only the fields to change; every change ends the user's browser sessions."""
+
+    active: bool | None = None
+    password: str | None = None
+    global_role: str | None = Field(default=None, description='"admin", "auditor" or empty')
+
+
+class UpdatedUser(Body):
+    id: int
+    updated: bool
+
+
 TokenRequestBody = Annotated[dict[str, Any], Shape(TokenRequest)]
 IssuedTokenOut = Annotated[dict[str, Any], Shape(IssuedToken)]
 TokenListOut = Annotated[dict[str, Any], Shape(TokenList)]
@@ -102,3 +119,6 @@ CreatedUserOut = Annotated[dict[str, Any], Shape(CreatedUser)]
 UserListOut = Annotated[dict[str, Any], Shape(UserList)]
 RoleGrantBody = Annotated[dict[str, Any], Shape(RoleGrant)]
 GrantedRoleOut = Annotated[dict[str, Any], Shape(GrantedRole)]
+RevokedRoleOut = Annotated[dict[str, Any], Shape(RevokedRole)]
+UserUpdateBody = Annotated[dict[str, Any], Shape(UserUpdate)]
+UpdatedUserOut = Annotated[dict[str, Any], Shape(UpdatedUser)]

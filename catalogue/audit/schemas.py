@@ -52,7 +52,18 @@ class ChainStatus(Body):
     ok: bool
     events: int = Field(ge=0)
     head_hash: str
+    unkeyed_events: int = Field(ge=0, description="Version 1 (unkeyed) events at the start")
+    checkpoints: int = Field(ge=0, description="Checkpoints the log was checked against")
     first_broken: BrokenLink | None
+
+
+class Checkpoint(Body):
+    """The log had ``events`` events ending in ``head_hash`` at ``at``, signed by the server."""
+
+    events: int = Field(ge=0)
+    head_hash: str
+    at: str
+    signature: str
 
 
 class RecordOfProcessing(Body):
@@ -67,3 +78,4 @@ class RecordOfProcessing(Body):
 
 AuditLogOut = Annotated[dict[str, Any], Shape(AuditLog)]
 ChainStatusOut = Annotated[dict[str, Any], Shape(ChainStatus)]
+CheckpointOut = Annotated[dict[str, Any], Shape(Checkpoint)]
