@@ -37,6 +37,7 @@ from catalogue.vocabularies.controllers import VocabularyController
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import EXCEPTION_HANDLERS
 from catalogue.web.guard import limits_middleware, slow_request_log
+from catalogue.web.openapi import ShapePlugin
 
 logger = logging.getLogger("catalogue")
 
@@ -157,5 +158,6 @@ def create_app(
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
+        plugins=[ShapePlugin()],  # documents the shapes of dict bodies (catalogue.web.openapi)
         debug=settings.debug,
     )

@@ -11,11 +11,20 @@ from typing import Any
 
 import anyio
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Redirect
 
 from catalogue.datasets.service import register_publish_check
 from catalogue.dcat import feed, snapshot, validation
 from catalogue.dcat.catalog import CatalogInfo, PageInfo, catalog_graph
+from catalogue.dcat.schemas import (
+    FEED_PARAMETERS,
+    FEED_PARAMS,
+    NEGOTIATED_RDF_RESPONSES,
+    RDF_CONTENT,
+    RDF_RESPONSES,
+    ValidationReport,
+)
 from catalogue.dcat.web import (
     FORMATS,
     accepts_html,
@@ -32,6 +41,7 @@ from catalogue.web.limits import LimitExceeded, limits
 
 CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log shows it
 FEED_PARAMS = ("page", "modified_since", "q", "theme", "classification", "publisher")
+from catalogue.web.openapi import errors, with_content
 
 
 async def _catalog_response(request: Request[Any, Any, Any], fmt: str, path: str,
@@ -91,7 +101,10 @@ class CatalogController(Controller):
 
     @get("/catalog", summary="The DCAT-AP catalogue; the format follows the Accept header",
          description="Parameters: page (100 datasets a page), modified_since (ISO 8601), q, "
-                     "theme, classification, publisher. Browsers are sent to the home page.")
+                     "theme, classification, publisher. Browsers are sent to the home page.",
+         responses=NEGOTIATED_RDF_RESPONSES,
+         operation_class=with_content({"200": RDF_CONTENT}, parameters=FEED_PARAMETERS,
+                                      replace=True))
     async def catalog(self, request: Request[Any, Any, Any]) -> Response[Any]:
         accept = request.headers.get("accept")
         fmt = preferred_rdf_format(accept)
@@ -104,6 +117,12 @@ class CatalogController(Controller):
     @get(
         [f"/catalog.{ext}" for ext in FORMATS],
         summary="The DCAT-AP catalogue in Turtle, RDF/XML, JSON-LD or N-Triples",
+        description="The media type follows the extension: .ttl Turtle, .rdf RDF/XML, "
+        ".jsonld JSON-LD, .nt N-Triples.",
+        responses=RDF_RESPONSES,
+        operation_class=with_content(
+            {"200": RDF_CONTENT}, parameters=FEED_PARAMETERS, replace=True
+        ),
     )
     async def catalog_file(self, request: Request[Any, Any, Any]) -> Response[Any]:
         fmt = request.url.path.rsplit(".", 1)[-1]
@@ -113,6 +132,11 @@ class CatalogController(Controller):
         "/api/v1/validate",
         status_code=200,
         summary="Validate a DCAT-AP description (Turtle, RDF/XML or JSON-LD) with our shapes",
+        responses={
+            200: ResponseSpec(ValidationReport, description="The report", generate_examples=False),
+            **errors(413, 415),
+        },
+        operation_class=with_content(request=RDF_CONTENT, request_required=True),
     )
     async def validate(self, request: Request[Any, Any, Any]) -> Response[Any]:
         content_type = request.headers.get("content-type", "text/turtle")
