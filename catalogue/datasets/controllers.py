@@ -11,9 +11,9 @@ from litestar.params import JSONBody, PathParameter
 
 from catalogue.datasets import batch, queries, service
 from catalogue.datasets.schemas import (
+    DatasetAtRevisionOut,
     DatasetBatchBody,
     DatasetBatchOut,
-    DatasetAtRevisionOut,
     DatasetBody,
     DatasetHistoryOut,
     DatasetListOut,

@@ -38,10 +38,9 @@ from catalogue.settings import get_settings
 from catalogue.vocabularies import default_vocabularies
 from catalogue.web.errors import problem_response
 from catalogue.web.limits import LimitExceeded, limits
+from catalogue.web.openapi import errors, with_content
 
 CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log shows it
-FEED_PARAMS = ("page", "modified_since", "q", "theme", "classification", "publisher")
-from catalogue.web.openapi import errors, with_content
 
 
 async def _catalog_response(request: Request[Any, Any, Any], fmt: str, path: str,
