@@ -34,6 +34,7 @@ LISTENER_MODULES = (
     "catalogue.audit.listener",
     "catalogue.search.outbox",
     "catalogue.dcat.snapshot",
+    "catalogue.onceonly.index",
 )
 _listeners: list[Listener] = []
 _installed = False
