@@ -49,7 +49,11 @@ class OnceOnlyApi(Controller):
     async def authorise(self, data: JsonObject, principal: CurrentPrincipal) -> dict[str, Any]:
         actor = require_principal(principal)
         request = authorisation.parse(data, today())
-        uses = await queries.uses_for(request.service, request.dataset)
+        uses = [  # proposals and rejections stay between the two organisations
+            use
+            for use in await queries.uses_for(request.service, request.dataset)
+            if use["status"] in records.PUBLIC_AGREEMENT_STATUSES and use["dataset_public"]
+        ]
         answer = authorisation.decide(request, uses)
         body = await _with_terms(answer)
         asked = {

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response, get
 
@@ -61,7 +62,11 @@ async def registers_page(
     """Which register holds X?"""
     view = await views.search_view(q or "", current_language(request))
     return _page(
-        request, principal, "onceonly/registers.html", view, f"/registers.json?q={q or ''}"
+        request,
+        principal,
+        "onceonly/registers.html",
+        view,
+        f"/registers.json?{urlencode({'q': q or ''})}",
     )
 
 

@@ -129,6 +129,7 @@ SERVICE_COLUMNS = (
     ServiceUse.valid_from,
     ServiceUse.valid_until,
     ServiceUse.modified,
+    ServiceUse.dataset_public,
 )
 
 
