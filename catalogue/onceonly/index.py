@@ -67,7 +67,15 @@ async def index_dataset(dataset_id: str, document: Mapping[str, Any] | None) -> 
         attribute_id = saved[0]["id"]
         if row.words:
             await RegisterTerm.insert(
-                *[RegisterTerm(word=word[:100], attribute=attribute_id) for word in row.words]
+                *[
+                    RegisterTerm(
+                        word=word[:100],
+                        attribute=attribute_id,
+                        is_base_register=base,
+                        dataset_slug=document["slug"],
+                    )
+                    for word in sorted(row.words)
+                ]
             )
 
 

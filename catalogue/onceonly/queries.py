@@ -99,21 +99,27 @@ async def holders_of(facts_: Iterable[str], except_slug: str) -> list[dict[str, 
 
 
 async def search(query: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Attributes whose words match every stem of ``query`` (one indexed lookup per stem)."""
-    matched: set[int] | None = None
-    for stem in facts.query_stems(query)[:5]:
-        rows = (
-            await RegisterTerm.select(RegisterTerm.attribute)
-            .where(RegisterTerm.word == stem)
-            .limit(5000)
-        )
-        found = {row["attribute"] for row in rows}
-        matched = found if matched is None else matched & found
-        if not matched:
-            return []
-    if not matched:
+    """Attributes whose words match every stem of ``query``, base registers first.
+
+    The first stem is read in order from the (word, is_base_register, dataset_slug) index;
+    each further stem is a join on the attribute, so the database stops after ``limit`` rows.
+    """
+    wanted = facts.query_stems(query)[:5]
+    if not wanted:
         return []
-    return await _attributes(RegisterAttribute.id.is_in(sorted(matched)[:5000]), limit)
+    joins = "".join(
+        f" JOIN register_term t{n} ON t{n}.attribute = t0.attribute AND t{n}.word = {{}}"
+        for n in range(1, len(wanted))
+    )
+    sql = (
+        f"SELECT t0.attribute FROM register_term t0{joins} WHERE t0.word = {{}}"
+        " ORDER BY t0.is_base_register DESC, t0.dataset_slug LIMIT {}"
+    )
+    rows = await RegisterTerm.raw(sql, *wanted[1:], wanted[0], limit)
+    ids = [row["attribute"] for row in rows]
+    if not ids:
+        return []
+    return await _attributes(RegisterAttribute.id.is_in(ids), limit)
 
 
 SERVICE_COLUMNS = (

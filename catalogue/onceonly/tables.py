@@ -32,8 +32,10 @@ class RegisterTerm(Table):
     """One word of an attribute's name, description or category label (both languages)."""
 
     id = Serial(primary_key=True)
-    word = Varchar(length=100, index=True)
+    word = Varchar(length=100)  # composite index (word, is_base_register, dataset_slug)
     attribute = ForeignKey(RegisterAttribute, null=False, index=True)
+    is_base_register = Boolean(default=False)  # copied so a search sorts inside the index
+    dataset_slug = Varchar(length=100, default="")
 
 
 class ServiceUse(Table):
