@@ -31,7 +31,7 @@ async def _events() -> list[dict[str, Any]]:
     )
 
 
-async def test_a_request_an_approved_agreement_covers_is_allowed_and_logged(client, seeded):
+async def test_a_request_an_approved_agreement_covers_is_allowed_and_logged(seeded, client):
     labour = await token_for("steward@ministry-of-labour.example.si")
     response = await client.post(AUTHORISE, json=CHILD_BENEFIT, headers=labour)
     assert response.status_code == 200, response.text
@@ -47,7 +47,7 @@ async def test_a_request_an_approved_agreement_covers_is_allowed_and_logged(clie
     assert event["details"]["attributes"] == ["personal_id", "birth_date"]
 
 
-async def test_refusals_say_why_and_are_logged_too(client, seeded):
+async def test_refusals_say_why_and_are_logged_too(seeded, client):
     labour = await token_for("steward@ministry-of-labour.example.si")
     cases = [
         ({**CHILD_BENEFIT, "attributes": ["personal_id", "surname"]}, "attributes_not_covered"),
@@ -78,7 +78,7 @@ async def test_refusals_say_why_and_are_logged_too(client, seeded):
     assert "surname" in events[0]["reason"]
 
 
-async def test_a_bad_request_names_each_field_and_anonymous_callers_are_refused(client, seeded):
+async def test_a_bad_request_names_each_field_and_anonymous_callers_are_refused(seeded, client):
     labour = await token_for("steward@ministry-of-labour.example.si")
     response = await client.post(
         AUTHORISE, json={"service": "", "attributes": "x", "at": "soon", "x": 1}, headers=labour
@@ -90,7 +90,7 @@ async def test_a_bad_request_names_each_field_and_anonymous_callers_are_refused(
     assert await _events() == []
 
 
-async def test_the_notice_changes_as_soon_as_an_agreement_is_suspended(client, seeded):
+async def test_the_notice_changes_as_soon_as_an_agreement_is_suspended(seeded, client):
     before = (await client.get("/notice/child-benefit.json")).json()
     assert {take["dataset_title"] for take in before["takes"]} >= {"Central Population Register"}
     dpo = await token_for("dpo@ministry-of-the-interior.example.si")
@@ -115,7 +115,7 @@ async def test_the_notice_changes_as_soon_as_an_agreement_is_suspended(client, s
     assert refused["code"] == "suspended"
 
 
-async def test_the_index_can_be_rebuilt_from_the_tables(client, seeded):
+async def test_the_index_can_be_rebuilt_from_the_tables(seeded, client):
     """What the migration does for a database made before the once-only tables."""
     from catalogue.onceonly.index import rebuild
 

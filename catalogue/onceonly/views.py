@@ -136,7 +136,8 @@ async def register_view(slug: str, lang: str) -> dict[str, Any]:
     ):
         raise NotFound(f"no published base register '{slug}'")
     labels = await scheme_labels()
-    own = [attribute_view(row, lang, labels) for row in await queries.dataset_attributes(slug)]
+    rows = await queries.dataset_attributes(slug)
+    own = [attribute_view(row, lang, labels) for row in rows]
     uses = await queries.uses_of_datasets([slug])
     names = await organisation_names(use["consumer"] for use in uses)
     services = services_of(uses, names, lang)
@@ -146,7 +147,7 @@ async def register_view(slug: str, lang: str) -> dict[str, Any]:
         service["information"] = [
             label_of.get(pair.split(".", 1)[1], pair) for pair in service.pop("attributes")
         ]
-    facts_held = {row["fact"] for row in await queries.dataset_attributes(slug)}
+    facts_held = {row["fact"] for row in rows}
     duplicates: dict[str, dict[str, Any]] = {}
     for row in await queries.holders_of(facts_held, slug):
         entry = duplicates.setdefault(
