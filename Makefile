@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-sqlite test-postgres lint install browser clean
+.PHONY: run test test-sqlite test-postgres test-fuzz lint install browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test-postgres: install
 	else \
 		echo "CATALOGUE_TEST_POSTGRES is not set: skipping the PostgreSQL run."; \
 	fi
+
+## The full property-based robustness run (tests/test_fuzz.py): 3,000 generated requests.
+test-fuzz: install
+	CATALOGUE_FUZZ_CASES=3000 $(BIN)/python -m pytest --db=sqlite tests/test_fuzz.py -q \
+		-o faulthandler_timeout=1800
 
 ## Browser tests need Debian's chromium; install it when we can (root with apt-get).
 browser:

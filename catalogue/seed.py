@@ -15,10 +15,9 @@ from typing import Any
 
 from catalogue.accounts import service as accounts
 from catalogue.accounts.tables import User
-from catalogue.datasets import service as datasets
-from catalogue.datasets.tables import Dataset, IdentifierScheme
+from catalogue.datasets import batch
+from catalogue.datasets.tables import IdentifierScheme
 from catalogue.domain.organisation import OrganisationDocument
-from catalogue.errors import InvalidDocument
 from catalogue.organisations import service as organisations
 from catalogue.organisations.tables import Organisation
 
@@ -106,15 +105,17 @@ async def _users(seed_dir: Path, report: SeedReport) -> None:
 
 
 async def _datasets(seed_dir: Path, report: SeedReport) -> None:
-    problems: list[str] = []
-    for path in sorted((seed_dir / "datasets").rglob("*.json")):
-        try:
-            document = await datasets.validate(read_json(path))
-            before = await Dataset.count().where(Dataset.slug == document.slug)
-            await datasets.import_document(document, None)
-            report.count("datasets", before == 0)
-        except InvalidDocument as error:
-            problems.append(f"{path.name}: {error}")
+    """Every seed dataset through the batch write path: every rule and publish check, the
+    history and the audit trail, in one transaction per batch; unchanged ones are kept."""
+    paths = sorted((seed_dir / "datasets").rglob("*.json"))
+    outcomes = await batch.write_batch([read_json(path) for path in paths], None,
+                                       upsert=True, trusted=True)
+    problems = []
+    for path, outcome in zip(paths, outcomes, strict=True):
+        if outcome.error is not None:
+            problems.append(f"{path.name}: {outcome.error}")
+        else:
+            report.count("datasets", outcome.outcome == "created")
     if problems:
         raise SystemExit("seed datasets with problems:\n  " + "\n  ".join(problems))
 
