@@ -25,6 +25,7 @@ from catalogue.datasets.controllers import DatasetController
 from catalogue.datasets.identifier_schemes import IdentifierSchemeController
 from catalogue.db import prepare_engine, start_engine, stop_engine
 from catalogue.dcat.controllers import CatalogController
+from catalogue.onceonly.web import ONCE_ONLY_ROUTER
 from catalogue.organisations.controllers import OrganisationController
 from catalogue.ropa.controllers import RopaController
 from catalogue.search.controllers import SearchController, search_lifespan
@@ -109,6 +110,7 @@ ROUTE_HANDLERS: list[Any] = [
     UserController,
     VocabularyController,
     AGREEMENTS_ROUTER,
+    ONCE_ONLY_ROUTER,
     AuditController,
     RopaController,
     ckan_router,

@@ -35,6 +35,7 @@ LISTENER_MODULES = (
     "catalogue.audit.listener",
     "catalogue.search.outbox",
     "catalogue.dcat.snapshot",
+    "catalogue.onceonly.index",
 )
 _listeners: list[Listener] = []
 _batch_listeners: dict[Listener, BatchListener] = {}
