@@ -208,12 +208,13 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
 
     from catalogue.accounts.service import create_user, principal_for_user
     from catalogue.app import migrate
-    from catalogue.db import prepare_engine
+    from catalogue.db import prepare_engine, start_engine
     from catalogue.organisations.tables import Organisation
     from catalogue.search import index
 
     await prepare_engine(Organisation._meta.db)
     await migrate()
+    await start_engine(Organisation._meta.db)
     from catalogue.datasets.tables import Dataset
 
     generator = Generator(seed=args.seed)
@@ -266,10 +267,14 @@ def main() -> None:
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--reuse", action="store_true",
                         help="with --data-dir: skip loading when the catalogue is already there")
+    parser.add_argument("--database-url", default=None,
+                        help="default: SQLite in the data directory; or postgresql://...")
     args = parser.parse_args()
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="search-bench-"))
     os.environ["CATALOGUE_DATA_DIR"] = str(data_dir)
-    os.environ["CATALOGUE_DATABASE_URL"] = f"sqlite:///{data_dir / 'catalogue.sqlite'}"
+    os.environ["CATALOGUE_DATABASE_URL"] = (
+        args.database_url or f"sqlite:///{data_dir / 'catalogue.sqlite'}"
+    )
     os.environ["CATALOGUE_AUTO_SEED"] = "false"
     os.environ.setdefault("CATALOGUE_SECRET_KEY", "benchmark")
     try:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 
-from catalogue.datasets import queries, service
+from catalogue.datasets import listing, queries, seek, service
 from catalogue.domain.dataset import Classification, Status
 from catalogue.domain.problems import Problem
 from catalogue.errors import BadRequest
@@ -38,9 +38,14 @@ class DatasetController(Controller):
     path = "/api/v1/datasets"
     tags = ["datasets"]
 
-    @get("/", summary="List datasets you may see, newest change first")
+    @get(
+        "/",
+        summary="List datasets you may see, newest change first (or oldest first by "
+        "order=created); page by page or by the cursor of next_cursor",
+    )
     async def list_datasets(
         self,
+        request: Request[Any, Any, Any],
         principal: CurrentPrincipal,
         page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
         size: Annotated[int, QueryParameter(ge=1, le=queries.MAX_PAGE_SIZE)] = 20,
@@ -48,19 +53,21 @@ class DatasetController(Controller):
         publisher: FromQuery[str | None] = None,
         theme: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
-    ) -> dict[str, Any]:
+        order: Annotated[str, QueryParameter(description="modified | created")] = "modified",
+        cursor: FromQuery[str | None] = None,
+    ) -> Response[Any]:
         _check_filter("classification", classification, tuple(c.value for c in Classification))
         _check_filter("status", status, tuple(s.value for s in Status))
+        _check_filter("order", order, tuple(seek.SEEK_ORDERS))
+        after = seek.Cursor.parse(cursor) if cursor else None
+        if after is not None and after.order != order:
+            order = after.order  # a cursor carries the order of the walk it came from
         filters = queries.DatasetFilter(
             classification=classification, publisher=publisher, theme=theme, status=status
         )
-        records, total = await queries.list_records(principal, filters, page, size)
-        return {
-            "items": [service.represent(record, principal) for record in records],
-            "total": total,
-            "page": page,
-            "size": size,
-        }
+        return await listing.list_response(
+            request, principal, filters, listing.Window(page, size, order, after)
+        )
 
     @post("/", summary="Register a dataset (a steward of its publisher, or an admin)")
     async def create_dataset(

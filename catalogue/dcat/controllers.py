@@ -7,27 +7,56 @@ this catalogue without any adaptation. ``/dataset/{slug}.{ext}`` is answered thr
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect
 
 from catalogue.datasets.service import register_publish_check
-from catalogue.dcat import feed, snapshot, validation
-from catalogue.dcat.catalog import CatalogInfo, PageInfo, catalog_graph
+from catalogue.datasets.versions import VersionedCache, current_version
+from catalogue.dcat import feed, rendered, snapshot, validation
+from catalogue.dcat.catalog import CatalogInfo, PageInfo
 from catalogue.dcat.web import (
     FORMATS,
     accepts_html,
-    dataset_context,
+    body_etag,
     preferred_rdf_format,
-    rdf_response,
+    rdf_bytes_response,
 )
 from catalogue.domain.problems import InvalidDocument
 from catalogue.settings import get_settings
-from catalogue.vocabularies import default_vocabularies
 from catalogue.web.errors import problem_response
 
-FEED_PARAMS = ("page", "modified_since", "q", "theme", "classification", "publisher")
+FEED_PARAMS = ("page", "after", "modified_since", "q", "theme", "classification", "publisher")
+# Whole feed pages per catalogue version (a harvest reads each page once; others repeat).
+_pages: VersionedCache[tuple[bytes, str, dt.datetime | None]] = VersionedCache(
+    max_entries=4096, max_bytes=128 * 2**20
+)
+
+
+async def _feed_document(
+    query: feed.FeedQuery, fmt: str, path: str
+) -> tuple[bytes, str, dt.datetime | None]:
+    """The page's bytes, their ETag and Last-Modified."""
+    page_of = await feed.feed_page(query)
+    settings = get_settings()
+    current = await snapshot.refresh()
+    catalog = CatalogInfo(
+        base_url=settings.base_url,
+        title=settings.catalogue_title,
+        description=settings.catalogue_description,
+        languages=settings.languages,
+        publisher=current.publishers.get(settings.catalogue_publisher),
+    )
+    page = PageInfo(
+        query.page, feed.PAGE_SIZE, page_of.total, path, query.params(),
+        after=query.after.token() if query.after else None, next_after=page_of.next_after,
+    )
+    items = await rendered.describe(page_of.records, settings)
+    last_modified = await feed.last_change()
+    body = rendered.feed_document(catalog, items, page, last_modified, fmt)
+    return body, body_etag(body), last_modified
 
 
 async def _catalog_response(request: Request[Any, Any, Any], fmt: str, path: str,
@@ -35,28 +64,20 @@ async def _catalog_response(request: Request[Any, Any, Any], fmt: str, path: str
     raw = {name: request.query_params.get(name) for name in FEED_PARAMS}
     try:
         query = feed.parse_feed_query(raw)
-        records, total = await feed.feed_page(query)
+        version = await current_version()
+        key = (query, fmt, path)
+        found = _pages.get(key, version)
+        if found is None:
+            found = await _feed_document(query, fmt, path)
+            _pages.put(key, version, found)
     except InvalidDocument as error:
         return problem_response(
             400,
             "; ".join(f"{p.field}: {p.message}" for p in error.problems),
             problems=[p.as_dict() for p in error.problems],
         )
-    settings = get_settings()
-    current = await snapshot.refresh()
-    publisher = current.publishers.get(settings.catalogue_publisher)
-    catalog = CatalogInfo(
-        base_url=settings.base_url,
-        title=settings.catalogue_title,
-        description=settings.catalogue_description,
-        languages=settings.languages,
-        publisher=publisher,
-    )
-    page = PageInfo(query.page, feed.PAGE_SIZE, total, path, query.params())
-    items = [(record.document, dataset_context(record, settings)) for record in records]
-    last_modified = await feed.last_change()
-    graph = catalog_graph(catalog, items, page, default_vocabularies(), last_modified)
-    return rdf_response(request, graph, fmt, last_modified, vary=vary)
+    body, etag, last_modified = found
+    return rdf_bytes_response(request, body, fmt, last_modified, vary=vary, etag=etag)
 
 
 class CatalogController(Controller):
@@ -64,7 +85,8 @@ class CatalogController(Controller):
     tags = ["dcat"]
 
     @get("/catalog", summary="The DCAT-AP catalogue; the format follows the Accept header",
-         description="Parameters: page (100 datasets a page), modified_since (ISO 8601), q, "
+         description="Parameters: after (the position hydra:next gives), page (100 datasets a "
+                     "page, oldest first), modified_since (ISO 8601), q, "
                      "theme, classification, publisher. Browsers are sent to the home page.")
     async def catalog(self, request: Request[Any, Any, Any]) -> Response[Any]:
         accept = request.headers.get("accept")
