@@ -41,8 +41,9 @@ class VersionedCache(Generic[T]):
         self._entries.move_to_end(key)
         return entry[1]
 
-    def put(self, key: Hashable, version: Hashable, value: T) -> None:
-        size = len(value) if isinstance(value, bytes | str) else 0
+    def put(self, key: Hashable, version: Hashable, value: T, size: int | None = None) -> None:
+        if size is None:
+            size = len(value) if isinstance(value, bytes | str) else 0
         old = self._entries.pop(key, None)
         if old is not None:
             self._bytes -= old[2]

@@ -11,6 +11,7 @@ JSON-LD go through rdflib.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from rdflib.term import Node
 
 from catalogue.datasets.queries import DatasetRecord
 from catalogue.datasets.versions import VersionedCache
-from catalogue.dcat import snapshot
+from catalogue.dcat import chunk_store, snapshot
 from catalogue.dcat.catalog import CatalogInfo, PageInfo, catalog_triples
 from catalogue.dcat.mapping import DatasetContext, dataset_graph, dataset_iri
 from catalogue.dcat.namespaces import DCAT, PREFIXES
@@ -28,10 +29,13 @@ from catalogue.settings import Settings
 from catalogue.vocabularies import default_vocabularies
 
 CHUNK_FORMATS = ("ttl", "nt")
-# Per worker: the Turtle and N-Triples of the datasets read most (about 3-6 KB each).
-_chunks: VersionedCache[str] = VersionedCache(max_entries=60_000, max_bytes=160 * 2**20)
+SEPARATOR = "\x1e"  # between a stored chunk's service IRIs and its text
+# Per worker: the Turtle and N-Triples (and services) of the datasets read most (about
+# 7 KB of Turtle each); the rest come from the disk store.
+_chunks: VersionedCache[tuple[str, tuple[Node, ...]]] = VersionedCache(
+    max_entries=20_000, max_bytes=96 * 2**20
+)
 _documents: VersionedCache[bytes] = VersionedCache(max_entries=8_192, max_bytes=48 * 2**20)
-_services: VersionedCache[tuple[Node, ...]] = VersionedCache(max_entries=60_000)
 
 
 @dataclass(frozen=True)
@@ -85,26 +89,61 @@ def _serialised(sink: TripleSink, fmt: str) -> str:
     return turtle_body(sink) if fmt == "ttl" else ntriples(sink)
 
 
+def chunks(items: Sequence[Described], fmt: str) -> list[str]:
+    """Each dataset's Turtle statements (no prefixes) or N-Triples, kept per revision: in
+    memory, then on disk (:mod:`catalogue.dcat.chunk_store`), else written now."""
+    found: dict[int, tuple[str, tuple[Node, ...]]] = {}
+    wanted: dict[str, str] = {}
+    for number, item in enumerate(items):
+        entry = _chunks.get((item.key, fmt), item.revision)
+        if entry is not None:
+            found[number] = entry
+        else:
+            wanted[_stored_key(item, fmt)] = _stored_version(item)
+    stored = chunk_store.get_many(wanted)
+    written = []
+    for number, item in enumerate(items):
+        if number in found:
+            continue
+        key = _stored_key(item, fmt)
+        if key in stored:
+            names, _, text = stored[key].partition(SEPARATOR)
+            entry = (text, tuple(URIRef(name) for name in names.split("\n") if name))
+        else:
+            sink = triples(item)
+            entry = (_serialised(sink, fmt), _services_of(sink, item))
+            written.append((key, wanted[key], "\n".join(entry[1]) + SEPARATOR + entry[0]))
+        _chunks.put((item.key, fmt), item.revision, entry, len(entry[0]))
+        found[number] = entry
+    chunk_store.put_many(written)
+    return [found[number][0] for number in range(len(items))]
+
+
 def chunk(item: Described, fmt: str) -> str:
-    """The dataset's Turtle statements (no prefixes) or N-Triples, cached per revision."""
-    revision = item.revision
-    key = (item.key, fmt)
-    text = _chunks.get(key, revision)
-    if text is None:
-        sink = triples(item)
-        text = _serialised(sink, fmt)
-        _chunks.put(key, revision, text)
-        _services.put(item.key, revision, _services_of(sink, item))
-    return text
+    return chunks([item], fmt)[0]
 
 
-def services(item: Described) -> tuple[Node, ...]:
+def services(item: Described, fmt: str = "ttl") -> tuple[Node, ...]:
     """The data services that serve this dataset (the catalogue lists them too)."""
-    found = _services.get(item.key, item.revision)
-    if found is None:
-        found = _services_of(triples(item), item)
-        _services.put(item.key, item.revision, found)
-    return found
+    entry = _chunks.get((item.key, fmt), item.revision)
+    if entry is None:
+        chunks([item], fmt)
+        entry = _chunks.get((item.key, fmt), item.revision)
+    return entry[1] if entry is not None else _services_of(triples(item), item)
+
+
+def _stored_key(item: Described, fmt: str) -> str:
+    context = item.context
+    publisher = context.publisher
+    parts = [
+        str(item.record.id), fmt, context.base_url, ",".join(context.languages),
+        repr(publisher), ",".join(sorted(item.public_related)), chunk_store.fingerprint(),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _stored_version(item: Described) -> str:
+    return f"{item.record.revision}|{item.record.modified.isoformat()}"
 
 
 def _services_of(sink: TripleSink, item: Described) -> tuple[Node, ...]:
@@ -145,21 +184,29 @@ def feed_document(
 ) -> bytes:
     """A feed page: the catalogue node and paging, then each dataset's cached chunk."""
     head = TripleSink()
+    sinks: list[TripleSink] = []
+    if fmt in CHUNK_FORMATS:  # chunks first: writing one notes the dataset's services too
+        texts = chunks(items, fmt)
+        served = [services(item, fmt) for item in items]
+    else:
+        sinks = [triples(item) for item in items]
+        served = [_services_of(sink, item) for sink, item in zip(sinks, items, strict=True)]
     members = [
-        (URIRef(dataset_iri(catalog.base_url, item.record.slug)), services(item))
-        for item in items
+        (URIRef(dataset_iri(catalog.base_url, item.record.slug)), found)
+        for item, found in zip(items, served, strict=True)
     ]
     catalog_triples(head, catalog, members, page, default_vocabularies(), modified)
     if fmt in CHUNK_FORMATS:
-        parts = [TURTLE_HEADER if fmt == "ttl" else "", _serialised(head, fmt)]
-        parts.extend(("\n" if fmt == "ttl" else "") + chunk(item, fmt) for item in items)
-        return "".join(parts).encode("utf-8")
-    for item in items:
-        head.triples.extend(triples(item))
+        separator = "\n" if fmt == "ttl" else ""
+        header = TURTLE_HEADER if fmt == "ttl" else ""
+        return (header + _serialised(head, fmt) + separator
+                + separator.join(texts)).encode("utf-8")
+    for sink in sinks:
+        head.triples.extend(sink)
     return serialise_rdflib(head, fmt).encode("utf-8")
 
 
 def clear() -> None:
     """Forget every rendered document (tests reset the database under the caches)."""
-    for cache in (_chunks, _documents, _services):
+    for cache in (_chunks, _documents):
         cache.clear()
