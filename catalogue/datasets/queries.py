@@ -153,7 +153,13 @@ def filter_clauses(
             if scan
             else Dataset.status == filters.status
         )
-    if filters.theme:
+    if filters.theme and scan:
+        # Probed per row while walking the ordering index (an IN list would be read whole
+        # and sorted).
+        clauses.append(WhereRaw(
+            'EXISTS (SELECT 1 FROM "dataset_theme" WHERE "dataset_theme"."dataset" = '
+            '"dataset"."id" AND "dataset_theme"."theme" = {})', filters.theme))
+    elif filters.theme:
         clauses.append(
             Dataset.id.is_in(
                 DatasetTheme.select(DatasetTheme.dataset).where(DatasetTheme.theme == filters.theme)
