@@ -39,7 +39,7 @@ async def _feed_graph() -> tuple[object, int]:
         page = PageInfo(1, feed.PAGE_SIZE, page_of.total, "/catalog.ttl",
                         after=query.after.token() if query.after else None,
                         next_after=page_of.next_after)
-        items = await rendered.describe(page_of.records, settings)
+        items = await rendered.describe_rows(page_of.rows, settings)
         body = rendered.feed_document(catalog, items, page, await feed.last_change(), "nt")
         merged.parse(data=body.decode("utf-8"), format="nt")
         if page_of.next_after is None:

@@ -53,7 +53,7 @@ async def _feed_document(
         query.page, feed.PAGE_SIZE, page_of.total, path, query.params(),
         after=query.after.token() if query.after else None, next_after=page_of.next_after,
     )
-    items = await rendered.describe(page_of.records, settings)
+    items = await rendered.describe_rows(page_of.rows, settings)
     last_modified = await feed.last_change()
     body = rendered.feed_document(catalog, items, page, last_modified, fmt)
     return body, body_etag(body), last_modified

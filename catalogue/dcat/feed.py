@@ -127,9 +127,13 @@ async def _matching_slugs(q: str, query: FeedQuery) -> list[str]:
 
 @dataclass(frozen=True)
 class FeedPage:
-    records: list[queries.DatasetRecord]
+    rows: list[dict[str, Any]]  # of ``RECORD_COLUMNS``: validated only when needed
     total: int
     next_after: str | None
+
+    @property
+    def records(self) -> list[queries.DatasetRecord]:
+        return [queries.record_from_row(row) for row in self.rows]
 
 
 async def feed_page(query: FeedQuery) -> FeedPage:
@@ -157,7 +161,7 @@ async def feed_page(query: FeedQuery) -> FeedPage:
         slugs=slugs,
     )
     return FeedPage(
-        [queries.record_from_row(row) for row in rows],
+        rows,
         count,
         following.token() if following else None,
     )

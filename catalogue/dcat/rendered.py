@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
 
 from rdflib import URIRef
 from rdflib.term import Node
 
-from catalogue.datasets.queries import DatasetRecord
+from catalogue.datasets.queries import DatasetRecord, record_from_row
 from catalogue.datasets.versions import VersionedCache
 from catalogue.dcat import chunk_store, snapshot
 from catalogue.dcat.catalog import CatalogInfo, PageInfo, catalog_triples
@@ -39,44 +42,94 @@ _documents: VersionedCache[bytes] = VersionedCache(max_entries=8_192, max_bytes=
 
 
 @dataclass(frozen=True)
-class Described:
-    """A record with the facts beside it that its RDF depends on."""
+class Facts:
+    """What a dataset's RDF key needs, read from a record or straight from its row."""
 
-    record: DatasetRecord
-    context: DatasetContext
-    public_related: frozenset[str]
+    id: UUID
+    slug: str
+    revision: int
+    modified: dt.datetime
+    issued: dt.datetime | None
+    publisher: str
+    publisher_name: str
+    related: tuple[str, ...]
+
+    @classmethod
+    def of_record(cls, record: DatasetRecord) -> Facts:
+        return cls(record.id, record.slug, record.revision, record.modified, record.issued,
+                   record.publisher, record.publisher_name,
+                   tuple(record.document.semantic.related))
+
+    @classmethod
+    def of_row(cls, row: dict[str, Any]) -> Facts:
+        document = row["document"]
+        if isinstance(document, str):
+            document = json.loads(document)
+        related = (document.get("semantic") or {}).get("related") or ()
+        identifier = row["id"] if isinstance(row["id"], UUID) else UUID(str(row["id"]))
+        return cls(identifier, row["slug"], row["revision"], row["modified"], row["issued"],
+                   row["publisher.slug"] or "", row["publisher.name"] or "", tuple(related))
+
+
+class Described:
+    """A dataset with the facts beside it that its RDF depends on. The validated record is
+    built only when the RDF has to be written (a kept chunk needs the facts alone)."""
+
+    __slots__ = ("_record", "_row", "context", "facts", "public_related")
+
+    def __init__(self, facts: Facts, context: DatasetContext, public_related: frozenset[str],
+                 row: dict[str, Any] | None = None, record: DatasetRecord | None = None):
+        self.facts, self.context, self.public_related = facts, context, public_related
+        self._row, self._record = row, record
+
+    @property
+    def record(self) -> DatasetRecord:
+        if self._record is None:
+            assert self._row is not None
+            self._record = record_from_row(self._row)
+        return self._record
 
     @property
     def revision(self) -> Hashable:
         """What changes with every edit (the modified time too: a database restored from a
         copy may repeat a revision number, never with the same time)."""
-        return (self.record.revision, self.record.modified)
+        return (self.facts.revision, self.facts.modified)
 
     @property
     def key(self) -> Hashable:
         context = self.context
-        return (self.record.id, context.base_url, context.languages, context.publisher,
+        return (self.facts.id, context.base_url, context.languages, context.publisher,
                 self.public_related)
 
 
 async def describe(records: Sequence[DatasetRecord], settings: Settings) -> list[Described]:
     """Each record with its context: publishers as of now, related datasets that are public."""
+    return await _describe([(Facts.of_record(r), None, r) for r in records], settings)
+
+
+async def describe_rows(rows: Sequence[dict[str, Any]], settings: Settings) -> list[Described]:
+    """The same for rows of ``RECORD_COLUMNS`` (validated only if their RDF is written)."""
+    return await _describe([(Facts.of_row(row), row, None) for row in rows], settings)
+
+
+async def _describe(
+    found: list[tuple[Facts, dict[str, Any] | None, DatasetRecord | None]], settings: Settings
+) -> list[Described]:
     current = await snapshot.refresh()
-    related = {slug for record in records for slug in record.document.semantic.related}
-    public = await snapshot.public_among(related)
+    public = await snapshot.public_among(slug for facts, _, _ in found for slug in facts.related)
     described = []
-    for record in records:
-        mine = public & frozenset(record.document.semantic.related)
+    for facts, row, record in found:
+        mine = public & frozenset(facts.related)
         context = DatasetContext(
             base_url=settings.base_url,
             languages=settings.languages,
-            dataset_id=record.id,
-            issued=record.issued,
-            modified=record.modified,
-            publisher=current.publisher(record.publisher, record.publisher_name),
+            dataset_id=facts.id,
+            issued=facts.issued,
+            modified=facts.modified,
+            publisher=current.publisher(facts.publisher, facts.publisher_name),
             related_visible=mine.__contains__,
         )
-        described.append(Described(record, context, mine))
+        described.append(Described(facts, context, mine, row, record))
     return described
 
 
@@ -136,18 +189,18 @@ def _stored_key(item: Described, fmt: str) -> str:
     context = item.context
     publisher = context.publisher
     parts = [
-        str(item.record.id), fmt, context.base_url, ",".join(context.languages),
+        str(item.facts.id), fmt, context.base_url, ",".join(context.languages),
         repr(publisher), ",".join(sorted(item.public_related)), chunk_store.fingerprint(),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def _stored_version(item: Described) -> str:
-    return f"{item.record.revision}|{item.record.modified.isoformat()}"
+    return f"{item.facts.revision}|{item.facts.modified.isoformat()}"
 
 
 def _services_of(sink: TripleSink, item: Described) -> tuple[Node, ...]:
-    subject = dataset_iri(item.context.base_url, item.record.slug)
+    subject = dataset_iri(item.context.base_url, item.facts.slug)
     return tuple(dict.fromkeys(sink.subjects(DCAT.servesDataset, subject)))
 
 
@@ -192,7 +245,7 @@ def feed_document(
         sinks = [triples(item) for item in items]
         served = [_services_of(sink, item) for sink, item in zip(sinks, items, strict=True)]
     members = [
-        (URIRef(dataset_iri(catalog.base_url, item.record.slug)), found)
+        (URIRef(dataset_iri(catalog.base_url, item.facts.slug)), found)
         for item, found in zip(items, served, strict=True)
     ]
     catalog_triples(head, catalog, members, page, default_vocabularies(), modified)
