@@ -3,7 +3,8 @@
 A CKAN harvester copies the core keys (title, notes, licence, tags, resources) without loss;
 ckanext-dcat reads the extras it knows (``theme``, ``access_rights``, ``publisher_*``,
 ``contact_*``, ``temporal_*`` ...); the rest of our four levels rides along in extras as
-strings (JSON for lists), never the internal note.
+strings (JSON for lists), never the internal note. The plain fields' keys are declared in
+the field registry (:mod:`catalogue.domain.fields`, ``ckan=``) and encoded by ``registry_keys``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from catalogue.ckan.groups import (
 )
 from catalogue.datasets.queries import DatasetRecord
 from catalogue.domain.dataset import DataService, DatasetDocument, Distribution, Status
+from catalogue.domain.fields import generic
+from catalogue.domain.paths import attribute
 from catalogue.vocabularies import default_vocabularies
 
 TAG_NAMESPACE = uuid.UUID("7d0f3c1e-2b5a-4c8d-9e6f-1a2b3c4d5e6f")
@@ -32,6 +35,7 @@ STATES = {
     Status.WITHDRAWN: "deleted",
 }
 SPDX = "http://spdx.org/rdf/terms#checksumAlgorithm_"
+REGISTRY_FIELDS = generic("ckan")
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,37 @@ def _iris(vocabulary: str, codes: list[str]) -> list[str]:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
+
+
+def _encode(
+    document: DatasetDocument, encoding: str, value: Any, vocabulary: str | None, language: str
+) -> Any:
+    """A registry field's value as CKAN shows it (see ``fieldspec.CkanEncoding``)."""
+    if encoding == "iri":
+        return _iri(vocabulary or "", value)
+    if encoding == "iris":
+        return _json(_iris(vocabulary or "", value or []))
+    if encoding == "first-iri":
+        return _iri(vocabulary or "", value[0]) if value else ""
+    if encoding == "json":
+        return _json(value)
+    if encoding == "flag":
+        return "true" if value else "false"
+    if encoding == "langtext":
+        return document.text(value or {}, language)
+    return value or ""
+
+
+def registry_keys(document: DatasetDocument, language: str, core: bool = False) -> dict[str, Any]:
+    """The registry's plain fields: the extras (or, with ``core``, the core package keys)."""
+    keys: dict[str, Any] = {}
+    for field in REGISTRY_FIELDS:
+        value = attribute(document, field.path)
+        for ckan in field.ckan:
+            if ckan.core == core:
+                encoded = _encode(document, ckan.encoding, value, field.vocabulary, language)
+                keys[ckan.key] = encoded if encoded != "" or not core else None
+    return keys
 
 
 def licence_code(document: DatasetDocument) -> str | None:
@@ -179,10 +214,8 @@ def resource_dicts(record: DatasetRecord, language: str) -> list[dict[str, Any]]
 def _legal_extras(document: DatasetDocument, language: str) -> dict[str, str]:
     legal = document.legal
     extras = {
-        "access_rights": _iri("access-rights", legal.access_rights),
         "applicable_legislation": _json([item.iri for item in legal.legislation]),
         "legislation": _json([item.model_dump(mode="json") for item in legal.legislation]),
-        "rights": document.text(legal.rights, language),
     }
     if legal.restriction:
         extras["restriction_reason"] = document.text(legal.restriction.reason, language)
@@ -203,13 +236,9 @@ def _legal_extras(document: DatasetDocument, language: str) -> dict[str, str]:
 def extras_for(record: DatasetRecord, context: PackageContext) -> list[dict[str, str]]:
     """Our levels as CKAN extras; empty values are left out, keys sorted as CKAN sorts them."""
     document, language = record.document, context.language
-    technical, semantic, organisational = (
-        document.technical,
-        document.semantic,
-        document.organisational,
-    )
+    technical, semantic = document.technical, document.semantic
     organisation = context.organisations.get(record.publisher) or {}
-    contact = organisational.contact_point
+    contact = document.organisational.contact_point
     temporal = technical.temporal
     extras: dict[str, str] = {
         "uri": dataset_iri(context.base_url, record.slug),
@@ -217,15 +246,8 @@ def extras_for(record: DatasetRecord, context: PackageContext) -> list[dict[str,
         "publication_status": document.status.value,
         "issued": ckan_time(record.issued) or "",
         "modified": ckan_time(record.modified) or "",
-        "theme": _json(_iris("themes", semantic.themes)),
-        "frequency": _iri("frequencies", technical.frequency),
-        "spatial_uri": _iri("countries", technical.spatial[0]) if technical.spatial else "",
-        "spatial_coverage": _json(_iris("countries", technical.spatial)),
         "temporal_start": temporal.start.isoformat() if temporal and temporal.start else "",
         "temporal_end": temporal.end.isoformat() if temporal and temporal.end else "",
-        "conforms_to": _json(semantic.conforms_to),
-        "language": _json(_iris("languages", semantic.languages)),
-        "hvd_category": _json(_iris("hvd-categories", semantic.hvd_categories)),
         "related_datasets": _json([slug for slug in semantic.related if slug in context.visible]),
         "publisher_uri": organisation_iri(context.base_url, record.publisher),
         "publisher_name": record.publisher_name,
@@ -235,11 +257,9 @@ def extras_for(record: DatasetRecord, context: PackageContext) -> list[dict[str,
         "contact_name": (contact.name or "") if contact else "",
         "contact_email": (contact.email or "") if contact else "",
         "contact_uri": (contact.url or "") if contact else "",
-        "owner_unit": organisational.owner_unit or "",
-        "base_register": "true" if organisational.is_base_register else "false",
-        "identifier_schemes": _json(organisational.identifier_schemes),
         "attributes": _json([a.model_dump(mode="json") for a in technical.attributes]),
         **_legal_extras(document, language),
+        **registry_keys(document, language),
     }
     return [{"key": key, "value": value} for key, value in sorted(extras.items()) if value]
 
@@ -265,7 +285,7 @@ def package_dict(record: DatasetRecord, context: PackageContext) -> dict[str, An
         "notes": document.text(document.description, language),
         "notes_translated": document.description,
         "url": f"{context.base_url}/dataset/{record.slug}",
-        "version": document.technical.version,
+        **registry_keys(document, language, core=True),
         "author": record.publisher_name or None,
         "author_email": (organisation or {}).get("email") or None,
         "maintainer": contact.name if contact else None,

@@ -16,6 +16,7 @@ from catalogue.ckan.errors import SearchQueryError, ValidationError
 from catalogue.ckan.fq import Clause, FqError, MatchAll, fields_of, parse_fq, parse_sort
 from catalogue.ckan.groups import theme_group_name
 from catalogue.datasets.queries import DatasetRecord
+from catalogue.domain.fields import FACETS
 from catalogue.domain.problems import InvalidDocument
 from catalogue.search.service import SearchQuery, search_slugs
 from catalogue.vocabularies import default_vocabularies
@@ -27,11 +28,9 @@ DEFAULT_SORT = "score desc, metadata_modified desc"
 TAGS = "tags"
 ALL_TEXT = {"", "*", "*:*"}
 VOCABULARY_OF_FACET = {
-    "theme": "themes",
-    "licence": "licences",
-    "hvd": "hvd-categories",
-    "language": "languages",
+    facet.name: facet.vocabulary for facet in FACETS if facet.vocabulary and facet.name != "format"
 }
+"""Facets whose values are shown by their concept's label (formats keep CKAN's own names)."""
 
 
 def field_query(q: str) -> Clause | None:

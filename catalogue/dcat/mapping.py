@@ -4,7 +4,9 @@ Every linked node is typed (``dct:LicenseDocument``, ``dct:Frequency``, ``skos:C
 its ``skos:prefLabel`` ...) so that the official range shapes pass on the dataset alone.
 Whatever DCAT-AP has no term for (attributes, owner unit, steward, restriction) goes out in
 our namespace so that :mod:`catalogue.dcat.reverse` can read everything back. The steward's
-``internal_note`` is never read here.
+``internal_note`` is never read here. The plain fields (title, themes, frequency ...) are
+written from their declarations in :mod:`catalogue.domain.fields` by
+:mod:`catalogue.dcat.fields`; this module writes the nested ones.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 
 from catalogue.dcat.dpv import personal_data
+from catalogue.dcat.fields import write_fields
 from catalogue.dcat.namespaces import (
     ADMS,
     ADMS_DEPRECATED,
@@ -56,8 +59,7 @@ def dataset_graph(
     base = context.base_url
     subject = dataset_iri(base, document.slug)
     graph.add((subject, RDF.type, DCAT.Dataset))
-    writer.texts(subject, DCT.title, document.title)
-    writer.texts(subject, DCT.description, document.description)
+    write_fields(writer, subject, document)  # the registry's plain fields
     identifier = str(context.dataset_id) if context.dataset_id else str(subject)
     graph.add((subject, DCT.identifier, Literal(identifier)))
     graph.add((subject, CAT.classification, Literal(document.classification.value)))
@@ -106,11 +108,6 @@ def _technical(writer: Writer, subject: URIRef, document: DatasetDocument) -> No
             (DCAT.endDate, technical.temporal.end),
         ):
             writer.add(period, predicate, Literal(day, datatype=XSD.date) if day else None)
-    for code in technical.spatial:
-        writer.add(subject, DCT.spatial, writer.concept("countries", code, DCT.Location))
-    frequency = writer.concept("frequencies", technical.frequency, DCT.Frequency)
-    writer.add(subject, DCT.accrualPeriodicity, frequency)
-    writer.add(subject, DCAT.version, Literal(technical.version) if technical.version else None)
 
 
 def _distribution(
@@ -204,16 +201,6 @@ def _identifier_scheme(graph: Graph, node: URIRef, code: str) -> None:
 
 def _semantic(writer: Writer, subject: URIRef, document: DatasetDocument) -> None:
     graph, semantic = writer.graph, document.semantic
-    for code in semantic.themes:
-        writer.add(subject, DCAT.theme, writer.concept("themes", code))
-    for keyword in semantic.keywords:
-        graph.add((subject, DCAT.keyword, Literal(keyword)))
-    for standard in semantic.conforms_to:
-        graph.add((subject, DCT.conformsTo, _standard(graph, standard)))
-    for code in semantic.languages:
-        writer.add(subject, DCT.language, writer.concept("languages", code, DCT.LinguisticSystem))
-    for code in semantic.hvd_categories:
-        writer.add(subject, DCATAP.hvdCategory, writer.concept("hvd-categories", code))
     for slug in semantic.related:
         if writer.context.related_visible(slug):
             graph.add((subject, DCT.relation, dataset_iri(writer.context.base_url, slug)))
@@ -238,14 +225,10 @@ def _organisational(writer: Writer, subject: URIRef, document: DatasetDocument) 
     if organisational.contact_point:
         node = writer.contact(URIRef(f"{subject}#contact-point"), organisational.contact_point)
         graph.add((subject, DCAT.contactPoint, node))
-    if organisational.owner_unit:
-        graph.add((subject, CAT.ownerUnit, Literal(organisational.owner_unit)))
     if organisational.steward:
         node = writer.contact(URIRef(f"{subject}#steward"), organisational.steward,
                               VCARD.Individual)
         graph.add((subject, CAT.steward, node))
-    if organisational.is_base_register:
-        graph.add((subject, CAT.baseRegister, Literal(True)))
     for code in organisational.identifier_schemes:
         scheme = identifier_scheme_iri(context.base_url, code)
         _identifier_scheme(graph, scheme, code)
@@ -254,9 +237,6 @@ def _organisational(writer: Writer, subject: URIRef, document: DatasetDocument) 
 
 def _legal(writer: Writer, subject: URIRef, document: DatasetDocument) -> None:
     graph, legal = writer.graph, document.legal
-    writer.add(subject, DCT.license, writer.licence(legal.licence))
-    rights = writer.concept("access-rights", legal.access_rights, DCT.RightsStatement)
-    writer.add(subject, DCT.accessRights, rights)
     for legislation in legal.legislation:
         node = web_iri(legislation.iri)
         graph.add((subject, DCATAP.applicableLegislation, node))
@@ -269,8 +249,6 @@ def _legal(writer: Writer, subject: URIRef, document: DatasetDocument) -> None:
         writer.texts(subject, CAT.howToRequest, legal.restriction.how_to_request)
         if not (legal.restriction.reason or legal.restriction.how_to_request):
             graph.add((subject, CAT.restriction, Literal(True)))
-    if legal.anonymised:
-        graph.add((subject, CAT.anonymised, Literal(True)))
     if legal.personal_data:
         personal_data(writer, subject, legal.personal_data)
 

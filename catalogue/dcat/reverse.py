@@ -3,7 +3,8 @@
 The inverse of :mod:`catalogue.dcat.mapping`: exporting a dataset and importing the result
 gives the same document (apart from its status, which an import always sets to draft).
 Foreign descriptions work too: concept IRIs become our codes when a vocabulary knows them
-and stay IRIs otherwise, so that validation names each one the steward must fix.
+and stay IRIs otherwise, so that validation names each one the steward must fix. The
+registry's plain fields are read by :mod:`catalogue.dcat.fields`; this module reads the rest.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from catalogue.dcat.fields import read_fields
 from catalogue.dcat.namespaces import (
     ADMS,
     CAT,
@@ -30,6 +32,7 @@ from catalogue.dcat.namespaces import (
     VCARD,
 )
 from catalogue.domain.dataset import DatasetDocument
+from catalogue.domain.paths import put
 from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.vocabularies import Vocabularies
 
@@ -157,17 +160,18 @@ def document_dict(
     classification = reader.text(subject, CAT.classification)
     if classification not in {"open", "closed", "personal"}:
         classification = _guess_classification(reader, subject)
-    return {
+    document: dict[str, Any] = {
         "slug": reader.local(str(subject), "dataset"),
         "classification": classification,
         "status": "draft",
-        "title": reader.texts(subject, DCT.title),
-        "description": reader.texts(subject, DCT.description),
         "technical": _technical(reader, subject),
         "semantic": _semantic(reader, subject),
         "organisational": _organisational(reader, subject),
         "legal": _legal(reader, subject),
     }
+    for path, value in read_fields(reader, subject).items():  # the registry's plain fields
+        put(document, path, value)
+    return document
 
 
 def _guess_classification(reader: _Reader, subject: URIRef) -> str:
@@ -210,9 +214,6 @@ def _technical(reader: _Reader, subject: URIRef) -> dict[str, Any]:
         "data_services": services,
         "attributes": attributes,
         "temporal": temporal or None,
-        "spatial": reader.codes("countries", subject, DCT.spatial),
-        "frequency": reader.code("frequencies", reader.one(subject, DCT.accrualPeriodicity)),
-        "version": reader.text(subject, DCAT.version),
     })
 
 
@@ -282,11 +283,6 @@ def _service(reader: _Reader, node: Node) -> dict[str, Any]:
 def _semantic(reader: _Reader, subject: URIRef) -> dict[str, Any]:
     graph = reader.graph
     return {
-        "themes": reader.codes("themes", subject, DCAT.theme),
-        "keywords": sorted(str(v) for v in graph.objects(subject, DCAT.keyword)),
-        "conforms_to": sorted(str(v) for v in graph.objects(subject, DCT.conformsTo)),
-        "languages": reader.codes("languages", subject, DCT.language),
-        "hvd_categories": reader.codes("hvd-categories", subject, DCATAP.hvdCategory),
         "related": sorted(
             slug for v in graph.objects(subject, DCT.relation)
             if (slug := reader.local(str(v), "dataset"))
@@ -297,10 +293,8 @@ def _semantic(reader: _Reader, subject: URIRef) -> dict[str, Any]:
 def _organisational(reader: _Reader, subject: URIRef) -> dict[str, Any]:
     return _without_none({
         "publisher": reader.local(reader.iri(subject, DCT.publisher), "organisation"),
-        "owner_unit": reader.text(subject, CAT.ownerUnit),
         "contact_point": reader.contact(reader.one(subject, DCAT.contactPoint)),
         "steward": reader.contact(reader.one(subject, CAT.steward)),
-        "is_base_register": reader.flag(subject, CAT.baseRegister),
         "identifier_schemes": sorted(
             code for v in reader.graph.objects(subject, CAT.identifierScheme)
             if (code := _scheme_code(reader, str(v)))
@@ -321,13 +315,10 @@ def _legal(reader: _Reader, subject: URIRef) -> dict[str, Any]:
         for node in sorted(graph.objects(subject, DCATAP.applicableLegislation))
     ]
     return _without_none({
-        "licence": reader.code("licences", reader.one(subject, DCT.license)),
-        "access_rights": reader.code("access-rights", reader.one(subject, DCT.accessRights)),
         "legislation": legislation,
         "rights": reader.texts(rights, RDFS.label) if rights is not None else {},
         "restriction": restriction,
         "personal_data": _personal_data(reader, subject),
-        "anonymised": reader.flag(subject, CAT.anonymised),
     })
 
 

@@ -21,6 +21,8 @@ from rdflib.namespace import SH
 from catalogue.dcat.mapping import DatasetContext, dataset_graph, dataset_iri, web_iri
 from catalogue.dcat.namespaces import ADMS, DCAT, DCATAP, DCT, FOAF, SPDX, VCARD
 from catalogue.domain.dataset import DatasetDocument
+from catalogue.domain.fields import generic
+from catalogue.domain.fieldspec import DCAT_AP
 from catalogue.domain.problems import Problem
 from catalogue.settings import PROJECT_ROOT, get_settings
 from catalogue.vocabularies import default_vocabularies
@@ -159,17 +161,13 @@ def validate_bytes(body: bytes, content_type: str) -> Report:
 # --- the publish check --------------------------------------------------------------------
 
 DATASET_FIELDS = {
-    DCT.title: "title", DCT.description: "description",
+    **{URIRef(item.rdf[DCAT_AP].predicate): item.path for item in generic("dcat")},
     DCT.publisher: "organisational.publisher", DCAT.contactPoint: "organisational.contact_point",
-    DCT.accessRights: "legal.access_rights", DCT.license: "legal.licence",
     DCT.rights: "legal.rights", DCATAP.applicableLegislation: "legal.legislation",
-    DCAT.theme: "semantic.themes", DCAT.keyword: "semantic.keywords",
-    DCT.language: "semantic.languages", DCT.conformsTo: "semantic.conforms_to",
-    DCATAP.hvdCategory: "semantic.hvd_categories", DCT.relation: "semantic.related",
-    DCT.spatial: "technical.spatial", DCT.temporal: "technical.temporal",
-    DCT.accrualPeriodicity: "technical.frequency", DCAT.version: "technical.version",
+    DCT.relation: "semantic.related", DCT.temporal: "technical.temporal",
     DCAT.distribution: "technical.distributions",
 }
+"""The dataset field each predicate states: the registry's plain fields, then the nested ones."""
 DISTRIBUTION_FIELDS = {
     DCT.title: "title", DCT.description: "description", DCAT.accessURL: "access_url",
     DCAT.downloadURL: "download_url", DCT.format: "format", DCAT.mediaType: "media_type",

@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterator
 from typing import Any
 
 from catalogue.domain.dataset import DatasetDocument
+from catalogue.domain.fields import FIELDS
 from catalogue.domain.problems import Problem, field_path
 from catalogue.vocabularies import Vocabularies
 
@@ -32,21 +33,13 @@ DATA_TYPES = (
     "binary",
 )
 
-CONTROLLED_FIELDS: dict[str, str] = {
+NESTED_CONTROLLED_FIELDS: dict[str, str] = {
     "technical.distributions[].format": "file-types",
     "technical.distributions[].licence": "licences",
     "technical.distributions[].status": "distribution-status",
     "technical.distributions[].availability": "planned-availability",
     "technical.attributes[].personal_data_category": "personal-data",
     "technical.attributes[].identifier_scheme": IDENTIFIER_SCHEMES,
-    "technical.spatial[]": "countries",
-    "technical.frequency": "frequencies",
-    "semantic.themes[]": "themes",
-    "semantic.languages[]": "languages",
-    "semantic.hvd_categories[]": "hvd-categories",
-    "organisational.identifier_schemes[]": IDENTIFIER_SCHEMES,
-    "legal.licence": "licences",
-    "legal.access_rights": "access-rights",
     "legal.personal_data.legal_bases[]": "legal-bases",
     "legal.personal_data.special_category_conditions[]": "special-category-conditions",
     "legal.personal_data.purposes[].code": "purposes",
@@ -56,6 +49,17 @@ CONTROLLED_FIELDS: dict[str, str] = {
     "legal.personal_data.transfers[].country": "countries",
     "legal.personal_data.transfers[].basis": "transfer-bases",
 }
+"""Codes inside the registry's nested (custom) fields, which the registry does not list."""
+
+CONTROLLED_FIELDS: dict[str, str] = {
+    **{
+        field.path + ("[]" if field.kind == "codes" else ""): field.vocabulary
+        for field in FIELDS
+        if field.vocabulary and field.kind in {"code", "codes"}
+    },
+    **NESTED_CONTROLLED_FIELDS,
+}
+"""Every path that holds a vocabulary code: the registry's controlled fields, then the nested."""
 
 
 def _slots(node: Any, steps: list[str], location: tuple) -> Iterator[tuple[tuple, Any, Any]]:

@@ -114,6 +114,7 @@ class Technical(Model):
     spatial: list[Code] = Field(default_factory=list)
     frequency: Code | None = None
     version: ShortText | None = None
+    temporal_resolution: Duration | None = None  # dcat:temporalResolution (P1D: daily)
 
 
 # --- semantic level ----------------------------------------------------------------------

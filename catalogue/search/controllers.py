@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
+from litestar.enums import ParamType
+from litestar.openapi.spec import OpenAPIType, Operation, Parameter, Schema
 
+from catalogue.domain.fields import FACETS
 from catalogue.errors import BadRequest, InvalidDocument
 from catalogue.search.outbox import search_lifespan
 from catalogue.search.schema import FACET_FIELDS
@@ -31,6 +34,23 @@ def _filters(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
     return filters
 
 
+@dataclass
+class FacetFilters(Operation):
+    """The search operation in OpenAPI, with one query parameter per registry facet (read by
+    ``_filters``, so a facet added to the registry is documented without code here)."""
+
+    def __post_init__(self) -> None:
+        known = {parameter.name for parameter in self.parameters or []}
+        self.parameters = [*(self.parameters or []), *(
+            Parameter(
+                name=facet.name, param_in=ParamType.QUERY, required=False,
+                description=f"{facet.label}: one or more values (repeat or comma-separate)",
+                schema=Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.STRING)),
+            )
+            for facet in FACETS if facet.name not in known
+        )]
+
+
 class SearchController(Controller):
     path = "/api/v1/search"
     tags = ["search"]
@@ -43,6 +63,7 @@ class SearchController(Controller):
             "-word to exclude, field:value. Filters: " + ", ".join(FACET_FIELDS) + " "
             "(repeat a parameter for OR; different parameters AND)."
         ),
+        operation_class=FacetFilters,
     )
     async def search_datasets(
         self,
@@ -52,16 +73,6 @@ class SearchController(Controller):
         sort: Annotated[str, QueryParameter(description=" | ".join(SORTS))] = "relevance",
         page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
         size: Annotated[int, QueryParameter(ge=1, le=MAX_SIZE)] = 20,
-        classification: FromQuery[list[str] | None] = None,
-        theme: FromQuery[list[str] | None] = None,
-        publisher: FromQuery[list[str] | None] = None,
-        format: FromQuery[list[str] | None] = None,
-        licence: FromQuery[list[str] | None] = None,
-        identifier: FromQuery[list[str] | None] = None,
-        base_register: FromQuery[list[str] | None] = None,
-        hvd: FromQuery[list[str] | None] = None,
-        status: FromQuery[list[str] | None] = None,
-        language: FromQuery[list[str] | None] = None,
     ) -> dict[str, Any]:
         query = SearchQuery(q=q, filters=_filters(request), sort=sort, page=page, size=size)
         try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zlib
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -26,24 +27,17 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Existence
 from whoosh.lang import has_stemmer
 
+from catalogue.domain.fields import FACETS
+from catalogue.domain.paths import values_at
 from catalogue.settings import get_settings
 
-FACET_FIELDS = (
-    "classification",
-    "theme",
-    "publisher",
-    "format",
-    "licence",
-    "identifier",
-    "base_register",
-    "hvd",
-    "status",
-    "language",
-)
-"""Filter and facet keys, as the API and :class:`~catalogue.search.service.SearchQuery` use them."""
+FACET_FIELDS = tuple(facet.name for facet in FACETS)
+"""Filter and facet keys, as the API and :class:`~catalogue.search.service.SearchQuery` use them
+(declared with their document paths in :data:`catalogue.domain.fields.FACETS`)."""
 
-INDEX_VERSION = 3
-"""Bump when what is indexed changes: every index built by an older version is rebuilt."""
+INDEX_VERSION = f"3-{zlib.crc32(repr(FACETS).encode()):08x}"
+"""Bump the number when what is indexed changes: every index built by an older version is
+rebuilt. A change to the registry's facets changes the suffix, so it rebuilds the index too."""
 TITLE_BOOST = 4.0
 KEYWORD_BOOST = 2.0
 ATTRIBUTE_BOOST = 1.5
@@ -164,6 +158,18 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value
 
 
+def facet_values(document: dict[str, Any]) -> dict[str, str]:
+    """Each facet's values in one stored document, comma-joined as the keyword fields hold them."""
+    values: dict[str, str] = {}
+    for facet in FACETS:
+        found = [value for path in facet.paths for value in values_at(document, path)]
+        if facet.boolean:
+            values[facet.name] = "true" if any(found) else "false"
+        else:
+            values[facet.name] = _join(found)
+    return values
+
+
 def index_document(
     dataset_id: str,
     document: dict[str, Any],
@@ -188,8 +194,6 @@ def index_document(
         attribute_text.extend(_texts(attribute.get("description")))
     identifiers = set(organisational.get("identifier_schemes") or [])
     identifiers.update(a["identifier_scheme"] for a in attributes if a.get("identifier_scheme"))
-    formats = {d.get("format") for d in distributions}
-    licences = {legal.get("licence"), *(d.get("licence") for d in distributions)}
     related = [publisher_name, str(organisational.get("publisher") or "")]
     for distribution in distributions:
         related.extend(_texts(distribution.get("title")))
@@ -209,16 +213,7 @@ def index_document(
         "related_text": "\n".join(r for r in related if r),
         "modified": _aware(modified),
         "created": _aware(created),
-        "classification": document.get("classification", ""),
-        "status": document.get("status", ""),
-        "publisher": str(organisational.get("publisher") or ""),
-        "theme": _join(themes),
-        "format": _join(formats),
-        "licence": _join(licences),
-        "identifier": _join(identifiers),
-        "base_register": "true" if organisational.get("is_base_register") else "false",
-        "hvd": _join(semantic.get("hvd_categories") or []),
-        "language": _join(semantic.get("languages") or []),
+        **facet_values(document),
         "display": {
             "title": title,
             "publisher_name": publisher_name,

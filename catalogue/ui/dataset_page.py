@@ -15,7 +15,14 @@ from catalogue.datasets.queries import find_record, get_record, history, may_see
 from catalogue.datasets.service import represent
 from catalogue.errors import NotFound
 from catalogue.ui import summary
-from catalogue.ui.dataset_view import RDF_FORMATS, changed_fields, explain, licence_of, rdf_links
+from catalogue.ui.dataset_view import (
+    RDF_FORMATS,
+    changed_fields,
+    explain,
+    licence_of,
+    page_rows,
+    rdf_links,
+)
 from catalogue.ui.negotiation import wants_json
 from catalogue.ui.rendering import current_language, render
 from catalogue.web.params import CurrentPrincipal, FromPath
@@ -77,6 +84,7 @@ async def dataset_page(
         "title": document.text(document.title, lang) or slug,
         "description": document.text(document.description, lang),
         "explanation": explain(document, lang),
+        "rows": page_rows(document),
         "licence": licence_of(document),
         "identifier_schemes": await summary.identifier_scheme_labels(),
         "publisher_name": record.publisher_name,

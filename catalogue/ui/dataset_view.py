@@ -7,8 +7,12 @@ it is built here from the document so every page (and test) gets the same wordin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from catalogue.domain.dataset import DatasetDocument
+from catalogue.domain.fields import in_section
+from catalogue.domain.fieldspec import Display
+from catalogue.domain.paths import attribute
 from catalogue.ui.filters import concept_label, text_in
 
 RDF_FORMATS: tuple[tuple[str, str, str], ...] = (
@@ -101,3 +105,28 @@ def changed_fields(changes: dict[str, object]) -> list[str]:
         if name not in names:
             names.append(name)
     return names
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """One field of one level on the page: generic rows render from their declaration."""
+
+    path: str
+    kind: str
+    vocabulary: str | None
+    display: Display
+    value: Any
+    generic: bool
+
+
+def page_rows(document: DatasetDocument) -> dict[str, list[PageRow]]:
+    """The rows of each level, in the registry's order (custom ones the template writes)."""
+    levels: dict[str, list[PageRow]] = {}
+    for level in ("technical", "semantic", "organisational", "legal"):
+        levels[level] = [
+            PageRow(field.path, field.kind, field.vocabulary, field.display(),
+                    attribute(document, field.path), field.generic("page"))
+            for field in in_section(level)  # type: ignore[arg-type]
+            if "page" not in field.never
+        ]
+    return levels

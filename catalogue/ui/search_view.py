@@ -11,35 +11,20 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from catalogue.domain.fields import FACETS as REGISTRY_FACETS
 from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.ui.filters import CLASSIFICATION_LABELS, STATUS_LABELS, concept_label
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 500
-FACETS: dict[str, str] = {
-    "classification": "Classification",
-    "theme": "Theme",
-    "publisher": "Publisher",
-    "format": "Format",
-    "licence": "Licence",
-    "identifier": "Identifier scheme",
-    "base_register": "Base register",
-    "hvd": "High-value dataset category",
-    "status": "Status",
-    "language": "Language",
-}
+FACETS: dict[str, str] = {facet.name: facet.label for facet in REGISTRY_FACETS}
 SORTS: dict[str, str] = {
     "relevance": "Best match",
     "modified": "Recently updated",
     "title": "Title (A to Z)",
 }
-VOCABULARY_OF_FACET = {
-    "theme": "themes",
-    "format": "file-types",
-    "licence": "licences",
-    "hvd": "hvd-categories",
-    "language": "languages",
-}
+VOCABULARY_OF_FACET = {facet.name: facet.vocabulary for facet in REGISTRY_FACETS
+                       if facet.vocabulary}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from catalogue.domain.paths import get, put
 from catalogue.ui.forms.schema import NOTE, SECTIONS, TOP_LEVEL_SCALARS, Spec
 
 FormData = dict[str, list[str]]
@@ -28,15 +29,6 @@ def all_specs() -> Iterable[Spec]:
 
 
 # --- document -> form -----------------------------------------------------------------------
-
-
-def _get(document: Mapping[str, Any], path: str) -> Any:
-    node: Any = document
-    for part in path.split("."):
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(part)
-    return node
 
 
 def _scalar(value: Any) -> str:
@@ -84,7 +76,7 @@ def document_to_form(document: Mapping[str, Any]) -> FormData:
         if document.get(name) not in (None, ""):
             form[name] = [_scalar(document[name])]
     for spec in all_specs():
-        _write(spec, spec.path, _get(document, spec.path), form)
+        _write(spec, spec.path, get(document, spec.path), form)
     return form
 
 
@@ -144,14 +136,6 @@ def _read_object(spec: Spec, prefix: str, form: Mapping[str, list[str]]) -> dict
     return {key: value for key, value in values.items() if value not in (None, False)}
 
 
-def _put(document: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
-    node = document
-    for part in parents:
-        node = node.setdefault(part, {})
-    node[last] = value
-
-
 def form_to_document(form: Mapping[str, list[str]]) -> dict[str, Any]:
     """The raw document the form describes, for ``service.validate`` to judge."""
     document: dict[str, Any] = {}
@@ -161,7 +145,7 @@ def form_to_document(form: Mapping[str, list[str]]) -> dict[str, Any]:
     for spec in all_specs():
         value = _read(spec, spec.path, form)
         if value not in (None, False):
-            _put(document, spec.path, value)
+            put(document, spec.path, value)
     return document
 
 

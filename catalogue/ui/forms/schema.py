@@ -11,13 +11,22 @@ paths themselves (``technical.distributions[0].access_url``), which is how a rul
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
+
+from catalogue.domain.fields import in_section
+from catalogue.domain.fieldspec import (
+    ALL,
+    ONLY_CLOSED,
+    ONLY_OPEN,
+    ONLY_PERSONAL,
+    Field,
+)
+from catalogue.domain.fieldspec import Section as SectionName
 
 Kind = Literal[
     "text", "textarea", "url", "email", "date", "number", "duration",
     "select", "checkboxes", "checkbox", "lines", "langtext", "group", "repeat",
 ]
-OPEN, CLOSED, PERSONAL = "open", "closed", "personal"
 
 
 @dataclass(frozen=True)
@@ -52,10 +61,6 @@ class Section:
     level: bool = True  # one of the four levels (else: the basics)
 
 
-ALL = frozenset({OPEN, CLOSED, PERSONAL})
-ONLY_OPEN = frozenset({OPEN})
-ONLY_CLOSED = frozenset({CLOSED})
-ONLY_PERSONAL = frozenset({PERSONAL})
 
 
 def _contact(path: str, label: str, help: str, required: frozenset[str] = frozenset()) -> Spec:
@@ -131,163 +136,154 @@ ATTRIBUTE = Spec(
     ),
 )
 
-BASICS = Section(
-    "basics", "About the dataset",
-    "What the dataset is called and what it holds, in plain words for people who have never "
-    "seen it.",
-    (
-        Spec("title", "Title", "langtext", "A short name people would search for.",
-             required=ALL, secondary_languages_folded=False),
-        Spec("description", "Description", "langtext",
-             "What the data holds, who it is for, and what it is not.", required=ALL,
-             secondary_languages_folded=False),
-    ),
-    level=False,
-)
+TEMPORAL = Spec("technical.temporal", "Time period covered", "group", children=(
+    Spec("start", "From", "date"),
+    Spec("end", "To", "date", "Leave empty if the data is still being added."),
+))
 
-TECHNICAL = Section(
-    "technical", "Technical level", "How the data is stored and how people get it.",
-    (
-        DISTRIBUTION,
-        DATA_SERVICE,
-        ATTRIBUTE,
-        Spec("technical.temporal", "Time period covered", "group", children=(
-            Spec("start", "From", "date"),
-            Spec("end", "To", "date", "Leave empty if the data is still being added."),
-        )),
-        Spec("technical.spatial", "Countries covered", "checkboxes", choices="countries"),
-        Spec("technical.frequency", "How often it is updated", "select", choices="frequencies"),
-        Spec("technical.version", "Version", "text"),
+RESTRICTION = Spec(
+    "legal.restriction", "Why access is restricted", "group",
+    classes=ONLY_CLOSED, required=ONLY_CLOSED, children=(
+        Spec("reason", "Reason for the restriction", "langtext",
+             "For example security, confidentiality or commercial interest.",
+             required=ONLY_CLOSED),
+        Spec("how_to_request", "How to request access", "langtext",
+             "Whom to ask, and on what terms access can be given.",
+             required=ONLY_CLOSED),
     ),
 )
 
-SEMANTIC = Section(
-    "semantic", "Semantic level", "What the data is about and which standards it follows.",
-    (
-        Spec("semantic.themes", "Themes", "checkboxes",
-             "The EU data themes the dataset belongs to; choose at least one.",
-             choices="themes", required=ALL),
-        Spec("semantic.keywords", "Keywords", "lines",
-             "Words people may search for; one per line."),
-        Spec("semantic.languages", "Languages of the data", "checkboxes", choices="languages"),
-        Spec("semantic.hvd_categories", "High-value dataset categories", "checkboxes",
-             "Only if EU law lists the dataset as high-value.", choices="hvd-categories",
-             classes=ONLY_OPEN),
-        Spec("semantic.conforms_to", "Standards or schemas it follows", "lines",
-             "One address per line."),
-        Spec("semantic.related", "Related datasets", "lines",
-             "The short names (as in their web address) of related datasets; one per line."),
-    ),
+LEGISLATION = Spec("legal.legislation", "Laws that apply", "repeat", item_label="Law", children=(
+    Spec("iri", "Address of the law", "url", "For example its page in the legal "
+         "information system."),
+    Spec("title", "Title", "langtext"),
+))
+
+PERSONAL_DATA_SPECS = (
+    Spec("legal.personal_data.controller", "Controller", "group",
+         "The organisation that decides why and how the personal data is processed.",
+         required=ONLY_PERSONAL, children=(
+             Spec("name", "Name", "text"),
+             Spec("organisation", "Organisation in this catalogue", "select",
+                  choices="all-organisations"),
+             Spec("email", "E-mail address", "email"),
+             Spec("url", "Web page", "url"),
+         )),
+    _contact("legal.personal_data.dpo_contact", "Data protection officer",
+             "How people reach the data protection officer."),
+    Spec("legal.personal_data.legal_bases", "Legal basis (GDPR Article 6)", "checkboxes",
+         "Public bodies usually rely on a legal obligation (c) or a task in the public "
+         "interest (e), not on legitimate interest (f).",
+         choices="legal-bases", required=ONLY_PERSONAL),
+    Spec("legal.personal_data.purposes", "Purposes", "repeat",
+         "Why the data was collected.", item_label="Purpose", min_rows=1,
+         required=ONLY_PERSONAL, children=(
+             Spec("code", "Purpose", "select", choices="purposes"),
+             Spec("text", "In your own words", "langtext"),
+         )),
+    Spec("legal.personal_data.data_subjects", "Whom the data is about", "checkboxes",
+         choices="data-subjects", required=ONLY_PERSONAL),
+    Spec("legal.personal_data.personal_data_categories", "Categories of personal data",
+         "checkboxes", "Everything the dataset holds about people: name, address, health...",
+         choices="personal-data", required=ONLY_PERSONAL),
+    Spec("legal.personal_data.special_category_conditions",
+         "Condition for special categories (GDPR Article 9(2))", "checkboxes",
+         "Needed when the data reveals health, ethnic origin, religion, political opinions, "
+         "biometric or genetic data, sex life or trade union membership.",
+         choices="special-category-conditions"),
+    Spec("legal.personal_data.retention", "How long the data is kept", "group",
+         required=ONLY_PERSONAL, children=(
+             Spec("period", "Retention period", "duration",
+                  "As a period: P10Y is ten years, P6M six months, P30D thirty days.",
+                  required=ONLY_PERSONAL),
+             Spec("description", "Explanation", "langtext"),
+         )),
+    Spec("legal.personal_data.measures", "Safeguards", "checkboxes",
+         "Technical and organisational measures that protect the data.",
+         choices="measures"),
+    Spec("legal.personal_data.transfers", "Transfers outside the EU and EEA", "repeat",
+         "Only if the data is sent to a country outside the EU and EEA, or to an "
+         "international organisation (GDPR Chapter V).", item_label="Transfer", children=(
+             Spec("country", "Third country", "select", choices="countries"),
+             Spec("organisation", "Or: international organisation", "text",
+                  "For example the OECD or the World Health Organization."),
+             Spec("recipient", "Recipient", "text", "Who receives the data there."),
+             Spec("basis", "Basis for the transfer", "select",
+                  "An adequacy decision (Art. 45), appropriate safeguards (Art. 46) or a "
+                  "derogation (Art. 49).", choices="transfer-bases"),
+             Spec("safeguards", "Safeguards, as documented", "langtext",
+                  "Needed for a transfer on compelling legitimate interests (Art. 49(1), "
+                  "second subparagraph)."),
+         )),
 )
 
-ORGANISATIONAL = Section(
-    "organisational", "Organisational level", "Who is responsible for the data.",
-    (
-        Spec("organisational.publisher", "Publishing organisation", "select",
-             "It decides who may edit the dataset.", choices="organisations", required=ALL),
-        Spec("organisational.owner_unit", "Unit that owns the data", "text"),
+CUSTOM_SPECS: dict[str, tuple[Spec, ...]] = {
+    "technical.distributions": (DISTRIBUTION,),
+    "technical.data_services": (DATA_SERVICE,),
+    "technical.attributes": (ATTRIBUTE,),
+    "technical.temporal": (TEMPORAL,),
+    "organisational.contact_point": (
         _contact("organisational.contact_point", "Contact point",
                  "Where people ask questions about the data. Give an e-mail address or a web "
                  "form.", required=ALL),
+    ),
+    "organisational.steward": (
         _contact("organisational.steward", "Data steward",
                  "Who looks after the quality of the data."),
-        Spec("organisational.is_base_register", "This is a base register (other public bodies "
-             "must take these facts from it)", "checkbox"),
-        Spec("organisational.identifier_schemes", "Identifiers it can be joined on",
-             "checkboxes", choices="identifier-schemes"),
     ),
-)
+    "legal.restriction": (RESTRICTION,),
+    "legal.legislation": (LEGISLATION,),
+    "legal.personal_data": PERSONAL_DATA_SPECS,
+}
+"""The controls of the registry's nested fields (``custom={"form": ...}``), written by hand."""
 
+
+def field_spec(field: Field) -> Spec:
+    """The control of a plain field, from its registry declaration."""
+    widget = field.form_widget()
+    return Spec(
+        field.path, field.label, cast(Kind, widget.kind), field.help, choices=widget.choices,
+        classes=widget.classes, required=widget.required,
+        secondary_languages_folded=widget.folded,
+    )
+
+
+def section_specs(section: SectionName) -> tuple[Spec, ...]:
+    """A part of the form: the registry's fields of that part, in the registry's order."""
+    specs: list[Spec] = []
+    for field in in_section(section):
+        if field.generic("form"):
+            specs.append(field_spec(field))
+        elif "form" in field.custom:
+            specs.extend(CUSTOM_SPECS[field.path])
+    return tuple(specs)
+
+
+BASICS = Section(
+    "basics", "About the dataset",
+    "What the dataset is called and what it holds, in plain words for people who have never "
+    "seen it.", section_specs("basics"), level=False,
+)
+TECHNICAL = Section(
+    "technical", "Technical level", "How the data is stored and how people get it.",
+    section_specs("technical"),
+)
+SEMANTIC = Section(
+    "semantic", "Semantic level", "What the data is about and which standards it follows.",
+    section_specs("semantic"),
+)
+ORGANISATIONAL = Section(
+    "organisational", "Organisational level", "Who is responsible for the data.",
+    section_specs("organisational"),
+)
 LEGAL = Section(
-    "legal", "Legal level", "Who may use the data, and on what terms.",
-    (
-        Spec("legal.access_rights", "Who may access the data", "select",
-             "Open data is public; closed and personal data are restricted or not public.",
-             choices="access-rights", required=ALL),
-        Spec("legal.licence", "Licence", "select",
-             "Open data needs an open licence such as CC BY 4.0 or CC0.",
-             choices="licences", classes=ONLY_OPEN, required=ONLY_OPEN),
-        Spec("legal.anonymised", "The data has been anonymised: no person can be identified",
-             "checkbox", classes=ONLY_OPEN),
-        Spec("legal.restriction", "Why access is restricted", "group",
-             classes=ONLY_CLOSED, required=ONLY_CLOSED, children=(
-                 Spec("reason", "Reason for the restriction", "langtext",
-                      "For example security, confidentiality or commercial interest.",
-                      required=ONLY_CLOSED),
-                 Spec("how_to_request", "How to request access", "langtext",
-                      "Whom to ask, and on what terms access can be given.",
-                      required=ONLY_CLOSED),
-             )),
-        Spec("legal.legislation", "Laws that apply", "repeat", item_label="Law", children=(
-            Spec("iri", "Address of the law", "url", "For example its page in the legal "
-                 "information system."),
-            Spec("title", "Title", "langtext"),
-        )),
-        Spec("legal.rights", "Other rights statements", "langtext"),
-    ),
+    "legal", "Legal level", "Who may use the data, and on what terms.", section_specs("legal"),
 )
-
 PERSONAL_DATA = Section(
     "personal", "Personal data (GDPR)",
     "The facts the GDPR asks a controller to state. They describe the processing, never the "
     "personal data itself.",
-    (
-        Spec("legal.personal_data.controller", "Controller", "group",
-             "The organisation that decides why and how the personal data is processed.",
-             required=ONLY_PERSONAL, children=(
-                 Spec("name", "Name", "text"),
-                 Spec("organisation", "Organisation in this catalogue", "select",
-                      choices="all-organisations"),
-                 Spec("email", "E-mail address", "email"),
-                 Spec("url", "Web page", "url"),
-             )),
-        _contact("legal.personal_data.dpo_contact", "Data protection officer",
-                 "How people reach the data protection officer."),
-        Spec("legal.personal_data.legal_bases", "Legal basis (GDPR Article 6)", "checkboxes",
-             "Public bodies usually rely on a legal obligation (c) or a task in the public "
-             "interest (e), not on legitimate interest (f).",
-             choices="legal-bases", required=ONLY_PERSONAL),
-        Spec("legal.personal_data.purposes", "Purposes", "repeat",
-             "Why the data was collected.", item_label="Purpose", min_rows=1,
-             required=ONLY_PERSONAL, children=(
-                 Spec("code", "Purpose", "select", choices="purposes"),
-                 Spec("text", "In your own words", "langtext"),
-             )),
-        Spec("legal.personal_data.data_subjects", "Whom the data is about", "checkboxes",
-             choices="data-subjects", required=ONLY_PERSONAL),
-        Spec("legal.personal_data.personal_data_categories", "Categories of personal data",
-             "checkboxes", "Everything the dataset holds about people: name, address, health...",
-             choices="personal-data", required=ONLY_PERSONAL),
-        Spec("legal.personal_data.special_category_conditions",
-             "Condition for special categories (GDPR Article 9(2))", "checkboxes",
-             "Needed when the data reveals health, ethnic origin, religion, political opinions, "
-             "biometric or genetic data, sex life or trade union membership.",
-             choices="special-category-conditions"),
-        Spec("legal.personal_data.retention", "How long the data is kept", "group",
-             required=ONLY_PERSONAL, children=(
-                 Spec("period", "Retention period", "duration",
-                      "As a period: P10Y is ten years, P6M six months, P30D thirty days.",
-                      required=ONLY_PERSONAL),
-                 Spec("description", "Explanation", "langtext"),
-             )),
-        Spec("legal.personal_data.measures", "Safeguards", "checkboxes",
-             "Technical and organisational measures that protect the data.",
-             choices="measures"),
-        Spec("legal.personal_data.transfers", "Transfers outside the EU and EEA", "repeat",
-             "Only if the data is sent to a country outside the EU and EEA, or to an "
-             "international organisation (GDPR Chapter V).", item_label="Transfer", children=(
-                 Spec("country", "Third country", "select", choices="countries"),
-                 Spec("organisation", "Or: international organisation", "text",
-                      "For example the OECD or the World Health Organization."),
-                 Spec("recipient", "Recipient", "text", "Who receives the data there."),
-                 Spec("basis", "Basis for the transfer", "select",
-                      "An adequacy decision (Art. 45), appropriate safeguards (Art. 46) or a "
-                      "derogation (Art. 49).", choices="transfer-bases"),
-                 Spec("safeguards", "Safeguards, as documented", "langtext",
-                      "Needed for a transfer on compelling legitimate interests (Art. 49(1), "
-                      "second subparagraph)."),
-             )),
-    ),
+    section_specs("personal"),
     classes=ONLY_PERSONAL,
 )
 
