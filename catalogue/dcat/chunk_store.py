@@ -24,7 +24,7 @@ from pathlib import Path
 
 logger = logging.getLogger("catalogue")
 _local = threading.local()
-SOURCES = ("mapping.py", "writer.py", "dpv.py", "triples.py", "namespaces.py", "catalog.py")
+SOURCE_FOLDERS = ("dcat", "domain")  # the mapping and the field registry it reads
 
 
 @cache
@@ -32,9 +32,8 @@ def fingerprint() -> str:
     """Of the code and the vocabularies that write the RDF (read once per process)."""
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for name in SOURCES:
-        path = here / name
-        if path.exists():
+    for folder_name in SOURCE_FOLDERS:
+        for path in sorted((here.parent / folder_name).glob("*.py")):
             digest.update(path.read_bytes())
     folder = Path(os.environ.get("CATALOGUE_VOCABULARIES_DIR")
                   or here.parent.parent / "vocabularies")
