@@ -18,6 +18,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from catalogue import __version__
 from catalogue.accounts.controllers import TokenController, UserController
 from catalogue.agreements.web import AGREEMENTS_ROUTER
+from catalogue.audit.checkpoints import audit_lifespan
 from catalogue.audit.controllers import AuditController
 from catalogue.ckan.controllers import ckan_router
 from catalogue.datasets.controllers import DatasetController
@@ -145,7 +146,9 @@ def create_app(
         exception_handlers=html_aware_handlers(EXCEPTION_HANDLERS),
         template_config=template_config(),
         middleware=ui_middleware(settings),
-        lifespan=[lifespan, search_lifespan, *([warm_lifespan] if prepare else [])],
+        lifespan=[
+            lifespan, search_lifespan, audit_lifespan, *([warm_lifespan] if prepare else [])
+        ],
         # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=1024, gzip_compress_level=6

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,18 +25,39 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key(data_dir: Path) -> str:
-    """A stable secret for sessions and CSRF: from the environment, else kept in ``data/``."""
-    if value := os.environ.get("CATALOGUE_SECRET_KEY"):
+def _kept_secret(variable: str, path: Path) -> str:
+    """A stable secret: from the environment, else from a 0600 file made on first use."""
+    if value := os.environ.get(variable):
         return value
-    path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it a moment ago
+        for _ in range(50):
+            if written := path.read_text().strip():
+                return written
+            time.sleep(0.01)
+        raise
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
     return key
+
+
+def _secret_key(data_dir: Path) -> str:
+    """For sessions and CSRF: ``CATALOGUE_SECRET_KEY``, else kept in ``data/``."""
+    return _kept_secret("CATALOGUE_SECRET_KEY", data_dir / "secret_key")
+
+
+def _audit_key(data_dir: Path) -> str:
+    """The key of the audit chain: ``CATALOGUE_AUDIT_KEY``, else a 0600 file in ``data/``.
+
+    Kept out of the database on purpose: whoever can write the database but lacks this key
+    cannot rewrite the audit log unnoticed (see the README's audit section).
+    """
+    return _kept_secret("CATALOGUE_AUDIT_KEY", data_dir / "audit_key")
 
 
 @dataclass(frozen=True)
@@ -59,6 +81,9 @@ class Settings:
     index_workers: int = 0  # processes for a full reindex; 0 = one per CPU
     debug: bool = False
     secret_key: str = field(default="", repr=False)
+    audit_key: str = field(default="", repr=False)
+    audit_checkpoint_file: Path = field(default=Path())
+    audit_checkpoint_seconds: int = 300  # 0: the server writes no checkpoints itself
 
     @property
     def is_postgres(self) -> bool:
@@ -94,6 +119,11 @@ class Settings:
             index_workers=int(_env("INDEX_WORKERS", "0")),
             debug=_env_bool("DEBUG", False),
             secret_key=_secret_key(data_dir),
+            audit_key=_audit_key(data_dir),
+            audit_checkpoint_file=Path(
+                _env("AUDIT_CHECKPOINT_FILE", str(data_dir / "audit-checkpoints.jsonl"))
+            ),
+            audit_checkpoint_seconds=int(_env("AUDIT_CHECKPOINT_SECONDS", "300")),
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -28,22 +29,32 @@ async def run_sql(statement: str) -> None:
     await AuditEvent._meta.db.run_ddl(statement)
 
 
-async def tamper(statement: str) -> None:
-    """Change the log behind the application's back, as an intruder with database access would
-    (after switching the append-only trigger off), then switch the trigger back on."""
+@contextlib.asynccontextmanager
+async def triggers_off() -> AsyncIterator[None]:
+    """Act behind the application's back, as an intruder with database access would (after
+    switching the append-only triggers off), then switch the triggers back on."""
     if is_postgres():
-        await run_sql("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only")
-        await run_sql(statement)
-        await run_sql("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only")
-    else:
-        from catalogue.audit.piccolo_migrations import audit_2026_11_24t09_13_43_290085 as update
-        from catalogue.audit.piccolo_migrations import audit_2026_11_24t12_30_00_000000 as delete
+        await run_sql("ALTER TABLE audit_event DISABLE TRIGGER USER")
+        try:
+            yield
+        finally:
+            await run_sql("ALTER TABLE audit_event ENABLE TRIGGER USER")
+        return
+    from catalogue.audit.piccolo_migrations import audit_2026_11_24t09_13_43_290085 as update
+    from catalogue.audit.piccolo_migrations import audit_2026_11_24t12_30_00_000000 as delete
 
-        await run_sql("DROP TRIGGER audit_event_no_update")
-        await run_sql("DROP TRIGGER audit_event_no_delete")
-        await run_sql(statement)
+    await run_sql("DROP TRIGGER audit_event_no_update")
+    await run_sql("DROP TRIGGER audit_event_no_delete")
+    try:
+        yield
+    finally:
         await run_sql(update.SQLITE_FORWARDS[0])
         await run_sql(delete.SQLITE_FORWARDS[0])
+
+
+async def tamper(statement: str) -> None:
+    async with triggers_off():
+        await run_sql(statement)
 
 
 @pytest.fixture
@@ -89,6 +100,7 @@ async def test_a_dataset_write_records_who_what_and_the_changed_fields(client, s
     assert latest["actor"]["role"] == "steward" and latest["organisation"] == PUBLISHER
     assert latest["diff"] == {"title.en": {"from": "Example open dataset", "to": "Better title"}}
     assert latest["details"] == {"revision": 2}
+    assert latest["version"] == 2  # keyed with the audit key
     assert latest["object"]["id"] == response.json()["id"]
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, delete, get, patch, post
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 
-from catalogue.accounts import service
+from catalogue.accounts import service, signin
+from catalogue.accounts.principal import Principal
 from catalogue.errors import InvalidDocument, Problem
 from catalogue.web.auth import require_principal
 from catalogue.web.params import (
@@ -37,7 +38,7 @@ class TokenController(Controller):
             email, password = _text(data, "email", problems), _text(data, "password", problems)
             if problems:
                 raise InvalidDocument(problems)
-            principal = await service.authenticate(email, password)
+            principal = await signin.authenticate(email, password)
             if principal is None:
                 raise NotAuthorizedException("wrong e-mail address or password")
         issued = await service.create_token(principal.user_id, name, principal)
@@ -130,3 +131,47 @@ class UserController(Controller):
         await service.grant_role(user_id, organisation, role, actor)
         return {"id": user_id, "organisation": organisation, "role": role}
 
+
+    @delete(
+        "/{user_id:int}/roles/{organisation:str}/{role:str}",
+        status_code=200,
+        summary="Take a role in an organisation away from a user (admin)",
+    )
+    async def revoke_role(
+        self,
+        user_id: FromPath[int],
+        organisation: FromPath[str],
+        role: FromPath[str],
+        principal: CurrentPrincipal,
+    ) -> dict[str, Any]:
+        await service.revoke_role(user_id, organisation, role, _admin(principal))
+        return {"id": user_id, "organisation": organisation, "role": role, "revoked": True}
+
+    @patch("/{user_id:int}", summary="Disable or enable a user, set a password or global role")
+    async def update_user(
+        self, user_id: FromPath[int], data: JsonObject, principal: CurrentPrincipal
+    ) -> dict[str, Any]:
+        """Every change here ends the user's browser sessions (admin only)."""
+        actor = _admin(principal)
+        problems: list[Problem] = []
+        unknown = sorted(set(data) - {"active", "password", "global_role"})
+        problems += [Problem(name, "is not a field of a user update") for name in unknown]
+        active, password, role = data.get("active"), data.get("password"), data.get("global_role")
+        if active is not None and not isinstance(active, bool):
+            problems.append(Problem("active", "must be true or false"))
+        for name, value in (("password", password), ("global_role", role)):
+            if value is not None and not isinstance(value, str):
+                problems.append(Problem(name, "must be a string"))
+        if problems:
+            raise InvalidDocument(problems)
+        await service.update_user(
+            user_id, actor, active=active, password=password, global_role=role
+        )
+        return {"id": user_id, "updated": True}
+
+
+def _admin(principal: Principal | None) -> Principal:
+    actor = require_principal(principal)
+    if not actor.is_admin:
+        raise PermissionDeniedException("only an administrator manages users")
+    return actor

@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
+_dummy: tuple[PasswordHasher, str] | None = None
 TOKEN_PREFIX = "cat_"
 
 
@@ -16,11 +17,26 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def verify_password(password_hash: str, password: str) -> bool:
+def dummy_hash() -> str:
+    """A hash of no one's password, made with the current cost parameters.
+
+    Checking a password against it takes as long as checking a real user's, so an unknown
+    address answers no faster than a known one and addresses cannot be told apart by time.
+    """
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(32)))
+    return _dummy[1]
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when ``password`` matches; ``None`` (no such user) is checked against the dummy
+    hash and is always False, after the same work."""
     try:
-        return _hasher.verify(password_hash, password)
+        matches = _hasher.verify(dummy_hash() if password_hash is None else password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+    return matches and password_hash is not None
 
 
 def new_token() -> str:

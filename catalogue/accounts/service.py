@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalogue.accounts.principal import GLOBAL_ROLES, ORGANISATION_ROLES, Principal
-from catalogue.accounts.security import hash_password, new_token, token_digest, verify_password
-from catalogue.accounts.tables import ApiToken, Membership, SignInFailure, User
+from catalogue.accounts.security import hash_password, new_token, token_digest
+from catalogue.accounts.sessions import end_sessions_of, user_for_session
+from catalogue.accounts.signin import authenticate  # noqa: F401  (lives there; kept importable)
+from catalogue.accounts.tables import ApiToken, Membership, User
 from catalogue.db import write_transaction
-from catalogue.errors import Conflict, InvalidDocument, NotFound, Problem, TooManyAttempts
+from catalogue.errors import Conflict, InvalidDocument, NotFound, Problem
 from catalogue.events import Change, announce
 from catalogue.organisations.tables import Organisation
-
-MAX_FAILURES = 10
-FAILURE_WINDOW = dt.timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -110,6 +109,7 @@ async def grant_role(
             await Membership.insert(
                 Membership(user=user_id, organisation=organisation["id"], role=role)
             )
+            await end_sessions_of(user_id)  # new rights: sign in again to use them
             await announce(
                 Change(
                     "user",
@@ -120,6 +120,84 @@ async def grant_role(
                     after={"organisation": organisation_slug, "role": role},
                 )
             )
+
+
+async def revoke_role(
+    user_id: int, organisation_slug: str, role: str, actor: Principal | None = None
+) -> None:
+    """Take a role away; the user's sessions end, so the lost rights cannot linger."""
+    organisation = (
+        await Organisation.select(Organisation.id)
+        .where(Organisation.slug == organisation_slug)
+        .first()
+    )
+    mine = (Membership.user == user_id) & (Membership.role == role)
+    async with write_transaction():
+        if organisation is None or not await Membership.exists().where(
+            mine & (Membership.organisation == organisation["id"])
+        ):
+            raise NotFound(f"user {user_id} has no role '{role}' in '{organisation_slug}'")
+        await Membership.delete().where(mine & (Membership.organisation == organisation["id"]))
+        await end_sessions_of(user_id)
+        await announce(
+            Change(
+                "user",
+                "revoke_role",
+                str(user_id),
+                organisation_slug,
+                actor,
+                before={"organisation": organisation_slug, "role": role},
+            )
+        )
+
+
+async def update_user(
+    user_id: int,
+    actor: Principal | None = None,
+    *,
+    active: bool | None = None,
+    password: str | None = None,
+    global_role: str | None = None,
+) -> None:
+    """Disable or enable a user, set a new password or a global role.
+
+    Any of these ends every session of the user: a disabled user, a stolen old password or
+    a withdrawn right must not live on in a browser that signed in before.
+    """
+    problems = []
+    if password is not None and len(password) < 10:
+        problems.append(Problem("password", "must be at least 10 characters long"))
+    if global_role is not None and global_role not in GLOBAL_ROLES:
+        problems.append(Problem("global_role", "must be empty, 'admin' or 'auditor'"))
+    if problems:
+        raise InvalidDocument(problems)
+    async with write_transaction():
+        user = (
+            await User.select(User.email, User.active, User.global_role)
+            .where(User.id == user_id)
+            .first()
+        )
+        if user is None:
+            raise NotFound(f"no user {user_id}")
+        before = {"active": user["active"], "global_role": user["global_role"]}
+        after = {
+            "active": before["active"] if active is None else active,
+            "global_role": before["global_role"] if global_role is None else global_role,
+        }
+        values: dict[Any, Any] = {
+            User.active: after["active"],
+            User.global_role: after["global_role"],
+        }
+        if password is not None:
+            values[User.password_hash] = hash_password(password)
+            after["password"] = "changed"  # the audit log shows only that it changed
+        if after == before:
+            return
+        await User.update(values).where(User.id == user_id)
+        await end_sessions_of(user_id)
+        await announce(
+            Change("user", "update", str(user_id), user["email"], actor, before=before, after=after)
+        )
 
 
 async def list_users() -> list[dict[str, Any]]:
@@ -159,37 +237,6 @@ async def principal_for_user(user_id: int) -> Principal | None:
         global_role=user["global_role"],
         roles={slug: frozenset(values) for slug, values in roles.items()},
     )
-
-
-async def authenticate(email: str, password: str) -> Principal | None:
-    """The user with these credentials, or None.
-
-    After :data:`MAX_FAILURES` failures for one address within :data:`FAILURE_WINDOW` it
-    raises :class:`TooManyAttempts` without checking the password. The failures are kept in
-    the database, so the sign-in form and the token API, in every worker process, share one
-    count; a success clears it.
-    """
-    address = email.strip().lower()
-    now = dt.datetime.now(dt.UTC)
-    since = now - FAILURE_WINDOW
-    recent = SignInFailure.select(SignInFailure.at).where(
-        (SignInFailure.email == address) & (SignInFailure.at >= since)
-    )
-    failures = await recent.order_by(SignInFailure.at)
-    if len(failures) >= MAX_FAILURES:
-        oldest = failures[-MAX_FAILURES]["at"]
-        wait = max(1, int((oldest + FAILURE_WINDOW - now).total_seconds()) + 1)
-        raise TooManyAttempts(
-            f"too many failed sign-ins for this address; try again in {wait // 60 + 1} "
-            "minutes", wait,
-        )
-    user = await User.select(User.id, User.password_hash).where(User.email == address).first()
-    if user is None or not verify_password(user["password_hash"], password):
-        await SignInFailure.insert(SignInFailure(email=address, at=now))
-        await SignInFailure.delete().where(SignInFailure.at < since)  # keeps the table small
-        return None
-    await SignInFailure.delete().where(SignInFailure.email == address)
-    return await principal_for_user(user["id"])
 
 
 async def create_token(user_id: int, name: str = "", actor: Principal | None = None) -> IssuedToken:
@@ -250,3 +297,9 @@ async def principal_for_token(token: str) -> Principal | None:
         return None
     await ApiToken.update({ApiToken.last_used: _now()}).where(ApiToken.id == row["id"])
     return await principal_for_user(row["user"])
+
+
+async def principal_for_session(token: str) -> Principal | None:
+    """The signed-in user of a live browser session (see :mod:`catalogue.accounts.sessions`)."""
+    user_id = await user_for_session(token)
+    return await principal_for_user(user_id) if user_id is not None else None

@@ -3,6 +3,7 @@
 from piccolo.columns import (
     Boolean,
     ForeignKey,
+    Integer,
     Serial,
     Timestamptz,
     Varchar,
@@ -46,9 +47,31 @@ class ApiToken(Table):
     revoked = Timestamptz(null=True, default=None)
 
 
-class SignInFailure(Table, tablename="sign_in_failure"):
-    """A failed sign-in for an address (known or not): the throttle every process shares."""
+class SignInThrottle(Table, tablename="sign_in_throttle"):
+    """Sign-in attempts for one address (known or not) in its current window.
+
+    One row per address, counted up by a single ``INSERT ... ON CONFLICT DO UPDATE ...
+    RETURNING`` before the password is checked, so concurrent guesses in any number of
+    worker processes cannot get past the limit together.
+    """
 
     id = Serial(primary_key=True)
-    email = Varchar(length=320, index=True)
-    at = Timestamptz(default=TimestamptzNow())
+    email = Varchar(length=320, unique=True)
+    attempts = Integer(default=0)
+    window_start = Timestamptz(index=True, default=TimestamptzNow())
+
+
+class UserSession(Table, tablename="user_session"):
+    """A signed-in browser session; the cookie carries a random id, only its hash is kept.
+
+    Signing out ends this one; disabling a user or changing their password or roles ends
+    all of theirs. A cookie whose row has ended (or expired) signs no one in, even when it
+    was copied before.
+    """
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, null=False, index=True)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    created = Timestamptz(default=TimestamptzNow())
+    expires = Timestamptz(index=True, default=TimestamptzNow())
+    ended = Timestamptz(null=True, default=None)

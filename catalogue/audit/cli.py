@@ -1,8 +1,10 @@
-"""``catalogue audit verify`` and ``catalogue audit log``."""
+"""``catalogue audit verify``, ``catalogue audit checkpoint`` and ``catalogue audit log``."""
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -15,22 +17,72 @@ def audit() -> None:
 
 
 @audit.command("verify")
-def verify() -> None:
-    """Recompute the hash chain; exit code 1 and the first broken link when it is broken."""
+@click.option(
+    "--checkpoint",
+    "files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A checkpoint file kept elsewhere (repeatable) [the server's checkpoint file].",
+)
+def verify(files: tuple[Path, ...]) -> None:
+    """Recompute the keyed hash chain and check it against signed checkpoints.
+
+    Exit code 1 and the first broken link when the log was altered, cut short or emptied.
+    """
     import catalogue.audit.listener  # noqa: F401
+    from catalogue.audit.checkpoints import default_checkpoints, read_checkpoints
     from catalogue.audit.service import verify_chain
 
-    status = run(verify_chain)
+    try:
+        if files:
+            checkpoints = [point for path in files for point in read_checkpoints(path)]
+        else:
+            checkpoints = default_checkpoints()
+    except (OSError, ValueError) as error:
+        click.echo(f"Error: the checkpoint file cannot be read: {error}", err=True)
+        sys.exit(2)
+    status = run(lambda: verify_chain(checkpoints))
+    against = f", checked against {status.checkpoints} checkpoint(s)"
+    legacy = f", {status.unkeyed_events} of them unkeyed" if status.unkeyed_events else ""
     if status.ok:
-        click.echo(f"The audit log is intact: {status.events} events, head {status.head_hash}.")
+        click.echo(
+            f"The audit log is intact: {status.events} events{legacy}, head "
+            f"{status.head_hash}{against}."
+        )
+        if not status.checkpoints:
+            click.echo(
+                "Warning: no checkpoint to check against, so events removed from the end "
+                "(or all of them) cannot be noticed; keep 'catalogue audit checkpoint' "
+                "files elsewhere.",
+                err=True,
+            )
         return
     assert status.broken is not None
     click.echo(
         f"The audit log is BROKEN at event {status.broken.sequence}: {status.broken.reason} "
-        f"({status.events} events checked).",
+        f"({status.events} events checked{against}).",
         err=True,
     )
     sys.exit(1)
+
+
+@audit.command("checkpoint")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Add it to this file [the server's checkpoint file, CATALOGUE_AUDIT_CHECKPOINT_FILE].",
+)
+def checkpoint(out: Path | None) -> None:
+    """Sign the log's current head and count; print it and add it to a file kept elsewhere."""
+    from catalogue.audit.checkpoints import append_checkpoint, current_checkpoint
+    from catalogue.settings import get_settings
+
+    point = run(current_checkpoint)
+    path = out or get_settings().audit_checkpoint_file
+    append_checkpoint(path, point)
+    click.echo(json.dumps(point.as_dict()))
+    click.echo(f"Checkpoint of {point.events} events kept in {path}.", err=True)
 
 
 @audit.command("log")

@@ -4,18 +4,28 @@ Appends are serialised so that concurrent writers cannot fork the chain: on Post
 transaction-level advisory lock is taken before the last hash is read; SQLite writes already
 run one at a time (IMMEDIATE transactions, ``catalogue.db.write_transaction``). The unique
 ``sequence`` column is the last line of defence: a fork would be a duplicate and fail.
+New events are keyed (HMAC-SHA256 under the audit key, see :mod:`catalogue.audit.chain`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 
 from catalogue.audit import policy
-from catalogue.audit.chain import GENESIS_HASH, ChainStatus, ChainVerifier, event_hash
+from catalogue.audit.chain import (
+    GENESIS_HASH,
+    KEYED,
+    ChainStatus,
+    ChainVerifier,
+    Checkpoint,
+    event_hash,
+)
+from catalogue.audit.keys import audit_key
 from catalogue.audit.tables import AuditEvent
 from catalogue.db import write_transaction
 from catalogue.events import Change
@@ -46,8 +56,9 @@ async def _append(values: dict[str, Any]) -> dict[str, Any]:
         "sequence": (last["sequence"] + 1) if last else 1,
         "at": dt.datetime.now(dt.UTC),
         "previous_hash": last["row_hash"] if last else GENESIS_HASH,
+        "version": KEYED,
     }
-    row["row_hash"] = event_hash(row)
+    row["row_hash"] = event_hash(row, audit_key())
     await AuditEvent.insert(AuditEvent(**row))
     return row
 
@@ -114,6 +125,7 @@ def represent(row: dict[str, Any]) -> dict[str, Any]:
         "reason": row["reason"],
         "previous_hash": row["previous_hash"],
         "hash": row["row_hash"],
+        "version": row.get("version", 1),  # 1: unkeyed SHA-256, 2: keyed HMAC-SHA256
     }
 
 
@@ -135,9 +147,23 @@ async def list_events(
     return [represent(row) for row in rows], await count
 
 
-async def verify_chain() -> ChainStatus:
-    """Recompute every hash in order, a batch at a time; the first broken link is named."""
-    verifier = ChainVerifier()
+async def head() -> tuple[int, str]:
+    """The newest event's sequence and hash (0 and the genesis hash for an empty log)."""
+    last = (
+        await AuditEvent.select(AuditEvent.sequence, AuditEvent.row_hash)
+        .order_by(AuditEvent.sequence, ascending=False)
+        .first()
+    )
+    return (last["sequence"], last["row_hash"]) if last else (0, GENESIS_HASH)
+
+
+async def verify_chain(checkpoints: Sequence[Checkpoint] = ()) -> ChainStatus:
+    """Recompute every hash in order, a batch at a time; the first broken link is named.
+
+    Each checkpoint must be signed with the audit key, and the log must still hold its head
+    at its count.
+    """
+    verifier = ChainVerifier(audit_key(), checkpoints)
     after = 0
     while True:
         rows = (

@@ -1,7 +1,7 @@
 """The audit log: one row per write, each linked to the one before by its hash.
 
-There is no code path that updates or deletes a row; on PostgreSQL a trigger refuses it as
-well, and on SQLite a trigger refuses updates (see the migration).
+There is no code path that updates or deletes a row; triggers refuse UPDATE and DELETE on
+both engines and TRUNCATE on PostgreSQL (see the migrations).
 """
 
 from piccolo.columns import JSON, BigInt, Integer, Serial, Text, Timestamptz, Varchar
@@ -27,3 +27,5 @@ class AuditEvent(Table, tablename="audit_event"):
     reason = Text(default="")
     previous_hash = Varchar(length=64)
     row_hash = Varchar(length=64, unique=True)
+    # 1: plain SHA-256 (events written before the audit key existed); 2: HMAC-SHA256 keyed.
+    version = Integer(default=1)

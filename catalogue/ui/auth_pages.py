@@ -2,8 +2,9 @@
 
 A successful sign-in replaces the whole session (new CSRF token, no fixation); a failed one
 says only that the pair did not match, so the form does not reveal who has an account.
-Repeated failures for one address are refused for a while (``accounts.service.authenticate``
-keeps the count in the database, shared with the token API and every worker).
+Repeated failures for one address are refused for a while (``accounts.signin.authenticate``
+counts attempts atomically in the database, shared with the token API and every worker).
+The session lives on the server (``accounts.sessions``): signing out ends it for good.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
 from catalogue.accounts.principal import Principal
-from catalogue.accounts.service import authenticate
+from catalogue.accounts.sessions import SESSION_TOKEN_KEY, end_session, start_session
+from catalogue.accounts.signin import authenticate
 from catalogue.errors import TooManyAttempts
 from catalogue.ui.csrf import new_csrf_token
 from catalogue.ui.rendering import NavItem, register_context_processor, register_nav_item, render
-from catalogue.web.auth import SESSION_USER_KEY
 from catalogue.web.params import CurrentPrincipal, FromQuery
 
 FLASH_KEY = "flash"
@@ -123,7 +124,7 @@ async def signin(request: Request[Any, Any, Any]) -> Response[Any]:
     session = request.scope.get("session")
     if isinstance(session, dict):
         session.clear()
-        session[SESSION_USER_KEY] = found.user_id
+        session[SESSION_TOKEN_KEY] = await start_session(found.user_id)
         new_csrf_token(session)
     flash(request, f"Signed in as {found.name or found.email}.")
     return Redirect(path=target, status_code=303)
@@ -143,6 +144,9 @@ async def signout_form(
 async def signout(request: Request[Any, Any, Any]) -> Response[Any]:
     session = request.scope.get("session")
     if isinstance(session, dict):
+        token = session.get(SESSION_TOKEN_KEY)
+        if isinstance(token, str) and token:
+            await end_session(token)  # a copy of the cookie no longer signs anyone in
         session.clear()
         new_csrf_token(session)
     flash(request, "You have signed out.")

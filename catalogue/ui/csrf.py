@@ -2,6 +2,8 @@
 
 The session is an encrypted cookie (Litestar's client-side backend, AES-GCM keyed from
 ``secret_key``), HttpOnly, SameSite=Lax, and Secure when the catalogue is served over https.
+It carries a random session id that the server looks up on each request
+(:mod:`catalogue.accounts.sessions`), so signing out ends it even for a copied cookie.
 
 The CSRF token is a random value kept in that session and echoed by every form (hidden field
 ``_csrf_token``) or by scripts (header ``X-CSRF-Token``). Requests that carry an
@@ -23,10 +25,11 @@ from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
+from catalogue.accounts.sessions import SESSION_LIFETIME, SESSION_TOKEN_KEY
 from catalogue.settings import Settings, get_settings
 
 SESSION_COOKIE = "catalogue_session"
-SESSION_MAX_AGE = 12 * 60 * 60  # a working day; signing in again is cheap
+SESSION_MAX_AGE = int(SESSION_LIFETIME.total_seconds())
 CSRF_SESSION_KEY = "csrf"
 CSRF_FORM_FIELD = "_csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -73,7 +76,7 @@ def needs_check(method: str, path: str, headers: Any, session: dict[str, Any]) -
     if path.startswith("/api/"):
         # The JSON API without a token acts for the signed-in browser session (if any);
         # anonymous calls get their 401 from the service instead.
-        return bool(session.get("user_id"))
+        return bool(session.get(SESSION_TOKEN_KEY))
     return True
 
 

@@ -8,9 +8,8 @@ from litestar import Request
 from litestar.exceptions import NotAuthorizedException
 
 from catalogue.accounts.principal import Principal
-from catalogue.accounts.service import principal_for_token, principal_for_user
-
-SESSION_USER_KEY = "user_id"
+from catalogue.accounts.service import principal_for_session, principal_for_token
+from catalogue.accounts.sessions import SESSION_TOKEN_KEY
 
 
 async def current_principal(request: Request[Any, Any, Any]) -> Principal | None:
@@ -25,9 +24,9 @@ async def current_principal(request: Request[Any, Any, Any]) -> Principal | None
             raise NotAuthorizedException("the token is unknown or has been revoked")
         return principal
     session = request.scope.get("session") or {}
-    user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
-    if isinstance(user_id, int):
-        return await principal_for_user(user_id)
+    token = session.get(SESSION_TOKEN_KEY) if isinstance(session, dict) else None
+    if isinstance(token, str) and token:
+        return await principal_for_session(token)  # None once the session has ended
     return None
 
 
