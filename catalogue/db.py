@@ -140,11 +140,9 @@ async def fetch_page(
     clauses: Sequence[Any],
     page: int,
     size: int,
-    count: bool = True,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of ``table``'s rows, newest change first (ties by id, so pages are stable),
-    and the total that the same clauses match (-1 when ``count`` is false: the caller
-    counts more cheaply)."""
+    and the total that the same clauses match."""
     query = table.select(*columns).output(load_json=True)
     counting = table.count()
     if clauses:
@@ -156,4 +154,4 @@ async def fetch_page(
         .limit(size)
         .offset((page - 1) * size)
     )
-    return rows, (await counting if count else -1)
+    return rows, await counting
