@@ -165,10 +165,11 @@ async def _page_of(query: FeedQuery, slugs: list[str], total: int
 
 
 async def last_change() -> dt.datetime | None:
-    """The latest change to any dataset (a withdrawal too) or organisation: Last-Modified."""
+    """The latest change the public saw to a dataset (a withdrawal too, never a draft's edit:
+    ``Dataset.public_modified``) or to an organisation: the feed's Last-Modified."""
     from catalogue.organisations.tables import Organisation
 
-    datasets = await Dataset.select(Max(Dataset.modified, alias="latest")).first()
+    datasets = await Dataset.select(Max(Dataset.public_modified, alias="latest")).first()
     organisations = await Organisation.select(Max(Organisation.modified, alias="latest")).first()
     values = [row["latest"] for row in (datasets, organisations) if row and row["latest"]]
     values = [value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))

@@ -17,9 +17,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalogue.datasets.queries import PUBLIC_STATUSES
 from catalogue.datasets.tables import Dataset
 from catalogue.dcat.mapping import PublisherInfo
+from catalogue.domain.disclosure import PUBLIC_STATUSES
 from catalogue.events import Change, subscribe
 from catalogue.organisations.tables import Organisation
 from catalogue.search import changelog

@@ -42,6 +42,7 @@ from typing import Any
 from whoosh.query import QueryError
 
 from catalogue.accounts.principal import Principal
+from catalogue.domain.disclosure import PUBLIC_STATUSES
 from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.search import index
 from catalogue.search.patterns import INCOMPLETE_NOTE, Budget, expand
@@ -57,7 +58,6 @@ from catalogue.search.ranking import SORT_COLUMNS, ranked_top, sorted_top
 from catalogue.search.schema import FACET_FIELDS, _aware, languages
 from catalogue.search.snapshot import Snapshot, bits_from_ids, current
 
-PUBLIC_STATUSES = ("published", "deprecated")
 SORTS = ("relevance", "modified", "title")
 MAX_SIZE = 100
 MAX_WINDOW = 10_000
