@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -21,6 +22,7 @@ from catalogue.errors import NotFound
 from catalogue.organisations.tables import Organisation
 
 MAX_PAGE_SIZE = 100
+log = logging.getLogger("catalogue.datasets")
 
 RECORD_COLUMNS = (
     Dataset.id,
@@ -88,6 +90,20 @@ def record_from_row(row: dict[str, Any]) -> DatasetRecord:
         publisher_name=row["publisher.name"] or "",
         document=DatasetDocument.model_validate(document),
     )
+
+
+def records_from_rows(rows: list[dict[str, Any]]) -> list[DatasetRecord]:
+    """The records of a page; a stored document that no longer reads (written around the
+    rules, or by an older version) is left out and logged, so it never breaks the page for
+    every other dataset on it."""
+    records = []
+    for row in rows:
+        try:
+            records.append(record_from_row(row))
+        except (ValueError, TypeError):  # a pydantic ValidationError is a ValueError
+            log.exception("dataset %r left out of a list: its stored document does not read",
+                          row.get("slug"))
+    return records
 
 
 def may_see(record: DatasetRecord, principal: Principal | None) -> bool:
@@ -165,7 +181,7 @@ async def list_records(
     rows, total = await fetch_page(
         Dataset, RECORD_COLUMNS, filter_clauses(principal, filters), page, size
     )
-    return [record_from_row(row) for row in rows], total
+    return records_from_rows(rows), total
 
 
 async def history(slug: str, principal: Principal | None) -> list[dict[str, Any]]:

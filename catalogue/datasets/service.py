@@ -284,10 +284,29 @@ async def _store(
 
 
 async def create_dataset(raw: Any, principal: Principal | None) -> DatasetRecord:
+    """Register a dataset. A slug taken by a dataset the steward may see is a 409; one taken
+    by a dataset hidden from them (another organisation's draft or withdrawn dataset) is not
+    disclosed: the new dataset gets the first free variant (``slug-2``, ...) instead."""
     _authorise(principal)
     document = await validate(raw)
     _authorise(principal, document.organisational.publisher)
+    slug = await _free_slug(document.slug, principal)
+    if slug != document.slug:  # validated again, so generated ids follow the new slug
+        document = await validate({**raw, "slug": slug})
     return await _write(document, principal, None)
+
+
+async def _free_slug(slug: str, principal: Principal | None) -> str:
+    existing = await find_record(slug)
+    if existing is None:
+        return slug
+    if may_see(existing, principal):
+        raise Conflict(f"a dataset with the slug '{slug}' already exists")
+    stem = slug[:94].rstrip("-")
+    taken = {row["slug"] for row in await Dataset.select(Dataset.slug).where(
+        Dataset.slug.like(f"{stem}-%"))}
+    return next(candidate for number in range(2, len(taken) + 3)
+                if (candidate := f"{stem}-{number}") not in taken)
 
 
 async def _existing(slug: str, principal: Principal | None, if_match: str | None) -> DatasetRecord:

@@ -141,7 +141,7 @@ async def feed_page(query: FeedQuery) -> tuple[list[queries.DatasetRecord], int]
         .offset((query.page - 1) * PAGE_SIZE)
         .output(load_json=True)
     )
-    return [queries.record_from_row(row) for row in rows], count
+    return queries.records_from_rows(rows), count
 
 
 def _check_page(query: FeedQuery, total: int) -> None:

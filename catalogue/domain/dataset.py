@@ -20,6 +20,7 @@ from catalogue.domain.types import (
     LangText,
     Model,
     NonNegativeInt,
+    ShortNote,
     ShortText,
     Slug,
     Url,
@@ -226,7 +227,7 @@ class DatasetDocument(Model):
     semantic: Semantic = Field(default_factory=Semantic)
     organisational: Organisational = Field(default_factory=Organisational)
     legal: Legal = Field(default_factory=Legal)
-    internal_note: ShortText | None = Field(
+    internal_note: ShortNote | None = Field(
         default=None, description="For stewards only: never published, never in RDF."
     )
 

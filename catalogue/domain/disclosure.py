@@ -107,41 +107,56 @@ def visible_related(
 
 def related_in(body: Mapping[str, Any]) -> list[str]:
     """The related slugs a stored document (or a revision's snapshot) names."""
-    semantic = body.get("semantic")
-    related = semantic.get("related") if isinstance(semantic, Mapping) else None
-    return [str(slug) for slug in related] if isinstance(related, list) else []
+    return _slugs(body, RELATED.split("."))
+
+
+def _related_part(path: str) -> list[str] | None:
+    """For a change at ``path``, where inside its value the related list sits: ``[]`` when
+    the value is the list itself, ``["related"]`` for ``semantic``, None when elsewhere."""
+    parts, target = path.split("."), RELATED.split(".")
+    return target[len(parts):] if target[: len(parts)] == parts else None
+
+
+def _filtered(value: Any, rest: list[str], allowed: set[str]) -> Any:
+    if not rest:
+        return visible_related(value, allowed) if isinstance(value, list) else value
+    if isinstance(value, Mapping) and rest[0] in value:
+        return {**value, rest[0]: _filtered(value[rest[0]], rest[1:], allowed)}
+    return value
+
+
+def _slugs(value: Any, rest: list[str]) -> list[str]:
+    for key in rest:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return [str(slug) for slug in value] if isinstance(value, list) else []
 
 
 def related_in_changes(changes: Mapping[str, Any]) -> list[str]:
-    change = changes.get(RELATED)
-    if not isinstance(change, Mapping):
-        return []
-    return [str(slug) for side in ("from", "to") if isinstance(change.get(side), list)
-            for slug in change[side]]
+    """Every related slug a revision's changes name, on either side."""
+    slugs = []
+    for path, change in changes.items():
+        rest = _related_part(path)
+        if rest is not None and isinstance(change, Mapping):
+            slugs += [s for side in ("from", "to") for s in _slugs(change.get(side), rest)]
+    return slugs
 
 
 def hide_related(body: dict[str, Any], visible: Iterable[str]) -> dict[str, Any]:
     """A document with only the related datasets in ``visible``."""
-    semantic = body.get("semantic")
-    if isinstance(semantic, dict) and isinstance(semantic.get("related"), list):
-        body = {**body, "semantic": {**semantic,
-                                     "related": visible_related(semantic["related"], visible)}}
-    return body
+    return dict(_filtered(body, RELATED.split("."), set(visible)))
 
 
 def hide_related_changes(changes: Mapping[str, Any], visible: Iterable[str]) -> dict[str, Any]:
-    """Changes whose related-dataset lists name only datasets in ``visible`` (a change that
-    then changes nothing is left out)."""
-    result = dict(changes)
-    change = result.get(RELATED)
-    if isinstance(change, Mapping):
-        allowed = set(visible)
-        sides = {side: visible_related(value, allowed) if isinstance(value, list) else value
-                 for side, value in change.items()}
-        if sides.get("from") == sides.get("to"):
-            result.pop(RELATED)
-        else:
-            result[RELATED] = sides
+    """Changes that name only related datasets in ``visible`` (a change that then changes
+    nothing is left out)."""
+    allowed, result = set(visible), {}
+    for path, change in changes.items():
+        rest = _related_part(path)
+        if rest is not None and isinstance(change, Mapping):
+            change = {side: _filtered(value, rest, allowed) for side, value in change.items()}
+            if change.get("from") == change.get("to"):
+                continue
+        result[path] = change
     return result
 
 
