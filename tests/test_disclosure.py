@@ -141,3 +141,66 @@ async def test_editing_a_draft_leaves_the_feed_headers_alone(client, stewards):
     assert withdrawn.status_code == 200
     after = await client.get("/catalog.ttl")
     assert after.headers["etag"] != before["ttl"].headers["etag"]
+
+
+# --- the rules themselves (plain Python) --------------------------------------------------
+
+def test_one_language_fallback_follows_the_configured_languages():
+    from catalogue.domain.disclosure import text_in
+
+    texts = {"de": "Daten", "sl": "Podatki", "en": "Data"}
+    assert text_in(texts, "sl", ("en", "sl")) == "Podatki"
+    assert text_in(texts, "fr", ("sl", "en")) == "Podatki"  # the configured order, not "en"
+    assert text_in(texts, "fr", ("en", "sl")) == "Data"
+    assert text_in({"de": "Daten"}, "fr", ("en",)) == "Daten"  # else any language
+    assert text_in({}, "en", ("en",)) == "" and text_in(None, "en") == ""
+
+
+def test_who_sees_unpublished_work_and_internal_fields():
+    from catalogue.accounts.principal import Principal
+    from catalogue.domain import disclosure
+
+    member = Principal(1, "m", "m@example.gov", roles={PUBLISHER: frozenset({"dpo"})})
+    outsider = Principal(2, "o", "o@example.gov", roles={OTHER: frozenset({"steward"})})
+    auditor = Principal(3, "a", "a@example.gov", global_role="auditor")
+    body = {"slug": "x", "internal_note": "n"}
+    for reader, sees in ((None, False), (outsider, False), (member, True), (auditor, True)):
+        assert disclosure.may_see(reader, "draft", PUBLISHER) is sees
+        assert disclosure.may_see(reader, "deprecated", PUBLISHER)
+        assert ("internal_note" in disclosure.redact(body, reader, PUBLISHER)) is sees
+        changes = disclosure.redact_changes({"internal_note": 1, "title.en": 2}, reader,
+                                            PUBLISHER)
+        assert ("internal_note" in changes) is sees and "title.en" in changes
+
+
+def test_the_public_history_skips_drafts_and_compares_public_states():
+    from catalogue.domain.disclosure import PublicRevision, public_revisions, statuses_of
+
+    steps = statuses_of([
+        (1, {"status": {"from": None, "to": "draft"}}),
+        (2, {"title.en": {}}),
+        (3, {"status": {"from": "draft", "to": "published"}}),
+        (4, {"title.en": {}}),
+        (5, {"status": {"from": "published", "to": "draft"}}),
+        (6, {"description.en": {}}),
+        (7, {"status": {"from": "draft", "to": "deprecated"}}),
+    ])
+    assert public_revisions(steps) == [
+        PublicRevision(3, None, 0), PublicRevision(4, {"title.en": {}}), PublicRevision(7, None, 4)]
+
+
+def test_related_slugs_are_filtered_wherever_a_change_holds_them():
+    from catalogue.domain.disclosure import hide_related, hide_related_changes, related_in_changes
+
+    changes = {
+        "semantic": {"from": None, "to": {"related": ["seen", "hidden"], "themes": ["ECON"]}},
+        "semantic.related": {"from": ["hidden"], "to": []},
+        "title.en": {"from": "a", "to": "b"},
+    }
+    assert sorted(related_in_changes(changes)) == ["hidden", "hidden", "seen"]
+    assert hide_related_changes(changes, {"seen"}) == {
+        "semantic": {"from": None, "to": {"related": ["seen"], "themes": ["ECON"]}},
+        "title.en": {"from": "a", "to": "b"},
+    }
+    assert hide_related({"semantic": {"related": ["hidden", "seen"]}}, ["seen"]) == {
+        "semantic": {"related": ["seen"]}}

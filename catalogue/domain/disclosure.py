@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from catalogue.domain.agreement import AgreementStatus
 from catalogue.domain.dataset import Status
+from catalogue.domain.languages import text_in as text_in  # the language rule, re-exported
 
 PUBLIC_STATUSES: tuple[str, ...] = (Status.PUBLISHED.value, Status.DEPRECATED.value)
 """Dataset statuses anyone may read; drafts and withdrawn datasets are for members only."""
@@ -213,21 +214,3 @@ def public_revisions(steps: Sequence[RevisionStep]) -> list[PublicRevision]:
             previous_public = step.revision
         previous_was_public = is_public(step.status)
     return public
-
-
-# --- languages ---------------------------------------------------------------------------
-
-
-def text_in(
-    values: Mapping[str, str] | str | None, language: str, languages: Sequence[str] = ()
-) -> str:
-    """The text in ``language``, else in the first configured language that has it, else in
-    any language it has: the one fallback every page, feed and export uses."""
-    if values is None:
-        return ""
-    if isinstance(values, str):
-        return values
-    for candidate in (language, *languages):
-        if values.get(candidate):
-            return values[candidate]
-    return next((value for value in values.values() if value), "")
