@@ -204,3 +204,30 @@ def test_related_slugs_are_filtered_wherever_a_change_holds_them():
     }
     assert hide_related({"semantic": {"related": ["hidden", "seen"]}}, ["seen"]) == {
         "semantic": {"related": ["seen"]}}
+
+
+async def test_every_data_access_path_applies_the_one_rule(seeded):
+    """The SQL clause, the search index filter and the CKAN audience agree with
+    ``disclosure.may_see`` for every kind of reader."""
+    from catalogue.accounts.principal import Principal
+    from catalogue.datasets.queries import find_record, list_records
+    from catalogue.datasets.tables import Dataset
+    from catalogue.domain import disclosure
+    from catalogue.search.service import SearchQuery, search
+
+    everything = [await find_record(row["slug"]) for row in await Dataset.select(Dataset.slug)]
+    readers = [
+        None,
+        Principal(1, "s", "s@example.gov", roles={"financial-administration":
+                                                    frozenset({"steward"})}),
+        Principal(2, "a", "a@example.gov", global_role="auditor"),
+    ]
+    for reader in readers:
+        expected = {r.slug for r in everything
+                    if r and disclosure.may_see(reader, r.document.status.value, r.publisher)}
+        listed, total = await list_records(reader, size=100)
+        assert {r.slug for r in listed} == expected and total == len(expected)
+        found = await search(SearchQuery(size=100), reader)
+        assert {hit.slug for hit in found.items} == expected
+    assert "pre-filled-income-tax-assessments" in {
+        r.slug for r in (await list_records(readers[1], size=100))[0]}
