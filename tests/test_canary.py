@@ -304,6 +304,10 @@ def path_values(canary: Canary, path: str, name: str) -> list[str]:
         return ["package_search", "package_show", "package_list", "organization_list",
                 "organization_show", "group_list", "group_show", "resource_show",
                 "license_list", "status_show", "help_show"]
+    if name == "service":  # the once-only machine list of a public service
+        return ["child-benefit", "https://e-uprava.example.si/child-benefit"]
+    if name == "code":  # identifier schemes (/identifier/{code})
+        return ["personal-id", "tax-number", "no-such-scheme"]
     if name == "file_path":
         return ["catalogue.css"]
     if name == "path":
