@@ -121,21 +121,25 @@ async def test_the_spelling_dictionary_learns_words_of_new_datasets(five, admin)
     assert words["avalanche"] == 1 and "hydrometeorology" not in words
 
     document = changed(open_dataset("weather"), "title.en", "Hydrometeorology stations")
-    await service.create_dataset(document, admin)
+    await service.create_dataset(changed(document, "status", "published"), admin)
+    draft = changed(open_dataset("draft-weather"), "title.en", "Nephoscope readings")
+    await service.create_dataset(draft, admin)
     await outbox.wait_for_pending_drains()
 
     words = json.loads((get_settings().index_dir / spelling.SPELLING_FILE).read_text())
     assert words["hydrometeorology"] == 1
+    assert "nephoscope" not in words  # a draft's words are never learnt
     result = await search(SearchQuery(q="hydrometeorolgy"), ADMIN)
     assert result.suggestion == "hydrometeorology"
 
 
 def test_words_of_a_dataset_come_from_titles_keywords_and_attribute_names():
-    document = open_dataset()
+    document = changed(open_dataset(), "status", "published")
     document["technical"]["attributes"] = [{"name": "employerTaxNumber"}]
     assert spelling.words_of(document) == {
         "example", "open", "dataset", "primer", "employer", "tax", "number",
     }
+    assert spelling.words_of(changed(document, "status", "draft")) == set()
 
 
 def test_slices_are_equal_and_a_whole_number_per_worker(monkeypatch):

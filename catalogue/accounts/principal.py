@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from catalogue.domain import disclosure
+
 STEWARD = "steward"
 DPO = "dpo"
 ADMIN = "admin"
@@ -46,7 +48,7 @@ class Principal:
         return organisation is not None and self.has_role(organisation, STEWARD)
 
     def can_see_unpublished_of(self, organisation: str | None) -> bool:
-        return self.reads_everything or (organisation is not None and organisation in self.roles)
+        return disclosure.sees_unpublished(self, organisation)
 
 
 def can_edit(principal: Principal | None, organisation: str | None) -> bool:

@@ -12,6 +12,7 @@ from catalogue.accounts.sessions import end_sessions_of, user_for_session
 from catalogue.accounts.signin import authenticate  # noqa: F401  (lives there; kept importable)
 from catalogue.accounts.tables import ApiToken, Membership, User
 from catalogue.db import write_transaction
+from catalogue.domain.types import CONTROL_CHARACTERS, check_email, check_text
 from catalogue.errors import Conflict, InvalidDocument, NotFound, Problem
 from catalogue.events import Change, announce
 from catalogue.organisations.tables import Organisation
@@ -26,6 +27,17 @@ class IssuedToken:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _text_problems(**values: str) -> list[Problem]:
+    """Control characters refused in every text a user supplies, on both engines alike."""
+    problems = []
+    for field, value in values.items():
+        try:
+            check_text(value, multiline=field == "password")
+        except ValueError as error:
+            problems.append(Problem(field, str(error)))
+    return problems
 
 
 async def create_user(
@@ -43,14 +55,19 @@ async def create_user(
         problems.append(Problem("roles", "must be an object: organisation slug -> role"))
         roles = {}
     for organisation, role in roles.items():
-        if role not in ORGANISATION_ROLES:
+        if not isinstance(organisation, str) or CONTROL_CHARACTERS.search(organisation):
+            problems.append(Problem("roles", "organisation slugs must be plain text"))
+        elif role not in ORGANISATION_ROLES:
             problems.append(
                 Problem(f"roles.{organisation}", f"must be one of {', '.join(ORGANISATION_ROLES)}")
             )
         elif not await Organisation.exists().where(Organisation.slug == organisation):
             problems.append(Problem(f"roles.{organisation}", "no such organisation"))
-    if "@" not in email:
-        problems.append(Problem("email", "must be an e-mail address"))
+    problems.extend(_text_problems(name=name, password=password))
+    try:
+        email = check_email(email.strip())
+    except ValueError as error:
+        problems.append(Problem("email", str(error)))
     if len(password) < 10:
         problems.append(Problem("password", "must be at least 10 characters long"))
     if global_role not in GLOBAL_ROLES:
@@ -240,6 +257,8 @@ async def principal_for_user(user_id: int) -> Principal | None:
 
 
 async def create_token(user_id: int, name: str = "", actor: Principal | None = None) -> IssuedToken:
+    if problems := _text_problems(name=name):
+        raise InvalidDocument(problems)
     token = new_token()
     async with write_transaction():
         rows = await ApiToken.insert(

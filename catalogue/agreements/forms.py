@@ -8,8 +8,10 @@ from catalogue.accounts.principal import Principal
 from catalogue.datasets.queries import DatasetFilter, find_record, list_records
 from catalogue.domain.agreement import ASSESSMENT_FACTORS, Decision
 from catalogue.domain.dataset import Classification
+from catalogue.domain.languages import text_in
 from catalogue.domain.problems import Problem
 from catalogue.organisations.service import list_organisations
+from catalogue.settings import get_settings
 from catalogue.vocabularies import default_vocabularies
 
 FACTOR_LABELS = {
@@ -96,7 +98,7 @@ async def form_context(
     datasets = [
         {
             "slug": r.slug,
-            "title": r.document.text(r.document.title, "en") or r.slug,
+            "title": text_in(r.document.title, "", get_settings().languages) or r.slug,
             "classification": r.document.classification.value,
         }
         for r in records
@@ -111,7 +113,7 @@ async def form_context(
             attributes.append(
                 {
                     "name": attribute.name,
-                    "description": chosen.document.text(attribute.description, "en"),
+                    "description": text_in(attribute.description, "", get_settings().languages),
                     "category": attribute.personal_data_category or "",
                     "requested": attribute.name in requested,
                     "need": _value(form, f"need.{attribute.name}"),

@@ -15,16 +15,11 @@ from uuid import UUID
 
 from catalogue.accounts.principal import Principal
 from catalogue.agreements.tables import Agreement
-from catalogue.datasets.queries import PUBLIC_STATUSES
 from catalogue.db import fetch_page
 from catalogue.domain.agreement import AgreementDocument, AgreementStatus
+from catalogue.domain.disclosure import PUBLIC_AGREEMENT_STATUSES, PUBLIC_STATUSES
 from catalogue.errors import NotFound
 
-PUBLIC_AGREEMENT_STATUSES = (
-    AgreementStatus.APPROVED.value,
-    AgreementStatus.SUSPENDED.value,
-    AgreementStatus.EXPIRED.value,
-)
 MAX_PAGE_SIZE = 100
 
 COLUMNS = (

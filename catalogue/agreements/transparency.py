@@ -15,9 +15,11 @@ from catalogue.datasets.queries import DatasetFilter, find_record
 from catalogue.datasets.seek import public_titles
 from catalogue.domain.agreement import AgreementStatus
 from catalogue.domain.dataset import Classification, DatasetDocument
+from catalogue.domain.languages import text_in
 from catalogue.errors import NotFound
 from catalogue.onceonly.facts import service_slug
 from catalogue.organisations.tables import Organisation
+from catalogue.settings import get_settings
 from catalogue.vocabularies import Vocabularies, default_vocabularies
 
 SUPERVISORY_AUTHORITY = "information-commissioner"
@@ -42,7 +44,7 @@ RIGHTS = [
 
 
 def _text(values: dict[str, str], lang: str) -> str:
-    return values.get(lang) or values.get("en") or next(iter(values.values()), "")
+    return text_in(values, lang, get_settings().languages)
 
 
 def _label(vocabularies: Vocabularies, key: str, code: str | None, lang: str) -> str:

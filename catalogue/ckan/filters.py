@@ -14,12 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from catalogue.ckan.fq import All, Any_, Clause, FqError, MatchAll, Not, Range, SortKey, Term
-from catalogue.datasets import queries
-from catalogue.domain.dataset import Status
+from catalogue.domain import disclosure
 from catalogue.search.schema import FACET_FIELDS
 
-PUBLIC_STATUSES = list(queries.PUBLIC_STATUSES)
-NON_PUBLIC_STATUSES = [status.value for status in Status if status.value not in PUBLIC_STATUSES]
+PUBLIC_STATUSES = list(disclosure.PUBLIC_STATUSES)
+NON_PUBLIC_STATUSES = list(disclosure.NON_PUBLIC_STATUSES)
 SAME_NAME = FACET_FIELDS
 FIELDS = {
     **{name: name for name in SAME_NAME},

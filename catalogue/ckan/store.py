@@ -20,6 +20,7 @@ from catalogue.datasets.queries import (
     RECORD_COLUMNS,
     DatasetRecord,
     record_from_row,
+    records_from_rows,
     visibility_clause,
 )
 from catalogue.datasets.tables import Dataset, DatasetTheme
@@ -84,7 +85,7 @@ async def visible_records(
     )
     if limit is not None:
         query = query.limit(limit)
-    return [record_from_row(row) for row in await query]
+    return records_from_rows(await query)
 
 
 async def records_by_slugs(slugs: list[str], audience: Audience) -> list[DatasetRecord]:
@@ -93,7 +94,7 @@ async def records_by_slugs(slugs: list[str], audience: Audience) -> list[Dataset
         return []
     query = Dataset.select(*RECORD_COLUMNS).output(load_json=True)
     rows = await _where(query, Dataset.slug.is_in(slugs), audience.clause())
-    by_slug = {row["slug"]: record_from_row(row) for row in rows}
+    by_slug = {record.slug: record for record in records_from_rows(rows)}
     return [by_slug[slug] for slug in slugs if slug in by_slug]
 
 

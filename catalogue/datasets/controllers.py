@@ -109,7 +109,7 @@ class DatasetController(Controller):
         self, data: JSONBody[DatasetBody], principal: CurrentPrincipal
     ) -> Response[DatasetOut]:
         record = await service.create_dataset(data, principal)
-        response = _with_etag(service.represent(record, principal), record, 201)
+        response = _with_etag(await service.represent(record, principal), record, 201)
         response.headers["Location"] = f"/api/v1/datasets/{record.slug}"
         return response
 
@@ -136,7 +136,7 @@ class DatasetController(Controller):
         self, slug: DatasetSlug, principal: CurrentPrincipal
     ) -> Response[DatasetOut]:
         record = await queries.get_record(slug, principal)
-        return _with_etag(service.represent(record, principal), record)
+        return _with_etag(await service.represent(record, principal), record)
 
     @put(
         "/{slug:str}",
@@ -152,7 +152,7 @@ class DatasetController(Controller):
         if_match: IfMatch,
     ) -> Response[DatasetOut]:
         record = await service.replace_dataset(slug, data, if_match, principal)
-        return _with_etag(service.represent(record, principal), record)
+        return _with_etag(await service.represent(record, principal), record)
 
     @patch(
         "/{slug:str}",
@@ -168,7 +168,7 @@ class DatasetController(Controller):
         if_match: IfMatch,
     ) -> Response[DatasetOut]:
         record = await service.patch_dataset(slug, data, if_match, principal)
-        return _with_etag(service.represent(record, principal), record)
+        return _with_etag(await service.represent(record, principal), record)
 
     @delete(
         "/{slug:str}",
@@ -185,7 +185,7 @@ class DatasetController(Controller):
         reason: FromQuery[str] = "",
     ) -> Response[DatasetOut]:
         record = await service.withdraw_dataset(slug, if_match, principal, reason)
-        return _with_etag(service.represent(record, principal), record)
+        return _with_etag(await service.represent(record, principal), record)
 
     @get(
         "/{slug:str}/history",
@@ -209,9 +209,6 @@ class DatasetController(Controller):
         principal: CurrentPrincipal,
     ) -> DatasetAtRevisionOut:
         snapshot = await queries.snapshot_at(slug, revision, principal)
-        record = await queries.get_record(slug, principal)
-        if principal is None or not principal.can_see_unpublished_of(record.publisher):
-            snapshot.pop("internal_note", None)
         return {"revision": revision, "document": snapshot}
 
     @get(

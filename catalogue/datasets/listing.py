@@ -56,7 +56,7 @@ async def list_body(
     )
     token = following.token() if following else None
     return {
-        "items": [service.represent(queries.record_from_row(row), principal) for row in rows],
+        "items": await service.represent_many(queries.records_from_rows(rows), principal),
         "total": total,
         "page": None if window.after else window.page,
         "size": window.size,

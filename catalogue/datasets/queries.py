@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -13,12 +14,15 @@ from piccolo.columns.combination import Where, WhereRaw
 from catalogue.accounts.principal import Principal
 from catalogue.datasets.tables import Dataset, DatasetRevision, DatasetTheme, IdentifierScheme
 from catalogue.datasets.versions import VersionedCache, visibility_key
-from catalogue.domain.dataset import DatasetDocument, Status
+from catalogue.domain import disclosure
+from catalogue.domain.dataset import DatasetDocument
+from catalogue.domain.disclosure import PUBLIC_STATUSES
+from catalogue.domain.patch import changed_fields
 from catalogue.errors import NotFound
 from catalogue.organisations.tables import Organisation
 
-PUBLIC_STATUSES = (Status.PUBLISHED.value, Status.DEPRECATED.value)
 MAX_PAGE_SIZE = 100
+log = logging.getLogger("catalogue.datasets")
 
 RECORD_COLUMNS = (
     Dataset.id,
@@ -61,7 +65,7 @@ class DatasetRecord:
 
     @property
     def is_public(self) -> bool:
-        return self.document.status.value in PUBLIC_STATUSES
+        return disclosure.is_public(self.document.status.value)
 
 
 @dataclass(frozen=True)
@@ -88,10 +92,32 @@ def record_from_row(row: dict[str, Any]) -> DatasetRecord:
     )
 
 
+def records_from_rows(rows: list[dict[str, Any]]) -> list[DatasetRecord]:
+    """The records of a page; a stored document that no longer reads (written around the
+    rules, or by an older version) is left out and logged, so it never breaks the page for
+    every other dataset on it."""
+    records = []
+    for row in rows:
+        try:
+            records.append(record_from_row(row))
+        except (ValueError, TypeError):  # a pydantic ValidationError is a ValueError
+            log.exception("dataset %r left out of a list: its stored document does not read",
+                          row.get("slug"))
+    return records
+
+
 def may_see(record: DatasetRecord, principal: Principal | None) -> bool:
-    if record.is_public:
-        return True
-    return principal is not None and principal.can_see_unpublished_of(record.publisher)
+    return disclosure.may_see(principal, record.document.status.value, record.publisher)
+
+
+async def visible_slugs(slugs: list[str], principal: Principal | None) -> set[str]:
+    """Which of ``slugs`` ``principal`` may see (one query), for links between datasets."""
+    if not slugs:
+        return set()
+    clauses: list[Any] = [Dataset.slug.is_in(sorted(set(slugs)))]
+    if (visible := visibility_clause(principal)) is not None:
+        clauses.append(visible)
+    return {row["slug"] for row in await Dataset.select(Dataset.slug).where(*clauses)}
 
 
 def _unindexed(column: Any, values: tuple[str, ...] | list[str]) -> WhereRaw:
@@ -218,10 +244,12 @@ async def list_records(
 
     total = await count_records(principal, filters)
     rows, _ = await seek_records(principal, filters, size, offset=(page - 1) * size)
-    return [record_from_row(row) for row in rows], total
+    return records_from_rows(rows), total
 
 
 async def history(slug: str, principal: Principal | None) -> list[dict[str, Any]]:
+    """Every revision for the publisher's members, admins and auditors, newest first; for
+    everyone else the public history (``disclosure.public_revisions``): no draft text."""
     record = await get_record(slug, principal)
     rows = (
         await DatasetRevision.select(
@@ -232,32 +260,66 @@ async def history(slug: str, principal: Principal | None) -> list[dict[str, Any]
             DatasetRevision.changes,
         )
         .where(DatasetRevision.dataset == record.id)
-        .order_by(DatasetRevision.revision, ascending=False)
+        .order_by(DatasetRevision.revision)
         .output(load_json=True)
     )
-    editor = principal is not None and principal.can_see_unpublished_of(record.publisher)
-    entries = []
-    for row in rows:
-        changes = row["changes"]
-        if not editor:
-            changes = {
-                path: change
-                for path, change in changes.items()
-                if not path.startswith("internal_note")
-            }
-        entries.append(
-            {
-                "revision": row["revision"],
-                "action": row["action"],
-                "actor": row["actor_name"],
-                "at": row["at"].isoformat(),
-                "changes": changes,
-            }
+    by_revision = {row["revision"]: row for row in rows}
+    if disclosure.sees_unpublished(principal, record.publisher):
+        shown = [(row["revision"], row["changes"]) for row in rows]
+    else:
+        shown = await _public_changes(record, rows)
+    mentioned = [slug for _, changes in shown for slug in disclosure.related_in_changes(changes)]
+    visible = await visible_slugs(mentioned, principal)
+    return [
+        {
+            "revision": revision,
+            "action": by_revision[revision]["action"],
+            "actor": by_revision[revision]["actor_name"],
+            "at": by_revision[revision]["at"].isoformat(),
+            "changes": disclosure.hide_related_changes(
+                disclosure.redact_changes(changes, principal, record.publisher), visible
+            ),
+        }
+        for revision, changes in reversed(shown)
+    ]
+
+
+async def _public_changes(
+    record: DatasetRecord, rows: list[dict[str, Any]]
+) -> list[tuple[int, dict[str, Any]]]:
+    """The public revisions with changes that compare public states only."""
+    steps = disclosure.statuses_of([(row["revision"], row["changes"]) for row in rows])
+    public = disclosure.public_revisions(steps)
+    wanted = {n for item in public if item.compare_with is not None
+              for n in (item.revision, item.compare_with) if n}
+    snapshots = await _snapshots(record, wanted)
+    shown = []
+    for item in public:
+        if item.compare_with is None:
+            shown.append((item.revision, dict(item.changes or {})))
+        else:
+            before = snapshots.get(item.compare_with, {})
+            shown.append((item.revision, changed_fields(before, snapshots[item.revision])))
+    return shown
+
+
+async def _snapshots(record: DatasetRecord, revisions: set[int]) -> dict[int, dict[str, Any]]:
+    if not revisions:
+        return {}
+    rows = (
+        await DatasetRevision.select(DatasetRevision.revision, DatasetRevision.snapshot)
+        .where(
+            (DatasetRevision.dataset == record.id)
+            & DatasetRevision.revision.is_in(sorted(revisions))
         )
-    return entries
+        .output(load_json=True)
+    )
+    return {row["revision"]: row["snapshot"] for row in rows}
 
 
 async def snapshot_at(slug: str, revision: int, principal: Principal | None) -> dict[str, Any]:
+    """The document at ``revision``, as ``principal`` may see it: the public only gets public
+    revisions (a draft revision answers 404 as a missing one does), never internal fields."""
     record = await get_record(slug, principal)
     row = (
         await DatasetRevision.select(DatasetRevision.snapshot)
@@ -265,9 +327,14 @@ async def snapshot_at(slug: str, revision: int, principal: Principal | None) -> 
         .output(load_json=True)
         .first()
     )
-    if row is None:
+    snapshot = row["snapshot"] if row else None
+    if snapshot is None or not disclosure.may_see(
+        principal, str(snapshot.get("status", "")), record.publisher
+    ):
         raise NotFound(f"dataset '{slug}' has no revision {revision}")
-    return row["snapshot"]
+    visible = await visible_slugs(disclosure.related_in(snapshot), principal)
+    return disclosure.hide_related(disclosure.redact(snapshot, principal, record.publisher),
+                                   visible)
 
 
 async def identifier_scheme_codes() -> set[str]:

@@ -20,10 +20,11 @@ from catalogue.datasets.queries import (
     identifier_scheme_codes,
     may_see,
     publisher_row,
+    visible_slugs,
 )
 from catalogue.datasets.tables import Dataset, DatasetRevision, DatasetTheme
 from catalogue.db import is_unique_violation, write_transaction
-from catalogue.domain import rules
+from catalogue.domain import disclosure, rules
 from catalogue.domain.codes import normalise_codes
 from catalogue.domain.dataset import DatasetDocument, Status
 from catalogue.domain.patch import changed_fields, merge_patch
@@ -44,7 +45,6 @@ from catalogue.vocabularies import default_vocabularies
 
 PublishCheck = Callable[[DatasetDocument], Awaitable[list[Problem]]]
 _publish_checks: list[PublishCheck] = []
-PUBLISHED_STATES = (Status.PUBLISHED, Status.DEPRECATED)
 
 
 def register_publish_check(check: PublishCheck) -> PublishCheck:
@@ -125,7 +125,7 @@ async def refuse_unpublishable(
     document: DatasetDocument, context: rules.RuleContext | None = None
 ) -> None:
     """Publishing (or keeping published) needs every rule and publish check to pass."""
-    if document.status in PUBLISHED_STATES:
+    if disclosure.is_public(document.status.value):
         blocking = rules.blocking(await problems_for(document, context))
         if blocking:
             raise InvalidDocument(blocking)
@@ -204,6 +204,9 @@ def row_values(
     }
     if document.status == Status.PUBLISHED and (existing is None or existing.issued is None):
         values[Dataset.issued] = now
+    before = existing.document.status.value if existing else None
+    if disclosure.changes_public_view(before, document.status.value):
+        values[Dataset.public_modified] = now  # the feed's Last-Modified: never a draft's edit
     return values
 
 
@@ -281,10 +284,29 @@ async def _store(
 
 
 async def create_dataset(raw: Any, principal: Principal | None) -> DatasetRecord:
+    """Register a dataset. A slug taken by a dataset the steward may see is a 409; one taken
+    by a dataset hidden from them (another organisation's draft or withdrawn dataset) is not
+    disclosed: the new dataset gets the first free variant (``slug-2``, ...) instead."""
     _authorise(principal)
     document = await validate(raw)
     _authorise(principal, document.organisational.publisher)
+    slug = await _free_slug(document.slug, principal)
+    if slug != document.slug:  # validated again, so generated ids follow the new slug
+        document = await validate({**raw, "slug": slug})
     return await _write(document, principal, None)
+
+
+async def _free_slug(slug: str, principal: Principal | None) -> str:
+    existing = await find_record(slug)
+    if existing is None:
+        return slug
+    if may_see(existing, principal):
+        raise Conflict(f"a dataset with the slug '{slug}' already exists")
+    stem = slug[:94].rstrip("-")
+    taken = {row["slug"] for row in await Dataset.select(Dataset.slug).where(
+        Dataset.slug.like(f"{stem}-%"))}
+    return next(candidate for number in range(2, len(taken) + 3)
+                if (candidate := f"{stem}-{number}") not in taken)
 
 
 async def _existing(slug: str, principal: Principal | None, if_match: str | None) -> DatasetRecord:
@@ -355,11 +377,26 @@ async def import_document(document: DatasetDocument, principal: Principal | None
     return await _write(document, principal, existing)
 
 
-def represent(record: DatasetRecord, principal: Principal | None) -> dict[str, Any]:
-    """The JSON twin of a dataset; internal notes only for those who may edit or audit it."""
-    body = record.document.model_dump(mode="json")
-    if principal is None or not principal.can_see_unpublished_of(record.publisher):
-        body.pop("internal_note", None)
+async def represent(record: DatasetRecord, principal: Principal | None) -> dict[str, Any]:
+    """The JSON twin of a dataset as ``principal`` may see it (see ``represent_many``)."""
+    return (await represent_many([record], principal))[0]
+
+
+async def represent_many(
+    records: list[DatasetRecord], principal: Principal | None
+) -> list[dict[str, Any]]:
+    """JSON twins: internal fields only for those who may see them, related datasets only
+    when the reader may see them (one query for the whole list)."""
+    related = [slug for record in records for slug in record.document.semantic.related]
+    visible = await visible_slugs(related, principal)
+    return [_represent(record, principal, visible) for record in records]
+
+
+def _represent(
+    record: DatasetRecord, principal: Principal | None, visible: set[str]
+) -> dict[str, Any]:
+    body = disclosure.redact(record.document.model_dump(mode="json"), principal, record.publisher)
+    body["semantic"]["related"] = disclosure.visible_related(body["semantic"]["related"], visible)
     return {
         "id": str(record.id),
         **body,

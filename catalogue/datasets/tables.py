@@ -34,6 +34,9 @@ class Dataset(Table):
     created = Timestamptz(default=TimestamptzNow())
     modified = Timestamptz(default=TimestamptzNow(), index=True, index_method=IndexMethod.btree)
     issued = Timestamptz(null=True, default=None)
+    # The last write the public saw (see disclosure.changes_public_view): the feed's
+    # Last-Modified, which editing a draft must not move.
+    public_modified = Timestamptz(null=True, default=None, index=True)
 
 
 class DatasetTheme(Table):

@@ -8,6 +8,7 @@ older ``hydra:nextPage/previousPage/firstPage/lastPage`` (literals, as ckanext-d
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,10 @@ from catalogue.dcat.mapping import (
     timestamp,
 )
 from catalogue.dcat.namespaces import DCAT, DCT, FOAF, HYDRA, RDF, SKOS, XSD, new_graph
+from catalogue.domain.types import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MULTILINE, IRI_UNSAFE
 from catalogue.vocabularies import Vocabularies
+
+log = logging.getLogger("catalogue.dcat.feed")
 
 ISO_639_1_TO_EU = {
     "bg": "BUL", "cs": "CES", "da": "DAN", "de": "DEU", "el": "ELL", "en": "ENG", "es": "SPA",
@@ -80,7 +84,10 @@ def catalog_graph(
     graph = new_graph()
     members = []
     for document, context in items:
-        dataset_graph(document, context, vocabularies, graph)  # type: ignore[arg-type]
+        described = _renderable_description(document, context, vocabularies)
+        if described is None:
+            continue
+        graph += described
         subject = dataset_iri(catalog.base_url, document.slug)  # type: ignore[attr-defined]
         members.append((subject, tuple(graph.subjects(DCAT.servesDataset, subject))))
     catalog_triples(graph, catalog, members, page, vocabularies, modified)
@@ -129,6 +136,37 @@ def catalog_triples(
         for service in services:
             graph.add((node, DCAT.service, service))
     _paging(graph, base, page)
+
+
+def _renderable_description(
+    document: object, context: DatasetContext, vocabularies: Vocabularies
+) -> Graph | None:
+    """One dataset's triples, or None (logged) when they cannot be written in every format:
+    one bad record (stored around the rules) is left out rather than breaking the page."""
+    slug = getattr(document, "slug", "?")
+    try:
+        described = dataset_graph(document, context, vocabularies)  # type: ignore[arg-type]
+    except Exception:
+        log.exception("dataset %r left out of the feed: its description cannot be built", slug)
+        return None
+    for term in {term for triple in described for term in triple}:
+        if isinstance(term, URIRef) and not writable_iri(term):
+            log.error("dataset %r left out of the feed: %r is not a writable IRI", slug, term)
+            return None
+        if isinstance(term, Literal) and not writable_text(term):
+            log.error("dataset %r left out of the feed: a text holds a control character", slug)
+            return None
+    return described
+
+
+def writable_iri(iri: str) -> bool:
+    """What Turtle, N-Triples and RDF/XML can all write (rdflib raises on the rest)."""
+    return not (IRI_UNSAFE.intersection(iri) or CONTROL_CHARACTERS.search(iri))
+
+
+def writable_text(text: str) -> bool:
+    """XML 1.0 holds no C0 control character but tab and new lines (nor lone surrogates)."""
+    return not CONTROL_CHARACTERS_MULTILINE.search(str(text))
 
 
 def _publisher(

@@ -140,7 +140,7 @@ class FeedPage:
 
     @property
     def records(self) -> list[queries.DatasetRecord]:
-        return [queries.record_from_row(row) for row in self.rows]
+        return queries.records_from_rows(self.rows)
 
 
 async def feed_page(query: FeedQuery) -> FeedPage:
@@ -194,10 +194,11 @@ async def _rows_of(slugs: list[str]) -> list[dict[str, Any]]:
 
 
 async def last_change() -> dt.datetime | None:
-    """The latest change to any dataset (a withdrawal too) or organisation: Last-Modified."""
+    """The latest change the public saw to a dataset (a withdrawal too, never a draft's edit:
+    ``Dataset.public_modified``) or to an organisation: the feed's Last-Modified."""
     from catalogue.organisations.tables import Organisation
 
-    datasets = await Dataset.select(Max(Dataset.modified, alias="latest")).first()
+    datasets = await Dataset.select(Max(Dataset.public_modified, alias="latest")).first()
     organisations = await Organisation.select(Max(Organisation.modified, alias="latest")).first()
     values = [row["latest"] for row in (datasets, organisations) if row and row["latest"]]
     values = [value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))

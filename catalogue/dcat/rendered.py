@@ -13,24 +13,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from catalogue.datasets.queries import DatasetRecord, record_from_row
 from catalogue.datasets.versions import VersionedCache
 from catalogue.dcat import chunk_store, snapshot
-from catalogue.dcat.catalog import CatalogInfo, PageInfo, catalog_triples
+from catalogue.dcat.catalog import (
+    CatalogInfo,
+    PageInfo,
+    catalog_triples,
+    writable_iri,
+    writable_text,
+)
 from catalogue.dcat.mapping import DatasetContext, dataset_graph, dataset_iri
 from catalogue.dcat.namespaces import DCAT, PREFIXES
 from catalogue.dcat.triples import TURTLE_HEADER, TripleSink, ntriples, turtle_body
 from catalogue.settings import Settings
 from catalogue.vocabularies import default_vocabularies
 
+log = logging.getLogger("catalogue.dcat.feed")
 CHUNK_FORMATS = ("ttl", "nt")
 SEPARATOR = "\x1e"  # between a stored chunk's service IRIs and its text
 # Per worker: the Turtle and N-Triples (and services) of the datasets read most (about
@@ -138,6 +146,26 @@ def triples(item: Described) -> TripleSink:
                          TripleSink())  # type: ignore[arg-type,return-value]
 
 
+def renderable_triples(item: Described) -> TripleSink | None:
+    """The dataset's triples, or None (logged) when its stored record does not read or holds
+    what not every format can write: one bad record (stored around the rules) is left out of
+    a feed page rather than breaking the page for every other dataset."""
+    try:
+        sink = triples(item)
+    except Exception:
+        log.exception("dataset %r left out of the feed: its description cannot be built",
+                      item.facts.slug)
+        return None
+    for term in {term for triple in sink for term in triple}:
+        if (isinstance(term, URIRef) and not writable_iri(term)) or (
+            isinstance(term, Literal) and not writable_text(term)
+        ):
+            log.error("dataset %r left out of the feed: %r cannot be written in every format",
+                      item.facts.slug, str(term)[:80])
+            return None
+    return sink
+
+
 def _serialised(sink: TripleSink, fmt: str) -> str:
     return turtle_body(sink) if fmt == "ttl" else ntriples(sink)
 
@@ -162,8 +190,9 @@ def chunks(items: Sequence[Described], fmt: str) -> list[str]:
         if key in stored:
             names, _, text = stored[key].partition(SEPARATOR)
             entry = (text, tuple(URIRef(name) for name in names.split("\n") if name))
+        elif (sink := renderable_triples(item)) is None:
+            entry = ("", ())  # left out of the page (and re-tried at its next revision)
         else:
-            sink = triples(item)
             entry = (_serialised(sink, fmt), _services_of(sink, item))
             written.append((key, wanted[key], "\n".join(entry[1]) + SEPARATOR + entry[0]))
         _chunks.put((item.key, fmt), item.revision, entry, len(entry[0]))
@@ -239,10 +268,15 @@ def feed_document(
     head = TripleSink()
     sinks: list[TripleSink] = []
     if fmt in CHUNK_FORMATS:  # chunks first: writing one notes the dataset's services too
-        texts = chunks(items, fmt)
+        written = chunks(items, fmt)
+        kept = [number for number, text in enumerate(written) if text]
+        texts = [written[number] for number in kept]
+        items = [items[number] for number in kept]
         served = [services(item, fmt) for item in items]
     else:
-        sinks = [triples(item) for item in items]
+        found = [(renderable_triples(item), item) for item in items]
+        sinks = [sink for sink, _ in found if sink is not None]
+        items = [item for sink, item in found if sink is not None]
         served = [_services_of(sink, item) for sink, item in zip(sinks, items, strict=True)]
     members = [
         (URIRef(dataset_iri(catalog.base_url, item.facts.slug)), found)

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalogue.datasets.queries import PUBLIC_STATUSES
 from catalogue.datasets.tables import Dataset
 from catalogue.datasets.versions import current_version
 from catalogue.dcat.mapping import PublisherInfo
+from catalogue.domain.disclosure import PUBLIC_STATUSES
 from catalogue.organisations.tables import Organisation
 
 

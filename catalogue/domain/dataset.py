@@ -8,11 +8,13 @@ vocabulary codes (``CC_BY_4_0``, ``ECON``, ``A6-1-e``); ``codes.py`` checks them
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 
 from pydantic import Field, model_validator
 
+from catalogue.domain.languages import text_in
 from catalogue.domain.types import (
     Code,
     Duration,
@@ -20,6 +22,7 @@ from catalogue.domain.types import (
     LangText,
     Model,
     NonNegativeInt,
+    ShortNote,
     ShortText,
     Slug,
     Url,
@@ -226,13 +229,14 @@ class DatasetDocument(Model):
     semantic: Semantic = Field(default_factory=Semantic)
     organisational: Organisational = Field(default_factory=Organisational)
     legal: Legal = Field(default_factory=Legal)
-    internal_note: ShortText | None = Field(
+    internal_note: ShortNote | None = Field(
         default=None, description="For stewards only: never published, never in RDF."
     )
 
-    def text(self, field: LangText, language: str) -> str:
-        """A language-tagged text in ``language``, else any language we have."""
-        return field.get(language) or next(iter(field.values()), "")
+    def text(self, field: LangText, language: str, languages: Sequence[str] = ()) -> str:
+        """A language-tagged text in ``language``, else in the first of ``languages`` (the
+        configured ones) that has it, else any (``disclosure.text_in``)."""
+        return text_in(field, language, languages)
 
     def personal_data_categories_in_use(self) -> set[str]:
         """Categories stated at the legal level and on attributes."""

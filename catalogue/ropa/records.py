@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalogue.domain.dataset import DatasetDocument, Status, Transfer
+from catalogue.domain.languages import text_in
+from catalogue.settings import get_settings
 from catalogue.vocabularies.loader import Vocabularies
 
 NO_TRANSFERS = "No transfer to a third country or international organisation is recorded."
@@ -73,7 +75,7 @@ class Labeller:
 
 
 def text(values: Mapping[str, str], language: str) -> str:
-    return values.get(language) or values.get("en") or next(iter(values.values()), "")
+    return text_in(values, language, get_settings().languages)
 
 
 def controller_of(document: DatasetDocument) -> str:

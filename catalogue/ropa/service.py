@@ -65,16 +65,16 @@ def _approved_use(record: Any) -> ApprovedUse:
         provider_name=record.provider_name,
         consumer=document.consumer,
         consumer_name=record.consumer_name,
-        service=text(document.service.title, "en"),
+        service=text(document.service.title, ""),
         attributes=tuple(document.attributes),
         purpose=document.purpose.code,
-        purpose_text=text(document.purpose.text, "en"),
+        purpose_text=text(document.purpose.text, ""),
         legal_basis=document.legal_basis,
         special_category_condition=document.special_category_condition,
         valid_from=document.valid_from,
         valid_until=document.valid_until,
         measures=tuple(document.measures),
-        law=(text(law.title, "en") or str(law.iri)) if law else "",
+        law=(text(law.title, "") or str(law.iri)) if law else "",
     )
 
 

@@ -212,7 +212,7 @@ def suggest(snapshot: Snapshot, parsed: ParsedQuery, visible: int) -> str | None
             options.append([word])
             continue
         # A word that matched through stemming stays a candidate next to its close words.
-        keep = [word] if word_bits(snapshot, word) else []
+        keep = [word] if word_bits(snapshot, word) & visible else []
         options.append([*close_words(snapshot, word), *keep] or [word])
     if all(choices == [word] for choices, word in zip(options, parsed.words, strict=True)):
         return None

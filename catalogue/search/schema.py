@@ -35,7 +35,8 @@ FACET_FIELDS = tuple(facet.name for facet in FACETS)
 """Filter and facet keys, as the API and :class:`~catalogue.search.service.SearchQuery` use them
 (declared with their document paths in :data:`catalogue.domain.fields.FACETS`)."""
 
-INDEX_VERSION = f"3-{zlib.crc32(repr(FACETS).encode()):08x}"
+# 4: the spelling dictionary holds words of public datasets only
+INDEX_VERSION = f"4-{zlib.crc32(repr(FACETS).encode()):08x}"
 """Bump the number when what is indexed changes: every index built by an older version is
 rebuilt. A change to the registry's facets changes the suffix, so it rebuilds the index too."""
 TITLE_BOOST = 4.0

@@ -43,6 +43,7 @@ from typing import Any
 from whoosh.query import QueryError
 
 from catalogue.accounts.principal import Principal
+from catalogue.domain.disclosure import PUBLIC_STATUSES, text_in
 from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.search import index
 from catalogue.search.patterns import INCOMPLETE_NOTE, Budget, expand
@@ -58,7 +59,6 @@ from catalogue.search.ranking import SORT_COLUMNS, ranked_top, sorted_top
 from catalogue.search.schema import FACET_FIELDS, _aware, languages
 from catalogue.search.snapshot import Snapshot, bits_from_ids, current
 
-PUBLIC_STATUSES = ("published", "deprecated")
 SORTS = ("relevance", "modified", "title")
 MAX_SIZE = 100
 MAX_WINDOW = 10_000
@@ -150,7 +150,7 @@ def _hit(snapshot: Snapshot, docnum: int, q: Any) -> SearchHit:
     display = stored["display"]
     titles = display.get("title") or {}
     descriptions = {lang: stored.get(f"description_{lang}", "") for lang in languages()}
-    default = next((titles[lang] for lang in languages() if titles.get(lang)), stored["slug"])
+    default = text_in(titles, "", languages()) or stored["slug"]
     modified = stored["modified"]
     return SearchHit(
         slug=stored["slug"],

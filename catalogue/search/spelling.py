@@ -4,7 +4,8 @@ It lives beside the index as ``spelling.json`` rather than as an index field: as
 was a fifth of all postings, and so of every reindex. A rebuild writes it whole (each word
 with the number of datasets holding it); a drain adds only words it has not seen, so most
 drains leave the file alone. A word whose datasets are gone may linger, which is harmless:
-a suggestion is only made when its words still find datasets in the index.
+a suggestion is only made when its words still find datasets the reader may see. Only the
+words of public datasets are learnt (see ``words_of``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from whoosh.analysis import StandardAnalyzer
 
+from catalogue.domain import disclosure
 from catalogue.files import write_atomically
 from catalogue.search.schema import split_name
 
@@ -27,7 +29,13 @@ _loaded: dict[str, tuple[tuple[int, int], Dictionary]] = {}
 
 
 def words_of(document: dict[str, Any]) -> set[str]:
-    """The dictionary words of one stored dataset (lower case, no stop words, 3+ letters)."""
+    """The dictionary words of one stored dataset (lower case, no stop words, 3+ letters).
+
+    Public datasets only: the dictionary is one for every reader, so it learns no word of a
+    draft or a withdrawn dataset (a suggestion would otherwise hint at unpublished work).
+    """
+    if not disclosure.is_public(str(document.get("status") or "")):
+        return set()
     semantic = document.get("semantic") or {}
     technical = document.get("technical") or {}
     title = document.get("title") or {}

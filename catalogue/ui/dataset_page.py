@@ -11,8 +11,9 @@ from typing import Any
 from litestar import MediaType, Request, Response, get
 
 from catalogue.agreements.pages import agreements_for_dataset
-from catalogue.datasets.queries import find_record, get_record, history, may_see
+from catalogue.datasets.queries import find_record, get_record, history, visible_slugs
 from catalogue.datasets.service import represent
+from catalogue.domain import disclosure
 from catalogue.errors import NotFound
 from catalogue.ui import summary
 from catalogue.ui.dataset_view import (
@@ -41,9 +42,9 @@ def _dcat_web() -> Any | None:
 async def _related(slugs: list[str], principal: Any, lang: str) -> list[dict[str, str]]:
     """Related datasets the visitor may see, with their titles (others are left out)."""
     related = []
-    for slug in slugs:
+    for slug in disclosure.visible_related(slugs, await visible_slugs(slugs, principal)):
         record = await find_record(slug)
-        if record is not None and may_see(record, principal):
+        if record is not None:
             document = record.document
             related.append({"slug": slug, "title": document.text(document.title, lang) or slug})
     return related
@@ -68,7 +69,7 @@ async def dataset_page(
             return dcat.dataset_rdf_response(request, record, rdf_format)
     if wants_json(request):
         return Response(
-            represent(record, principal),
+            await represent(record, principal),
             media_type=MediaType.JSON,
             headers={"ETag": record.etag, "Vary": "Accept"},
         )

@@ -13,6 +13,8 @@ from typing import Any
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
+from catalogue.domain import languages
+from catalogue.settings import get_settings
 from catalogue.vocabularies import default_vocabularies
 
 CLASSIFICATION_LABELS = {"open": "Open data", "closed": "Closed data", "personal": "Personal data"}
@@ -42,13 +44,9 @@ def _lang(context: Context) -> str:
     return value if isinstance(value, str) else "en"
 
 
-def text_in(value: Mapping[str, str] | str | None, lang: str = "en") -> str:
-    """The text of a language map in ``lang``, else English, else any language."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return value.get(lang) or value.get("en") or next((v for v in value.values() if v), "")
+def text_in(value: Mapping[str, str] | str | None, lang: str = "") -> str:
+    """The text of a language map in ``lang``, else in the configured languages, else any."""
+    return languages.text_in(value, lang, get_settings().languages)
 
 
 def humanise_code(code: str) -> str:
@@ -75,7 +73,7 @@ def concept_definition(code: str | None, vocabulary: str, lang: str = "en") -> s
         return ""
     vocabularies = default_vocabularies()
     if vocabulary in vocabularies and (concept := vocabularies[vocabulary].get(code)):
-        return concept.definitions.get(lang) or concept.definitions.get("en") or ""
+        return concept.definition(lang)
     return ""
 
 

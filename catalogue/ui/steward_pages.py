@@ -19,7 +19,7 @@ from catalogue.accounts.principal import Principal
 from catalogue.datasets import service
 from catalogue.datasets.queries import DatasetFilter, DatasetRecord, get_record, list_records
 from catalogue.datasets.tables import IdentifierScheme
-from catalogue.domain import rules
+from catalogue.domain import disclosure, rules
 from catalogue.domain.codes import DATA_TYPES
 from catalogue.domain.dataset import Classification, Status
 from catalogue.domain.rules import blocking
@@ -212,9 +212,9 @@ async def _submit(
 
 
 def _failure(wanted: str, current: str) -> str:
-    if wanted in {"published", "deprecated"} and current == wanted:
+    if disclosure.is_public(wanted) and current == wanted:
         return "The changes cannot be saved while the dataset stays published."
-    if wanted in {"published", "deprecated"}:
+    if disclosure.is_public(wanted):
         return "This dataset cannot be published yet, and nothing has been saved."
     return "The dataset could not be saved."
 

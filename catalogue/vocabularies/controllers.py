@@ -25,7 +25,7 @@ def concept_json(concept: Concept, language: str) -> dict[str, Any]:
         "code": concept.code,
         "iri": concept.iri,
         "label": concept.label(language),
-        "definition": concept.definitions.get(language) or concept.definitions.get("en"),
+        "definition": concept.definition(language) or None,
         "broader": list(concept.broader),
         **({"flags": dict(concept.flags)} if concept.flags else {}),
     }

@@ -25,6 +25,7 @@ from typing import Any
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
+from catalogue.domain.languages import text_in
 from catalogue.files import write_atomically
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 CAT = Namespace("https://w3id.org/strategic-data-catalogue/ns#")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 CACHE_FORMAT = 1  # bump when the JSON layout or the parsing rules change
+SOURCE_LANGUAGE = "en"  # the EU vocabularies are written in English first
 _CACHE_PREFIX = "vocabularies-"
 
 
@@ -50,14 +52,14 @@ class Concept:
     def __hash__(self) -> int:
         return hash((self.scheme, self.iri))
 
-    def label(self, lang: str = "en") -> str:
-        """The label in ``lang``, else English, else any label, else the code."""
-        return (
-            self.labels.get(lang)
-            or self.labels.get("en")
-            or next((text for _, text in sorted(self.labels.items()) if text), None)
-            or self.code
-        )
+    def label(self, lang: str = SOURCE_LANGUAGE) -> str:
+        """The label in ``lang``, else English (the EU vocabularies' own), else any, else the
+        code."""
+        return text_in(self.labels, lang, (SOURCE_LANGUAGE,)) or self.code
+
+    def definition(self, lang: str = SOURCE_LANGUAGE) -> str:
+        """The definition in ``lang``, else English, else any (empty when there is none)."""
+        return text_in(self.definitions, lang, (SOURCE_LANGUAGE,))
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,9 @@ class Vocabulary:
     def __hash__(self) -> int:
         return hash((self.key, self.iri))
 
-    def label(self, lang: str = "en") -> str:
-        """The scheme's label in ``lang``, else English, else its key."""
-        return self.labels.get(lang) or self.labels.get("en") or self.key
+    def label(self, lang: str = SOURCE_LANGUAGE) -> str:
+        """The scheme's label in ``lang``, else English, else any, else its key."""
+        return text_in(self.labels, lang, (SOURCE_LANGUAGE,)) or self.key
 
     def get(self, code_or_iri: str) -> Concept | None:
         """The concept with this code or this full IRI, or None."""

@@ -147,7 +147,7 @@ def vocabulary_choices(
         text = label[:1].upper() + label[1:]
         if labels.count(label) > 1:
             text = f"{text} ({concept.code})"
-        definition = concept.definitions.get(lang) or concept.definitions.get("en", "")
+        definition = concept.definition(lang)
         items.append((concept.code, text, definition))
     return sorted(items, key=lambda item: item[1].casefold())
 
