@@ -21,7 +21,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from whoosh import index as whoosh_index
 
 from catalogue.datasets.tables import Dataset
 from catalogue.files import write_atomically
+from catalogue.progress import Progress
 from catalogue.search import build, spelling
 from catalogue.search.schema import (
     INDEX_VERSION,
@@ -48,7 +49,6 @@ STATE_NAME = "index"
 DRAIN_BATCH = 500
 REBUILD_BATCH = 2000
 REBUILD_LOCK_SECONDS = 60.0
-Progress = Callable[[int, int], None]
 _loop_locks: dict[int, asyncio.Lock] = {}
 
 
@@ -300,9 +300,15 @@ async def _store_marker(marker: str) -> None:
         await SearchState.insert(SearchState(name=STATE_NAME, marker=marker))
 
 
+FIRST_BUILD = "no index had been built yet"
+"""The normal first start (an empty data dir): nothing is wrong, so say so plainly."""
+
+
 async def consistency_problem() -> str | None:
     """Why the index does not describe the database, or None (cheap: two small queries)."""
     ix = await asyncio.to_thread(open_index)
+    if ix is None and not whoosh_index.exists_in(str(index_dir())):
+        return FIRST_BUILD
     if ix is None:
         return "the index is missing, corrupt or has an old schema"
     state = read_state()
@@ -325,7 +331,10 @@ async def ensure_index(progress: Progress | None = None) -> str | None:
         await drain()
     problem = await consistency_problem()
     if problem:
-        logger.info("rebuilding the search index: %s", problem)
+        if problem == FIRST_BUILD:
+            logger.info("building the search index for the first time")
+        else:
+            logger.info("rebuilding the search index: %s", problem)
         try:
             await rebuild(progress, force=False)
         except IndexBusy:
