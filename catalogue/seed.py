@@ -21,6 +21,7 @@ from catalogue.domain.organisation import OrganisationDocument
 from catalogue.errors import InvalidDocument
 from catalogue.organisations import service as organisations
 from catalogue.organisations.tables import Organisation
+from catalogue.progress import Progress
 
 
 @dataclass
@@ -105,9 +106,12 @@ async def _users(seed_dir: Path, report: SeedReport) -> None:
         report.count("users", not existing)
 
 
-async def _datasets(seed_dir: Path, report: SeedReport) -> None:
+async def _datasets(seed_dir: Path, report: SeedReport, progress: Progress | None) -> None:
     problems: list[str] = []
-    for path in sorted((seed_dir / "datasets").rglob("*.json")):
+    paths = sorted((seed_dir / "datasets").rglob("*.json"))
+    for done, path in enumerate(paths, start=1):
+        if progress:
+            progress(done, len(paths))
         try:
             document = await datasets.validate(read_json(path))
             before = await Dataset.count().where(Dataset.slug == document.slug)
@@ -119,12 +123,13 @@ async def _datasets(seed_dir: Path, report: SeedReport) -> None:
         raise SystemExit("seed datasets with problems:\n  " + "\n  ".join(problems))
 
 
-async def load_seed(seed_dir: Path) -> SeedReport:
+async def load_seed(seed_dir: Path, progress: Progress | None = None) -> SeedReport:
+    """Load ``seed_dir``; ``progress`` hears (done, total) datasets (they are the slow part)."""
     report = SeedReport()
     await _organisations(seed_dir, report)
     await _identifier_schemes(seed_dir, report)
     await _users(seed_dir, report)
-    await _datasets(seed_dir, report)
+    await _datasets(seed_dir, report, progress)
     for step in _extra_steps:
         await step(seed_dir, report)
     return report
