@@ -307,7 +307,7 @@ FIRST_BUILD = "no index had been built yet"
 async def consistency_problem() -> str | None:
     """Why the index does not describe the database, or None (cheap: two small queries)."""
     ix = await asyncio.to_thread(open_index)
-    if ix is None and not whoosh_index.exists_in(str(index_dir())):
+    if ix is None and not any(index_dir().glob("_MAIN_*.toc")):  # no table of contents yet
         return FIRST_BUILD
     if ix is None:
         return "the index is missing, corrupt or has an old schema"
