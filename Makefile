@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-sqlite test-postgres lint install install-runtime browser clean
+.PHONY: run test test-sqlite test-postgres test-fuzz lint install install-runtime browser clean
 
 # The runtime dependencies only: what `make run` needs.
 $(RUNTIME_STAMP): pyproject.toml
@@ -43,6 +43,11 @@ test-postgres: install
 	else \
 		echo "CATALOGUE_TEST_POSTGRES is not set: skipping the PostgreSQL run."; \
 	fi
+
+## The full property-based robustness run (tests/test_fuzz.py): 3,000 generated requests.
+test-fuzz: install
+	CATALOGUE_FUZZ_CASES=3000 $(BIN)/python -m pytest --db=sqlite tests/test_fuzz.py -q \
+		-o faulthandler_timeout=1800
 
 ## Browser tests need Debian's chromium; install it when we can (root with apt-get).
 browser:

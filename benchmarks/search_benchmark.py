@@ -6,10 +6,13 @@ Uses a throw-away data directory (SQLite) unless --data-dir is given. Reports in
 throughput, index size, search latency (p50/p95/p99 over mixed queries, always with facet
 counts), register-to-searchable latency, full reindex time and peak memory.
 
-Loading path (bulk): each document is validated like the service does (``parse_document``:
+Loading path: ``--load full`` (the default) writes every dataset through the batch write
+path of the services (``catalogue.datasets.batch``: every rule, the SHACL publish check,
+history, the audit chain and the change log; see ``write_benchmark.py``). ``--load bulk`` is
+the older shortcut: each document is validated like the service does (``parse_document``:
 the pydantic model; ``normalise_codes``: every controlled code against the vocabularies),
 then stored in batches of 500 per transaction (Dataset, DatasetTheme and DatasetRevision rows,
-as ``_write`` stores them), and the search outbox listener is called inside the same
+as ``_write`` stores them), and the change-log listener is called inside the same
 transaction with the same ``Change`` the service announces. The publication rules and the
 other listeners (audit log, DCAT snapshot) are skipped: they are not part of search and would
 make a 100k load take hours. The register-to-searchable measurement uses the real
@@ -65,7 +68,7 @@ async def load(count: int, generator: Any, progress: bool) -> tuple[float, int]:
     from catalogue.events import Change
     from catalogue.organisations.service import save_organisation
     from catalogue.organisations.tables import Organisation
-    from catalogue.search.outbox import record_dataset_change
+    from catalogue.search.outbox import record_change
     from catalogue.vocabularies import default_vocabularies
 
     for slug in generator.publishers:
@@ -111,7 +114,7 @@ async def load(count: int, generator: Any, progress: bool) -> tuple[float, int]:
                 for start in range(0, len(rows), 100):
                     await table.insert(*rows[start : start + 100])
             for change in changes:
-                await record_dataset_change(change)
+                await record_change(change)
         if progress:
             print(f"\r  loaded {done}/{count}", end="", file=sys.stderr, flush=True)
     if progress:
@@ -222,6 +225,13 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     if args.reuse and stored:
         report["datasets"] = stored
         report["load_seconds"] = "skipped (--reuse)"
+    elif args.load == "full":
+        from write_benchmark import load as full_load
+
+        loaded = await full_load(args.datasets, BATCH, generator, not args.quiet)
+        report["load_seconds"] = loaded["seconds"]
+        report["load_datasets_per_second"] = loaded["per_second"]
+        report["load_rejected"] = loaded["failed"]
     else:
         seconds, rejected = await load(args.datasets, generator, not args.quiet)
         report["load_seconds"] = round(seconds, 1)
@@ -262,21 +272,34 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=10, help="register-to-searchable rounds")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--load", choices=("full", "bulk"), default="full",
+                        help="full: the services' batch path with every check; bulk: rows only")
     parser.add_argument("--data-dir", default=None, help="keep the catalogue here")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--reuse", action="store_true",
                         help="with --data-dir: skip loading when the catalogue is already there")
     args = parser.parse_args()
-    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="search-bench-"))
+    print_report(run_in_data_dir(main_async, args, "search-bench-"))
+
+
+def run_in_data_dir(main_async: Any, args: argparse.Namespace, prefix: str,
+                    database_url: str | None = None) -> dict[str, Any]:
+    """Run ``main_async(args)`` on a catalogue in ``--data-dir`` (or a throw-away one)."""
+    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix=prefix))
     os.environ["CATALOGUE_DATA_DIR"] = str(data_dir)
-    os.environ["CATALOGUE_DATABASE_URL"] = f"sqlite:///{data_dir / 'catalogue.sqlite'}"
+    os.environ["CATALOGUE_DATABASE_URL"] = (
+        database_url or f"sqlite:///{data_dir / 'catalogue.sqlite'}"
+    )
     os.environ["CATALOGUE_AUTO_SEED"] = "false"
     os.environ.setdefault("CATALOGUE_SECRET_KEY", "benchmark")
     try:
-        report = asyncio.run(main_async(args))
+        return asyncio.run(main_async(args))
     finally:
         if not args.data_dir:
             shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def print_report(report: dict[str, Any]) -> None:
     width = max(len(key) for key in report)
     for key, value in report.items():
         if isinstance(value, dict):
@@ -285,7 +308,6 @@ def main() -> None:
                 print(f"  {inner:<{width}} {figure}")
         else:
             print(f"{key:<{width + 2}} {value}")
-
 
 if __name__ == "__main__":
     main()

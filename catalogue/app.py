@@ -24,6 +24,7 @@ from catalogue.datasets.controllers import DatasetController
 from catalogue.datasets.identifier_schemes import IdentifierSchemeController
 from catalogue.db import prepare_engine, start_engine, stop_engine
 from catalogue.dcat.controllers import CatalogController
+from catalogue.onceonly.web import ONCE_ONLY_ROUTER
 from catalogue.organisations.controllers import OrganisationController
 from catalogue.ropa.controllers import RopaController
 from catalogue.search.controllers import SearchController, search_lifespan
@@ -36,6 +37,8 @@ from catalogue.ui.steward_pages import steward_router
 from catalogue.vocabularies.controllers import VocabularyController
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import EXCEPTION_HANDLERS
+from catalogue.web.guard import limits_middleware, slow_request_log
+from catalogue.web.openapi import ShapePlugin
 
 logger = logging.getLogger("catalogue")
 
@@ -108,6 +111,7 @@ ROUTE_HANDLERS: list[Any] = [
     UserController,
     VocabularyController,
     AGREEMENTS_ROUTER,
+    ONCE_ONLY_ROUTER,
     AuditController,
     RopaController,
     ckan_router,
@@ -144,7 +148,8 @@ def create_app(
         dependencies={"principal": Provide(current_principal)},
         exception_handlers=html_aware_handlers(EXCEPTION_HANDLERS),
         template_config=template_config(),
-        middleware=ui_middleware(settings),
+        # The slow-request log and the limits come first: nothing reads a request before them.
+        middleware=[slow_request_log, limits_middleware, *ui_middleware(settings)],
         lifespan=[lifespan, search_lifespan, audit_lifespan],
         # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
         compression_config=CompressionConfig(
@@ -156,5 +161,6 @@ def create_app(
             path="/schema",
             render_plugins=api_reference_plugins(),
         ),
+        plugins=[ShapePlugin()],  # documents the shapes of dict bodies (catalogue.web.openapi)
         debug=settings.debug,
     )

@@ -9,7 +9,7 @@ the services (the app, the CLI, a script) keeps the audit log and the index in s
 from __future__ import annotations
 
 import importlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,12 +30,15 @@ class Change:
 
 
 Listener = Callable[[Change], Awaitable[None]]
+BatchListener = Callable[[Sequence[Change]], Awaitable[None]]
 LISTENER_MODULES = (
     "catalogue.audit.listener",
     "catalogue.search.outbox",
     "catalogue.dcat.snapshot",
+    "catalogue.onceonly.index",
 )
 _listeners: list[Listener] = []
+_batch_listeners: dict[Listener, BatchListener] = {}
 _installed = False
 
 
@@ -43,6 +46,16 @@ def subscribe(listener: Listener) -> Listener:
     if listener not in _listeners:
         _listeners.append(listener)
     return listener
+
+
+def subscribe_batch(single: Listener) -> Callable[[BatchListener], BatchListener]:
+    """Give the listener ``single`` a faster way to take many changes at once (batch writes)."""
+
+    def register(batch: BatchListener) -> BatchListener:
+        _batch_listeners[single] = batch
+        return batch
+
+    return register
 
 
 def install_listeners() -> None:
@@ -58,3 +71,16 @@ async def announce(change: Change) -> None:
     install_listeners()
     for listener in list(_listeners):
         await listener(change)
+
+
+async def announce_many(changes: Sequence[Change]) -> None:
+    """Announce several changes of one transaction; listeners with a batch form get them
+    all at once, the others one by one."""
+    install_listeners()
+    for listener in list(_listeners):
+        batch = _batch_listeners.get(listener)
+        if batch is not None:
+            await batch(changes)
+        else:
+            for change in changes:
+                await listener(change)

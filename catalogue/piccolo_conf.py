@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "catalogue.agreements.piccolo_app",
         "catalogue.search.piccolo_app",
         "catalogue.audit.piccolo_app",
+        "catalogue.onceonly.piccolo_app",
     ]
 )

@@ -79,7 +79,16 @@ class Settings:
     vocabularies_dir: Path = PROJECT_ROOT / "vocabularies"
     index_dir: Path = field(default=Path())
     index_workers: int = 0  # processes for a full reindex; 0 = one per CPU
+    change_log_retention: float = 7 * 24 * 3600.0  # seconds a change-log row is kept
+    change_poll_seconds: float = 2.0  # how often a node reads the change log unprompted
     debug: bool = False
+    # Request limits (the rest are fixed in catalogue/web/limits.py; see README "Limits").
+    max_body_bytes: int = 1024 * 1024
+    max_rdf_bytes: int = 2 * 1024 * 1024
+    max_rdf_triples: int = 20_000
+    search_budget_seconds: float = 0.5
+    validation_budget_seconds: float = 10.0
+    slow_request_seconds: float = 1.0
     secret_key: str = field(default="", repr=False)
     audit_key: str = field(default="", repr=False)
     audit_checkpoint_file: Path = field(default=Path())
@@ -117,7 +126,15 @@ class Settings:
             vocabularies_dir=Path(_env("VOCABULARIES_DIR", str(PROJECT_ROOT / "vocabularies"))),
             index_dir=Path(_env("INDEX_DIR", str(data_dir / "index"))),
             index_workers=int(_env("INDEX_WORKERS", "0")),
+            change_log_retention=float(_env("CHANGE_LOG_RETENTION", str(7 * 24 * 3600))),
+            change_poll_seconds=float(_env("CHANGE_POLL_SECONDS", "2")),
             debug=_env_bool("DEBUG", False),
+            max_body_bytes=int(_env("MAX_BODY_BYTES", str(1024 * 1024))),
+            max_rdf_bytes=int(_env("MAX_RDF_BYTES", str(2 * 1024 * 1024))),
+            max_rdf_triples=int(_env("MAX_RDF_TRIPLES", "20000")),
+            search_budget_seconds=float(_env("SEARCH_BUDGET_SECONDS", "0.5")),
+            validation_budget_seconds=float(_env("VALIDATION_BUDGET_SECONDS", "10.0")),
+            slow_request_seconds=float(_env("SLOW_REQUEST_SECONDS", "1.0")),
             secret_key=_secret_key(data_dir),
             audit_key=_audit_key(data_dir),
             audit_checkpoint_file=Path(

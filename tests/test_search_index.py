@@ -9,7 +9,7 @@ import pytest
 from catalogue.accounts.principal import Principal
 from catalogue.search import index, outbox, snapshot
 from catalogue.search.service import SearchQuery, search, search_slugs
-from catalogue.search.tables import SearchOutbox
+from catalogue.search.tables import ChangeLog
 from catalogue.settings import get_settings
 from tests.factories import PUBLISHER, changed, make_organisation, make_user, open_dataset
 
@@ -79,7 +79,7 @@ async def test_a_change_is_indexed_right_after_its_commit_without_a_search(stewa
     assert "soil-samples" in indexed_slugs()
 
 
-async def test_a_rolled_back_change_leaves_no_outbox_row(steward):
+async def test_a_rolled_back_change_leaves_no_change_log_row(steward):
     from catalogue.datasets.service import create_dataset
     from catalogue.errors import Conflict
 
@@ -87,12 +87,13 @@ async def test_a_rolled_back_change_leaves_no_outbox_row(steward):
     with pytest.raises(Conflict):
         await create_dataset(open_dataset("only-once"), steward)
     await outbox.wait_for_pending_drains()
-    assert await SearchOutbox.count() == 0
+    assert await ChangeLog.count().where(ChangeLog.kind == "dataset") == 1
+    assert not await index.pending()
 
 
 async def test_a_crash_between_commit_and_indexing_heals_on_the_next_start(steward):
     """Simulate kill -9 after the commit: another process holds the writer lock, so nothing
-    is indexed; the outbox row survives and a fresh start applies it."""
+    is indexed; the change log keeps the row and a fresh start applies it."""
     from catalogue.datasets import service
 
     await index.ensure_index()
@@ -100,11 +101,11 @@ async def test_a_crash_between_commit_and_indexing_heals_on_the_next_start(stewa
         assert acquired
         await service.create_dataset(open_dataset("after-crash"), steward)
         await outbox.wait_for_pending_drains()
-        assert await SearchOutbox.count() == 1
+        assert await index.pending()
         assert "after-crash" not in indexed_slugs()
     snapshot.forget()  # a new process: nothing cached
     async with outbox.search_lifespan():
-        assert await SearchOutbox.count() == 0
+        assert not await index.pending()
         assert "after-crash" in indexed_slugs()
 
 
@@ -142,7 +143,7 @@ async def test_a_stale_index_is_noticed_and_rebuilt(steward):
     record = await service.create_dataset(open_dataset("stale-check"), steward)
     await index.ensure_index()
     assert await index.consistency_problem() is None
-    # A change that bypassed the service (a restore, a manual fix) leaves no outbox row.
+    # A change that bypassed the service (a restore, a manual fix) leaves no change-log row.
     document = changed(record.document.model_dump(mode="json"), "title.en", "Renamed by hand")
     await Dataset.update(
         {Dataset.document: document, Dataset.modified: dt.datetime.now(dt.UTC)}
@@ -261,10 +262,10 @@ async def test_a_process_killed_after_its_commit_is_healed_by_the_next_start(ste
     process = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(admin_id)],
                              cwd=PROJECT_ROOT, capture_output=True, timeout=120)
     assert process.returncode == -signal.SIGKILL, process.stderr.decode()
-    assert await SearchOutbox.count() == 1
+    assert await index.pending()
     assert "killed-before-indexing" not in indexed_slugs()
 
     snapshot.forget()
     async with outbox.search_lifespan():  # the next start
-        assert await SearchOutbox.count() == 0
+        assert not await index.pending()
         assert "killed-before-indexing" in indexed_slugs()

@@ -2,27 +2,53 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, delete, get, patch, post
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.params import PathParameter
 
 from catalogue.accounts import service, signin
 from catalogue.accounts.principal import Principal
+from catalogue.accounts.schemas import (
+    CreatedUserOut,
+    GrantedRoleOut,
+    IssuedTokenOut,
+    MeOut,
+    NewUserBody,
+    RevokedRoleOut,
+    RevokedTokenOut,
+    RoleGrantBody,
+    TokenListOut,
+    TokenRequestBody,
+    UpdatedUserOut,
+    UserListOut,
+    UserUpdateBody,
+)
 from catalogue.errors import InvalidDocument, Problem
 from catalogue.web.auth import require_principal
+from catalogue.web.openapi import errors
 from catalogue.web.params import (
     CurrentPrincipal,
     FromPath,
-    JsonObject,
+    JSONBody,
 )
 
+LIMITS = {"email": 320, "name": 300, "password": 1000, "organisation": 100, "role": 50}
+"""The longest value each text field may hold (the columns' sizes; PostgreSQL enforces them)."""
+TOKEN_NAME_LIMIT = 200
 
-def _text(data: JsonObject, name: str, problems: list[Problem]) -> str:
+RowId = Annotated[int, PathParameter(ge=1, le=2_147_483_647, description="A row id")]
+"""Ids are 32-bit on PostgreSQL; a larger one is a 400, never a failed query."""
+
+
+def _text(data: dict[str, Any], name: str, problems: list[Problem]) -> str:
     value = data.get(name)
     if not isinstance(value, str) or not value.strip():
         problems.append(Problem(name, "is required"))
         return ""
+    if len(value.strip()) > LIMITS[name]:
+        problems.append(Problem(name, f"is too long (at most {LIMITS[name]} characters)"))
     return value.strip()
 
 
@@ -30,14 +56,23 @@ class TokenController(Controller):
     path = "/api/v1/tokens"
     tags = ["accounts"]
 
-    @post("/", summary="Create an API token (with e-mail and password, or with a token)")
-    async def create_token(self, data: JsonObject, principal: CurrentPrincipal) -> dict[str, Any]:
+    @post(
+        "/",
+        summary="Create an API token (with e-mail and password, or with a token)",
+        responses=errors(401, 413, 422, 429),
+    )
+    async def create_token(
+        self, data: JSONBody[TokenRequestBody], principal: CurrentPrincipal
+    ) -> IssuedTokenOut:
         name = str(data.get("name") or "")
+        problems: list[Problem] = []
+        if len(name) > TOKEN_NAME_LIMIT:
+            problems.append(Problem("name", f"is too long (at most {TOKEN_NAME_LIMIT} characters)"))
         if principal is None:
-            problems: list[Problem] = []
             email, password = _text(data, "email", problems), _text(data, "password", problems)
-            if problems:
-                raise InvalidDocument(problems)
+        if problems:
+            raise InvalidDocument(problems)
+        if principal is None:
             principal = await signin.authenticate(email, password)
             if principal is None:
                 raise NotAuthorizedException("wrong e-mail address or password")
@@ -49,8 +84,8 @@ class TokenController(Controller):
             "note": "Keep this token safe: it is shown only once.",
         }
 
-    @get("/", summary="Your tokens (never the secret)")
-    async def list_tokens(self, principal: CurrentPrincipal) -> dict[str, Any]:
+    @get("/", summary="Your tokens (never the secret)", responses=errors(401))
+    async def list_tokens(self, principal: CurrentPrincipal) -> TokenListOut:
         actor = require_principal(principal)
         rows = await service.list_tokens(actor.user_id)
         return {
@@ -66,10 +101,12 @@ class TokenController(Controller):
             ]
         }
 
-    @delete("/{token_id:int}", status_code=200, summary="Revoke a token")
+    @delete(
+        "/{token_id:int}", status_code=200, summary="Revoke a token", responses=errors(401, 404)
+    )
     async def revoke_token(
-        self, token_id: FromPath[int], principal: CurrentPrincipal
-    ) -> dict[str, Any]:
+        self, token_id: RowId, principal: CurrentPrincipal
+    ) -> RevokedTokenOut:
         await service.revoke_token(token_id, require_principal(principal))
         return {"id": token_id, "revoked": True}
 
@@ -78,8 +115,8 @@ class UserController(Controller):
     path = "/api/v1/users"
     tags = ["accounts"]
 
-    @get("/me", summary="Who you are and your roles")
-    async def me(self, principal: CurrentPrincipal) -> dict[str, Any]:
+    @get("/me", summary="Who you are and your roles", responses=errors(401))
+    async def me(self, principal: CurrentPrincipal) -> MeOut:
         actor = require_principal(principal)
         return {
             "id": actor.user_id,
@@ -89,8 +126,10 @@ class UserController(Controller):
             "roles": {slug: sorted(roles) for slug, roles in actor.roles.items()},
         }
 
-    @post("/", summary="Create a user (admin)")
-    async def create_user(self, data: JsonObject, principal: CurrentPrincipal) -> dict[str, Any]:
+    @post("/", summary="Create a user (admin)", responses=errors(401, 403, 404, 409, 413, 422))
+    async def create_user(
+        self, data: JSONBody[NewUserBody], principal: CurrentPrincipal
+    ) -> CreatedUserOut:
         actor = require_principal(principal)
         if not actor.is_admin:
             raise PermissionDeniedException("only an administrator manages users")
@@ -109,18 +148,24 @@ class UserController(Controller):
         )
         return {"id": user_id, "email": email.lower(), "name": name}
 
-    @get("/", summary="Every user with their roles (admin)")
-    async def list_users(self, principal: CurrentPrincipal) -> dict[str, Any]:
+    @get(
+        "/", summary="Every user with their roles (admin or auditor)", responses=errors(401, 403)
+    )
+    async def list_users(self, principal: CurrentPrincipal) -> UserListOut:
         actor = require_principal(principal)
         if not (actor.is_admin or actor.is_auditor):
             raise PermissionDeniedException("only administrators and auditors list users")
         items = await service.list_users()
         return {"items": items, "total": len(items)}
 
-    @post("/{user_id:int}/roles", summary="Give a user a role in an organisation (admin)")
+    @post(
+        "/{user_id:int}/roles",
+        summary="Give a user a role in an organisation (admin)",
+        responses=errors(401, 403, 404, 413, 422),
+    )
     async def grant_role(
-        self, user_id: FromPath[int], data: JsonObject, principal: CurrentPrincipal
-    ) -> dict[str, Any]:
+        self, user_id: RowId, data: JSONBody[RoleGrantBody], principal: CurrentPrincipal
+    ) -> GrantedRoleOut:
         actor = require_principal(principal)
         if not actor.is_admin:
             raise PermissionDeniedException("only an administrator manages users")
@@ -136,21 +181,26 @@ class UserController(Controller):
         "/{user_id:int}/roles/{organisation:str}/{role:str}",
         status_code=200,
         summary="Take a role in an organisation away from a user (admin)",
+        responses=errors(401, 403, 404, 422),
     )
     async def revoke_role(
         self,
-        user_id: FromPath[int],
+        user_id: RowId,
         organisation: FromPath[str],
         role: FromPath[str],
         principal: CurrentPrincipal,
-    ) -> dict[str, Any]:
+    ) -> RevokedRoleOut:
         await service.revoke_role(user_id, organisation, role, _admin(principal))
         return {"id": user_id, "organisation": organisation, "role": role, "revoked": True}
 
-    @patch("/{user_id:int}", summary="Disable or enable a user, set a password or global role")
+    @patch(
+        "/{user_id:int}",
+        summary="Disable or enable a user, set a password or global role",
+        responses=errors(401, 403, 404, 413, 422),
+    )
     async def update_user(
-        self, user_id: FromPath[int], data: JsonObject, principal: CurrentPrincipal
-    ) -> dict[str, Any]:
+        self, user_id: RowId, data: JSONBody[UserUpdateBody], principal: CurrentPrincipal
+    ) -> UpdatedUserOut:
         """Every change here ends the user's browser sessions (admin only)."""
         actor = _admin(principal)
         problems: list[Problem] = []

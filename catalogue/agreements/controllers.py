@@ -5,24 +5,35 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get, patch, post, put
+from litestar.datastructures import ResponseHeader
 from litestar.params import JSONBody
 
 from catalogue.accounts.principal import Principal
 from catalogue.agreements import records, service
+from catalogue.agreements.schemas import (
+    AgreementBody,
+    AgreementListOut,
+    AgreementOut,
+    AgreementPatchBody,
+    CheckOutcomeOut,
+    DecisionBody,
+)
 from catalogue.domain.agreement import AgreementStatus, Decision, parse_agreement
 from catalogue.domain.problems import Problem
 from catalogue.errors import InvalidDocument
+from catalogue.web.openapi import errors
 from catalogue.web.params import (
     CurrentPrincipal,
     FromPath,
     FromQuery,
     HeaderParameter,
-    JsonObject,
     QueryParameter,
 )
 
 IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", required=False)]
-OptionalBody = JSONBody[dict[str, Any] | None]
+OptionalBody = JSONBody[DecisionBody | None]
+ETAG = [ResponseHeader(name="ETag", description="The revision", documentation_only=True)]
+WRITE_ERRORS = errors(401, 403, 404, 412, 413, 422, 428)
 
 
 def _with_etag(
@@ -39,7 +50,11 @@ class AgreementController(Controller):
     path = "/api/v1/agreements"
     tags = ["agreements"]
 
-    @get("/", summary="The register of data use: agreements you may see, newest change first")
+    @get(
+        "/",
+        summary="The register of data use: agreements you may see, newest change first",
+        responses=errors(401, 422),
+    )
     async def list_agreements(
         self,
         principal: CurrentPrincipal,
@@ -50,7 +65,7 @@ class AgreementController(Controller):
         provider: FromQuery[str | None] = None,
         organisation: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
-    ) -> dict[str, Any]:
+    ) -> AgreementListOut:
         allowed = tuple(s.value for s in AgreementStatus)
         if status is not None and status not in allowed:
             raise InvalidDocument([Problem("status", f"must be one of {', '.join(allowed)}")])
@@ -70,8 +85,15 @@ class AgreementController(Controller):
             "size": size,
         }
 
-    @post("/", summary="Propose an agreement (a steward of the consuming organisation)")
-    async def propose(self, data: JsonObject, principal: CurrentPrincipal) -> Response[Any]:
+    @post(
+        "/",
+        summary="Propose an agreement (a steward of the consuming organisation)",
+        responses=errors(401, 403, 404, 409, 413, 422),
+        response_headers=ETAG,
+    )
+    async def propose(
+        self, data: JSONBody[AgreementBody], principal: CurrentPrincipal
+    ) -> Response[AgreementOut]:
         record = await service.propose(data, principal)
         response = _with_etag(record, principal, 201)
         response.headers["Location"] = f"{self.path}/{record.id}"
@@ -81,53 +103,81 @@ class AgreementController(Controller):
         "/check",
         status_code=200,
         summary="Run the purpose-compatibility check on a draft proposal without saving it",
+        responses=errors(401, 404, 413, 422),
     )
-    async def check(self, data: JsonObject, principal: CurrentPrincipal) -> dict[str, Any]:
+    async def check(
+        self, data: JSONBody[AgreementBody], principal: CurrentPrincipal
+    ) -> CheckOutcomeOut:
         document = parse_agreement(data)
         dataset, consumer = await service.dataset_for(document)
         result = service.run_check(document, dataset, consumer["type"], service.today())
         return {**result.as_dict(), "acceptable": not result.errors}
 
-    @get("/{agreement_id:str}", summary="Read one agreement; its ETag is the revision")
-    async def read(self, agreement_id: FromPath[str], principal: CurrentPrincipal) -> Response[Any]:
+    @get(
+        "/{agreement_id:str}",
+        summary="Read one agreement; its ETag is the revision",
+        responses=errors(401, 404),
+        response_headers=ETAG,
+    )
+    async def read(
+        self, agreement_id: FromPath[str], principal: CurrentPrincipal
+    ) -> Response[AgreementOut]:
         return _with_etag(await service.get_fresh(agreement_id, principal), principal)
 
-    @put("/{agreement_id:str}", summary="Replace a proposal (needs If-Match)")
+    @put(
+        "/{agreement_id:str}",
+        summary="Replace a proposal (needs If-Match)",
+        responses=WRITE_ERRORS,
+        response_headers=ETAG,
+    )
     async def replace(
         self,
         agreement_id: FromPath[str],
-        data: JsonObject,
+        data: JSONBody[AgreementBody],
         principal: CurrentPrincipal,
         if_match: IfMatch,
-    ) -> Response[Any]:
+    ) -> Response[AgreementOut]:
         return _with_etag(await service.update(agreement_id, data, if_match, principal), principal)
 
-    @patch("/{agreement_id:str}", summary="Change part of a proposal (JSON Merge Patch; If-Match)")
+    @patch(
+        "/{agreement_id:str}",
+        summary="Change part of a proposal (JSON Merge Patch; If-Match)",
+        responses=WRITE_ERRORS,
+        response_headers=ETAG,
+    )
     async def change(
         self,
         agreement_id: FromPath[str],
-        data: JsonObject,
+        data: JSONBody[AgreementPatchBody],
         principal: CurrentPrincipal,
         if_match: IfMatch,
-    ) -> Response[Any]:
+    ) -> Response[AgreementOut]:
         return _with_etag(
             await service.update(agreement_id, data, if_match, principal, True), principal
         )
 
-    @post("/{agreement_id:str}/review", status_code=200, summary="Take a proposal under review")
+    @post(
+        "/{agreement_id:str}/review",
+        status_code=200,
+        summary="Take a proposal under review",
+        responses=WRITE_ERRORS,
+        response_headers=ETAG,
+    )
     async def review(
         self,
         agreement_id: FromPath[str],
         principal: CurrentPrincipal,
         if_match: IfMatch,
         data: OptionalBody = None,
-    ) -> Response[Any]:
+    ) -> Response[AgreementOut]:
         return await self._decide(agreement_id, Decision.REVIEW, data, principal, if_match)
 
     @post(
         "/{agreement_id:str}/approve",
         status_code=200,
         summary="Approve (provider); needs the Art. 6(4) assessment when purposes differ",
+        responses=WRITE_ERRORS,
+        response_headers=ETAG,
     )
     async def approve(
         self,
@@ -135,21 +185,31 @@ class AgreementController(Controller):
         principal: CurrentPrincipal,
         if_match: IfMatch,
         data: OptionalBody = None,
-    ) -> Response[Any]:
+    ) -> Response[AgreementOut]:
         return await self._decide(agreement_id, Decision.APPROVE, data, principal, if_match)
 
-    @post("/{agreement_id:str}/reject", status_code=200, summary="Reject with a reason (provider)")
+    @post(
+        "/{agreement_id:str}/reject",
+        status_code=200,
+        summary="Reject with a reason (provider)",
+        responses=WRITE_ERRORS,
+        response_headers=ETAG,
+    )
     async def reject(
         self,
         agreement_id: FromPath[str],
         principal: CurrentPrincipal,
         if_match: IfMatch,
         data: OptionalBody = None,
-    ) -> Response[Any]:
+    ) -> Response[AgreementOut]:
         return await self._decide(agreement_id, Decision.REJECT, data, principal, if_match)
 
     @post(
-        "/{agreement_id:str}/suspend", status_code=200, summary="Suspend with a reason (provider)"
+        "/{agreement_id:str}/suspend",
+        status_code=200,
+        summary="Suspend with a reason (provider)",
+        responses=WRITE_ERRORS,
+        response_headers=ETAG,
     )
     async def suspend(
         self,
@@ -157,7 +217,7 @@ class AgreementController(Controller):
         principal: CurrentPrincipal,
         if_match: IfMatch,
         data: OptionalBody = None,
-    ) -> Response[Any]:
+    ) -> Response[AgreementOut]:
         return await self._decide(agreement_id, Decision.SUSPEND, data, principal, if_match)
 
     async def _decide(

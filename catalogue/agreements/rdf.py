@@ -19,11 +19,13 @@ from rdflib.namespace import ODRL2, RDF, RDFS, XSD
 from catalogue.agreements import records, service
 from catalogue.dcat.mapping import dataset_iri, organisation_iri
 from catalogue.dcat.namespaces import CAT, DCT, DPV, ELI, new_graph
+from catalogue.dcat.schemas import RDF_CONTENT, RDF_RESPONSES
 from catalogue.dcat.web import FORMATS, rdf_response
 from catalogue.domain.agreement import AgreementStatus
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.settings import get_settings
 from catalogue.vocabularies import Vocabularies, default_vocabularies
+from catalogue.web.openapi import errors, with_content
 from catalogue.web.params import CurrentPrincipal, FromPath
 
 
@@ -159,7 +161,11 @@ AGREEMENT_RDF_PATHS = [f"/dataset/{{slug:str}}/agreements.{ext}" for ext in FORM
 @get(
     AGREEMENT_RDF_PATHS,
     summary="Approved data-use agreements of a dataset (ODRL + DPV)",
+    description="The media type follows the extension: .ttl Turtle, .rdf RDF/XML, "
+    ".jsonld JSON-LD, .nt N-Triples.",
     tags=["agreements"],
+    responses={**RDF_RESPONSES, **errors(401, 404)},
+    operation_class=with_content({"200": RDF_CONTENT}, replace=True),
 )
 async def dataset_agreements_rdf(
     request: Request[Any, Any, Any], slug: FromPath[str], principal: CurrentPrincipal

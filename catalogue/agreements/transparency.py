@@ -15,6 +15,7 @@ from catalogue.datasets.queries import DatasetFilter, find_record, list_records
 from catalogue.domain.agreement import AgreementStatus
 from catalogue.domain.dataset import Classification, DatasetDocument
 from catalogue.errors import NotFound
+from catalogue.onceonly.facts import service_slug
 from catalogue.organisations.tables import Organisation
 from catalogue.vocabularies import Vocabularies, default_vocabularies
 
@@ -98,6 +99,7 @@ def _use(record: records.AgreementRecord, dataset: DatasetDocument, lang: str) -
         "reference": record.reference,
         "service": _text(document.service.title, lang),
         "service_url": document.service.url,
+        "service_page": f"/service/{service_slug(document.service.title, document.service.url)}",
         "authority": record.consumer_name,
         "authority_url": f"/organisation/{document.consumer}",
         "information": [information_label(dataset, name, lang) for name in document.attributes],

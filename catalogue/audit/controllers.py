@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, get
 
@@ -12,8 +12,10 @@ import catalogue.audit.listener  # noqa: F401  (subscribes the audit log to ever
 from catalogue.accounts.principal import Principal
 from catalogue.audit import checkpoints, policy, service
 from catalogue.audit.chain import BrokenLink, ChainStatus
+from catalogue.audit.schemas import AuditLogOut, ChainStatusOut, CheckpointOut
 from catalogue.errors import Forbidden, InvalidDocument, Problem
 from catalogue.web.auth import require_principal
+from catalogue.web.openapi import errors
 from catalogue.web.params import CurrentPrincipal, FromQuery, QueryParameter
 
 
@@ -40,7 +42,11 @@ class AuditController(Controller):
     path = "/api/v1/audit"
     tags = ["oversight"]
 
-    @get("/", summary="The audit log, newest first (auditor or admin)")
+    @get(
+        "/",
+        summary="The audit log, newest first (auditor or admin)",
+        responses=errors(401, 403, 422),
+    )
     async def list_events(
         self,
         principal: CurrentPrincipal,
@@ -51,7 +57,7 @@ class AuditController(Controller):
         actor: FromQuery[str | None] = None,
         organisation: FromQuery[str | None] = None,
         since: FromQuery[str | None] = None,
-    ) -> dict[str, Any]:
+    ) -> AuditLogOut:
         _overseer(principal)
         filters = service.AuditFilter(
             object_kind=kind,
@@ -63,8 +69,12 @@ class AuditController(Controller):
         items, total = await service.list_events(filters, page, size)
         return {"items": items, "total": total, "page": page, "size": size}
 
-    @get("/verify", summary="Recompute the keyed hash chain and name the first broken link")
-    async def verify(self, principal: CurrentPrincipal) -> dict[str, Any]:
+    @get(
+        "/verify",
+        summary="Recompute the keyed hash chain and name the first broken link",
+        responses=errors(401, 403),
+    )
+    async def verify(self, principal: CurrentPrincipal) -> ChainStatusOut:
         """Also checked against every checkpoint in the server's checkpoint file."""
         _overseer(principal)
         try:
@@ -74,8 +84,12 @@ class AuditController(Controller):
             return ChainStatus(False, 0, "", broken).as_dict()
         return (await service.verify_chain(points)).as_dict()
 
-    @get("/checkpoint", summary="A signed checkpoint of the log's head, to keep elsewhere")
-    async def checkpoint(self, principal: CurrentPrincipal) -> dict[str, Any]:
+    @get(
+        "/checkpoint",
+        summary="A signed checkpoint of the log's head, to keep elsewhere",
+        responses=errors(401, 403),
+    )
+    async def checkpoint(self, principal: CurrentPrincipal) -> CheckpointOut:
         """An auditor keeps these; ``catalogue audit verify --checkpoint`` checks them."""
         _overseer(principal)
         return (await checkpoints.current_checkpoint()).as_dict()

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import MediaType, Request, Response, Router, get, route
+from litestar import MediaType, Request, Response, Router, get, post
 from litestar.exceptions import HTTPException
+from litestar.params import PathParameter
 
 from catalogue.accounts.principal import Principal
 from catalogue.accounts.service import principal_for_token
@@ -25,10 +26,26 @@ from catalogue.ckan.errors import (
     NotFoundError,
     ValidationError,
 )
+from catalogue.ckan.schemas import (
+    DATA_DICT,
+    FAILURE,
+    FAILURE_STATUSES,
+    QUERY_PARAMETERS,
+    SUCCESS,
+    VERSION,
+)
 from catalogue.errors import CatalogueError, Forbidden, InvalidDocument, NotFound, Unauthorised
 from catalogue.settings import get_settings
 from catalogue.web.auth import current_principal
-from catalogue.web.params import FromPath
+from catalogue.web.openapi import errors, with_content
+
+ActionName = Annotated[
+    str,
+    PathParameter(
+        description="The action, e.g. package_search",
+        schema_extra={"enum": sorted(ACTIONS)},
+    ),
+]
 
 logger = logging.getLogger("catalogue.ckan")
 
@@ -126,12 +143,44 @@ def envelope(name: str, status: int, body: dict[str, Any]) -> Response[dict[str,
     )
 
 
-@route(
-    ["/action/{name:str}", "/3/action/{name:str}"],
-    http_method=["GET", "POST"],
-    summary="CKAN Action API (read): package_search, package_show, organization_list ...",
+CKAN_PATHS = ["/action/{name:str}", "/3/action/{name:str}"]
+CKAN_RESPONSES: dict[str, Any] = {
+    "200": {"application/json": SUCCESS},
+    **{status: {"application/json": FAILURE} for status in FAILURE_STATUSES},
+}
+CKAN_DESCRIPTION = (
+    "Every answer, failures too, is CKAN's envelope (`success`, `result` or `error`)."
 )
-async def ckan_action(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
+
+
+@get(
+    CKAN_PATHS,
+    summary="CKAN Action API (read): package_search, package_show, organization_list ...",
+    description="Parameters in the query string. " + CKAN_DESCRIPTION,
+    operation_class=with_content(
+        CKAN_RESPONSES, parameters=QUERY_PARAMETERS, descriptions=FAILURE_STATUSES
+    ),
+)
+async def ckan_action(request: Request[Any, Any, Any], name: ActionName) -> Response[Any]:
+    return await run_action(request, name)
+
+
+@post(
+    CKAN_PATHS,
+    status_code=200,
+    summary="CKAN Action API (read), parameters in a JSON object or a form",
+    description="Parameters in the body (or the query string). " + CKAN_DESCRIPTION,
+    operation_class=with_content(
+        CKAN_RESPONSES,
+        request={"application/json": DATA_DICT, "application/x-www-form-urlencoded": DATA_DICT},
+        descriptions=FAILURE_STATUSES,
+    ),
+)
+async def ckan_action_post(request: Request[Any, Any, Any], name: ActionName) -> Response[Any]:
+    return await run_action(request, name)
+
+
+async def run_action(request: Request[Any, Any, Any], name: str) -> Response[Any]:
     """Run one CKAN action and answer in CKAN's envelope."""
     function = ACTIONS.get(name)
     try:
@@ -156,10 +205,20 @@ async def ckan_action(request: Request[Any, Any, Any], name: FromPath[str]) -> R
     return envelope(name, 200, {"success": True, "result": result})
 
 
-@get(["/", "/3"], summary="CKAN API version", media_type=MediaType.JSON)
+@get(
+    ["/", "/3"],
+    summary="CKAN API version",
+    media_type=MediaType.JSON,
+    responses=errors(),
+    operation_class=with_content(
+        {"200": {"application/json": VERSION}}, descriptions={"200": "The API version"}
+    ),
+)
 async def ckan_api_version() -> dict[str, int]:
     """CKAN clients probe ``/api/3`` to learn the API version."""
     return {"version": 3}
 
 
-ckan_router = Router(path="/api", route_handlers=[ckan_action, ckan_api_version], tags=["ckan"])
+ckan_router = Router(
+    path="/api", route_handlers=[ckan_action, ckan_action_post, ckan_api_version], tags=["ckan"]
+)

@@ -14,6 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from catalogue.web.limits import limits
+
 MAX_FQ_LENGTH = 4000
 DATE_ARITHMETIC = re.compile(r"([+-]\d+|/)(YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)S?", re.IGNORECASE)
 UNIT_SECONDS = {"DAY": 86400, "HOUR": 3600, "MINUTE": 60, "SECOND": 1}
@@ -269,6 +271,25 @@ def _bound(field: str, text: str) -> str | dt.datetime | None:
     return text
 
 
+def _check_depth(tokens: list[str]) -> None:
+    """The parser recurses once per '(' and per NOT or sign: both are bounded first."""
+    maximum, depth, deepest = limits().max_query_depth, 0, 0
+    for token in tokens:
+        depth += {"(": 1, ")": -1}.get(token, 0)
+        deepest = max(deepest, depth)
+    if deepest > maximum:
+        raise FqError(f"parentheses nest {deepest} deep; at most {maximum} levels are read")
+    run = longest = 0
+    for token in tokens:  # NOT NOT x, - - x and --x recurse once per operator too
+        signs = len(token) - len(token.lstrip("+-"))
+        run = run + 1 if token in {"NOT", "!", "-", "+"} else run + signs
+        longest = max(longest, run)
+        if token not in {"NOT", "!", "-", "+"}:
+            run = 0
+    if longest > maximum:
+        raise FqError(f"{longest} NOT, - or + operators in a row; at most {maximum} are read")
+
+
 def parse_fq(text: str) -> Clause:
     """The filter as a tree; an empty filter is ``MatchAll``."""
     if len(text) > MAX_FQ_LENGTH:
@@ -276,6 +297,7 @@ def parse_fq(text: str) -> Clause:
     tokens = _tokens(text)
     if not tokens:
         return MatchAll()
+    _check_depth(tokens)
     parser = _Parser(tokens)
     clause = parser.expression(None)
     if parser.peek() is not None:

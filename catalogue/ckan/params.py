@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from catalogue.ckan.errors import ValidationError
+from catalogue.web.limits import limits
 
 TRUE_WORDS = {"true", "1", "yes", "on", "t", "y"}
 FALSE_WORDS = {"false", "0", "no", "off", "f", "n", ""}
@@ -45,8 +46,9 @@ def integer(
         raise ValidationError.one(name, "Invalid integer") from None
     if number < minimum:
         raise ValidationError.one(name, f"Must be a natural number of at least {minimum}")
-    if maximum is not None and number > maximum:
-        raise ValidationError.one(name, f"Must be at most {maximum}")
+    top = limits().max_int if maximum is None else min(maximum, limits().max_int)
+    if number > top:
+        raise ValidationError.one(name, f"Must be at most {top}")
     return number
 
 

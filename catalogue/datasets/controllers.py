@@ -5,21 +5,50 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Response, delete, get, patch, post, put
+from litestar.datastructures import ResponseHeader
+from litestar.openapi.spec import Example
+from litestar.params import JSONBody, PathParameter
 
-from catalogue.datasets import queries, service
+from catalogue.datasets import batch, queries, service
+from catalogue.datasets.schemas import (
+    DatasetAtRevisionOut,
+    DatasetBatchBody,
+    DatasetBatchOut,
+    DatasetBody,
+    DatasetHistoryOut,
+    DatasetListOut,
+    DatasetOut,
+    DatasetPatchBody,
+    DatasetProblemsOut,
+)
 from catalogue.domain.dataset import Classification, Status
 from catalogue.domain.problems import Problem
 from catalogue.errors import BadRequest
+from catalogue.web.openapi import errors
 from catalogue.web.params import (
     CurrentPrincipal,
-    FromPath,
     FromQuery,
     HeaderParameter,
-    JsonObject,
     QueryParameter,
 )
 
-IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", required=False)]
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(name="If-Match", required=False, description='The ETag you read, e.g. "3"'),
+]
+DatasetSlug = Annotated[
+    str,
+    PathParameter(
+        description="The dataset's slug",
+        examples=[Example(value="population-by-municipality")],
+    ),
+]
+ETAG = [ResponseHeader(name="ETag", description="The revision", documentation_only=True)]
+LOCATION = [
+    *ETAG,
+    ResponseHeader(name="Location", description="The new dataset", documentation_only=True),
+]
+WRITE_ERRORS = errors(401, 403, 404, 412, 413, 422, 428)
 
 
 def _with_etag(
@@ -38,7 +67,11 @@ class DatasetController(Controller):
     path = "/api/v1/datasets"
     tags = ["datasets"]
 
-    @get("/", summary="List datasets you may see, newest change first")
+    @get(
+        "/",
+        summary="List datasets you may see, newest change first",
+        responses=errors(400, 401),
+    )
     async def list_datasets(
         self,
         principal: CurrentPrincipal,
@@ -48,7 +81,7 @@ class DatasetController(Controller):
         publisher: FromQuery[str | None] = None,
         theme: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
-    ) -> dict[str, Any]:
+    ) -> DatasetListOut:
         _check_filter("classification", classification, tuple(c.value for c in Classification))
         _check_filter("status", status, tuple(s.value for s in Status))
         filters = queries.DatasetFilter(
@@ -62,31 +95,74 @@ class DatasetController(Controller):
             "size": size,
         }
 
-    @post("/", summary="Register a dataset (a steward of its publisher, or an admin)")
+    @post(
+        "/",
+        summary="Register a dataset (a steward of its publisher, or an admin)",
+        responses=errors(401, 403, 409, 413, 422),
+        response_headers=LOCATION,
+    )
     async def create_dataset(
-        self, data: JsonObject, principal: CurrentPrincipal
-    ) -> Response[dict[str, Any]]:
+        self, data: JSONBody[DatasetBody], principal: CurrentPrincipal
+    ) -> Response[DatasetOut]:
         record = await service.create_dataset(data, principal)
         response = _with_etag(service.represent(record, principal), record, 201)
         response.headers["Location"] = f"/api/v1/datasets/{record.slug}"
         return response
 
-    @get("/{slug:str}", summary="Read one dataset; its ETag is the revision")
-    async def read_dataset(self, slug: FromPath[str], principal: CurrentPrincipal) -> Response[Any]:
+    @post(
+        "/batch",
+        status_code=207,
+        summary="Register or replace many datasets; one result per item (207)",
+        responses=errors(401, 413),
+    )
+    async def write_datasets(
+        self, data: JSONBody[DatasetBatchBody], principal: CurrentPrincipal
+    ) -> Response[DatasetBatchOut]:
+        items, upsert, guards = _batch_request(data)
+        outcomes = await batch.write_batch(items, principal, upsert=upsert, if_match=guards)
+        return Response(batch_body(outcomes), status_code=207)
+
+    @get(
+        "/{slug:str}",
+        summary="Read one dataset; its ETag is the revision",
+        responses=errors(401, 404),
+        response_headers=ETAG,
+    )
+    async def read_dataset(
+        self, slug: DatasetSlug, principal: CurrentPrincipal
+    ) -> Response[DatasetOut]:
         record = await queries.get_record(slug, principal)
         return _with_etag(service.represent(record, principal), record)
 
-    @put("/{slug:str}", summary="Replace a dataset (needs If-Match)")
+    @put(
+        "/{slug:str}",
+        summary="Replace a dataset (needs If-Match)",
+        responses=WRITE_ERRORS,
+        response_headers=ETAG,
+    )
     async def replace_dataset(
-        self, slug: FromPath[str], data: JsonObject, principal: CurrentPrincipal, if_match: IfMatch
-    ) -> Response[Any]:
+        self,
+        slug: DatasetSlug,
+        data: JSONBody[DatasetBody],
+        principal: CurrentPrincipal,
+        if_match: IfMatch,
+    ) -> Response[DatasetOut]:
         record = await service.replace_dataset(slug, data, if_match, principal)
         return _with_etag(service.represent(record, principal), record)
 
-    @patch("/{slug:str}", summary="Change some fields (JSON Merge Patch; needs If-Match)")
+    @patch(
+        "/{slug:str}",
+        summary="Change some fields (JSON Merge Patch; needs If-Match)",
+        responses=WRITE_ERRORS,
+        response_headers=ETAG,
+    )
     async def patch_dataset(
-        self, slug: FromPath[str], data: JsonObject, principal: CurrentPrincipal, if_match: IfMatch
-    ) -> Response[Any]:
+        self,
+        slug: DatasetSlug,
+        data: JSONBody[DatasetPatchBody],
+        principal: CurrentPrincipal,
+        if_match: IfMatch,
+    ) -> Response[DatasetOut]:
         record = await service.patch_dataset(slug, data, if_match, principal)
         return _with_etag(service.represent(record, principal), record)
 
@@ -94,37 +170,54 @@ class DatasetController(Controller):
         "/{slug:str}",
         status_code=200,
         summary="Withdraw a dataset (soft delete that keeps history; needs If-Match)",
+        responses=WRITE_ERRORS,
+        response_headers=ETAG,
     )
     async def withdraw_dataset(
         self,
-        slug: FromPath[str],
+        slug: DatasetSlug,
         principal: CurrentPrincipal,
         if_match: IfMatch,
         reason: FromQuery[str] = "",
-    ) -> Response[Any]:
+    ) -> Response[DatasetOut]:
         record = await service.withdraw_dataset(slug, if_match, principal, reason)
         return _with_etag(service.represent(record, principal), record)
 
-    @get("/{slug:str}/history", summary="Every revision: who, when, what changed")
+    @get(
+        "/{slug:str}/history",
+        summary="Every revision: who, when, what changed",
+        responses=errors(401, 404),
+    )
     async def dataset_history(
-        self, slug: FromPath[str], principal: CurrentPrincipal
-    ) -> dict[str, Any]:
+        self, slug: DatasetSlug, principal: CurrentPrincipal
+    ) -> DatasetHistoryOut:
         return {"slug": slug, "items": await queries.history(slug, principal)}
 
-    @get("/{slug:str}/history/{revision:int}", summary="The dataset as it was at a revision")
+    @get(
+        "/{slug:str}/history/{revision:int}",
+        summary="The dataset as it was at a revision",
+        responses=errors(400, 401, 404),
+    )
     async def dataset_at_revision(
-        self, slug: FromPath[str], revision: FromPath[int], principal: CurrentPrincipal
-    ) -> dict[str, Any]:
+        self,
+        slug: DatasetSlug,
+        revision: Annotated[int, PathParameter(ge=1, le=2_147_483_647)],
+        principal: CurrentPrincipal,
+    ) -> DatasetAtRevisionOut:
         snapshot = await queries.snapshot_at(slug, revision, principal)
         record = await queries.get_record(slug, principal)
         if principal is None or not principal.can_see_unpublished_of(record.publisher):
             snapshot.pop("internal_note", None)
         return {"revision": revision, "document": snapshot}
 
-    @get("/{slug:str}/problems", summary="What the rules say is missing before publishing")
+    @get(
+        "/{slug:str}/problems",
+        summary="What the rules say is missing before publishing",
+        responses=errors(401, 404),
+    )
     async def dataset_problems(
-        self, slug: FromPath[str], principal: CurrentPrincipal
-    ) -> dict[str, Any]:
+        self, slug: DatasetSlug, principal: CurrentPrincipal
+    ) -> DatasetProblemsOut:
         record = await queries.get_record(slug, principal)
         problems = await service.problems_for(record.document)
         return {
@@ -133,3 +226,48 @@ class DatasetController(Controller):
             "publishable": not service.rules.blocking(problems),
             "problems": [problem.as_dict() for problem in problems],
         }
+
+
+def _batch_request(data: dict[str, Any]) -> tuple[list[Any], bool, list[str | None]]:
+    """``{"items": [document | {"document", "if_match"}], "mode": "create" | "upsert"}``."""
+    problems = []
+    items = data.get("items")
+    mode = data.get("mode", "create")
+    if not isinstance(items, list) or not 1 <= len(items) <= batch.MAX_ITEMS:
+        problems.append(Problem("items", f"must be a list of 1 to {batch.MAX_ITEMS} documents"))
+    if mode not in ("create", "upsert"):
+        problems.append(Problem("mode", "must be create or upsert"))
+    if unknown := sorted(set(data) - {"items", "mode"}):
+        problems.append(Problem(unknown[0], "is not a field of a batch request"))
+    if problems:
+        raise BadRequest("the batch request is not well formed", problems)
+    documents, guards = [], []
+    for item in items:  # type: ignore[union-attr]
+        wrapped = isinstance(item, dict) and "document" in item
+        documents.append(item["document"] if wrapped else item)
+        guard = item.get("if_match") if wrapped else None
+        guards.append(str(guard) if guard is not None else None)
+    return documents, mode == "upsert", guards
+
+
+def batch_body(outcomes: list[batch.Outcome]) -> dict[str, Any]:
+    """A 207-style body: a summary, then per item its status and either the dataset's
+    revision and links or the problems (as the single write's error body has them)."""
+    results = []
+    for outcome in outcomes:
+        result: dict[str, Any] = {"index": outcome.index, "slug": outcome.slug,
+                                  "status": outcome.status, "outcome": outcome.outcome}
+        if outcome.record is not None:
+            record = outcome.record
+            result.update(id=str(record.id), revision=record.revision, etag=record.etag,
+                          links={"self": f"/api/v1/datasets/{record.slug}",
+                                 "html": f"/dataset/{record.slug}"})
+        elif outcome.error is not None:
+            result["detail"] = str(getattr(outcome.error, "message", "") or
+                                   f"{len(outcome.problems)} problem(s) found; each one "
+                                   "names its field")
+            result["problems"] = [problem.as_dict() for problem in outcome.problems]
+        results.append(result)
+    summary = {name: sum(1 for o in outcomes if o.outcome == name)
+               for name in ("created", "updated", "unchanged", "failed")}
+    return {"summary": summary, "items": results}

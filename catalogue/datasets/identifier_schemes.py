@@ -6,43 +6,53 @@ and datasets refer to a scheme by its code.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
-from pydantic import ValidationError
+from pydantic import StringConstraints, ValidationError
 
 from catalogue.datasets.tables import IdentifierScheme
 from catalogue.db import write_transaction
 from catalogue.domain.problems import problems_from_validation_error
-from catalogue.domain.types import LongText, Model, ShortText, Slug, Url
+from catalogue.domain.types import SLUG_PATTERN, LongText, Model, Url
 from catalogue.errors import Conflict, Forbidden, InvalidDocument
 from catalogue.events import Change, announce
+from catalogue.vocabularies.schemas import IdentifierSchemeListOut, IdentifierSchemeOutBody
 from catalogue.web.auth import require_principal
-from catalogue.web.params import CurrentPrincipal, JsonObject
+from catalogue.web.openapi import Shape, errors
+from catalogue.web.params import CurrentPrincipal, JSONBody
 
 
 class IdentifierSchemeDocument(Model):
-    code: Slug
-    label: ShortText
+    """Sizes as the table's columns (PostgreSQL refuses longer values)."""
+
+    code: Annotated[str, StringConstraints(min_length=2, max_length=50, pattern=SLUG_PATTERN)]
+    label: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     description: LongText = ""
     iri: Url | None = None
+
+
+IdentifierSchemeBody = Annotated[dict[str, Any], Shape(IdentifierSchemeDocument)]
 
 
 class IdentifierSchemeController(Controller):
     path = "/api/v1/identifier-schemes"
     tags = ["vocabularies"]
 
-    @get("/", summary="Every identifier scheme")
-    async def list_schemes(self) -> dict[str, Any]:
+    @get("/", summary="Every identifier scheme", responses=errors())
+    async def list_schemes(self) -> IdentifierSchemeListOut:
         rows = await IdentifierScheme.select(
             IdentifierScheme.code, IdentifierScheme.label, IdentifierScheme.description,
             IdentifierScheme.iri,
         ).order_by(IdentifierScheme.label)
         return {"items": rows, "total": len(rows)}
 
-    @post("/", summary="Add an identifier scheme (admin)")
-    async def create_scheme(self, data: JsonObject, principal: CurrentPrincipal
-                            ) -> dict[str, Any]:
+    @post(
+        "/", summary="Add an identifier scheme (admin)", responses=errors(401, 403, 409, 413, 422)
+    )
+    async def create_scheme(
+        self, data: JSONBody[IdentifierSchemeBody], principal: CurrentPrincipal
+    ) -> IdentifierSchemeOutBody:
         actor = require_principal(principal)
         if not actor.is_admin:
             raise Forbidden("only an administrator extends the identifier schemes")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from pydantic import ValidationError
@@ -66,11 +66,18 @@ def parse_document(raw: Any) -> DatasetDocument:
 async def validate(raw: Any) -> DatasetDocument:
     """Structure, then every controlled code, then the publisher; all problems at once."""
     document = parse_document(raw)
-    document, problems = normalise_codes(
-        document, default_vocabularies(), await identifier_scheme_codes()
-    )
     publisher = document.organisational.publisher
-    if publisher is None:
+    row = await publisher_row(publisher) if publisher else None
+    return checked_document(document, await identifier_scheme_codes(), row)
+
+
+def checked_document(
+    document: DatasetDocument, schemes: Collection[str], publisher: dict[str, Any] | None
+) -> DatasetDocument:
+    """The codes and the publisher (``publisher``: its row, or None when there is none)."""
+    document, problems = normalise_codes(document, default_vocabularies(), schemes)
+    slug = document.organisational.publisher
+    if slug is None:
         problems.append(
             Problem(
                 "organisational.publisher",
@@ -78,11 +85,11 @@ async def validate(raw: Any) -> DatasetDocument:
                 "publisher_missing",
             )
         )
-    elif await publisher_row(publisher) is None:
+    elif publisher is None:
         problems.append(
             Problem(
                 "organisational.publisher",
-                f"There is no organisation '{publisher}'; see /api/v1/organisations.",
+                f"There is no organisation '{slug}'; see /api/v1/organisations.",
                 "unknown_publisher",
             )
         )
@@ -91,22 +98,37 @@ async def validate(raw: Any) -> DatasetDocument:
     return document.with_generated_ids()
 
 
-async def rule_context(document: DatasetDocument) -> rules.RuleContext:
-    publisher = document.organisational.publisher
-    row = await publisher_row(publisher) if publisher else None
+def context_for(publisher: dict[str, Any] | None) -> rules.RuleContext:
     return rules.RuleContext(
         vocabularies=default_vocabularies(),
         default_language=get_settings().default_language,
-        publisher_type=row["type"] if row else None,
+        publisher_type=publisher["type"] if publisher else None,
     )
 
 
-async def problems_for(document: DatasetDocument) -> list[Problem]:
+async def rule_context(document: DatasetDocument) -> rules.RuleContext:
+    publisher = document.organisational.publisher
+    return context_for(await publisher_row(publisher) if publisher else None)
+
+
+async def problems_for(
+    document: DatasetDocument, context: rules.RuleContext | None = None
+) -> list[Problem]:
     """What stands between ``document`` and publication (and warnings): rules + publish checks."""
-    problems = rules.check(document, await rule_context(document))
+    problems = rules.check(document, context or await rule_context(document))
     for check in _publish_checks:
         problems.extend(await check(document))
     return problems
+
+
+async def refuse_unpublishable(
+    document: DatasetDocument, context: rules.RuleContext | None = None
+) -> None:
+    """Publishing (or keeping published) needs every rule and publish check to pass."""
+    if document.status in PUBLISHED_STATES:
+        blocking = rules.blocking(await problems_for(document, context))
+        if blocking:
+            raise InvalidDocument(blocking)
 
 
 def _authorise(principal: Principal | None, *publishers: str | None) -> None:
@@ -154,31 +176,35 @@ async def _write(
     reason: str = "",
 ) -> DatasetRecord:
     """Check publishability, then store the document, its themes, history and change event."""
-    if document.status in PUBLISHED_STATES:
-        blocking = rules.blocking(await problems_for(document))
-        if blocking:
-            raise InvalidDocument(blocking)
+    await refuse_unpublishable(document)
     now = dt.datetime.now(dt.UTC)
     publisher = await publisher_row(document.organisational.publisher or "")
     assert publisher is not None  # validate() checked it
-    stored = document.model_dump(mode="json")
-    values = {
-        Dataset.slug: document.slug,
-        Dataset.classification: document.classification.value,
-        Dataset.status: document.status.value,
-        Dataset.publisher: publisher["id"],
-        Dataset.title: document.text(document.title, get_settings().default_language)[:500],
-        Dataset.document: stored,
-        Dataset.modified: now,
-    }
-    if document.status == Status.PUBLISHED and (existing is None or existing.issued is None):
-        values[Dataset.issued] = now
+    values = row_values(document, publisher["id"], existing, now)
     try:
         return await _store(document, principal, existing, values, now, reason)
     except Exception as error:
         if is_unique_violation(error):
             raise Conflict(f"a dataset with the slug '{document.slug}' already exists") from None
         raise
+
+
+def row_values(
+    document: DatasetDocument, publisher_id: Any, existing: DatasetRecord | None, now: dt.datetime
+) -> dict[Any, Any]:
+    """The ``dataset`` columns for ``document`` (``issued`` on its first publication)."""
+    values = {
+        Dataset.slug: document.slug,
+        Dataset.classification: document.classification.value,
+        Dataset.status: document.status.value,
+        Dataset.publisher: publisher_id,
+        Dataset.title: document.text(document.title, get_settings().default_language)[:500],
+        Dataset.document: document.model_dump(mode="json"),
+        Dataset.modified: now,
+    }
+    if document.status == Status.PUBLISHED and (existing is None or existing.issued is None):
+        values[Dataset.issued] = now
+    return values
 
 
 async def _store(

@@ -81,21 +81,8 @@ def parse_feed_query(raw: dict[str, str | None]) -> FeedQuery:
     )
 
 
-async def _matching_slugs(q: str, query: FeedQuery) -> list[str]:
-    """Datasets matching ``q``: the search service when installed, else title/description."""
-    try:
-        search = importlib.import_module("catalogue.search.service")
-    except ImportError:
-        search = None
-    if search is not None and hasattr(search, "search") and hasattr(search, "SearchQuery"):
-        slugs: list[str] = []
-        page = 1
-        while True:
-            result = await search.search(search.SearchQuery(q=q, page=page, size=100), None)
-            slugs.extend(hit.slug for hit in result.items)
-            if not result.items or page * 100 >= result.total:
-                return slugs
-            page += 1
+async def _matching_slugs(q: str) -> list[str]:
+    """Datasets whose title or description has every word (when there is no search index)."""
     words = q.casefold().split()
     rows = await Dataset.select(Dataset.slug, Dataset.document).where(
         queries.visibility_clause(None)  # type: ignore[arg-type]
@@ -110,8 +97,30 @@ async def _matching_slugs(q: str, query: FeedQuery) -> list[str]:
     return found
 
 
+async def _searched_page(query: FeedQuery) -> tuple[list[str], int] | None:
+    """One page of the slugs matching ``q`` with the feed's filters and order, straight from
+    the search index (work for one page, not for every match); None without the search."""
+    try:
+        search = importlib.import_module("catalogue.search.service")
+    except ImportError:
+        return None
+    if not hasattr(search, "search_slugs"):
+        return None
+    filters = {name: [value] for name, value in (
+        ("classification", query.classification), ("publisher", query.publisher),
+        ("theme", query.theme)) if value}
+    slugs, total, _facets = await search.search_slugs(
+        search.SearchQuery(q=query.q, filters=filters), None,
+        sort_fields=[("modified", True), ("id", False)], modified_from=query.modified_since,
+        start=(query.page - 1) * PAGE_SIZE, rows=PAGE_SIZE,
+    )
+    return slugs, total
+
+
 async def feed_page(query: FeedQuery) -> tuple[list[queries.DatasetRecord], int]:
     """One page of the feed (raises InvalidDocument for a page past the last one)."""
+    if query.q and (found := await _searched_page(query)) is not None:
+        return await _page_of(query, *found)
     filters = queries.DatasetFilter(
         classification=query.classification,
         publisher=query.publisher,
@@ -120,12 +129,9 @@ async def feed_page(query: FeedQuery) -> tuple[list[queries.DatasetRecord], int]
     )
     clauses: list[Any] = queries.filter_clauses(None, filters)
     if query.q:
-        clauses.append(Dataset.slug.is_in(await _matching_slugs(query.q, query) or [""]))
+        clauses.append(Dataset.slug.is_in(await _matching_slugs(query.q) or [""]))
     count = await Dataset.count().where(*clauses)
-    last = max(1, -(-count // PAGE_SIZE))
-    if query.page > last:
-        raise InvalidDocument([Problem(
-            "page", f"there is no page {query.page}; the last page is {last}", "bad_page")])
+    _check_page(query, count)
     rows = (
         await Dataset.select(*queries.RECORD_COLUMNS)
         .where(*clauses)
@@ -136,6 +142,26 @@ async def feed_page(query: FeedQuery) -> tuple[list[queries.DatasetRecord], int]
         .output(load_json=True)
     )
     return [queries.record_from_row(row) for row in rows], count
+
+
+def _check_page(query: FeedQuery, total: int) -> None:
+    last = max(1, -(-total // PAGE_SIZE))
+    if query.page > last:
+        raise InvalidDocument([Problem(
+            "page", f"there is no page {query.page}; the last page is {last}", "bad_page")])
+
+
+async def _page_of(query: FeedQuery, slugs: list[str], total: int
+                   ) -> tuple[list[queries.DatasetRecord], int]:
+    _check_page(query, total)
+    rows = (
+        await Dataset.select(*queries.RECORD_COLUMNS)
+        .where(Dataset.slug.is_in(slugs or [""]), queries.visibility_clause(None))
+        .order_by(Dataset.modified, ascending=False)
+        .order_by(Dataset.id)
+        .output(load_json=True)
+    )
+    return [queries.record_from_row(row) for row in rows], total
 
 
 async def last_change() -> dt.datetime | None:

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ODRL2, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-CAT = Namespace("https://w3id.org/strategic-data-catalogue/ns#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-DPV = Namespace("https://w3id.org/dpv#")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
-LOCN = Namespace("http://www.w3.org/ns/locn#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+
+class _Terms(Namespace):
+    """A namespace that makes each term once: rdflib builds and checks a new URIRef on every
+    ``NS.term`` access, which was a tenth of the time of mapping a dataset."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = self.term(name)
+        self.__dict__[name] = term
+        return term
+
+
+DCAT = _Terms("http://www.w3.org/ns/dcat#")
+ADMS = _Terms("http://www.w3.org/ns/adms#")
+CAT = _Terms("https://w3id.org/strategic-data-catalogue/ns#")
+DCATAP = _Terms("http://data.europa.eu/r5r/")
+DPV = _Terms("https://w3id.org/dpv#")
+ELI = _Terms("http://data.europa.eu/eli/ontology#")
+HYDRA = _Terms("http://www.w3.org/ns/hydra/core#")
+LOCN = _Terms("http://www.w3.org/ns/locn#")
+SPDX = _Terms("http://spdx.org/rdf/terms#")
+VCARD = _Terms("http://www.w3.org/2006/vcard/ns#")
 DCT = DCTERMS
 
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"

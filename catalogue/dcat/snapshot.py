@@ -4,6 +4,8 @@
 database; it reads this small in-process snapshot instead. The feed and our own handlers
 refresh it (at most every few seconds), change events keep it current between refreshes, and
 a stale snapshot schedules its own refresh in the background (for other worker processes).
+Between refreshes it also follows the change log (:func:`follow_log`), so a dataset another
+node published is public here as soon as this node has seen the log move.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,8 +22,18 @@ from catalogue.datasets.tables import Dataset
 from catalogue.dcat.mapping import PublisherInfo
 from catalogue.events import Change, subscribe
 from catalogue.organisations.tables import Organisation
+from catalogue.search import changelog
 
 MAX_AGE_SECONDS = 10.0
+LOG_BATCH = 1000
+ORGANISATION_COLUMNS = (
+    Organisation.slug,
+    Organisation.name,
+    Organisation.type,
+    Organisation.homepage,
+    Organisation.email,
+    Organisation.modified,
+)
 
 
 @dataclass
@@ -29,6 +42,7 @@ class Snapshot:
     public_slugs: set[str] = field(default_factory=set)
     organisations_modified: dt.datetime | None = None
     loaded_at: float = 0.0
+    position: int = 0  # the change-log id the snapshot reflects (see follow_log)
 
     @property
     def loaded(self) -> bool:
@@ -61,23 +75,44 @@ async def refresh(max_age: float = MAX_AGE_SECONDS) -> Snapshot:
     """The snapshot, reloaded from the database when older than ``max_age`` seconds."""
     global _snapshot
     if _snapshot.loaded and time.monotonic() - _snapshot.loaded_at < max_age:
+        await follow_log(_snapshot)
         return _snapshot
-    rows = await Organisation.select(
-        Organisation.slug,
-        Organisation.name,
-        Organisation.type,
-        Organisation.homepage,
-        Organisation.email,
-        Organisation.modified,
-    )
+    position = changelog.current_position()
+    rows = await Organisation.select(*ORGANISATION_COLUMNS)
     public = await Dataset.select(Dataset.slug).where(Dataset.status.is_in(list(PUBLIC_STATUSES)))
     _snapshot = Snapshot(
         publishers={row["slug"]: _publisher(row) for row in rows},
         public_slugs={row["slug"] for row in public},
         organisations_modified=max((row["modified"] for row in rows), default=None),
         loaded_at=time.monotonic(),
+        position=position,
     )
     return _snapshot
+
+
+async def follow_log(current: Snapshot) -> None:
+    """Take in what other nodes changed since the snapshot's position (cheap: only the
+    changed datasets are read; organisations are few and reloaded whole)."""
+    position = changelog.current_position()
+    if position <= current.position:
+        return
+    entries = await changelog.read(current.position, [], LOG_BATCH)
+    if len(entries) == LOG_BATCH:  # far behind: a full reload is cheaper
+        current.loaded_at = 0.0
+        return
+    datasets = [uuid.UUID(e.object_id) for e in entries if e.kind == "dataset"]
+    if datasets:
+        rows = await Dataset.select(Dataset.slug, Dataset.status).where(
+            Dataset.id.is_in(datasets))
+        for row in rows:
+            if row["status"] in PUBLIC_STATUSES:
+                current.public_slugs.add(row["slug"])
+            else:
+                current.public_slugs.discard(row["slug"])
+    if any(e.kind == "organisation" for e in entries):
+        for row in await Organisation.select(*ORGANISATION_COLUMNS):
+            current.publishers[row["slug"]] = _publisher(row)
+    current.position = max([position, *(e.id for e in entries)])
 
 
 def current() -> Snapshot:

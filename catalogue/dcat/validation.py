@@ -20,12 +20,15 @@ from rdflib.namespace import SH
 
 from catalogue.dcat.mapping import DatasetContext, dataset_graph, dataset_iri, web_iri
 from catalogue.dcat.namespaces import ADMS, DCAT, DCATAP, DCT, FOAF, SPDX, VCARD
+from catalogue.dcat.rdf_input import bounded_parse
+from catalogue.dcat.shapes import CompiledShapes, TripleIndex, compile_shapes
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.fields import generic
 from catalogue.domain.fieldspec import DCAT_AP
 from catalogue.domain.problems import Problem
 from catalogue.settings import PROJECT_ROOT, get_settings
 from catalogue.vocabularies import default_vocabularies
+from catalogue.web.limits import LimitExceeded
 
 SHAPES_DIR = PROJECT_ROOT / "vocabularies" / "shapes"
 CONTENT_TYPES = {
@@ -91,8 +94,28 @@ def shapes_graph(directory: Path = SHAPES_DIR) -> Graph:
     return graph
 
 
+@cache
+def compiled_shapes(directory: Path = SHAPES_DIR) -> CompiledShapes:
+    """The same shapes as plain Python checks (see :mod:`catalogue.dcat.shapes`)."""
+    return compile_shapes(shapes_graph(directory))
+
+
+def check_graph(data: Graph | TripleIndex) -> Report:
+    """What :func:`validate_graph` reports, from the compiled shapes (the publish check)."""
+    return _sorted_report([
+        Finding(
+            severity=SEVERITIES.get(result.severity, "info"),
+            focus_node=str(result.focus),
+            path=str(result.path) if isinstance(result.path, URIRef) else None,
+            message=result.message or "does not conform",
+            value=str(result.value) if result.value is not None else None,
+        )
+        for result in compiled_shapes().validate(data)
+    ])
+
+
 def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
-    """Run SHACL (no inference) and read the results, worst first."""
+    """Run SHACL (no inference) with pyshacl and read the results, worst first."""
     _, results, _ = pyshacl.validate(
         data, shacl_graph=shapes if shapes is not None else shapes_graph(),
         inference="none", allow_warnings=True, allow_infos=True,
@@ -109,6 +132,10 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
             message=str(results.value(result, SH.resultMessage) or "does not conform"),
             value=str(value) if value is not None else None,
         ))
+    return _sorted_report(findings)
+
+
+def _sorted_report(findings: list[Finding]) -> Report:
     order = {"violation": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: (order[f.severity], f.focus_node, f.path or "", f.message))
     return Report(findings)
@@ -126,7 +153,9 @@ def parse_rdf(body: bytes, content_type: str) -> Graph:
     if fmt == "json-ld":
         _refuse_remote_contexts(body)
     try:
-        return Graph().parse(data=body, format=fmt)
+        return bounded_parse(body, fmt)  # within the limits: no DOCTYPE, so many triples
+    except LimitExceeded:
+        raise
     except Exception as error:  # rdflib raises many kinds; all mean "not readable as fmt"
         raise UnreadableRdf(f"the body is not valid {media}: {error}") from None
 
@@ -185,7 +214,7 @@ PART_FIELDS = {
 }
 
 
-def document_field(document: DatasetDocument, base_url: str, graph: Graph,
+def document_field(document: DatasetDocument, base_url: str, graph: Graph | TripleIndex,
                    focus: str, path: str | None) -> str:
     """The document field a finding is about (``legal.licence``), as far as it can be told."""
     subject = str(dataset_iri(base_url, document.slug))
@@ -249,8 +278,8 @@ async def publish_check(document: DatasetDocument) -> list[Problem]:
         modified=dt.datetime.now(dt.UTC),
         publisher=current.publisher(document.organisational.publisher),
     )
-    graph = dataset_graph(document, context, default_vocabularies())
-    report = validate_graph(graph)
+    graph = dataset_graph(document, context, default_vocabularies(), TripleIndex())
+    report = check_graph(graph)
     problems = []
     seen: set[tuple[str, str]] = set()
     for finding in report.findings:

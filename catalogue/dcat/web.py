@@ -11,6 +11,7 @@ import hashlib
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
+import anyio
 from litestar import Request, Response
 from rdflib import Graph
 
@@ -88,6 +89,15 @@ def accepts_html(accept: str | None) -> bool:
         media in ("text/html", "application/xhtml+xml") and quality > 0
         for media, quality, _ in parse_accept(accept)
     )
+
+
+async def client_gone(request: Request[Any, Any, Any]) -> bool:
+    """True when the client has already closed the connection, asked without waiting: the
+    server answers ``http.disconnect`` at once then, and a pending receive is cancelled."""
+    with anyio.move_on_after(0):
+        message = await request.receive()
+        return message.get("type") == "http.disconnect"
+    return False
 
 
 def serialize(graph: Graph, fmt: str) -> bytes:

@@ -7,8 +7,10 @@ dataset document's structure.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -20,6 +22,7 @@ from catalogue.domain.dataset import Contact
 from catalogue.vocabularies import Concept, Vocabularies
 
 IRI_UNSAFE = frozenset(' <>"{}|\\^`')
+_IRI_UNSAFE = re.compile('[\\x00-\\x20<>"{}|\\\\^`]')
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ def identifier_scheme_iri(base_url: str, code: str) -> URIRef:
 
 def web_iri(url: str) -> URIRef:
     """A URL as an IRI that every serialisation accepts (spaces, quotes, <> are escaped)."""
+    if not _IRI_UNSAFE.search(url):
+        return URIRef(url)
     return URIRef("".join(
         quote(char) if char in IRI_UNSAFE or ord(char) < 0x21 else char for char in url
     ))
@@ -76,6 +81,12 @@ def timestamp(value: dt.datetime) -> Literal:
         value = value.replace(tzinfo=dt.UTC)
     value = value.astimezone(dt.UTC).replace(microsecond=0)
     return Literal(value.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
+
+
+# The triples of a concept, per vocabularies object, vocabulary, code, types and languages:
+# the same few hundred concepts recur in every dataset (the vocabularies are kept alive in
+# the value, so an id is never reused for another object).
+_CONCEPTS: dict[tuple[Any, ...], tuple[Any, URIRef | None, tuple[Any, ...]]] = {}
 
 
 class Writer:
@@ -98,18 +109,29 @@ class Writer:
         """The concept's IRI, typed and labelled so that range and label shapes pass."""
         if not code:
             return None
+        cache_key = (id(self.vocabularies), key, code, types, self.context.languages)
+        cached = _CONCEPTS.get(cache_key)
+        if cached is None:
+            cached = _CONCEPTS[cache_key] = (self.vocabularies, *self._concept(key, code, types))
+        _, node, triples = cached
+        for triple in triples:
+            self.graph.add(triple)
+        return node
+
+    def _concept(self, key: str, code: str, types: tuple[URIRef, ...]
+                 ) -> tuple[URIRef | None, tuple[tuple[Node, Node, Node], ...]]:
         concept: Concept | None = self.vocabularies[key].get(code)
         if concept is None:  # codes are checked on save; an unknown one is left out
-            return None
+            return None, ()
         node = URIRef(concept.iri)
-        for kind in (SKOS.Concept, *types):
-            self.graph.add((node, RDF.type, kind))
-        self.graph.add((node, SKOS.inScheme, URIRef(self.vocabularies[key].iri)))
-        self.graph.add((node, SKOS.notation, Literal(concept.code)))
+        triples: list[tuple[Node, Node, Node]] = [(node, RDF.type, kind)
+                                                  for kind in (SKOS.Concept, *types)]
+        triples.append((node, SKOS.inScheme, URIRef(self.vocabularies[key].iri)))
+        triples.append((node, SKOS.notation, Literal(concept.code)))
         labelled = [lang for lang in self.context.languages if concept.labels.get(lang)]
         for lang in labelled or ["en"]:
-            self.graph.add((node, SKOS.prefLabel, Literal(concept.label(lang), lang=lang)))
-        return node
+            triples.append((node, SKOS.prefLabel, Literal(concept.label(lang), lang=lang)))
+        return node, tuple(triples)
 
     def plain_concept(self, key: str, code: str | None) -> URIRef | None:
         """A DPV concept: its IRI only (DPV terms are classes; no DCAT-AP shape reads them)."""

@@ -92,6 +92,7 @@ def normalise_codes(
     """Turn IRIs into codes and report every code no vocabulary knows."""
     data = document.model_dump(mode="json")
     problems: list[Problem] = []
+    changed = False
     for pattern, key in CONTROLLED_FIELDS.items():
         for location, container, slot in _slots(data, pattern.split("."), ()):
             value = container[slot]
@@ -116,8 +117,9 @@ def normalise_codes(
                         "unknown_code",
                     )
                 )
-            else:
+            elif concept.code != value:
                 container[slot] = concept.code
+                changed = True
     for index, attribute in enumerate(data["technical"]["attributes"]):
         if attribute["data_type"] not in DATA_TYPES:
             problems.append(
@@ -128,4 +130,5 @@ def normalise_codes(
                     "unknown_code",
                 )
             )
-    return DatasetDocument.model_validate(data), problems
+    # Codes as given (the usual case) leave the document as it was: no second validation.
+    return (DatasetDocument.model_validate(data) if changed else document), problems

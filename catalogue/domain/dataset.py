@@ -254,13 +254,20 @@ class DatasetDocument(Model):
         Derived rather than random, so that loading the same document twice (the seed, an
         import) yields the same ids and is recognised as unchanged.
         """
-        copy = self.model_copy(deep=True)
-        for kind, items in (
-            ("distribution", copy.technical.distributions),
-            ("service", copy.technical.data_services),
-        ):
-            for index, item in enumerate(items):
-                if not item.id:
-                    url = getattr(item, "access_url", None) or getattr(item, "endpoint_url", "")
-                    item.id = str(uuid.uuid5(ID_NAMESPACE, f"{self.slug}/{kind}/{index}/{url}"))
-        return copy
+        lists = {}
+        for kind, name in (("distribution", "distributions"), ("service", "data_services")):
+            items = getattr(self.technical, name)
+            if all(item.id for item in items):
+                continue
+            lists[name] = [
+                item if item.id else item.model_copy(update={"id": str(uuid.uuid5(
+                    ID_NAMESPACE,
+                    f"{self.slug}/{kind}/{index}/"
+                    f"{getattr(item, 'access_url', None) or getattr(item, 'endpoint_url', '')}",
+                ))})
+                for index, item in enumerate(items)
+            ]
+        if not lists:
+            return self
+        # Shallow copies of the levels that change: documents are never changed in place.
+        return self.model_copy(update={"technical": self.technical.model_copy(update=lists)})

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, MediaType, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 
+from catalogue.audit.schemas import RecordOfProcessing
 from catalogue.errors import InvalidDocument, Problem
 from catalogue.ropa import export, service
 from catalogue.settings import get_settings
+from catalogue.web.openapi import errors, text_content, with_content
 from catalogue.web.params import CurrentPrincipal, FromQuery, HeaderParameter, QueryParameter
 
 FORMATS = ("json", "csv")
@@ -33,6 +36,15 @@ class RopaController(Controller):
         summary="The GDPR Art. 30 record of processing activities, per controller",
         description="Admins and auditors read every controller; stewards and DPOs their own. "
         "CSV with ?format=csv or 'Accept: text/csv'.",
+        responses={
+            200: ResponseSpec(
+                RecordOfProcessing, description="The record", generate_examples=False
+            ),
+            **errors(401, 403, 422),
+        },
+        operation_class=with_content(
+            {"200": {"text/csv": text_content("One row per activity")}}
+        ),
     )
     async def record_of_processing(
         self,

@@ -13,7 +13,9 @@ from catalogue.domain.fields import FACETS
 from catalogue.errors import BadRequest, InvalidDocument
 from catalogue.search.outbox import search_lifespan
 from catalogue.search.schema import FACET_FIELDS
+from catalogue.search.schemas import SearchResultsOut
 from catalogue.search.service import MAX_SIZE, SORTS, SearchQuery, search
+from catalogue.web.openapi import errors
 from catalogue.web.params import CurrentPrincipal, FromQuery, QueryParameter
 
 __all__ = ["SearchController", "search_lifespan"]
@@ -63,6 +65,7 @@ class SearchController(Controller):
             "-word to exclude, field:value. Filters: " + ", ".join(FACET_FIELDS) + " "
             "(repeat a parameter for OR; different parameters AND)."
         ),
+        responses=errors(401),
         operation_class=FacetFilters,
     )
     async def search_datasets(
@@ -73,7 +76,7 @@ class SearchController(Controller):
         sort: Annotated[str, QueryParameter(description=" | ".join(SORTS))] = "relevance",
         page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
         size: Annotated[int, QueryParameter(ge=1, le=MAX_SIZE)] = 20,
-    ) -> dict[str, Any]:
+    ) -> SearchResultsOut:
         query = SearchQuery(q=q, filters=_filters(request), sort=sort, page=page, size=size)
         try:
             result = await search(query, principal)

@@ -1,11 +1,13 @@
-"""Writing the index: one writer at a time, a durable outbox, and self-healing.
+"""Writing the index: one writer at a time, following the change log, and self-healing.
 
-The database is the source of truth. Every dataset change leaves a row in ``search_outbox``
-(same transaction); :func:`drain` applies those rows to the index and deletes them, so a crash
-anywhere in between only means the rows are applied again (updates are idempotent).
-:func:`rebuild` recreates the index from the database; :func:`ensure_index` (start-up) and
-:func:`sync` (before every search) compare the index with the database cheaply and rebuild
-when it is missing, corrupt or stale.
+The database is the source of truth. Every change leaves a row in ``change_log`` (same
+transaction); :func:`drain` applies the rows past the index's position (kept in its state
+file, with the gaps :mod:`.changelog` explains) and moves the position on in the same step,
+so a crash in between only means rows are applied again (updates are idempotent). Nothing is
+deleted: every node follows the same log with its own index. :func:`rebuild` recreates the
+index from the database; :func:`ensure_index` (start-up) and :func:`sync` (before every
+search) compare the index with the database cheaply and rebuild when it is missing, corrupt,
+built from another database, or behind the log's retention window.
 
 Only the process holding ``writer.lock`` (``fcntl.flock``) writes; within a process an
 asyncio lock serialises drains so a search waits for a drain already under way.
@@ -30,7 +32,7 @@ from whoosh import index as whoosh_index
 from catalogue.datasets.tables import Dataset
 from catalogue.files import write_atomically
 from catalogue.progress import Progress
-from catalogue.search import build, spelling
+from catalogue.search import build, changelog, spelling
 from catalogue.search.schema import (
     INDEX_VERSION,
     WRITER_OPTIONS,
@@ -38,7 +40,7 @@ from catalogue.search.schema import (
     index_document,
     schema,
 )
-from catalogue.search.tables import SearchOutbox, SearchState
+from catalogue.search.tables import SearchState
 from catalogue.settings import get_settings
 
 logger = logging.getLogger("catalogue.search")
@@ -140,12 +142,17 @@ def _documents_query(load_json: bool) -> Any:
 
 
 def _apply(documents: list[dict[str, Any]], stored: list[dict[str, Any]],
-           removed: list[str]) -> None:
-    """Write one batch of changes as one commit (runs in a thread: whoosh blocks)."""
+           removed: list[str], position: int, gaps: dict[str, float]) -> None:
+    """Write one batch of changes as one commit, then the new log position (runs in a
+    thread: whoosh blocks)."""
+    state = read_state()
+    state.update(position=position, gaps=gaps)
+    if not documents and not removed:
+        _write_state(state)
+        return
     ix = open_index(check=False)
     if ix is None:
         raise RuntimeError("the search index is missing; run `catalogue reindex`")
-    state = read_state()
     spelling.add(index_dir(), stored)  # before the commit: a new generation has its words
     writer = ix.writer(**WRITER_OPTIONS)
     try:
@@ -163,7 +170,8 @@ def _apply(documents: list[dict[str, Any]], stored: list[dict[str, Any]],
 
 
 async def drain(*, wait: bool = True) -> int:
-    """Apply pending outbox rows, if this process can take the writer lock; how many."""
+    """Apply the change log past the index's position, if this process can take the writer
+    lock; how many datasets were (re)indexed."""
     lock = drain_lock()
     if not wait and lock.locked():
         return 0
@@ -171,36 +179,45 @@ async def drain(*, wait: bool = True) -> int:
         with writer_lock(blocking=False) as acquired:
             if not acquired or not whoosh_index.exists_in(str(index_dir())):
                 return 0  # no index yet: the start-up check or the next search rebuilds it
+            if await _replaced(read_state()):  # an emptied or restored database
+                return await _rebuild_locked(None)
             done = 0
             while True:
-                rows = (
-                    await SearchOutbox.select(SearchOutbox.id, SearchOutbox.dataset_id)
-                    .order_by(SearchOutbox.id)
-                    .limit(DRAIN_BATCH)
-                )
-                if not rows:
+                state = read_state()
+                position, gaps = int(state["position"]), dict(state.get("gaps") or {})
+                entries = await changelog.read(position, [int(g) for g in gaps], DRAIN_BATCH)
+                new_position, new_gaps = changelog.follow_gaps(position, gaps, entries)
+                if new_position == position and new_gaps == gaps:
+                    changelog.advance(position)
                     return done
-                ids = sorted({row["dataset_id"] for row in rows})
-                found = await _documents_query(load_json=True).where(
-                    Dataset.id.is_in([uuid.UUID(i) for i in ids])
-                )
-                stored = [build.stored_document(row["document"]) for row in found]
-                documents = [
-                    index_document(str(row["id"]), document, row["publisher.name"] or "",
-                                   row["modified"], row["created"])
-                    for row, document in zip(found, stored, strict=True)
-                ]
-                present = {d["id"] for d in documents}
-                removed = [i for i in ids if i not in present]
-                await asyncio.to_thread(_apply, documents, stored, removed)
-                await SearchOutbox.delete().where(
-                    SearchOutbox.id.is_in([row["id"] for row in rows])
-                )
-                done += len(rows)
+                ids = sorted({e.object_id for e in entries if e.kind == "dataset"})
+                documents, stored, removed = await _documents_for(ids)
+                await asyncio.to_thread(_apply, documents, stored, removed, new_position,
+                                        new_gaps)
+                changelog.advance(new_position)
+                done += len(ids)
+
+
+async def _documents_for(ids: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                                 list[str]]:
+    """The index documents of the datasets ``ids``, their stored form, and the ids gone."""
+    found = await _documents_query(load_json=True).where(
+        Dataset.id.is_in([uuid.UUID(i) for i in ids])
+    ) if ids else []
+    stored = [build.stored_document(row["document"]) for row in found]
+    documents = [
+        index_document(str(row["id"]), document, row["publisher.name"] or "",
+                       row["modified"], row["created"])
+        for row, document in zip(found, stored, strict=True)
+    ]
+    present = {d["id"] for d in documents}
+    return documents, stored, [i for i in ids if i not in present]
 
 
 async def pending() -> bool:
-    return bool(await SearchOutbox.select(SearchOutbox.id).limit(1))
+    """Whether the log holds changes this index has not applied."""
+    state = read_state()
+    return bool(state.get("gaps")) or await changelog.last_id() > int(state.get("position", 0))
 
 
 async def rebuild(progress: Progress | None = None, *, force: bool = True) -> int:
@@ -247,9 +264,7 @@ async def _wait_for_writer_lock(timeout: float = REBUILD_LOCK_SECONDS) -> Any:
 
 async def _rebuild_locked(progress: Progress | None) -> int:
     folder = index_dir()
-    last_row = await SearchOutbox.select(SearchOutbox.id).order_by(
-        SearchOutbox.id, ascending=False
-    ).first()
+    position = await changelog.last_id()  # before reading: later changes are applied after
     total = await Dataset.count()
     if open_index() is None:
         await asyncio.to_thread(whoosh_index.create_in, str(folder), schema())
@@ -258,11 +273,11 @@ async def _rebuild_locked(progress: Progress | None) -> int:
     segments, words, done = await build.build(folder, total, slices, progress)
     spelling.replace(folder, words)
     await asyncio.to_thread(build.publish, folder, segments)
-    marker = uuid.uuid4().hex
-    _write_state({"marker": marker, "max_modified": latest["modified"], "version": INDEX_VERSION})
-    await _store_marker(marker)
-    if last_row:
-        await SearchOutbox.delete().where(SearchOutbox.id <= last_row["id"])
+    marker = await _database_marker() or await _store_marker(uuid.uuid4().hex)
+    _write_state({"marker": marker, "max_modified": latest["modified"],
+                  "version": INDEX_VERSION, "position": position, "built_at": time.time(),
+                  "gaps": await changelog.gaps_below(position)})
+    changelog.advance(position)
     logger.info("search index rebuilt: %d datasets in %d segments", done, len(segments))
     return done
 
@@ -290,14 +305,17 @@ async def _slices(size: int, latest: dict[str, str]) -> AsyncIterator[list[build
         yield rows
 
 
-async def _store_marker(marker: str) -> None:
-    updated = (
-        await SearchState.update({SearchState.marker: marker})
-        .where(SearchState.name == STATE_NAME)
-        .returning(SearchState.id)
-    )
-    if not updated:
+async def _store_marker(marker: str) -> str:
+    """Name this database (once: every node's index keeps the same name beside it)."""
+    from catalogue.db import is_unique_violation
+
+    try:
         await SearchState.insert(SearchState(name=STATE_NAME, marker=marker))
+    except Exception as error:
+        if not is_unique_violation(error):
+            raise
+        return await _database_marker() or marker  # another node named it first
+    return marker
 
 
 FIRST_BUILD = "no index had been built yet"
@@ -316,6 +334,9 @@ async def consistency_problem() -> str | None:
         return "the index was built by an older version of the catalogue"
     if not state.get("marker") or state["marker"] != await _database_marker():
         return "the index was built from another database (marker differs)"
+    if log_problem := _log_problem(state, await changelog.last_id(),
+                                   await changelog.pruned_through()):
+        return log_problem
     count, latest = await _database_facts()
     indexed = await asyncio.to_thread(ix.doc_count)
     if indexed != count:
@@ -325,11 +346,31 @@ async def consistency_problem() -> str | None:
     return None
 
 
+def _log_problem(state: dict[str, Any], last: int, pruned: int) -> str | None:
+    """Why the index cannot follow the change log from its position, or None."""
+    if "position" not in state:
+        return "the index was built before the change log"
+    position = int(state["position"])
+    if position > last:
+        return "the change log is behind the index (the database was replaced)"
+    if position < pruned:
+        return "the index fell behind the change log's retention window"
+    return None
+
+
 async def ensure_index(progress: Progress | None = None) -> str | None:
-    """Start-up check: apply pending changes, then rebuild if still inconsistent (and why)."""
-    if await asyncio.to_thread(open_index) is not None and read_state().get("marker"):
-        await drain()
-    problem = await consistency_problem()
+    """Start-up check: apply the log, then rebuild if still inconsistent (and why).
+
+    Another node may write between the catch-up and the check; a count that differs is
+    therefore checked again after one more catch-up before it costs a rebuild.
+    """
+    problem = None
+    for _ in range(3):
+        if await asyncio.to_thread(open_index) is not None and read_state().get("marker"):
+            await drain()
+        problem = await consistency_problem()
+        if problem is None or not problem.startswith(("the index holds", "the index is older")):
+            break
     if problem:
         if problem == FIRST_BUILD:
             logger.info("building the search index for the first time")
@@ -342,20 +383,38 @@ async def ensure_index(progress: Progress | None = None) -> str | None:
     return problem
 
 
-async def sync() -> None:
-    """Before a search: rebuild if the database was replaced, apply pending changes."""
+async def _head() -> tuple[str | None, int, int]:
+    """The database's marker, the last pruned and the newest change-log id (one query)."""
     rows = await SearchState.raw(
         "SELECT (SELECT marker FROM search_state WHERE name = {}) AS marker, "
-        "(SELECT MIN(id) FROM search_outbox) AS next_change",
-        STATE_NAME,
+        "(SELECT marker FROM search_state WHERE name = {}) AS pruned, "
+        "(SELECT MAX(id) FROM change_log) AS last",
+        STATE_NAME, changelog.PRUNED_NAME,
     )
-    row = rows[0] if rows else {"marker": None, "next_change": None}
-    if row["marker"] is None or row["marker"] != read_state().get("marker"):
+    row = rows[0] if rows else {"marker": None, "pruned": None, "last": None}
+    last = int(row["last"] or 0)
+    changelog.observe(last)
+    return row["marker"], int(row["pruned"] or 0), last
+
+
+async def _replaced(state: dict[str, Any]) -> bool:
+    """Whether this index cannot follow the log: another database, or out of its reach."""
+    marker, pruned, last = await _head()
+    return marker is None or marker != state.get("marker") or bool(
+        _log_problem(state, last, pruned)
+    )
+
+
+async def sync() -> None:
+    """Before a search: rebuild if the database was replaced or the log moved past this
+    index's reach; apply the changes it has not seen."""
+    state = read_state()
+    if await _replaced(state):
         if await consistency_problem():
             try:
                 await rebuild(force=False)
             except IndexBusy:  # another writer is at it; answer from the index we have
                 logger.warning("search index busy; answering from the current index")
         return
-    if row["next_change"] is not None:
+    if changelog.current_position() > int(state["position"]) or state.get("gaps"):
         await drain()

@@ -21,9 +21,11 @@ from whoosh.fields import TEXT, Schema
 from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser, OrGroup, PlusMinusPlugin
 
 from catalogue.domain.problems import InvalidDocument, Problem
+from catalogue.search.patterns import check_query_limits
 from catalogue.search.schema import FACET_FIELDS, languages, normalise_title, schema, text_fields
 from catalogue.search.snapshot import Snapshot
 from catalogue.settings import get_settings
+from catalogue.web.limits import limits
 
 ALIASES = {
     "keywords": ["keyword", "tag", "tags"],
@@ -85,11 +87,14 @@ def validate_syntax(text: str) -> None:
     """Reject what whoosh would silently misread, naming the problem."""
     if text.count('"') % 2:
         raise _problem('a quoted phrase is not closed: add the missing " (double quote)')
-    depth = 0
+    depth, maximum = 0, limits().max_query_depth
     for char in _outside_quotes(text):
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth < 0:
             raise _problem("a ')' closes nothing: remove it or add the matching '('")
+        if depth > maximum:
+            raise _problem(f"parentheses may nest at most {maximum} levels deep "
+                           "(limit max_query_depth)")
     if depth:
         raise _problem("a '(' is not closed: add the matching ')'")
     known = set(user_fields())
@@ -151,6 +156,7 @@ def _parse(text: str) -> ParsedQuery:
     if len(text) > 1000:
         raise _problem("the query is longer than 1000 characters")
     validate_syntax(text)
+    check_query_limits(text)
     try:
         query = _rewrite_fields(_parser("and").parse(text))
         any_word = _rewrite_fields(_parser("or").parse(text))

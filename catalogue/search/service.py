@@ -44,6 +44,7 @@ from whoosh.query import QueryError
 from catalogue.accounts.principal import Principal
 from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.search import index
+from catalogue.search.patterns import INCOMPLETE_NOTE, Budget, expand
 from catalogue.search.query import (
     ParsedQuery,
     matching_bits,
@@ -172,12 +173,16 @@ def _validate_query(query: SearchQuery, allowed: tuple[str, ...] = FACET_FIELDS)
         raise _invalid("page", f"page × size may not pass {MAX_WINDOW}; narrow the search")
 
 
-def _with_codes(parsed: ParsedQuery, snapshot: Snapshot) -> ParsedQuery:
-    return dataclasses.replace(
+def _with_codes(parsed: ParsedQuery, snapshot: Snapshot) -> tuple[ParsedQuery, bool]:
+    """Facet codes matched regardless of case, and word patterns expanded against the
+    dictionary (see :mod:`catalogue.search.patterns`); True when an expansion was cut."""
+    budget = Budget.start()
+    parsed = dataclasses.replace(
         parsed,
-        query=with_facet_codes(parsed.query, snapshot),
-        any_word=with_facet_codes(parsed.any_word, snapshot),
+        query=expand(with_facet_codes(parsed.query, snapshot), snapshot, budget),
+        any_word=expand(with_facet_codes(parsed.any_word, snapshot), snapshot, budget),
     )
+    return parsed, budget.cut
 
 
 async def _snapshot() -> Snapshot | None:
@@ -201,7 +206,7 @@ async def _search(query: SearchQuery, principal: Principal | None) -> SearchResu
     snapshot = await _snapshot()
     if snapshot is None:
         return SearchResult([], 0, query.page, query.size, {f: [] for f in FACET_FIELDS})
-    parsed = _with_codes(parsed, snapshot)
+    parsed, cut = _with_codes(parsed, snapshot)
     visible = visible_bits(snapshot, principal)
     filter_bits = _filter_bits(snapshot, query.filters)
     allowed = reduce(lambda acc, bits: acc & bits, filter_bits.values(), visible)
@@ -212,6 +217,8 @@ async def _search(query: SearchQuery, principal: Principal | None) -> SearchResu
         if wider & allowed:
             q, text_bits = parsed.any_word, wider
             note = "No dataset matches all the words; showing datasets that match any of them."
+    if cut:
+        note = f"{note} {INCOMPLETE_NOTE}" if note else INCOMPLETE_NOTE
     hits = text_bits & allowed
     k = query.page * query.size
     if query.sort == "relevance" and q is not None:
@@ -288,7 +295,7 @@ async def _search_slugs(
     snapshot = await _snapshot()
     if snapshot is None:
         return [], 0, {name: [] for name in FACET_FIELDS}
-    parsed = _with_codes(parsed, snapshot)
+    parsed, _cut = _with_codes(parsed, snapshot)  # CKAN's answer has no place to say so
     base = visible_bits(snapshot, principal)
     if parsed.query is not None:
         base &= matching_bits(snapshot, parsed, parsed.query)

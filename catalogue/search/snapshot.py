@@ -230,7 +230,7 @@ class Snapshot:
         if kind is wq.And or kind is wq.Require:
             parts = [self._bits(sub) for sub in q.subqueries]
             return reduce(lambda a, b: a & b, parts) if parts else 0
-        if kind in (wq.Or, wq.DisjunctionMax):
+        if kind in (wq.Or, wq.DisjunctionMax) or isinstance(q, wq.Or):  # and Expanded
             return reduce(lambda a, b: a | b, (self._bits(sub) for sub in q.subqueries), 0)
         if kind is wq.AndNot:
             return self._bits(q.a) & ~self._bits(q.b)

@@ -1,28 +1,29 @@
-"""The search outbox and the index marker: the durable half of keeping the index in step.
+"""The change log and the index marker: the durable half of keeping every index in step.
 
-A dataset change writes an outbox row in the same transaction (see :mod:`.outbox`), so a
-crash between commit and indexing loses nothing: the next drain or start-up picks it up.
+Every change writes a ``change_log`` row in its own transaction (see :mod:`.changelog`), so a
+crash between commit and indexing loses nothing, and every node (each with its own index)
+follows the same ordered log from the last position it applied.
 """
 
-from piccolo.columns import Serial, Timestamptz, Varchar
+from piccolo.columns import BigSerial, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 
-class SearchOutbox(Table):
-    """One row per committed dataset change that the index has not taken in yet."""
+class ChangeLog(Table, tablename="change_log"):
+    """One row per committed change, in id order; kept for the retention window."""
 
-    id = Serial(primary_key=True)
-    dataset_id = Varchar(length=36)
+    id = BigSerial(primary_key=True)
+    kind = Varchar(length=30)
     action = Varchar(length=20)
-    created = Timestamptz(default=TimestamptzNow())
+    object_id = Varchar(length=100)
+    created = Timestamptz(default=TimestamptzNow(), index=True)
 
 
 class SearchState(Table):
-    """The marker of the last full rebuild; the index keeps the same marker beside it.
-
-    A database restored from a backup or emptied (tests) loses or changes this row, which
-    tells every process that the index no longer describes this database.
+    """Named markers: ``index`` identifies the database (a restored or emptied one loses or
+    changes it, which tells every node its index no longer describes it); ``log_pruned`` is
+    the last change-log id pruned, so a node that had not applied it knows to rebuild.
     """
 
     id = Serial(primary_key=True)

@@ -6,15 +6,18 @@ from typing import Any
 
 from litestar import Router, get
 from litestar.datastructures import CacheControlHeader
+from litestar.exceptions import NotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from catalogue.ui.dataset_page import dataset_page
+from catalogue.ui.errors import html_aware_handlers
 from catalogue.ui.pages import home_page, organisation_page, organisations_page
 from catalogue.ui.rendering import STATIC_DIR, STATIC_PATH, template_environment
 from catalogue.ui.search_page import search_page
+from catalogue.web.errors import static_not_found
 
 static_files: Any = create_static_files_router(
     path=STATIC_PATH,
@@ -22,6 +25,8 @@ static_files: Any = create_static_files_router(
     name="static",
     include_in_schema=False,
     cache_control=CacheControlHeader(max_age=86_400, public=True),
+    # Litestar's own 404 names the resolved directory on the server.
+    exception_handlers=html_aware_handlers({NotFoundException: static_not_found}),
 )
 """``/static/...`` from ``ui/static``; URLs carry a version, so a day's caching is safe."""
 

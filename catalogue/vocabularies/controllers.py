@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, get
+from litestar.openapi.spec import Example
+from litestar.params import PathParameter
 
 from catalogue.datasets.tables import IdentifierScheme
 from catalogue.domain.codes import IDENTIFIER_SCHEMES
 from catalogue.errors import NotFound
 from catalogue.vocabularies import Concept, default_vocabularies
+from catalogue.vocabularies.schemas import VocabularyListOut, VocabularyOut
+from catalogue.web.openapi import errors
 from catalogue.web.params import (
-    FromPath,
     FromQuery,
     QueryParameter,
 )
@@ -32,8 +35,8 @@ class VocabularyController(Controller):
     path = "/api/v1/vocabularies"
     tags = ["vocabularies"]
 
-    @get("/", summary="Every vocabulary the catalogue uses")
-    async def list_vocabularies(self, lang: FromQuery[str] = "en") -> dict[str, Any]:
+    @get("/", summary="Every vocabulary the catalogue uses", responses=errors())
+    async def list_vocabularies(self, lang: FromQuery[str] = "en") -> VocabularyListOut:
         vocabularies = default_vocabularies()
         items = [
             {
@@ -58,13 +61,22 @@ class VocabularyController(Controller):
         )
         return {"items": items}
 
-    @get("/{name:str}", summary="The concepts of one vocabulary, optionally filtered by text")
+    @get(
+        "/{name:str}",
+        summary="The concepts of one vocabulary, optionally filtered by text",
+        responses=errors(404),
+    )
     async def read_vocabulary(
         self,
-        name: FromPath[str],
+        name: Annotated[
+            str,
+            PathParameter(
+                description="A key from /api/v1/vocabularies", examples=[Example(value="themes")]
+            ),
+        ],
         lang: FromQuery[str] = "en",
         q: Annotated[str | None, QueryParameter(max_length=200)] = None,
-    ) -> dict[str, Any]:
+    ) -> VocabularyOut:
         needle = (q or "").strip().lower()
         if name == IDENTIFIER_SCHEMES:
             rows = await IdentifierScheme.select().order_by(IdentifierScheme.label)

@@ -16,6 +16,7 @@ from catalogue.errors import (
     PreconditionFailed,
     TooManyAttempts,
 )
+from catalogue.web.limits import LimitExceeded
 
 logger = logging.getLogger("catalogue")
 
@@ -28,6 +29,7 @@ TITLES = {
     409: "Conflict",
     412: "Changed since you read it",
     413: "Too large",
+    414: "Address too long",
     415: "Unsupported media type",
     422: "The data has problems",
     428: "If-Match required",
@@ -79,6 +81,22 @@ def validation_error(_: Request[Any, Any, Any], error: ValidationException) -> R
     return problem_response(400, str(error.detail), problems=problems)
 
 
+LIMIT_STATUS = {"body": 413, "query_string": 414}
+
+
+def limit_exceeded(_: Request[Any, Any, Any], error: LimitExceeded) -> Response[Any]:
+    """A request over one of the limits in ``catalogue.web.limits``: 413, 414 or 400."""
+    problem = {"field": error.field, "message": error.message, "code": "limit_exceeded",
+               "severity": "error", "limit": error.limit}
+    return problem_response(LIMIT_STATUS.get(error.kind, 400), f"{error.field}: {error.message}",
+                            limit=error.limit, problems=[problem])
+
+
+def static_not_found(_: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
+    """A missing static file, without the server's directory in the message."""
+    return problem_response(404, "there is no such file under /static/")
+
+
 def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
     response = problem_response(error.status_code, str(error.detail))
     if error.headers:
@@ -95,6 +113,7 @@ def unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Respo
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     InvalidDocument: invalid_document,
+    LimitExceeded: limit_exceeded,
     CatalogueError: catalogue_error,
     ValidationException: validation_error,
     HTTPException: http_error,

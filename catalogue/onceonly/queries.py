@@ -1,0 +1,201 @@
+"""Indexed reads of the once-only map: each one lookup by scheme, fact, stem, dataset or
+service, with a limit, never a pass over every dataset or agreement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from catalogue.datasets.tables import IdentifierScheme
+from catalogue.domain.agreement import AgreementStatus
+from catalogue.onceonly import facts
+from catalogue.onceonly.tables import RegisterAttribute, RegisterTerm, ServiceUse
+
+LIMIT = 200
+"""The most rows one section of a page lists (the page says when there are more)."""
+
+APPROVED = AgreementStatus.APPROVED.value
+ATTRIBUTE_COLUMNS = (
+    RegisterAttribute.id,
+    RegisterAttribute.dataset_slug,
+    RegisterAttribute.dataset_title,
+    RegisterAttribute.publisher,
+    RegisterAttribute.is_base_register,
+    RegisterAttribute.name,
+    RegisterAttribute.description,
+    RegisterAttribute.personal_data_category,
+    RegisterAttribute.identifier_scheme,
+    RegisterAttribute.is_key,
+    RegisterAttribute.fact,
+)
+
+
+def _attributes(where: Any, limit: int = LIMIT) -> Any:
+    return (
+        RegisterAttribute.select(*ATTRIBUTE_COLUMNS)
+        .where(where)
+        .order_by(RegisterAttribute.is_base_register, ascending=False)
+        .order_by(RegisterAttribute.dataset_slug, RegisterAttribute.id)
+        .limit(limit)
+        .output(load_json=True)
+    )
+
+
+async def scheme(code: str) -> dict[str, Any] | None:
+    return (
+        await IdentifierScheme.select(
+            IdentifierScheme.code,
+            IdentifierScheme.label,
+            IdentifierScheme.description,
+            IdentifierScheme.iri,
+        )
+        .where(IdentifierScheme.code == code)
+        .first()
+    )
+
+
+async def schemes() -> list[dict[str, Any]]:
+    """Every identifier scheme (a short list the administrator keeps)."""
+    return await IdentifierScheme.select(
+        IdentifierScheme.code, IdentifierScheme.label, IdentifierScheme.description
+    ).order_by(IdentifierScheme.label)
+
+
+async def carriers(code: str) -> list[dict[str, Any]]:
+    """Attributes that carry the scheme, base registers first."""
+    return await _attributes(RegisterAttribute.identifier_scheme == code)
+
+
+async def authorities(codes: Iterable[str]) -> list[dict[str, Any]]:
+    """The base registers keyed by each scheme: the authoritative source of it."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return []
+    return await _attributes(
+        RegisterAttribute.identifier_scheme.is_in(wanted)
+        & (RegisterAttribute.is_key == True)  # noqa: E712 (a SQL comparison)
+        & (RegisterAttribute.is_base_register == True)  # noqa: E712
+    )
+
+
+async def dataset_attributes(slug: str) -> list[dict[str, Any]]:
+    return (
+        await RegisterAttribute.select(*ATTRIBUTE_COLUMNS)
+        .where(RegisterAttribute.dataset_slug == slug)
+        .order_by(RegisterAttribute.id)
+        .output(load_json=True)
+    )
+
+
+async def holders_of(facts_: Iterable[str], except_slug: str) -> list[dict[str, Any]]:
+    """Attributes elsewhere that hold the same facts (scheme or personal-data category)."""
+    wanted = sorted({fact for fact in facts_ if fact})
+    if not wanted:
+        return []
+    return await _attributes(
+        RegisterAttribute.fact.is_in(wanted) & (RegisterAttribute.dataset_slug != except_slug)
+    )
+
+
+async def search(query: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Attributes whose words match every stem of ``query``, base registers first.
+
+    The first stem is read in order from the (word, is_base_register, dataset_slug) index;
+    each further stem is a join on the attribute, so the database stops after ``limit`` rows.
+    """
+    wanted = facts.query_stems(query)[:5]
+    if not wanted:
+        return []
+    joins = "".join(
+        f" JOIN register_term t{n} ON t{n}.attribute = t0.attribute AND t{n}.word = {{}}"
+        for n in range(1, len(wanted))
+    )
+    sql = (
+        f"SELECT t0.attribute FROM register_term t0{joins} WHERE t0.word = {{}}"
+        " ORDER BY t0.is_base_register DESC, t0.dataset_slug LIMIT {}"
+    )
+    rows = await RegisterTerm.raw(sql, *wanted[1:], wanted[0], limit)
+    ids = [row["attribute"] for row in rows]
+    if not ids:
+        return []
+    return await _attributes(RegisterAttribute.id.is_in(ids), limit)
+
+
+SERVICE_COLUMNS = (
+    ServiceUse.agreement_id,
+    ServiceUse.reference,
+    ServiceUse.service_slug,
+    ServiceUse.service_title,
+    ServiceUse.service_url,
+    ServiceUse.dataset_slug,
+    ServiceUse.consumer,
+    ServiceUse.status,
+    ServiceUse.attributes,
+    ServiceUse.valid_from,
+    ServiceUse.valid_until,
+    ServiceUse.modified,
+    ServiceUse.dataset_public,
+)
+
+
+def _public(where: Any) -> Any:
+    return where & (ServiceUse.dataset_public == True)  # noqa: E712
+
+
+async def uses_of_datasets(slugs: Iterable[str]) -> list[dict[str, Any]]:
+    """Approved agreements on these datasets."""
+    wanted = sorted(set(slugs))
+    if not wanted:
+        return []
+    return (
+        await ServiceUse.select(*SERVICE_COLUMNS)
+        .where(_public(ServiceUse.dataset_slug.is_in(wanted) & (ServiceUse.status == APPROVED)))
+        .order_by(ServiceUse.service_slug, ServiceUse.reference)
+        .limit(LIMIT * 5)
+        .output(load_json=True)
+    )
+
+
+async def uses_of_service(slug: str) -> list[dict[str, Any]]:
+    """Every agreement of the service the public may know of (any status)."""
+    return (
+        await ServiceUse.select(*SERVICE_COLUMNS)
+        .where(_public(ServiceUse.service_slug == slug))
+        .order_by(ServiceUse.reference)
+        .limit(LIMIT)
+        .output(load_json=True)
+    )
+
+
+async def uses_for(service: str, dataset: str) -> list[dict[str, Any]]:
+    return (
+        await ServiceUse.select(*SERVICE_COLUMNS)
+        .where((ServiceUse.service_slug == service) & (ServiceUse.dataset_slug == dataset))
+        .order_by(ServiceUse.reference)
+        .limit(LIMIT)
+        .output(load_json=True)
+    )
+
+
+async def approved_services(limit: int = LIMIT) -> list[dict[str, Any]]:
+    """Approved agreements for the map, a bounded number."""
+    return (
+        await ServiceUse.select(*SERVICE_COLUMNS)
+        .where(_public(ServiceUse.status == APPROVED))
+        .order_by(ServiceUse.service_slug, ServiceUse.reference)
+        .limit(limit)
+        .output(load_json=True)
+    )
+
+
+async def base_register_keys(limit: int = LIMIT) -> list[dict[str, Any]]:
+    """The key attribute of each base register (the map's left column)."""
+    return await _attributes(
+        (RegisterAttribute.is_base_register == True) & (RegisterAttribute.is_key == True),  # noqa: E712
+        limit,
+    )
+
+
+def is_in_force(use: dict[str, Any], on: dt.date) -> bool:
+    return use["status"] == APPROVED and use["valid_from"] <= on <= use["valid_until"]
