@@ -211,12 +211,13 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
 
     from catalogue.accounts.service import create_user, principal_for_user
     from catalogue.app import migrate
-    from catalogue.db import prepare_engine
+    from catalogue.db import prepare_engine, start_engine
     from catalogue.organisations.tables import Organisation
     from catalogue.search import index
 
     await prepare_engine(Organisation._meta.db)
     await migrate()
+    await start_engine(Organisation._meta.db)
     from catalogue.datasets.tables import Dataset
 
     generator = Generator(seed=args.seed)
@@ -278,6 +279,8 @@ def main() -> None:
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--reuse", action="store_true",
                         help="with --data-dir: skip loading when the catalogue is already there")
+    parser.add_argument("--database-url", default=None,
+                        help="default: SQLite in the data directory; or postgresql://...")
     args = parser.parse_args()
     print_report(run_in_data_dir(main_async, args, "search-bench-"))
 
@@ -288,7 +291,8 @@ def run_in_data_dir(main_async: Any, args: argparse.Namespace, prefix: str,
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix=prefix))
     os.environ["CATALOGUE_DATA_DIR"] = str(data_dir)
     os.environ["CATALOGUE_DATABASE_URL"] = (
-        database_url or f"sqlite:///{data_dir / 'catalogue.sqlite'}"
+        database_url or getattr(args, "database_url", None)
+        or f"sqlite:///{data_dir / 'catalogue.sqlite'}"
     )
     os.environ["CATALOGUE_AUTO_SEED"] = "false"
     os.environ.setdefault("CATALOGUE_SECRET_KEY", "benchmark")

@@ -22,7 +22,7 @@ from catalogue.audit.controllers import AuditController
 from catalogue.ckan.controllers import ckan_router
 from catalogue.datasets.controllers import DatasetController
 from catalogue.datasets.identifier_schemes import IdentifierSchemeController
-from catalogue.db import prepare_engine, start_engine, stop_engine
+from catalogue.db import analyse, prepare_engine, start_engine, stop_engine
 from catalogue.dcat.controllers import CatalogController
 from catalogue.onceonly.web import ONCE_ONLY_ROUTER
 from catalogue.organisations.controllers import OrganisationController
@@ -35,6 +35,7 @@ from catalogue.ui.errors import html_aware_handlers
 from catalogue.ui.routes import template_config, ui_router
 from catalogue.ui.steward_pages import steward_router
 from catalogue.vocabularies.controllers import VocabularyController
+from catalogue.warmup import warm_lifespan
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import EXCEPTION_HANDLERS
 from catalogue.web.guard import limits_middleware, slow_request_log
@@ -73,6 +74,7 @@ async def prepare_database(settings: Settings) -> None:
 
     await prepare_engine(Organisation._meta.db)
     await migrate()
+    await analyse(Organisation._meta.db)
     if settings.auto_seed and settings.seed_dir.exists() and await is_empty():
         report = await load_seed(settings.seed_dir, counted_progress("Loading the demo catalogue"))
         logger.info("loaded the demo catalogue: %s", report.summary())
@@ -150,7 +152,9 @@ def create_app(
         template_config=template_config(),
         # The slow-request log and the limits come first: nothing reads a request before them.
         middleware=[slow_request_log, limits_middleware, *ui_middleware(settings)],
-        lifespan=[lifespan, search_lifespan, audit_lifespan],
+        lifespan=[
+            lifespan, search_lifespan, audit_lifespan, *([warm_lifespan] if prepare else [])
+        ],
         # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=1024, gzip_compress_level=6

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from catalogue.agreements import records, service
-from catalogue.datasets.queries import DatasetFilter, find_record, list_records
+from catalogue.datasets.queries import DatasetFilter, find_record
+from catalogue.datasets.seek import public_titles
 from catalogue.domain.agreement import AgreementStatus
 from catalogue.domain.dataset import Classification, DatasetDocument
 from catalogue.errors import NotFound
@@ -200,16 +201,23 @@ async def dataset_view(slug: str, lang: str) -> dict[str, Any]:
 async def overview(lang: str) -> dict[str, Any]:
     """Every published personal dataset with the services that reuse it."""
     await service.expire_due()
-    datasets, _ = await list_records(
-        None, DatasetFilter(classification=Classification.PERSONAL.value), 1, 1000
+    datasets = await public_titles(
+        DatasetFilter(classification=Classification.PERSONAL.value), 1000
     )
+    approved, _ = await records.list_records(
+        None, records.AgreementFilter(status=AgreementStatus.APPROVED.value), 1, 10_000
+    )
+    by_dataset: dict[str, list[records.AgreementRecord]] = {}
+    for agreement in approved:  # one query for every dataset, not one per dataset
+        by_dataset.setdefault(agreement.document.dataset, []).append(agreement)
     entries = []
-    for record in sorted(datasets, key=lambda item: _text(item.document.title, lang)):
-        uses = await _approved(record.slug)
+    for record in sorted(datasets, key=lambda item: _text(item.title, lang)):
+        uses = sorted(by_dataset.get(record.slug, []),
+                      key=lambda agreement: (agreement.consumer_name, agreement.reference))
         entries.append(
             {
                 "slug": record.slug,
-                "title": _text(record.document.title, lang) or record.slug,
+                "title": _text(record.title, lang) or record.slug,
                 "holder": record.publisher_name,
                 "uses": [
                     {

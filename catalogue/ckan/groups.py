@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from functools import lru_cache
 from typing import Any
 
 from catalogue.vocabularies import Concept, default_vocabularies
@@ -78,6 +79,7 @@ def theme_group_name(code: str) -> str:
     return code.lower()
 
 
+@lru_cache(maxsize=256)
 def theme_group_id(concept: Concept) -> str:
     return str(uuid.uuid5(GROUP_NAMESPACE, concept.iri))
 

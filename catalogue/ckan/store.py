@@ -23,6 +23,7 @@ from catalogue.datasets.queries import (
     visibility_clause,
 )
 from catalogue.datasets.tables import Dataset, DatasetTheme
+from catalogue.datasets.versions import VersionedCache
 from catalogue.organisations.tables import Organisation
 
 
@@ -145,9 +146,17 @@ ORGANISATION_COLUMNS = (
 )
 
 
+_organisations: VersionedCache[list[dict[str, Any]]] = VersionedCache(max_entries=1)
+
+
 async def organisation_rows() -> list[dict[str, Any]]:
-    """Every organisation (they are all public), by name."""
-    return await Organisation.select(*ORGANISATION_COLUMNS).order_by(Organisation.name)
+    """Every organisation (they are all public), by name: read once per catalogue version
+    (copies, so callers may change them)."""
+
+    async def read() -> list[dict[str, Any]]:
+        return await Organisation.select(*ORGANISATION_COLUMNS).order_by(Organisation.name)
+
+    return [dict(row) for row in await _organisations.get_or_compute("all", read)]
 
 
 async def organisation_row(identifier: str) -> dict[str, Any]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import ResponseHeader
 from litestar.openapi.spec import Example
 from litestar.params import JSONBody, PathParameter
 
-from catalogue.datasets import batch, queries, service
+from catalogue.datasets import batch, listing, queries, seek, service
 from catalogue.datasets.schemas import (
     DatasetAtRevisionOut,
     DatasetBatchBody,
@@ -69,11 +69,13 @@ class DatasetController(Controller):
 
     @get(
         "/",
-        summary="List datasets you may see, newest change first",
+        summary="List datasets you may see, newest change first (or oldest first by "
+        "order=created); page by page or by the cursor of next_cursor",
         responses=errors(400, 401),
     )
     async def list_datasets(
         self,
+        request: Request[Any, Any, Any],
         principal: CurrentPrincipal,
         page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
         size: Annotated[int, QueryParameter(ge=1, le=queries.MAX_PAGE_SIZE)] = 20,
@@ -81,19 +83,21 @@ class DatasetController(Controller):
         publisher: FromQuery[str | None] = None,
         theme: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
-    ) -> DatasetListOut:
+        order: Annotated[str, QueryParameter(description="modified | created")] = "modified",
+        cursor: FromQuery[str | None] = None,
+    ) -> Response[DatasetListOut]:
         _check_filter("classification", classification, tuple(c.value for c in Classification))
         _check_filter("status", status, tuple(s.value for s in Status))
+        _check_filter("order", order, tuple(seek.SEEK_ORDERS))
+        after = seek.Cursor.parse(cursor) if cursor else None
+        if after is not None and after.order != order:
+            order = after.order  # a cursor carries the order of the walk it came from
         filters = queries.DatasetFilter(
             classification=classification, publisher=publisher, theme=theme, status=status
         )
-        records, total = await queries.list_records(principal, filters, page, size)
-        return {
-            "items": [service.represent(record, principal) for record in records],
-            "total": total,
-            "page": page,
-            "size": size,
-        }
+        return await listing.list_response(
+            request, principal, filters, listing.Window(page, size, order, after)
+        )
 
     @post(
         "/",

@@ -82,11 +82,18 @@ class DatasetPatch(Body):
     internal_note: str | None = None
 
 
+class ListLinks(Body):
+    next: str | None = Field(description="The next page (by cursor); null on the last page")
+
+
 class DatasetList(Body):
     items: list[DatasetResource]
     total: int = Field(ge=0)
-    page: int = Field(ge=1)
+    page: int | None = Field(ge=1, description="null when the page was asked by cursor")
     size: int = Field(ge=1)
+    order: str = Field(description="modified (newest change first) or created (oldest first)")
+    next_cursor: str | None = Field(description="Send it as cursor= for the next page")
+    links: ListLinks
 
 
 class Revision(Body):

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from catalogue.dcat.mapping import (
     DatasetContext,
@@ -53,6 +55,8 @@ class PageInfo:
     total: int
     path: str
     params: tuple[tuple[str, str], ...] = ()
+    after: str | None = None  # the seek token this page was asked with
+    next_after: str | None = None  # the seek token of the next page (None on the last)
 
     @property
     def last(self) -> int:
@@ -60,6 +64,9 @@ class PageInfo:
 
     def url(self, base_url: str, number: int) -> str:
         return f"{base_url}{self.path}?{urlencode([*self.params, ('page', str(number))])}"
+
+    def seek_url(self, base_url: str, token: str) -> str:
+        return f"{base_url}{self.path}?{urlencode([*self.params, ('after', token)])}"
 
 
 def catalog_graph(
@@ -71,6 +78,25 @@ def catalog_graph(
 ) -> Graph:
     """The catalogue node, every dataset of ``items`` (document, context) and the paging."""
     graph = new_graph()
+    members = []
+    for document, context in items:
+        dataset_graph(document, context, vocabularies, graph)  # type: ignore[arg-type]
+        subject = dataset_iri(catalog.base_url, document.slug)  # type: ignore[attr-defined]
+        members.append((subject, tuple(graph.subjects(DCAT.servesDataset, subject))))
+    catalog_triples(graph, catalog, members, page, vocabularies, modified)
+    return graph
+
+
+def catalog_triples(
+    graph: Any,
+    catalog: CatalogInfo,
+    members: Sequence[tuple[URIRef, Sequence[Node]]],
+    page: PageInfo,
+    vocabularies: Vocabularies,
+    modified: dt.datetime | None,
+) -> None:
+    """The catalogue node, its ``dcat:dataset`` and ``dcat:service`` links to ``members``
+    ((dataset IRI, its services)) and the paging, added to ``graph`` (anything with ``add``)."""
     base = catalog.base_url
     node = URIRef(f"{base}/catalog")
     graph.add((node, RDF.type, DCAT.Catalog))
@@ -98,18 +124,15 @@ def catalog_graph(
     graph.add((node, DCAT.themeTaxonomy, taxonomy))
     graph.add((taxonomy, RDF.type, SKOS.ConceptScheme))
     graph.add((taxonomy, DCT.title, Literal(themes.label("en"), lang="en")))
-    for document, context in items:
-        dataset_graph(document, context, vocabularies, graph)  # type: ignore[arg-type]
-        subject = dataset_iri(base, document.slug)  # type: ignore[attr-defined]
+    for subject, services in members:
         graph.add((node, DCAT.dataset, subject))
-        for service in graph.subjects(DCAT.servesDataset, subject):
+        for service in services:
             graph.add((node, DCAT.service, service))
     _paging(graph, base, page)
-    return graph
 
 
 def _publisher(
-    graph: Graph, node: URIRef, catalog: CatalogInfo, vocabularies: Vocabularies
+    graph: Any, node: URIRef, catalog: CatalogInfo, vocabularies: Vocabularies
 ) -> None:
     publisher = catalog.publisher
     if publisher is not None:
@@ -132,18 +155,25 @@ def _publisher(
         graph.add((kind, SKOS.prefLabel, Literal(concept.label("en"), lang="en")))
 
 
-def _paging(graph: Graph, base_url: str, page: PageInfo) -> None:
-    """The hydra collection, in both the current and the ckanext-dcat vocabulary."""
-    current = URIRef(page.url(base_url, page.number))
+def _paging(graph: Any, base_url: str, page: PageInfo) -> None:
+    """The hydra collection, in both the current and the ckanext-dcat vocabulary.
+
+    ``next`` always seeks (``after=``): a harvester that follows it reads every dataset once.
+    ``previous`` is given on numbered pages only (a seek cannot go back cheaply)."""
+    if page.after is not None:
+        current = URIRef(page.seek_url(base_url, page.after))
+    else:
+        current = URIRef(page.url(base_url, page.number))
     graph.add((current, RDF.type, HYDRA.PagedCollection))
     graph.add((current, HYDRA.totalItems, Literal(page.total, datatype=XSD.integer)))
     graph.add((current, HYDRA.itemsPerPage, Literal(page.size, datatype=XSD.integer)))
-    links = {"first": 1, "last": page.last}
-    if page.number > 1:
-        links["previous"] = min(page.number - 1, page.last)
-    if page.number < page.last:
-        links["next"] = page.number + 1
-    for name, number in links.items():
-        url = page.url(base_url, number)
+    links = {"first": page.url(base_url, 1), "last": page.url(base_url, page.last)}
+    if page.after is None and page.number > 1:
+        links["previous"] = page.url(base_url, min(page.number - 1, page.last))
+    if page.next_after is not None:
+        links["next"] = page.seek_url(base_url, page.next_after)
+    elif page.after is None and page.number < page.last:  # a searched feed: by number
+        links["next"] = page.url(base_url, page.number + 1)
+    for name, url in links.items():
         graph.add((current, HYDRA[name], URIRef(url)))
         graph.add((current, HYDRA[f"{name}Page"], Literal(url)))

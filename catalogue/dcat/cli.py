@@ -23,28 +23,28 @@ async def _feed_graph() -> tuple[object, int]:
     """Every page of the anonymous feed, merged (what a harvester would collect)."""
     from rdflib import Graph
 
-    from catalogue.dcat import feed
-    from catalogue.dcat.catalog import CatalogInfo, PageInfo, catalog_graph
+    from catalogue.dcat import feed, rendered
+    from catalogue.dcat.catalog import CatalogInfo, PageInfo
     from catalogue.dcat.snapshot import refresh
-    from catalogue.dcat.web import dataset_context
     from catalogue.settings import get_settings
-    from catalogue.vocabularies import default_vocabularies
 
     settings = get_settings()
-    current = await refresh(0)
+    current = await refresh()
     catalog = CatalogInfo(settings.base_url, settings.catalogue_title,
                           settings.catalogue_description, settings.languages,
                           current.publishers.get(settings.catalogue_publisher))
-    merged, number, total = Graph(), 1, 0
+    merged, query = Graph(), feed.FeedQuery()
     while True:
-        records, total = await feed.feed_page(feed.FeedQuery(page=number))
-        page = PageInfo(number, feed.PAGE_SIZE, total, "/catalog.ttl")
-        items = [(r.document, dataset_context(r, settings)) for r in records]
-        merged += catalog_graph(catalog, items, page, default_vocabularies(),
-                                await feed.last_change())
-        if number >= page.last:
-            return merged, total
-        number += 1
+        page_of = await feed.feed_page(query)
+        page = PageInfo(1, feed.PAGE_SIZE, page_of.total, "/catalog.ttl",
+                        after=query.after.token() if query.after else None,
+                        next_after=page_of.next_after)
+        items = await rendered.describe_rows(page_of.rows, settings)
+        body = rendered.feed_document(catalog, items, page, await feed.last_change(), "nt")
+        merged.parse(data=body.decode("utf-8"), format="nt")
+        if page_of.next_after is None:
+            return merged, page_of.total
+        query = feed.FeedQuery(after=feed.seek.Cursor.parse(page_of.next_after))
 
 
 def _print(report: Report, verbose: bool) -> None:

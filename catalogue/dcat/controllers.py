@@ -7,6 +7,7 @@ this catalogue without any adaptation. ``/dataset/{slug}.{ext}`` is answered thr
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import anyio
@@ -15,8 +16,9 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Redirect
 
 from catalogue.datasets.service import register_publish_check
-from catalogue.dcat import feed, snapshot, validation
-from catalogue.dcat.catalog import CatalogInfo, PageInfo, catalog_graph
+from catalogue.datasets.versions import VersionedCache, current_version
+from catalogue.dcat import feed, rendered, snapshot, validation
+from catalogue.dcat.catalog import CatalogInfo, PageInfo
 from catalogue.dcat.schemas import (
     FEED_PARAMETERS,
     FEED_PARAMS,
@@ -28,19 +30,46 @@ from catalogue.dcat.schemas import (
 from catalogue.dcat.web import (
     FORMATS,
     accepts_html,
+    body_etag,
     client_gone,
-    dataset_context,
     preferred_rdf_format,
-    rdf_response,
+    rdf_bytes_response,
 )
 from catalogue.domain.problems import InvalidDocument
 from catalogue.settings import get_settings
-from catalogue.vocabularies import default_vocabularies
 from catalogue.web.errors import problem_response
 from catalogue.web.limits import LimitExceeded, limits
 from catalogue.web.openapi import errors, with_content
 
 CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log shows it
+# Whole feed pages per catalogue version (a harvest reads each page once; others repeat).
+_pages: VersionedCache[tuple[bytes, str, dt.datetime | None]] = VersionedCache(
+    max_entries=4096, max_bytes=128 * 2**20
+)
+
+
+async def _feed_document(
+    query: feed.FeedQuery, fmt: str, path: str
+) -> tuple[bytes, str, dt.datetime | None]:
+    """The page's bytes, their ETag and Last-Modified."""
+    page_of = await feed.feed_page(query)
+    settings = get_settings()
+    current = await snapshot.refresh()
+    catalog = CatalogInfo(
+        base_url=settings.base_url,
+        title=settings.catalogue_title,
+        description=settings.catalogue_description,
+        languages=settings.languages,
+        publisher=current.publishers.get(settings.catalogue_publisher),
+    )
+    page = PageInfo(
+        query.page, feed.PAGE_SIZE, page_of.total, path, query.params(),
+        after=query.after.token() if query.after else None, next_after=page_of.next_after,
+    )
+    items = await rendered.describe_rows(page_of.rows, settings)
+    last_modified = await feed.last_change()
+    body = rendered.feed_document(catalog, items, page, last_modified, fmt)
+    return body, body_etag(body), last_modified
 
 
 async def _catalog_response(request: Request[Any, Any, Any], fmt: str, path: str,
@@ -48,32 +77,24 @@ async def _catalog_response(request: Request[Any, Any, Any], fmt: str, path: str
     raw = {name: request.query_params.get(name) for name in FEED_PARAMS}
     try:
         query = feed.parse_feed_query(raw)
-        records, total = await feed.feed_page(query)
+        version = await current_version()
+        key = (query, fmt, path)
+        found = _pages.get(key, version)
+        if found is None:
+            if await client_gone(request):  # a harvester that gave up: render nothing for it
+                return Response(b"", status_code=CLIENT_GONE)
+            found = await _feed_document(query, fmt, path)
+            _pages.put(key, version, found)
     except InvalidDocument as error:
         return problem_response(
             400,
             "; ".join(f"{p.field}: {p.message}" for p in error.problems),
             problems=[p.as_dict() for p in error.problems],
         )
-    if await client_gone(request):  # a harvester that gave up: render nothing for it
+    if await client_gone(request):  # a harvester that gave up: send nothing
         return Response(b"", status_code=CLIENT_GONE)
-    settings = get_settings()
-    current = await snapshot.refresh()
-    publisher = current.publishers.get(settings.catalogue_publisher)
-    catalog = CatalogInfo(
-        base_url=settings.base_url,
-        title=settings.catalogue_title,
-        description=settings.catalogue_description,
-        languages=settings.languages,
-        publisher=publisher,
-    )
-    page = PageInfo(query.page, feed.PAGE_SIZE, total, path, query.params())
-    items = [(record.document, dataset_context(record, settings)) for record in records]
-    last_modified = await feed.last_change()
-    graph = catalog_graph(catalog, items, page, default_vocabularies(), last_modified)
-    if await client_gone(request):
-        return Response(b"", status_code=CLIENT_GONE)
-    return rdf_response(request, graph, fmt, last_modified, vary=vary)
+    body, etag, last_modified = found
+    return rdf_bytes_response(request, body, fmt, last_modified, vary=vary, etag=etag)
 
 
 async def validate_within_budget(body: bytes, content_type: str) -> validation.Report:
@@ -99,7 +120,8 @@ class CatalogController(Controller):
     tags = ["dcat"]
 
     @get("/catalog", summary="The DCAT-AP catalogue; the format follows the Accept header",
-         description="Parameters: page (100 datasets a page), modified_since (ISO 8601), q, "
+         description="Parameters: after (the position hydra:next gives), page (100 datasets a "
+                     "page, oldest first), modified_since (ISO 8601), q, "
                      "theme, classification, publisher. Browsers are sent to the home page.",
          responses=NEGOTIATED_RDF_RESPONSES,
          operation_class=with_content({"200": RDF_CONTENT}, parameters=FEED_PARAMETERS,

@@ -1,8 +1,12 @@
 """The harvestable feed: which datasets, in which order, on which page; plain queries only.
 
 Anonymous rules apply (``visibility_clause(None)``): only published and deprecated datasets
-appear, so a withdrawn one is gone from the next harvest. Order is stable for paging:
-newest change first, then id.
+appear, so a withdrawn one is gone from the next harvest.
+
+Order: oldest first (by when the dataset was registered, then id), an order no edit changes.
+Each page's ``hydra:next`` seeks past the last dataset it holds (``after=``), so a harvester
+that follows it reads every dataset exactly once however they are edited meanwhile, and a
+deep page costs what the first costs. ``page=N`` still works (an offset over the same order).
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Max
 
-from catalogue.datasets import queries
+from catalogue.datasets import queries, seek
 from catalogue.datasets.tables import Dataset
 from catalogue.domain.problems import InvalidDocument, Problem
+from catalogue.errors import BadRequest
 
 PAGE_SIZE = 100
 CLASSIFICATIONS = ("open", "closed", "personal")
@@ -25,6 +30,7 @@ CLASSIFICATIONS = ("open", "closed", "personal")
 @dataclass(frozen=True)
 class FeedQuery:
     page: int = 1
+    after: seek.Cursor | None = None
     modified_since: dt.datetime | None = None
     q: str = ""
     theme: str | None = None
@@ -66,6 +72,14 @@ def parse_feed_query(raw: dict[str, str | None]) -> FeedQuery:
         else:
             if modified_since.tzinfo is None:
                 modified_since = modified_since.replace(tzinfo=dt.UTC)
+    after = None
+    if raw.get("after"):
+        try:
+            after = seek.Cursor.parse(str(raw["after"]), "after")
+        except BadRequest:
+            problems.append(Problem("after", "is not a position this feed gave out in "
+                                             "hydra:next; start again from the first page",
+                                    "bad_cursor"))
     classification = raw.get("classification") or None
     if classification and classification not in CLASSIFICATIONS:
         problems.append(Problem("classification", f"must be one of {', '.join(CLASSIFICATIONS)}"))
@@ -73,6 +87,7 @@ def parse_feed_query(raw: dict[str, str | None]) -> FeedQuery:
         raise InvalidDocument(problems)
     return FeedQuery(
         page=page,
+        after=after,
         modified_since=modified_since,
         q=(raw.get("q") or "").strip(),
         theme=raw.get("theme") or None,
@@ -117,31 +132,46 @@ async def _searched_page(query: FeedQuery) -> tuple[list[str], int] | None:
     return slugs, total
 
 
-async def feed_page(query: FeedQuery) -> tuple[list[queries.DatasetRecord], int]:
-    """One page of the feed (raises InvalidDocument for a page past the last one)."""
+@dataclass(frozen=True)
+class FeedPage:
+    rows: list[dict[str, Any]]  # of ``RECORD_COLUMNS``: validated only when needed
+    total: int
+    next_after: str | None  # None: the last page, or a searched feed (paged by number)
+
+    @property
+    def records(self) -> list[queries.DatasetRecord]:
+        return [queries.record_from_row(row) for row in self.rows]
+
+
+async def feed_page(query: FeedQuery) -> FeedPage:
+    """One page of the feed (raises InvalidDocument for a page past the last one).
+
+    With ``q`` the search index gives the page (ranked by newest change, numbered pages);
+    without it the page is a seek over the registration order."""
     if query.q and (found := await _searched_page(query)) is not None:
-        return await _page_of(query, *found)
+        slugs, total = found
+        _check_page(query, total)
+        return FeedPage(await _rows_of(slugs), total, None)
     filters = queries.DatasetFilter(
         classification=query.classification,
         publisher=query.publisher,
         theme=query.theme,
         modified_since=query.modified_since,
     )
-    clauses: list[Any] = queries.filter_clauses(None, filters)
-    if query.q:
-        clauses.append(Dataset.slug.is_in(await _matching_slugs(query.q) or [""]))
-    count = await Dataset.count().where(*clauses)
-    _check_page(query, count)
-    rows = (
-        await Dataset.select(*queries.RECORD_COLUMNS)
-        .where(*clauses)
-        .order_by(Dataset.modified, ascending=False)
-        .order_by(Dataset.id)
-        .limit(PAGE_SIZE)
-        .offset((query.page - 1) * PAGE_SIZE)
-        .output(load_json=True)
+    slugs = await _matching_slugs(query.q) if query.q else None
+    if slugs is not None:
+        clauses: list[Any] = queries.filter_clauses(None, filters)
+        clauses.append(Dataset.slug.is_in(slugs or [""]))
+        count = await Dataset.count().where(*clauses)
+    else:
+        count = await queries.count_records(None, filters)
+    if query.after is None:
+        _check_page(query, count)
+    offset = 0 if query.after else (query.page - 1) * PAGE_SIZE
+    rows, following = await seek.seek_records(
+        None, filters, PAGE_SIZE, query.after, "created", offset=offset, slugs=slugs,
     )
-    return [queries.record_from_row(row) for row in rows], count
+    return FeedPage(rows, count, following.token() if following else None)
 
 
 def _check_page(query: FeedQuery, total: int) -> None:
@@ -151,17 +181,16 @@ def _check_page(query: FeedQuery, total: int) -> None:
             "page", f"there is no page {query.page}; the last page is {last}", "bad_page")])
 
 
-async def _page_of(query: FeedQuery, slugs: list[str], total: int
-                   ) -> tuple[list[queries.DatasetRecord], int]:
-    _check_page(query, total)
-    rows = (
+async def _rows_of(slugs: list[str]) -> list[dict[str, Any]]:
+    """The public rows of these slugs, newest change first (the searched page's order)."""
+    rows: list[dict[str, Any]] = (
         await Dataset.select(*queries.RECORD_COLUMNS)
         .where(Dataset.slug.is_in(slugs or [""]), queries.visibility_clause(None))
         .order_by(Dataset.modified, ascending=False)
         .order_by(Dataset.id)
         .output(load_json=True)
     )
-    return [queries.record_from_row(row) for row in rows], total
+    return rows
 
 
 async def last_change() -> dt.datetime | None:

@@ -11,10 +11,11 @@ from pydantic import Field
 from catalogue.dcat.web import FORMATS
 from catalogue.web.openapi import Body, errors, text_content
 
-FEED_PARAMS = ("page", "modified_since", "q", "theme", "classification", "publisher")
+FEED_PARAMS = ("page", "after", "modified_since", "q", "theme", "classification", "publisher")
 
 _FEED_PARAMETER_SCHEMAS = {
-    "page": (Schema(type=OpenAPIType.INTEGER, minimum=1), "100 datasets a page"),
+    "page": (Schema(type=OpenAPIType.INTEGER, minimum=1), "100 datasets a page, oldest first"),
+    "after": (Schema(type=OpenAPIType.STRING), "The position hydra:next gives (a seek key)"),
     "modified_since": (Schema(type=OpenAPIType.STRING), "ISO 8601 date or date-time"),
     "q": (Schema(type=OpenAPIType.STRING), "A search query"),
     "theme": (Schema(type=OpenAPIType.STRING), "An EU data theme code, e.g. ECON"),

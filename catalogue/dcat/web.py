@@ -16,11 +16,8 @@ from litestar import Request, Response
 from rdflib import Graph
 
 from catalogue.datasets.queries import DatasetRecord
-from catalogue.dcat import snapshot
-from catalogue.dcat.mapping import DatasetContext, dataset_graph
 from catalogue.dcat.namespaces import PREFIXES
-from catalogue.settings import Settings, get_settings
-from catalogue.vocabularies import default_vocabularies
+from catalogue.settings import get_settings
 
 # extension -> (rdflib format, media type)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -142,10 +139,25 @@ def rdf_response(
     last_modified: dt.datetime | None,
     vary: bool = False,
 ) -> Response[Any]:
-    """The serialised graph with ETag (a hash of the bytes) and Last-Modified; 304 when the
+    """The serialised graph (see :func:`rdf_bytes_response`)."""
+    return rdf_bytes_response(request, serialize(graph, fmt), fmt, last_modified, vary)
+
+
+def body_etag(body: bytes) -> str:
+    return f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
+def rdf_bytes_response(
+    request: Request[Any, Any, Any],
+    body: bytes,
+    fmt: str,
+    last_modified: dt.datetime | None,
+    vary: bool = False,
+    etag: str | None = None,
+) -> Response[Any]:
+    """The bytes with ETag (a hash of the bytes) and Last-Modified; 304 when the
     client's copy is current (If-None-Match wins over If-Modified-Since, as RFC 9110 says)."""
-    body = serialize(graph, fmt)
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    etag = etag or body_etag(body)
     headers = {"ETag": etag}
     if last_modified is not None:
         headers["Last-Modified"] = http_date(last_modified)
@@ -164,28 +176,14 @@ def rdf_response(
     return Response(content=body, media_type=f"{media_type}; charset=utf-8", headers=headers)
 
 
-def dataset_context(record: DatasetRecord, settings: Settings) -> DatasetContext:
-    """The server-held facts of ``record`` (publisher details and visibility from the
-    snapshot: related datasets that are not public are left out)."""
-    current = snapshot.current()
-    return DatasetContext(
-        base_url=settings.base_url,
-        languages=settings.languages,
-        dataset_id=record.id,
-        issued=record.issued,
-        modified=record.modified,
-        publisher=current.publisher(record.publisher, record.publisher_name),
-        related_visible=current.is_public,
-    )
-
-
 def dataset_rdf_response(
     request: Request[Any, Any, Any], record: DatasetRecord, fmt: str
 ) -> Response[Any]:
     """One dataset as DCAT-AP in ``fmt``, with ETag, Last-Modified and 304 support.
 
-    Synchronous for the page handler's sake; the graph is built when the response is sent,
-    after the snapshot (publisher details, public datasets) has been brought up to date.
+    Synchronous for the page handler's sake; the document is written (or taken from the
+    per-revision cache) when the response is sent, with the publisher and related datasets
+    as they are then.
     """
     return _DatasetRdfResponse(request, record, fmt)
 
@@ -208,11 +206,12 @@ class _SendDatasetRdf:
         self.request, self.record, self.fmt, self.options = request, record, fmt, options
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        await snapshot.refresh()
-        settings = get_settings()
-        graph = dataset_graph(self.record.document, dataset_context(self.record, settings),
-                              default_vocabularies())
-        response = rdf_response(self.request, graph, self.fmt, self.record.modified, vary=True)
+        from catalogue.dcat import rendered
+
+        [item] = await rendered.describe([self.record], get_settings())
+        body = rendered.dataset_document(item, self.fmt)
+        response = rdf_bytes_response(self.request, body, self.fmt, self.record.modified,
+                                      vary=True)
         options = {k: v for k, v in self.options.items() if k not in ("media_type",
                                                                       "status_code")}
         await response.to_asgi_response(None, self.request, **options)(scope, receive, send)

@@ -9,14 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get, post
+from litestar.params import JSONBody
 
 from catalogue.agreements import records
 from catalogue.agreements.expiry import today
 from catalogue.db import write_transaction
 from catalogue.events import Change, announce
 from catalogue.onceonly import authorisation, queries, services
+from catalogue.onceonly.schemas import AuthoriseBody, AuthoriseOut, ServiceUsesOut
 from catalogue.web.auth import require_principal
-from catalogue.web.params import CurrentPrincipal, FromPath, JsonObject
+from catalogue.web.openapi import errors
+from catalogue.web.params import CurrentPrincipal, FromPath
 
 
 async def _with_terms(answer: authorisation.Answer) -> dict[str, Any]:
@@ -45,8 +48,11 @@ class OnceOnlyApi(Controller):
         "/agreements/authorise",
         status_code=200,
         summary="May this service fetch these attributes of this dataset now?",
+        responses=errors(401, 413, 422),
     )
-    async def authorise(self, data: JsonObject, principal: CurrentPrincipal) -> dict[str, Any]:
+    async def authorise(
+        self, data: JSONBody[AuthoriseBody], principal: CurrentPrincipal
+    ) -> AuthoriseOut:
         actor = require_principal(principal)
         request = authorisation.parse(data, today())
         uses = [  # proposals and rejections stay between the two organisations
@@ -79,6 +85,10 @@ class OnceOnlyApi(Controller):
             )
         return {**body, "request": asked}
 
-    @get("/services/{service:str}", summary="What a public service may take, per agreement")
-    async def service_uses(self, service: FromPath[str]) -> dict[str, Any]:
+    @get(
+        "/services/{service:str}",
+        summary="What a public service may take, per agreement",
+        responses=errors(404),
+    )
+    async def service_uses(self, service: FromPath[str]) -> ServiceUsesOut:
         return await services.machine_list(service)

@@ -9,6 +9,7 @@ from litestar.params import QueryParameter
 
 from catalogue.agreements.pages import agreements_for_organisation
 from catalogue.datasets.queries import DatasetFilter, DatasetRecord, list_records
+from catalogue.datasets.versions import VersionedCache
 from catalogue.organisations.service import get_organisation, list_organisations
 from catalogue.ui import summary
 from catalogue.ui.dataset_view import explain
@@ -20,6 +21,14 @@ from catalogue.web.params import CurrentPrincipal, FromPath
 
 RECENT_COUNT = 6
 PageNumber = Annotated[int, QueryParameter(ge=1, le=10_000)]
+# Every organisation (hundreds): read once per catalogue version, not on every page view.
+_organisations: VersionedCache[list[dict[str, Any]]] = VersionedCache(max_entries=1)
+
+
+async def all_organisations() -> list[dict[str, Any]]:
+    """Every organisation as ``list_organisations`` gives them (copies: callers add keys)."""
+    rows = await _organisations.get_or_compute("all", list_organisations)
+    return [dict(row) for row in rows]
 
 
 def dataset_card(record: DatasetRecord, lang: str) -> dict[str, Any]:
@@ -80,7 +89,7 @@ async def organisations_page(
     request: Request[Any, Any, Any], principal: CurrentPrincipal
 ) -> Response[Any]:
     """Every organisation with the number of datasets the visitor may see."""
-    organisations = await list_organisations()
+    organisations = await all_organisations()
     counts = await summary.counts_by_publisher(principal)
     for organisation in organisations:
         organisation["dataset_count"] = counts.get(organisation["slug"], 0)
@@ -116,7 +125,7 @@ async def organisation_page(
             card["modified"] = card["modified"].isoformat()
         return _json({**organisation, "datasets": {
             "items": cards, "total": total, "page": page, "size": PAGE_SIZE}})
-    everyone = await list_organisations()
+    everyone = await all_organisations()
     names = {item["slug"]: item["name"] for item in everyone}
     paging = pagination(page, total, lambda number: f"/organisation/{slug}?page={number}")
     return render(

@@ -2,44 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from piccolo.query.functions.aggregate import Count
-
 from catalogue.accounts.principal import Principal
-from catalogue.datasets.queries import visibility_clause
-from catalogue.datasets.tables import Dataset, DatasetTheme
+from catalogue.datasets.versions import VersionedCache, visibility_key
+
+_counts: VersionedCache[dict[str, dict[str, int]]] = VersionedCache(max_entries=512)
 
 
-def _visible_ids(principal: Principal | None) -> Any:
-    query = Dataset.select(Dataset.id)
-    clause = visibility_clause(principal)
-    return query.where(clause) if clause is not None else query
+async def _facets(principal: Principal | None) -> dict[str, dict[str, int]]:
+    """Counts per classification, theme and publisher of what ``principal`` may see.
 
+    Taken from the search index's bitsets (an empty search: every visible dataset; the index
+    applies the same visibility rule and is brought up to date first), which costs a few
+    milliseconds at any size instead of a scan of the table. Kept per catalogue version.
+    """
+    from catalogue.search.service import SearchQuery, search
 
-async def _grouped(column: Any, table: Any, principal: Principal | None) -> dict[str, int]:
-    id_column = table.id if table is Dataset else table.dataset
-    rows = (
-        await table.select(column.as_alias("key"), Count(alias="count"))
-        .where(id_column.is_in(_visible_ids(principal)))
-        .group_by(column)
-    )
-    return {row["key"]: row["count"] for row in rows if row["key"]}
+    async def count() -> dict[str, dict[str, int]]:
+        result = await search(SearchQuery(q="", size=1, sort="modified"), principal)
+        return {name: dict(values) for name, values in result.facets.items()}
+
+    return await _counts.get_or_compute(visibility_key(principal), count)
 
 
 async def counts_by_classification(principal: Principal | None) -> dict[str, int]:
     """open/closed/personal -> how many datasets ``principal`` may see."""
-    return await _grouped(Dataset.classification, Dataset, principal)
+    return dict((await _facets(principal)).get("classification", {}))
 
 
 async def counts_by_theme(principal: Principal | None) -> dict[str, int]:
     """Theme code -> how many visible datasets carry it."""
-    return await _grouped(DatasetTheme.theme, DatasetTheme, principal)
+    return dict((await _facets(principal)).get("theme", {}))
 
 
 async def counts_by_publisher(principal: Principal | None) -> dict[str, int]:
     """Organisation slug -> how many visible datasets it publishes."""
-    return await _grouped(Dataset.publisher.slug, Dataset, principal)
+    return dict((await _facets(principal)).get("publisher", {}))
 
 
 async def identifier_scheme_labels() -> dict[str, str]:

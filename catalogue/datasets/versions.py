@@ -1,0 +1,81 @@
+"""Read caches that can never answer from before a change: keyed by the catalogue version.
+
+Every committed change to a dataset, its themes or an organisation moves the one-row
+``catalogue_read_version`` forward (database triggers, see the ``datasets`` migration of
+2026-12-01), on every worker and node alike. A cache entry remembers the version it was
+computed at and is used only while the version is unchanged. The version is always read
+*before* the data an entry is computed from, so an entry may hold data newer than its
+version (harmless: the next change replaces it) but never older.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, Generic, TypeVar
+
+from catalogue.datasets.tables import Dataset
+
+T = TypeVar("T")
+
+
+async def current_version() -> int:
+    """The catalogue's version now (one indexed read of a one-row table)."""
+    rows = await Dataset.raw("SELECT value FROM catalogue_read_version LIMIT 1")
+    return int(rows[0]["value"]) if rows else 0
+
+
+class VersionedCache(Generic[T]):
+    """A bounded LRU of values computed at a version (the catalogue's, or a record's)."""
+
+    def __init__(self, max_entries: int = 1024, max_bytes: int | None = None) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[Hashable, tuple[Hashable, T, int]] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: Hashable, version: Hashable) -> T | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != version:
+            return None
+        self._entries.move_to_end(key)
+        return entry[1]
+
+    def put(self, key: Hashable, version: Hashable, value: T, size: int | None = None) -> None:
+        if size is None:
+            size = len(value) if isinstance(value, bytes | str) else 0
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= old[2]
+        self._entries[key] = (version, value, size)
+        self._bytes += size
+        while len(self._entries) > self.max_entries or (
+            self.max_bytes is not None and self._bytes > self.max_bytes and self._entries
+        ):
+            _, (_, _, dropped) = self._entries.popitem(last=False)
+            self._bytes -= dropped
+
+    async def get_or_compute(
+        self, key: Hashable, compute: Callable[[], Awaitable[T]], version: int | None = None
+    ) -> T:
+        """The cached value for ``key`` at the current version, computing it when absent."""
+        if version is None:
+            version = await current_version()
+        value = self.get(key, version)
+        if value is None:
+            value = await compute()
+            self.put(key, version, value)
+        return value
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._bytes = 0
+
+
+def visibility_key(principal: Any) -> Hashable:
+    """Who sees the same datasets: anonymous, everything, or public plus these organisations."""
+    if principal is None:
+        return "public"
+    if principal.reads_everything:
+        return "everything"
+    return ("organisations", tuple(sorted(principal.organisations)))

@@ -1,0 +1,47 @@
+"""Work each worker does once at start, so its first requests answer as fast as later ones.
+
+A worker's first search at 100,000 datasets used to take seconds: the index's facet bitsets
+and sort columns are built on first use, templates are compiled on first render and the
+vocabularies loaded on first lookup. Doing it before the worker accepts requests moves that
+cost to start-up (a few seconds per worker, in parallel).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+logger = logging.getLogger("catalogue")
+
+TEMPLATES = ("home.html", "dataset.html", "search.html", "organisation.html")
+
+
+async def warm_up() -> float:
+    """Load what the first requests would; seconds it took. Never fails the start-up."""
+    started = time.perf_counter()
+    try:
+        from catalogue.search.service import warm_up as warm_search
+        from catalogue.ui.rendering import template_environment
+        from catalogue.vocabularies import default_vocabularies
+
+        default_vocabularies()
+        environment = template_environment()
+        for name in TEMPLATES:
+            try:
+                environment.get_template(name)
+            except Exception:
+                logger.debug("no template %s to warm", name)
+        await warm_search()
+    except Exception:
+        logger.exception("warming up failed; the first requests will be slower")
+    return time.perf_counter() - started
+
+
+@asynccontextmanager
+async def warm_lifespan(_: Any = None) -> AsyncIterator[None]:
+    seconds = await warm_up()
+    logger.info("warmed up in %.1f s", seconds)
+    yield
