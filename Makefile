@@ -3,20 +3,29 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-sqlite test-postgres test-fuzz lint install browser clean
+.PHONY: run test test-sqlite test-postgres test-fuzz lint install install-runtime browser clean
 
-$(STAMP): pyproject.toml
+# The runtime dependencies only: what `make run` needs.
+$(RUNTIME_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
+
+# Plus the test tools (pytest, ruff, Playwright...): for development and `make test`.
+$(STAMP): $(RUNTIME_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+install-runtime: $(RUNTIME_STAMP)
 
 install: $(STAMP)
 
 ## Serve the catalogue on http://127.0.0.1:8000 (migrates and loads the demo catalogue).
-run: install
+run: install-runtime
 	$(BIN)/catalogue serve
 
 ## Lint, then the whole suite on SQLite, and on PostgreSQL when CATALOGUE_TEST_POSTGRES is set.

@@ -13,7 +13,6 @@ from litestar import Litestar, MediaType, Request, get
 from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from catalogue import __version__
 from catalogue.accounts.controllers import TokenController, UserController
@@ -30,6 +29,7 @@ from catalogue.organisations.controllers import OrganisationController
 from catalogue.ropa.controllers import RopaController
 from catalogue.search.controllers import SearchController, search_lifespan
 from catalogue.settings import Settings, get_settings
+from catalogue.ui.api_reference import api_reference_plugins
 from catalogue.ui.csrf import ui_middleware
 from catalogue.ui.errors import html_aware_handlers
 from catalogue.ui.routes import template_config, ui_router
@@ -69,13 +69,14 @@ def startup_lock(settings: Settings) -> Any:
 async def prepare_database(settings: Settings) -> None:
     """Migrate, and load the demo catalogue into an empty database when configured to."""
     from catalogue.organisations.tables import Organisation
+    from catalogue.progress import counted_progress
     from catalogue.seed import is_empty, load_seed
 
     await prepare_engine(Organisation._meta.db)
     await migrate()
     await analyse(Organisation._meta.db)
     if settings.auto_seed and settings.seed_dir.exists() and await is_empty():
-        report = await load_seed(settings.seed_dir)
+        report = await load_seed(settings.seed_dir, counted_progress("Loading the demo catalogue"))
         logger.info("loaded the demo catalogue: %s", report.summary())
 
 
@@ -162,7 +163,7 @@ def create_app(
             title=settings.catalogue_title,
             version=__version__,
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=api_reference_plugins(),
         ),
         plugins=[ShapePlugin()],  # documents the shapes of dict bodies (catalogue.web.openapi)
         debug=settings.debug,

@@ -101,10 +101,11 @@ def seed(path: str | None) -> None:
     """Load the demo catalogue (idempotent: a second run changes nothing)."""
     from pathlib import Path
 
+    from catalogue.progress import counted_progress
     from catalogue.seed import load_seed
 
     folder = Path(path) if path else get_settings().seed_dir
-    report = run(lambda: load_seed(folder))
+    report = run(lambda: load_seed(folder, counted_progress("Loading datasets")))
     click.echo(f"Seed loaded from {folder}: {report.summary()}")
 
 

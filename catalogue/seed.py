@@ -20,6 +20,7 @@ from catalogue.datasets.tables import IdentifierScheme
 from catalogue.domain.organisation import OrganisationDocument
 from catalogue.organisations import service as organisations
 from catalogue.organisations.tables import Organisation
+from catalogue.progress import Progress
 
 
 @dataclass
@@ -104,28 +105,38 @@ async def _users(seed_dir: Path, report: SeedReport) -> None:
         report.count("users", not existing)
 
 
-async def _datasets(seed_dir: Path, report: SeedReport) -> None:
+SEED_CHUNK = 10
+"""Datasets per batch write: small enough for the progress line to move, big enough to be quick."""
+
+
+async def _datasets(seed_dir: Path, report: SeedReport, progress: Progress | None) -> None:
     """Every seed dataset through the batch write path: every rule and publish check, the
-    history and the audit trail, in one transaction per batch; unchanged ones are kept."""
+    history and the audit trail, in one transaction per batch; unchanged ones are kept.
+    ``progress`` hears (done, total) after each chunk."""
     paths = sorted((seed_dir / "datasets").rglob("*.json"))
-    outcomes = await batch.write_batch([read_json(path) for path in paths], None,
-                                       upsert=True, trusted=True)
     problems = []
-    for path, outcome in zip(paths, outcomes, strict=True):
-        if outcome.error is not None:
-            problems.append(f"{path.name}: {outcome.error}")
-        else:
-            report.count("datasets", outcome.outcome == "created")
+    for start in range(0, len(paths), SEED_CHUNK):
+        chunk = paths[start : start + SEED_CHUNK]
+        outcomes = await batch.write_batch([read_json(path) for path in chunk], None,
+                                           upsert=True, trusted=True)
+        for path, outcome in zip(chunk, outcomes, strict=True):
+            if outcome.error is not None:
+                problems.append(f"{path.name}: {outcome.error}")
+            else:
+                report.count("datasets", outcome.outcome == "created")
+        if progress:
+            progress(start + len(chunk), len(paths))
     if problems:
         raise SystemExit("seed datasets with problems:\n  " + "\n  ".join(problems))
 
 
-async def load_seed(seed_dir: Path) -> SeedReport:
+async def load_seed(seed_dir: Path, progress: Progress | None = None) -> SeedReport:
+    """Load ``seed_dir``; ``progress`` hears (done, total) datasets (they are the slow part)."""
     report = SeedReport()
     await _organisations(seed_dir, report)
     await _identifier_schemes(seed_dir, report)
     await _users(seed_dir, report)
-    await _datasets(seed_dir, report)
+    await _datasets(seed_dir, report, progress)
     for step in _extra_steps:
         await step(seed_dir, report)
     return report

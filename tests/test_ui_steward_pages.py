@@ -275,3 +275,26 @@ async def test_a_short_name_already_taken_is_reported_beside_it(client, signed_i
     })
     assert response.status_code == 409
     assert 'href="#f-slug"' in response.text and 'value="A second one"' in response.text
+
+
+async def test_the_form_title_uses_the_right_article(client, signed_in):
+    page, _ = await form_page(client, "/dataset/new?classification=open")
+    assert "<title>Register an open dataset" in page
+    page, _ = await form_page(client, "/dataset/new?classification=closed")
+    assert "<title>Register a closed dataset" in page
+
+
+async def test_saving_a_published_dataset_says_the_changes_were_saved(client, signed_in):
+    published = {**open_dataset(), "status": "published"}
+    assert (await client.post("/api/v1/datasets", json=published,
+                              headers=signed_in)).status_code == 201
+    _, token = await form_page(client, "/dataset/open-example/edit")
+    form: dict = document_to_form(published)
+    form.update({"_csrf_token": token, "_action": "save", "_revision": "1",
+                 "title.en": "A better title"})
+    saved = await client.post("/dataset/open-example/edit", data=form)
+    assert saved.status_code == 303, saved.text
+    assert saved.headers["location"] == "/dataset/open-example"
+    page = html.unescape((await client.get(saved.headers["location"])).text)
+    assert "Changes saved: the published dataset is updated in the catalogue." in page
+    assert "Published: the dataset is now in the catalogue." not in page

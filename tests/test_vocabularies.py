@@ -314,12 +314,30 @@ def test_default_vocabularies_honours_the_environment_and_caches_under_data(
     directory.mkdir()
     shutil.copy(VOCABULARY_DIR / "themes.ttl", directory)
     monkeypatch.setenv("CATALOGUE_VOCABULARIES_DIR", str(directory))
+    monkeypatch.delenv("CATALOGUE_DATA_DIR", raising=False)
     monkeypatch.setattr(loader, "PROJECT_ROOT", tmp_path)  # keep the real data/cache untouched
     default_vocabularies.cache_clear()
     try:
         assert list(default_vocabularies().keys()) == ["themes"]
         assert default_vocabularies() is default_vocabularies()
         assert len(list((tmp_path / "data" / "cache").glob("*.json"))) == 1
+    finally:
+        default_vocabularies.cache_clear()
+
+
+def test_default_vocabularies_cache_under_catalogue_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``CATALOGUE_DATA_DIR`` moves every file the catalogue writes, the vocabulary cache too."""
+    data_dir = tmp_path / "data-elsewhere"
+    monkeypatch.setenv("CATALOGUE_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(loader, "PROJECT_ROOT", tmp_path / "checkout")  # must stay untouched
+    monkeypatch.setenv("CATALOGUE_VOCABULARIES_DIR", str(VOCABULARY_DIR))
+    default_vocabularies.cache_clear()
+    try:
+        assert "themes" in default_vocabularies()
+        assert len(list((data_dir / "cache").glob("*.json"))) == 1
+        assert not (tmp_path / "checkout").exists()
     finally:
         default_vocabularies.cache_clear()
 

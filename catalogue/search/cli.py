@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
 import click
 
 from catalogue.settings import get_settings
@@ -14,11 +17,16 @@ def reindex(check: bool) -> None:
     from catalogue.cli import run
     from catalogue.search import index
 
-    with click.progressbar(length=1, label="Indexing datasets", show_pos=True) as bar:
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
 
         def progress(done: int, total: int) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
+            """The bar opens at the first report, so it shows the real total from the start."""
+            if not bars:
+                bars.append(stack.enter_context(
+                    click.progressbar(length=max(total, 1), label="Indexing datasets",
+                                      show_pos=True)))
+            bars[0].update(done - bars[0].pos)
 
         async def rebuild() -> tuple[int, str | None]:
             if check:

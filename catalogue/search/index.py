@@ -23,7 +23,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from whoosh import index as whoosh_index
 
 from catalogue.datasets.tables import Dataset
 from catalogue.files import write_atomically
+from catalogue.progress import Progress
 from catalogue.search import build, changelog, spelling
 from catalogue.search.schema import (
     INDEX_VERSION,
@@ -50,7 +51,6 @@ STATE_NAME = "index"
 DRAIN_BATCH = 500
 REBUILD_BATCH = 2000
 REBUILD_LOCK_SECONDS = 60.0
-Progress = Callable[[int, int], None]
 _loop_locks: dict[int, asyncio.Lock] = {}
 
 
@@ -318,9 +318,15 @@ async def _store_marker(marker: str) -> str:
     return marker
 
 
+FIRST_BUILD = "no index had been built yet"
+"""The normal first start (an empty data dir): nothing is wrong, so say so plainly."""
+
+
 async def consistency_problem() -> str | None:
     """Why the index does not describe the database, or None (cheap: two small queries)."""
     ix = await asyncio.to_thread(open_index)
+    if ix is None and not any(index_dir().glob("_MAIN_*.toc")):  # no table of contents yet
+        return FIRST_BUILD
     if ix is None:
         return "the index is missing, corrupt or has an old schema"
     state = read_state()
@@ -366,7 +372,10 @@ async def ensure_index(progress: Progress | None = None) -> str | None:
         if problem is None or not problem.startswith(("the index holds", "the index is older")):
             break
     if problem:
-        logger.info("rebuilding the search index: %s", problem)
+        if problem == FIRST_BUILD:
+            logger.info("building the search index for the first time")
+        else:
+            logger.info("rebuilding the search index: %s", problem)
         try:
             await rebuild(progress, force=False)
         except IndexBusy:

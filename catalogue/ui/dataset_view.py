@@ -97,14 +97,47 @@ def rdf_links(slug: str) -> list[dict[str, str]]:
     ]
 
 
-def changed_fields(changes: dict[str, object]) -> list[str]:
-    """History entries list dotted paths; the page shows them as short readable names."""
-    names = []
-    for path in changes:
+SHOWN_VALUE_CHARS = 80
+"""Longer old/new values are cut: the history says what changed, the revision has the rest."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed field of a history entry; ``before``/``after`` only for plain values."""
+
+    name: str
+    before: str | None = None
+    after: str | None = None
+
+
+def _plain(value: object) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    text = str(value)
+    return text if len(text) <= SHOWN_VALUE_CHARS else text[: SHOWN_VALUE_CHARS - 1] + "…"
+
+
+def changed_fields(changes: dict[str, object]) -> list[FieldChange]:
+    """History entries list dotted paths with ``{"from", "to"}``; the page shows short readable
+    names, and old → new for plain values (lists and objects show their name only)."""
+    fields: dict[str, FieldChange] = {}
+    for path, change in changes.items():
         name = path.replace("[", " ").replace("]", "").replace("_", " ").replace(".", " › ")
-        if name not in names:
-            names.append(name)
-    return names
+        if name in fields:
+            continue
+        before = change.get("from") if isinstance(change, dict) else None
+        after = change.get("to") if isinstance(change, dict) else None
+        if isinstance(change, dict) and _plain(before) and _plain(after):
+            fields[name] = FieldChange(name, _shown(before), _shown(after))
+        else:
+            fields[name] = FieldChange(name)
+    return list(fields.values())
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Router
+from litestar import Router, get
 from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import NotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -29,10 +30,17 @@ static_files: Any = create_static_files_router(
 )
 """``/static/...`` from ``ui/static``; URLs carry a version, so a day's caching is safe."""
 
+
+@get("/favicon.ico", include_in_schema=False, cache_control=CacheControlHeader(max_age=86_400))
+async def favicon() -> Redirect:
+    """Browsers and feed readers ask for ``/favicon.ico`` whatever the page links; send the SVG."""
+    return Redirect(path=f"{STATIC_PATH}/favicon.svg", status_code=301)
+
+
 ui_router = Router(
     path="/",
     route_handlers=[home_page, search_page, dataset_page, organisations_page, organisation_page,
-                    static_files],
+                    static_files, favicon],
     include_in_schema=False,
 )
 """The public pages (add this one router to ``ROUTE_HANDLERS``)."""

@@ -204,6 +204,9 @@ async def _submit(
     except PreconditionFailed:
         assert record is not None
         return await _stale_page(request, principal, record.slug, form)
+    if saved.document.status == Status.PUBLISHED and current == Status.PUBLISHED.value:
+        flash(request, "Changes saved: the published dataset is updated in the catalogue.")
+        return Redirect(path=f"/dataset/{saved.slug}", status_code=303)
     if saved.document.status == Status.PUBLISHED:
         flash(request, "Published: the dataset is now in the catalogue.")
         return Redirect(path=f"/dataset/{saved.slug}", status_code=303)

@@ -280,7 +280,9 @@ def load_vocabularies(directory: Path, cache_dir: Path | None = None) -> Vocabul
 def default_vocabularies() -> Vocabularies:
     """The app's vocabularies: ``CATALOGUE_VOCABULARIES_DIR`` or ``<project>/vocabularies``.
 
-    Cached in ``<project>/data/cache/`` (git-ignored) and loaded once per process.
+    Cached in ``<data dir>/cache/`` (``CATALOGUE_DATA_DIR``, default ``<project>/data``, as in
+    the settings: a read-only checkout must not be written to) and loaded once per process.
     """
     directory = Path(os.environ.get("CATALOGUE_VOCABULARIES_DIR") or PROJECT_ROOT / "vocabularies")
-    return load_vocabularies(directory, cache_dir=PROJECT_ROOT / "data" / "cache")
+    data_dir = Path(os.environ.get("CATALOGUE_DATA_DIR") or PROJECT_ROOT / "data")
+    return load_vocabularies(directory, cache_dir=data_dir / "cache")
