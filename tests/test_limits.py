@@ -387,3 +387,30 @@ async def test_the_feed_is_not_rendered_for_a_client_that_has_gone(client):
     start = next(message for message in sent if message["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     assert start["status"] == 499 and body == b""
+
+
+@pytest.mark.parametrize("query", ["q=a%00b", "q=%01", "page=1&theme=%7F", "q=a+%1b"])
+async def test_control_characters_in_the_query_string_are_a_400(client, query):
+    """PostgreSQL cannot store or compare NUL; SQLite would: refused alike, before routing."""
+    response = await client.get(f"/api/v1/search?{query}")
+    assert_refused(response, 400, "(query)", "control_characters")
+
+
+async def test_tabs_and_new_lines_in_the_query_string_are_read(client):
+    assert (await client.get("/api/v1/search?q=population%09register%0A")).status_code == 200
+
+
+async def test_a_form_body_with_a_control_character_is_a_400(client):
+    response = await client.post(
+        "/signin", content=b"email=a%00b%40example.si&password=x",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert_refused(response, 400, "(body)", "control_characters")
+
+
+async def test_a_sign_in_with_an_address_no_user_can_have_is_a_401(client):
+    """Counted and refused like any unknown address (PostgreSQL cannot store the NUL)."""
+    response = await client.post(
+        "/api/v1/tokens", json={"email": "a\x00b@example.si", "password": "secret"}
+    )
+    assert response.status_code == 401

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 from typing import Any
 
 from catalogue.accounts.principal import Principal
@@ -51,6 +52,16 @@ async def count_attempt(address: str, now: dt.datetime) -> tuple[int, dt.datetim
     return rows[0]["attempts"], _as_time(rows[0]["window_start"])
 
 
+def _throttle_key(email: str) -> str:
+    """The address as stored and counted. One holding control characters (which PostgreSQL
+    cannot store and no user's address has) or too long to be one becomes a digest that can
+    match no user, so it is counted and refused like any unknown address."""
+    address = email.strip().lower()
+    if len(address) > 320 or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in address):
+        return "invalid:" + hashlib.sha256(address.encode("utf-8", "surrogatepass")).hexdigest()
+    return address
+
+
 async def authenticate(email: str, password: str) -> Principal | None:
     """The active user with these credentials, or None.
 
@@ -59,7 +70,7 @@ async def authenticate(email: str, password: str) -> Principal | None:
     :class:`TooManyAttempts` without checking the password. The count is in the database,
     shared by the sign-in form and the token API in every worker; a success clears it.
     """
-    address = email.strip().lower()
+    address = _throttle_key(email)
     now = dt.datetime.now(dt.UTC)
     attempt, window_start = await count_attempt(address, now)
     if attempt > MAX_FAILURES:

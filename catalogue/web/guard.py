@@ -15,9 +15,10 @@ body or headers, which may hold personal data or credentials).
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,6 +26,9 @@ from catalogue.web.limits import LimitExceeded, Limits, check_json_depth, limits
 
 slow_logger = logging.getLogger("catalogue.web.slow")
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# C0 controls but tab and new lines, and DEL: never text we store or search for (PostgreSQL
+# refuses NUL outright, SQLite would store it), so refused wherever a request carries text.
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 NOT_JSON = ("text/turtle", "text/n3", "text/xml", "application/x-turtle", "application/rdf+xml",
             "application/xml", "application/n-triples", "application/x-www-form-urlencoded",
             "multipart/")  # anything else starting with { or [ is read as JSON (CKAN does)
@@ -44,6 +48,9 @@ def check_target(scope: Scope, limit: Limits) -> None:
         raise LimitExceeded("(path)", "control_characters",
                             "the address may not contain control characters")
     query = scope.get("query_string", b"")
+    if CONTROL_BYTES.search(unquote_to_bytes(query.replace(b"+", b" "))):
+        raise LimitExceeded("(query)", "control_characters",
+                            "the query string may not contain control characters")
     if len(query) > limit.max_query_string_bytes:
         raise LimitExceeded(
             "(query)", "max_query_string_bytes",
@@ -93,6 +100,14 @@ async def read_body(scope: Scope, receive: Receive, maximum: int) -> bytes:
     return b"".join(chunks)
 
 
+def _check_text(body: bytes, found: re.Match[bytes] | None) -> None:
+    """A form body holds no control character (tab and new lines are fine)."""
+    if found is not None:
+        raise LimitExceeded("(body)", "control_characters",
+                            "the body may not contain control characters (tab and new lines "
+                            "are fine)")
+
+
 def _too_large(size: int, maximum: int) -> LimitExceeded:
     return LimitExceeded("(body)", "max_body_bytes",
                          f"the body has {size} bytes or more; at most {maximum} are accepted here",
@@ -122,8 +137,11 @@ def limits_middleware(app: ASGIApp) -> ASGIApp:
         check_path_integers(scope, limit)
         if scope.get("method", "GET") in BODY_METHODS:
             body = await read_body(scope, receive, limit.body_limit(scope.get("path", "")))
-            if body and _looks_like_json(_header(scope, b"content-type").lower(), body):
-                check_json_depth(body)
+            content_type = _header(scope, b"content-type").lower()
+            if body and _looks_like_json(content_type, body):
+                check_json_depth(body)  # its texts are checked field by field (422s)
+            elif body and content_type.startswith("application/x-www-form-urlencoded"):
+                _check_text(body, CONTROL_BYTES.search(unquote_to_bytes(body.replace(b"+", b" "))))
             receive = _replay(body, receive)
         await app(scope, receive, send)
 
