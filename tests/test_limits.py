@@ -54,6 +54,11 @@ def use_limits() -> Iterator[Any]:
 def assert_refused(response: Any, status: int, field: str, limit: str | None = None) -> None:
     assert response.status_code == status, response.text
     body = response.json()
+    if "success" in body:  # the CKAN Action API answers in CKAN's envelope
+        error = body["error"]
+        assert body["success"] is False and error["__type"] == "Bad Request", body
+        assert error["field"] == field and (limit is None or error["limit"] == limit), body
+        return
     assert body["status"] == status and body["detail"]
     assert field in {problem["field"] for problem in body["problems"]}, body
     if limit is not None:
@@ -414,3 +419,13 @@ async def test_a_sign_in_with_an_address_no_user_can_have_is_a_401(client):
         "/api/v1/tokens", json={"email": "a\x00b@example.si", "password": "secret"}
     )
     assert response.status_code == 401
+
+
+async def test_a_ckan_action_over_a_limit_answers_in_ckans_envelope(client):
+    """CKAN clients read every Action API answer as an envelope, failures too."""
+    response = await client.get("/api/3/action/package_search?q=a%00")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["success"] is False and body["help"].endswith("name=package_search")
+    assert body["error"]["__type"] == "Bad Request"
+    assert "control characters" in body["error"]["message"]

@@ -122,10 +122,11 @@ async def test_a_capped_expansion_is_flagged_in_the_answer(client, use_limits):
 
 
 async def test_the_dictionary_walk_stops_at_the_scan_cap(client, use_limits):
+    """The cap is per segment: one word scanned in each segment at the most."""
     use_limits(max_pattern_scan=1)
-    words, complete = expansion(await snapshot(), wq.Prefix("description_en", "a"),
-                                Budget.start())
-    assert len(words) <= 1 and not complete
+    current = await snapshot()
+    words, complete = expansion(current, wq.Prefix("description_en", "a"), Budget.start())
+    assert len(words) <= len(current.segments) and not complete
 
 
 async def test_a_spent_time_budget_stops_the_expansion_and_flags_it(client):

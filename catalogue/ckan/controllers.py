@@ -37,6 +37,8 @@ from catalogue.ckan.schemas import (
 from catalogue.errors import CatalogueError, Forbidden, InvalidDocument, NotFound, Unauthorised
 from catalogue.settings import get_settings
 from catalogue.web.auth import current_principal
+from catalogue.web.errors import LIMIT_STATUS
+from catalogue.web.limits import LimitExceeded
 from catalogue.web.openapi import errors, with_content
 
 ActionName = Annotated[
@@ -219,6 +221,18 @@ async def ckan_api_version() -> dict[str, int]:
     return {"version": 3}
 
 
+def limit_in_envelope(request: Request[Any, Any, Any], error: LimitExceeded) -> Response[Any]:
+    """A request over one of our limits (checked before the action runs), in CKAN's
+    envelope as CKAN clients expect every answer of the Action API to be."""
+    name = str(request.path_params.get("name", "")) if request.scope.get("path_params") else ""
+    body = {"__type": "Bad Request", "message": f"{error.field}: {error.message}",
+            "field": error.field, "limit": error.limit}
+    return envelope(name, LIMIT_STATUS.get(error.kind, 400), {"success": False, "error": body})
+
+
 ckan_router = Router(
-    path="/api", route_handlers=[ckan_action, ckan_action_post, ckan_api_version], tags=["ckan"]
+    path="/api",
+    route_handlers=[ckan_action, ckan_action_post, ckan_api_version],
+    tags=["ckan"],
+    exception_handlers={LimitExceeded: limit_in_envelope},
 )
