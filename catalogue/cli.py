@@ -1,61 +1,33 @@
 """The ``catalogue`` command: serve, migrate, seed, users, tokens, problems.
 
-Other domains add their commands in :data:`COMMAND_MODULES` (each module exposes ``commands``).
+The domains' commands are listed in :data:`catalogue.wiring.COMMANDS`; every command runs
+with the settings read once here and the plugs wired (``ctx.obj`` is the settings).
 """
 
 from __future__ import annotations
 
-import asyncio
-import importlib
 import sys
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from catalogue.settings import get_settings
+from catalogue.running import fail, run
+from catalogue.settings import Settings, get_settings
+from catalogue.wiring import add_commands, wire
 
-T = TypeVar("T")
-
-COMMAND_MODULES: list[str] = [
-    "catalogue.audit.cli",
-    "catalogue.search.cli",
-    "catalogue.dcat.cli",
-    "catalogue.agreements.cli",
-]
-
-
-def run(make: Callable[[], Awaitable[T]]) -> T:
-    """Run a coroutine with the database migrated (and the Postgres pool open)."""
-
-    async def wrapped() -> T:
-        from catalogue.app import migrate
-        from catalogue.db import prepare_engine, start_engine, stop_engine
-        from catalogue.organisations.tables import Organisation
-
-        engine = Organisation._meta.db
-        await prepare_engine(engine)
-        await migrate()
-        await start_engine(engine)
-        try:
-            return await make()
-        finally:
-            await stop_engine(engine)
-
-    return asyncio.run(wrapped())
-
-
-def fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(1)
+__all__ = ["fail", "main", "run"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.pass_context
+def main(context: click.Context) -> None:
     """A strategic data management catalogue for public administrations.
 
     Configuration comes from CATALOGUE_* environment variables (see the README).
     """
+    settings = get_settings()
+    wire(settings)
+    context.obj = settings
 
 
 @main.command()
@@ -63,11 +35,13 @@ def main() -> None:
 @click.option("--port", default=None, type=int, help="Port [CATALOGUE_PORT, 8000].")
 @click.option("--workers", default=1, show_default=True, help="Worker processes.")
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
-def serve(host: str | None, port: int | None, workers: int, reload: bool) -> None:
+@click.pass_obj
+def serve(
+    settings: Settings, host: str | None, port: int | None, workers: int, reload: bool
+) -> None:
     """Serve the catalogue; migrates, and seeds an empty database, on start."""
     import uvicorn
 
-    settings = get_settings()
     uvicorn.run(
         "catalogue.app:create_app",
         factory=True,
@@ -97,14 +71,15 @@ def migrate() -> None:
     default=None,
     help="Seed folder [CATALOGUE_SEED_DIR, ./seed].",
 )
-def seed(path: str | None) -> None:
+@click.pass_obj
+def seed(settings: Settings, path: str | None) -> None:
     """Load the demo catalogue (idempotent: a second run changes nothing)."""
     from pathlib import Path
 
     from catalogue.progress import counted_progress
     from catalogue.seed import load_seed
 
-    folder = Path(path) if path else get_settings().seed_dir
+    folder = Path(path) if path else settings.seed_dir
     report = run(lambda: load_seed(folder, counted_progress("Loading datasets")))
     click.echo(f"Seed loaded from {folder}: {report.summary()}")
 
@@ -233,6 +208,4 @@ def revoke_token(token_id: int) -> None:
     click.echo(f"Token {token_id} revoked.")
 
 
-for module_name in COMMAND_MODULES:
-    for command in importlib.import_module(module_name).commands:
-        main.add_command(command)
+add_commands(main)

@@ -113,9 +113,12 @@ def _empty_copy() -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 async def migrated() -> None:
-    from catalogue.app import migrate
+    from catalogue.db import migrate
+    from catalogue.settings import get_settings
+    from catalogue.wiring import wire
     from tests import seed_snapshot
 
+    wire(get_settings())  # what the app and the CLI do first (tests call the services directly)
     await migrate()
     if path := seed_snapshot.sqlite_path():
         seed_snapshot.copy_sqlite(path, str(_empty_copy()))

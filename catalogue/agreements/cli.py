@@ -10,7 +10,7 @@ import datetime as dt
 
 import click
 
-from catalogue.cli import run
+from catalogue.running import run
 
 
 @click.group()

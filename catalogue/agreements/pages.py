@@ -17,12 +17,12 @@ from catalogue.agreements import records, service, transparency
 from catalogue.agreements.forms import agreement_from_form, decision_from_form, form_context
 from catalogue.domain.agreement import Decision
 from catalogue.errors import InvalidDocument, NotFound
-from catalogue.ui.rendering import NavItem, current_language, register_nav_item, render
+from catalogue.ui.rendering import NavItem, current_language, render
 from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery
 
-register_nav_item(NavItem("/transparency", "Who uses data about me?", 40))
-register_nav_item(
-    NavItem("/agreements", "Data use", 30, visible=lambda principal: principal is not None)
+NAV_ITEMS = (
+    NavItem("/transparency", "Who uses data about me?", 40),
+    NavItem("/agreements", "Data use", 30, visible=lambda principal: principal is not None),
 )
 
 STATUS_LABELS = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from catalogue.cli import run
+from catalogue.running import run
 
 
 @click.group()

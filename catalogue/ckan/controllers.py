@@ -49,7 +49,7 @@ ActionName = Annotated[
     ),
 ]
 
-logger = logging.getLogger("catalogue.ckan")
+logger = logging.getLogger(__name__)
 
 
 def _token(request: Request[Any, Any, Any]) -> str | None:

@@ -22,7 +22,7 @@ from catalogue.errors import NotFound
 from catalogue.organisations.tables import Organisation
 
 MAX_PAGE_SIZE = 100
-log = logging.getLogger("catalogue.datasets")
+log = logging.getLogger(__name__)
 
 RECORD_COLUMNS = (
     Dataset.id,

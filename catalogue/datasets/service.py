@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -40,18 +40,18 @@ from catalogue.errors import (
     Unauthorised,
 )
 from catalogue.events import Change, announce
+from catalogue.plugs import Registry
 from catalogue.settings import get_settings
 from catalogue.vocabularies import default_vocabularies
 
 PublishCheck = Callable[[DatasetDocument], Awaitable[list[Problem]]]
-_publish_checks: list[PublishCheck] = []
+_publish_checks: Registry[PublishCheck] = Registry("publish checks")
 
 
-def register_publish_check(check: PublishCheck) -> PublishCheck:
-    """Add a check that must pass before publishing (the SHACL validation plugs in here)."""
-    if check not in _publish_checks:
-        _publish_checks.append(check)
-    return check
+def install_publish_checks(checks: Sequence[PublishCheck]) -> None:
+    """Called by :func:`catalogue.wiring.wire`: the checks that must pass before publishing
+    (the SHACL validation is one)."""
+    _publish_checks.install(checks)
 
 
 def parse_document(raw: Any) -> DatasetDocument:
@@ -115,8 +115,9 @@ async def problems_for(
     document: DatasetDocument, context: rules.RuleContext | None = None
 ) -> list[Problem]:
     """What stands between ``document`` and publication (and warnings): rules + publish checks."""
+    checks = _publish_checks.required()  # never publish unchecked because nobody wired
     problems = rules.check(document, context or await rule_context(document))
-    for check in _publish_checks:
+    for check in checks:
         problems.extend(await check(document))
     return problems
 

@@ -29,7 +29,7 @@ from catalogue.dcat.namespaces import DCAT, DCT, FOAF, HYDRA, RDF, SKOS, XSD, ne
 from catalogue.domain.types import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MULTILINE, IRI_UNSAFE
 from catalogue.vocabularies import Vocabularies
 
-log = logging.getLogger("catalogue.dcat.feed")
+log = logging.getLogger(__name__)
 
 ISO_639_1_TO_EU = {
     "bg": "BUL", "cs": "CES", "da": "DAN", "de": "DEU", "el": "ELL", "en": "ENG", "es": "SPA",

@@ -72,7 +72,7 @@ def validate(file: str | None, warnings: bool) -> None:
             sys.exit(2)
         click.echo(f"{path}: {len(graph)} triples")
     else:
-        from catalogue.cli import run
+        from catalogue.running import run
 
         graph, total = run(_feed_graph)
         click.echo(f"feed: {total} dataset(s), {len(graph)} triples")  # type: ignore[arg-type]

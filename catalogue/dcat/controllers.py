@@ -15,7 +15,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Redirect
 
-from catalogue.datasets.service import register_publish_check
 from catalogue.datasets.versions import VersionedCache, current_version
 from catalogue.dcat import feed, rendered, snapshot, validation
 from catalogue.dcat.catalog import CatalogInfo, PageInfo
@@ -171,5 +170,3 @@ class CatalogController(Controller):
                 "severity": "error"}])
         return Response(report.as_dict())
 
-
-register_publish_check(validation.publish_check)

@@ -38,7 +38,7 @@ from catalogue.dcat.triples import TURTLE_HEADER, TripleSink, ntriples, turtle_b
 from catalogue.settings import Settings
 from catalogue.vocabularies import default_vocabularies
 
-log = logging.getLogger("catalogue.dcat.feed")
+log = logging.getLogger(__name__)
 CHUNK_FORMATS = ("ttl", "nt")
 SEPARATOR = "\x1e"  # between a stored chunk's service IRIs and its text
 # Per worker: the Turtle and N-Triples (and services) of the datasets read most (about

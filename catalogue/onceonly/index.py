@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from catalogue.datasets.queries import PUBLIC_STATUSES
-from catalogue.events import Change, subscribe
+from catalogue.events import Change
 from catalogue.onceonly import facts
 from catalogue.onceonly.tables import RegisterAttribute, RegisterTerm, ServiceUse
 from catalogue.settings import get_settings
@@ -112,7 +112,6 @@ async def index_agreement(
         )
 
 
-@subscribe
 async def keep_the_map_in_step(change: Change) -> None:
     if change.kind == "dataset":
         await index_dataset(change.object_id, change.after)

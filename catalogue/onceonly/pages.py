@@ -14,19 +14,18 @@ from catalogue.onceonly import picture, rdf, services, views
 from catalogue.ui.rendering import (
     NavItem,
     current_language,
-    register_nav_item,
     render,
     render_to_string,
 )
 from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery
 
-register_nav_item(
+NAV_ITEMS = (
     NavItem(
         "/once-only",
         "Once only",
         45,
         prefixes=("/register/", "/identifier/", "/registers", "/service/"),
-    )
+    ),
 )
 
 Req = Request[Any, Any, Any]

@@ -14,7 +14,7 @@ from catalogue.settings import get_settings
 @click.option("--check", is_flag=True, help="Only rebuild when the index is out of step.")
 def reindex(check: bool) -> None:
     """Rebuild the search index from the database (with a progress bar)."""
-    from catalogue.cli import run
+    from catalogue.running import run
     from catalogue.search import index
 
     with contextlib.ExitStack() as stack:

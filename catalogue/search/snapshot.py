@@ -28,7 +28,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from catalogue.search import index, spelling
 from catalogue.search.schema import FACET_FIELDS
 
-logger = logging.getLogger("catalogue.search")
+logger = logging.getLogger(__name__)
 TERM_CACHE_SIZE = 4000
 _BYTE_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
 _segment_facets: dict[tuple[str, str], dict[str, int]] = {}

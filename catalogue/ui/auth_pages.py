@@ -20,7 +20,7 @@ from catalogue.accounts.sessions import SESSION_TOKEN_KEY, end_session, start_se
 from catalogue.accounts.signin import authenticate
 from catalogue.errors import TooManyAttempts
 from catalogue.ui.csrf import new_csrf_token
-from catalogue.ui.rendering import NavItem, register_context_processor, register_nav_item, render
+from catalogue.ui.rendering import NavItem, render
 from catalogue.web.params import CurrentPrincipal, FromQuery
 
 FLASH_KEY = "flash"
@@ -58,9 +58,9 @@ def _account_context(request: Request[Any, Any, Any], context: dict[str, Any]) -
     return values
 
 
-register_context_processor(_account_context)
-register_nav_item(
-    NavItem("/dashboard", "My datasets", 40, visible=lambda principal: principal is not None)
+CONTEXT_PROCESSORS = (_account_context,)
+NAV_ITEMS = (
+    NavItem("/dashboard", "My datasets", 40, visible=lambda principal: principal is not None),
 )
 
 

@@ -10,12 +10,11 @@ from typing import Any
 
 from litestar import MediaType, Request, Response, get
 
-from catalogue.agreements.pages import agreements_for_dataset
 from catalogue.datasets.queries import find_record, get_record, history, visible_slugs
 from catalogue.datasets.service import represent
 from catalogue.domain import disclosure
 from catalogue.errors import NotFound
-from catalogue.ui import summary
+from catalogue.ui import sections, summary
 from catalogue.ui.dataset_view import (
     RDF_FORMATS,
     changed_fields,
@@ -96,10 +95,11 @@ async def dataset_page(
         "can_edit": principal is not None and principal.can_edit_datasets_of(record.publisher),
         # Open data needs no agreement; closed and personal data list who uses them.
         "uses_agreements": document.classification.value != "open",
-        "dataset_agreements": (
-            await agreements_for_dataset(slug, principal, lang)
+        # The register of data use fills `dataset_agreements` (catalogue.wiring).
+        **(
+            await sections.fill(sections.DATASET_SECTIONS, slug, principal, lang)
             if document.classification.value != "open"
-            else []
+            else sections.empty(sections.DATASET_SECTIONS)
         ),
     }
     return render(request, "dataset.html", context, headers={"ETag": record.etag})

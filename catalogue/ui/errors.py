@@ -16,7 +16,7 @@ from litestar import Request, Response
 from catalogue.ui.negotiation import wants_html_error
 from catalogue.ui.rendering import render
 
-logger = logging.getLogger("catalogue")
+logger = logging.getLogger(__name__)
 
 Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
 

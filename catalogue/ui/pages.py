@@ -7,17 +7,18 @@ from typing import Annotated, Any
 from litestar import MediaType, Request, Response, get
 from litestar.params import QueryParameter
 
-from catalogue.agreements.pages import agreements_for_organisation
 from catalogue.datasets.queries import DatasetFilter, DatasetRecord, list_records
 from catalogue.datasets.versions import VersionedCache
 from catalogue.organisations.service import get_organisation, list_organisations
-from catalogue.ui import summary
+from catalogue.ui import sections, summary
 from catalogue.ui.dataset_view import explain
 from catalogue.ui.negotiation import wants_json
 from catalogue.ui.rendering import current_language, render
 from catalogue.ui.search_view import PAGE_SIZE, pagination
 from catalogue.vocabularies import default_vocabularies
+from catalogue.web.links import api_index
 from catalogue.web.params import CurrentPrincipal, FromPath
+from catalogue.web.state import settings_of
 
 RECENT_COUNT = 6
 PageNumber = Annotated[int, QueryParameter(ge=1, le=10_000)]
@@ -59,9 +60,7 @@ async def home_page(request: Request[Any, Any, Any], principal: CurrentPrincipal
     JSON clients get the API index (the former ``/`` handler), unchanged.
     """
     if wants_json(request):
-        from catalogue.app import index
-
-        return _json(await index.fn(request))
+        return _json(api_index(settings_of(request)))
     lang = current_language(request)
     by_classification = await summary.counts_by_classification(principal)
     by_theme = await summary.counts_by_theme(principal)
@@ -140,6 +139,7 @@ async def organisation_page(
             "total": total,
             "paging": paging,
             "json_twin": f"/api/v1/organisations/{slug}",
-            "organisation_agreements": await agreements_for_organisation(slug, principal, lang),
+            # `organisation_agreements`, from the register of data use (catalogue.wiring).
+            **await sections.fill(sections.ORGANISATION_SECTIONS, slug, principal, lang),
         },
     )

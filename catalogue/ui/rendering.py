@@ -2,13 +2,14 @@
 
 ``render`` adds what the layout (``ui/templates/base.html``) needs: the signed-in principal,
 the CSRF token, the languages, the navigation and the catalogue title. Other domains extend the
-layout without editing this module: ``register_nav_item`` adds a link to the main navigation and
-``register_context_processor`` adds values to every page (sign-in links, flash messages, ...).
+layout without editing this module: each declares its navigation links and context processors
+(values added to every page: sign-in links, flash messages, ...) as constants, and
+:mod:`catalogue.wiring` installs them with :func:`install_layout`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,16 +49,28 @@ class NavItem:
         return any(path.startswith(prefix) for prefix in self.prefixes)
 
 
-_NAV_ITEMS: list[NavItem] = [
+BASE_NAV_ITEMS = (
     NavItem("/", "Home", 0),
     NavItem("/search", "Datasets", 10, prefixes=("/dataset/",)),
     NavItem("/organisations", "Organisations", 20, prefixes=("/organisation/",)),
-]
+)
+_NAV_ITEMS: list[NavItem] = list(BASE_NAV_ITEMS)
 _CONTEXT_PROCESSORS: list[ContextProcessor] = []
 
 
+def install_layout(items: Sequence[NavItem], processors: Sequence[ContextProcessor]) -> None:
+    """Called by :func:`catalogue.wiring.wire`: the navigation beyond the base links, and
+    the context processors, in order."""
+    _NAV_ITEMS[:] = list(BASE_NAV_ITEMS)
+    _CONTEXT_PROCESSORS[:] = []
+    for item in items:
+        register_nav_item(item)
+    for processor in processors:
+        register_context_processor(processor)
+
+
 def register_nav_item(item: NavItem) -> None:
-    """Add a main-navigation link (call at import time of your pages module)."""
+    """Add a main-navigation link (the wiring does; tests add their own)."""
     if all(existing.href != item.href for existing in _NAV_ITEMS):
         _NAV_ITEMS.append(item)
         _NAV_ITEMS.sort(key=lambda nav: nav.order)

@@ -18,7 +18,7 @@ from catalogue.errors import (
 )
 from catalogue.web.limits import LimitExceeded
 
-logger = logging.getLogger("catalogue")
+logger = logging.getLogger(__name__)
 
 TITLES = {
     400: "Bad request",
