@@ -29,7 +29,6 @@ from urllib.parse import quote
 
 import pytest
 
-import catalogue.dcat.controllers  # noqa: F401  (registers the SHACL publish check)
 from catalogue.dcat import snapshot
 from catalogue.domain.codes import CONTROLLED_FIELDS
 from tests.conftest import PROJECT_ROOT, load_demo_catalogue, settle_search_drains

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-import catalogue.dcat.controllers  # noqa: F401  (registers the SHACL publish check)
 from catalogue.accounts.principal import Principal
 from catalogue.audit.service import verify_chain
 from catalogue.audit.tables import AuditEvent

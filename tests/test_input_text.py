@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-import catalogue.dcat.controllers  # noqa: F401  (registers the SHACL publish check)
 from catalogue.datasets.tables import Dataset
 from catalogue.dcat import snapshot
 from catalogue.domain import agreement, dataset, organisation, types
