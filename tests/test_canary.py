@@ -201,10 +201,10 @@ async def _write_canary() -> Canary:
     canary.hidden_slugs.append(record.slug)
     canary.hidden_resources.extend(d.id or "" for d in record.document.technical.distributions)
     again = marked() | {"slug": record.slug}
-    await service.replace_dataset(record.slug, again, record.etag, steward)
+    await service.replace_dataset(record.slug, again, record.revision, steward)
 
     withdrawn_draft = await service.create_dataset(marked(), steward)
-    await service.withdraw_dataset(withdrawn_draft.slug, withdrawn_draft.etag, steward,
+    await service.withdraw_dataset(withdrawn_draft.slug, withdrawn_draft.revision, steward,
                                    reason=markers.new())
     canary.hidden_slugs.append(withdrawn_draft.slug)
 
@@ -212,20 +212,20 @@ async def _write_canary() -> Canary:
     once = marked(never_public=False) | {"status": "published"}
     once["internal_note"] = markers.new()
     once_record = await service.create_dataset(once, steward)
-    await service.withdraw_dataset(once_record.slug, once_record.etag, steward)
+    await service.withdraw_dataset(once_record.slug, once_record.revision, steward)
     canary.hidden_slugs.append(once_record.slug)
 
     # A published dataset whose drafts, internal notes and related links are all markers.
     twin = await service.create_dataset(marked() | {"slug": PUBLIC_TWIN}, steward)
     twin = await service.replace_dataset(PUBLIC_TWIN, marked() | {"slug": PUBLIC_TWIN},
-                                         twin.etag, steward)
+                                         twin.revision, steward)
     public = copy.deepcopy(template) | {"slug": PUBLIC_TWIN, "status": "published"}
     public["internal_note"] = markers.new()
     public["semantic"]["related"] = [TEMPLATE, *canary.hidden_slugs]
-    twin = await service.replace_dataset(PUBLIC_TWIN, public, twin.etag, steward)
+    twin = await service.replace_dataset(PUBLIC_TWIN, public, twin.revision, steward)
     public["internal_note"] = markers.new()
     public["title"] = {**public["title"], "en": "Canary register, renamed"}
-    twin = await service.replace_dataset(PUBLIC_TWIN, public, twin.etag, steward)
+    twin = await service.replace_dataset(PUBLIC_TWIN, public, twin.revision, steward)
     canary.public_slugs += [PUBLIC_TWIN, TEMPLATE, "child-benefit-decisions",
                             "central-population-register"]
     canary.revisions[PUBLIC_TWIN] = twin.revision

@@ -227,9 +227,4 @@ def represent(record: AgreementRecord, principal: Principal | None = None) -> di
         "decisions": decisions,
         "created": record.created.isoformat(),
         "modified": record.modified.isoformat(),
-        "links": {
-            "self": f"/api/v1/agreements/{record.id}",
-            "page": f"/agreements/{record.id}",
-            "dataset": f"/api/v1/datasets/{record.document.dataset}",
-        },
     }

@@ -44,6 +44,7 @@ from catalogue.errors import (
 )
 from catalogue.events import Change, announce_many
 from catalogue.organisations.tables import Organisation
+from catalogue.web.statuses import status_for  # per-item statuses: the one table (see pyproject)
 
 CHUNK = 500
 INSERT_ROWS = 100
@@ -66,7 +67,7 @@ class Outcome:
         return self.error is None
 
     def fail(self, error: CatalogueError | InvalidDocument) -> None:
-        self.status = 422 if isinstance(error, InvalidDocument) else error.status_code
+        self.status = status_for(error)
         self.outcome, self.error, self.record = "failed", error, None
 
     @property
@@ -91,12 +92,12 @@ async def write_batch(
     *,
     upsert: bool = False,
     trusted: bool = False,
-    if_match: Sequence[str | None] | None = None,
+    expected: Sequence[int | None] | None = None,
 ) -> list[Outcome]:
     """Create (or with ``upsert`` also replace) every item; one :class:`Outcome` each.
 
     ``trusted`` (the seed, the CLI, benchmarks) writes as the system, without a principal;
-    otherwise the principal must be allowed to write each publisher's datasets. ``if_match``
+    otherwise the principal must be allowed to write each publisher's datasets. ``expected``
     gives, per item, the revision an update must find (as the ``If-Match`` of a PUT).
     """
     if not trusted:
@@ -104,14 +105,14 @@ async def write_batch(
     outcomes: list[Outcome] = []
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
-        guards = list(if_match[start : start + CHUNK]) if if_match else [None] * len(chunk)
+        guards = list(expected[start : start + CHUNK]) if expected else [None] * len(chunk)
         outcomes += await _write_chunk(chunk, guards, start, principal, upsert, trusted)
     return outcomes
 
 
 async def _write_chunk(
     items: Sequence[Any],
-    guards: list[str | None],
+    guards: list[int | None],
     offset: int,
     principal: Principal | None,
     upsert: bool,
@@ -177,7 +178,7 @@ async def _existing(slugs: set[str]) -> dict[str, DatasetRecord]:
 
 async def _prepare(
     document: DatasetDocument,
-    guard: str | None,
+    guard: int | None,
     publishers: dict[str, dict[str, Any]],
     existing: dict[str, DatasetRecord],
     schemes: Sequence[str],

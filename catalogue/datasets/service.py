@@ -89,7 +89,7 @@ def checked_document(
         problems.append(
             Problem(
                 "organisational.publisher",
-                f"There is no organisation '{slug}'; see /api/v1/organisations.",
+                f"There is no organisation '{slug}'; the list of organisations names each one.",
                 "unknown_publisher",
             )
         )
@@ -142,16 +142,17 @@ def _authorise(principal: Principal | None, *publishers: str | None) -> None:
             )
 
 
-def _expect_revision(record: DatasetRecord, if_match: str | None) -> None:
-    if not if_match:
+def _expect_revision(record: DatasetRecord, expected: int | None) -> None:
+    """A change names the revision it was made on (``expected``), and it must be the current."""
+    if expected is None:
         raise PreconditionRequired(
             "send If-Match with the ETag you read (the dataset's revision), so that nobody "
             "overwrites a change they have not seen"
         )
-    wanted = if_match.strip().removeprefix("W/").strip('"')
-    if wanted != str(record.revision):
+    if expected != record.revision:
+        sent = f"you sent revision {expected}" if expected > 0 else "you named no revision"
         raise PreconditionFailed(
-            f"the dataset changed since you read it: you sent revision {wanted}, it is now at "
+            f"the dataset changed since you read it: {sent}, it is now at "
             f"revision {record.revision}; read it again and reapply your change",
             record.revision,
         )
@@ -310,13 +311,15 @@ async def _free_slug(slug: str, principal: Principal | None) -> str:
                 if (candidate := f"{stem}-{number}") not in taken)
 
 
-async def _existing(slug: str, principal: Principal | None, if_match: str | None) -> DatasetRecord:
+async def _existing(
+    slug: str, principal: Principal | None, expected: int | None
+) -> DatasetRecord:
     _authorise(principal)
     record = await find_record(slug)
     if record is None or not may_see(record, principal):
         raise NotFound(f"no dataset '{slug}'")
     _authorise(principal, record.publisher)
-    _expect_revision(record, if_match)
+    _expect_revision(record, expected)
     return record
 
 
@@ -338,19 +341,19 @@ def _keep_identity(raw: Any, slug: str) -> Any:
 
 
 async def replace_dataset(
-    slug: str, raw: Any, if_match: str | None, principal: Principal | None
+    slug: str, raw: Any, expected: int | None, principal: Principal | None
 ) -> DatasetRecord:
-    record = await _existing(slug, principal, if_match)
+    record = await _existing(slug, principal, expected)
     document = await validate(_keep_identity(raw, slug))
     _authorise(principal, document.organisational.publisher)
     return await _write(document, principal, record)
 
 
 async def patch_dataset(
-    slug: str, patch: Any, if_match: str | None, principal: Principal | None
+    slug: str, patch: Any, expected: int | None, principal: Principal | None
 ) -> DatasetRecord:
     """Apply a JSON Merge Patch (RFC 7396) to the stored document."""
-    record = await _existing(slug, principal, if_match)
+    record = await _existing(slug, principal, expected)
     if not isinstance(patch, dict):
         raise InvalidDocument([Problem("(document)", "a merge patch must be a JSON object")])
     raw = merge_patch(record.document.model_dump(mode="json"), patch)
@@ -360,10 +363,10 @@ async def patch_dataset(
 
 
 async def withdraw_dataset(
-    slug: str, if_match: str | None, principal: Principal | None, reason: str = ""
+    slug: str, expected: int | None, principal: Principal | None, reason: str = ""
 ) -> DatasetRecord:
     """Delete is soft: the dataset leaves feeds and search but keeps its history."""
-    record = await _existing(slug, principal, if_match)
+    record = await _existing(slug, principal, expected)
     if record.document.status == Status.WITHDRAWN:
         return record
     document = record.document.model_copy(update={"status": Status.WITHDRAWN})
@@ -379,7 +382,8 @@ async def import_document(document: DatasetDocument, principal: Principal | None
 
 
 async def represent(record: DatasetRecord, principal: Principal | None) -> dict[str, Any]:
-    """The JSON twin of a dataset as ``principal`` may see it (see ``represent_many``)."""
+    """The JSON twin of a dataset as ``principal`` may see it (see ``represent_many``); the
+    edge adds its links (``catalogue.web.links.with_dataset_links``)."""
     return (await represent_many([record], principal))[0]
 
 
@@ -406,10 +410,4 @@ def _represent(
         "modified": record.modified.isoformat(),
         "issued": record.issued.isoformat() if record.issued else None,
         "publisher_name": record.publisher_name,
-        "links": {
-            "self": f"/api/v1/datasets/{record.slug}",
-            "html": f"/dataset/{record.slug}",
-            "history": f"/api/v1/datasets/{record.slug}/history",
-            "problems": f"/api/v1/datasets/{record.slug}/problems",
-        },
     }

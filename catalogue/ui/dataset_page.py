@@ -25,6 +25,7 @@ from catalogue.ui.dataset_view import (
 )
 from catalogue.ui.negotiation import wants_json
 from catalogue.ui.rendering import current_language, render
+from catalogue.web.links import with_dataset_links
 from catalogue.web.params import CurrentPrincipal, FromPath
 
 RDF_EXTENSIONS = tuple(ext for ext, _, _ in RDF_FORMATS)
@@ -68,7 +69,7 @@ async def dataset_page(
             return dcat.dataset_rdf_response(request, record, rdf_format)
     if wants_json(request):
         return Response(
-            await represent(record, principal),
+            with_dataset_links(await represent(record, principal)),
             media_type=MediaType.JSON,
             headers={"ETag": record.etag, "Vary": "Accept"},
         )

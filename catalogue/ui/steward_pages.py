@@ -37,6 +37,7 @@ from catalogue.ui.forms.mapping import (
 from catalogue.ui.forms.view import Choices, build_form, rows_requested, vocabulary_choices
 from catalogue.ui.rendering import current_language, render
 from catalogue.vocabularies import default_vocabularies
+from catalogue.web.conditional import NO_REVISION, expected_revision
 from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery
 
 CLASSES = tuple(item.value for item in Classification)
@@ -193,7 +194,8 @@ async def _submit(
             saved = await service.create_dataset(raw, principal)
         else:
             revision = (submitted.get("_revision") or [""])[0]
-            saved = await service.replace_dataset(record.slug, raw, f'"{revision}"', principal)
+            expected = expected_revision(revision) or NO_REVISION  # the form always names one
+            saved = await service.replace_dataset(record.slug, raw, expected, principal)
     except InvalidDocument as error:
         return await _form_page(request, principal, form, record=record, problems=error.problems,
                                 rows=rows, failure=_failure(raw["status"], current), status=422)

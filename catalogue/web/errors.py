@@ -17,6 +17,7 @@ from catalogue.errors import (
     TooManyAttempts,
 )
 from catalogue.web.limits import LimitExceeded
+from catalogue.web.statuses import status_for
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def problem_response(status: int, detail: str, **extra: Any) -> Response[dict[st
 
 def invalid_document(_: Request[Any, Any, Any], error: InvalidDocument) -> Response[Any]:
     return problem_response(
-        422,
+        status_for(error),
         f"{len(error.problems)} problem(s) found; each one names its field",
         problems=[problem.as_dict() for problem in error.problems],
     )
@@ -60,7 +61,7 @@ def catalogue_error(_: Request[Any, Any, Any], error: CatalogueError) -> Respons
         extra["current_revision"] = error.current_revision
     if isinstance(error, BadRequest) and error.problems:
         extra["problems"] = [problem.as_dict() for problem in error.problems]
-    response = problem_response(error.status_code, error.message, **extra)
+    response = problem_response(status_for(error), error.message, **extra)
     if isinstance(error, TooManyAttempts):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
