@@ -18,7 +18,6 @@ from catalogue.domain.dataset import Classification, DatasetDocument
 from catalogue.domain.languages import text_in
 from catalogue.errors import NotFound
 from catalogue.onceonly.facts import service_slug
-from catalogue.organisations.tables import Organisation
 from catalogue.settings import get_settings
 from catalogue.vocabularies import Vocabularies, default_vocabularies
 
@@ -124,13 +123,7 @@ def _use(record: records.AgreementRecord, dataset: DatasetDocument, lang: str) -
 
 
 async def _authority() -> dict[str, Any] | None:
-    return (
-        await Organisation.select(
-            Organisation.slug, Organisation.name, Organisation.homepage, Organisation.email
-        )
-        .where(Organisation.slug == SUPERVISORY_AUTHORITY)
-        .first()
-    )
+    return await records.organisation_contact(SUPERVISORY_AUTHORITY)
 
 
 def _controller(dataset: DatasetDocument, publisher_name: str) -> dict[str, Any]:

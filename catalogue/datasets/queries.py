@@ -341,6 +341,25 @@ async def identifier_scheme_codes() -> set[str]:
     return {row["code"] for row in await IdentifierScheme.select(IdentifierScheme.code)}
 
 
+async def identifier_schemes() -> list[dict[str, Any]]:
+    """Every identifier scheme (code, label, description), by label: a short admin table."""
+    return await IdentifierScheme.select(
+        IdentifierScheme.code, IdentifierScheme.label, IdentifierScheme.description
+    ).order_by(IdentifierScheme.label)
+
+
+async def identifier_scheme_labels() -> dict[str, str]:
+    """Identifier scheme code -> its name (a table the admin extends, not a SKOS file)."""
+    rows = await IdentifierScheme.select(IdentifierScheme.code, IdentifierScheme.label)
+    return {row["code"]: row["label"] for row in rows}
+
+
+async def organisation_names() -> dict[str, str]:
+    """Organisation slug -> its name (publishers are organisations: a short table)."""
+    rows = await Organisation.select(Organisation.slug, Organisation.name)
+    return {row["slug"]: row["name"] for row in rows}
+
+
 async def publisher_row(slug: str) -> dict[str, Any] | None:
     return (
         await Organisation.select(Organisation.id, Organisation.type, Organisation.name)

@@ -17,8 +17,13 @@ from litestar.response import Redirect
 
 from catalogue.accounts.principal import Principal
 from catalogue.datasets import service
-from catalogue.datasets.queries import DatasetFilter, DatasetRecord, get_record, list_records
-from catalogue.datasets.tables import IdentifierScheme
+from catalogue.datasets.queries import (
+    DatasetFilter,
+    DatasetRecord,
+    get_record,
+    identifier_schemes,
+    list_records,
+)
 from catalogue.domain import disclosure, rules
 from catalogue.domain.codes import DATA_TYPES
 from catalogue.domain.dataset import Classification, Status
@@ -86,9 +91,7 @@ def _vocabulary_choices(lang: str) -> dict[str, list[tuple[str, str, str]]]:
 
 async def _choices(principal: Principal, lang: str) -> Choices:
     organisations = await list_organisations()
-    schemes = await IdentifierScheme.select(
-        IdentifierScheme.code, IdentifierScheme.label, IdentifierScheme.description
-    ).order_by(IdentifierScheme.label)
+    schemes = await identifier_schemes()
     return {
         **_vocabulary_choices(lang),
         "organisations": [
