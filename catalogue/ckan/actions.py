@@ -105,6 +105,13 @@ def _list_window(data: Mapping[str, Any], all_fields: bool) -> tuple[int, int]:
     return limit, params.integer(data, "offset", 0)
 
 
+def _sort_key(field: str) -> Callable[[dict[str, Any]], Any]:
+    """Text sorts without regard to case, numbers as numbers."""
+    return lambda entry: (
+        entry[field].casefold() if isinstance(entry[field], str) else entry[field]
+    )
+
+
 def _sorted_entries(data: Mapping[str, Any], entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """CKAN's group/organization list sort: ``title asc`` unless ``sort`` says otherwise."""
     try:
@@ -114,12 +121,7 @@ def _sorted_entries(data: Mapping[str, Any], entries: list[dict[str, Any]]) -> l
     except FqError as error:
         raise ValidationError.one("sort", str(error)) from None
     for key in reversed(keys):
-        entries.sort(
-            key=lambda entry, field=key.field: (
-                entry[field].casefold() if isinstance(entry[field], str) else entry[field]
-            ),
-            reverse=key.descending,
-        )
+        entries.sort(key=_sort_key(key.field), reverse=key.descending)
     return entries
 
 

@@ -81,7 +81,7 @@ def ckan_facets(
         ranked = [(value, count) for value, count in ranked if count > 0]
         if limit >= 0:
             ranked = ranked[:limit]
-        items = [
+        items: list[dict[str, Any]] = [
             {
                 "name": theme_group_name(value) if name == "groups" else value,
                 "display_name": _display(source, value, organisations, language),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,7 +105,9 @@ async def write_batch(
     outcomes: list[Outcome] = []
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
-        guards = list(expected[start : start + CHUNK]) if expected else [None] * len(chunk)
+        guards: list[int | None] = (
+            list(expected[start : start + CHUNK]) if expected else [None] * len(chunk)
+        )
         outcomes += await _write_chunk(chunk, guards, start, principal, upsert, trusted)
     return outcomes
 
@@ -181,7 +183,7 @@ async def _prepare(
     guard: int | None,
     publishers: dict[str, dict[str, Any]],
     existing: dict[str, DatasetRecord],
-    schemes: Sequence[str],
+    schemes: Collection[str],
     principal: Principal | None,
     upsert: bool,
     trusted: bool,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from piccolo.columns.combination import Where, WhereRaw
+from piccolo.columns.combination import Or, Where, WhereRaw
 
 from catalogue.accounts.principal import Principal
 from catalogue.datasets.tables import Dataset, DatasetRevision, DatasetTheme, IdentifierScheme
@@ -131,9 +131,16 @@ def _unindexed(column: Any, values: tuple[str, ...] | list[str]) -> WhereRaw:
     return WhereRaw(f"(\"dataset\".\"{name}\" || '') IN ({marks})", *values)
 
 
+def public_clause() -> Where | WhereRaw | Or:
+    """What anyone may see: :func:`visibility_clause` for an anonymous reader."""
+    clause = visibility_clause(None)
+    assert clause is not None  # only those who read everything get no clause
+    return clause
+
+
 def visibility_clause(
     principal: Principal | None, scan: bool = False
-) -> Where | WhereRaw | None:
+) -> Where | WhereRaw | Or | None:
     """Anonymous: published only. Members: also their organisations' drafts. Admin/auditor: all.
 
     ``scan``: the same rule written for a query that walks an ordering index."""

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from rdflib import Graph
 
 from catalogue.dcat.validation import Report, UnreadableRdf, parse_rdf, validate_graph
 
@@ -19,10 +20,8 @@ SUFFIX_TYPES = {
 }
 
 
-async def _feed_graph() -> tuple[object, int]:
+async def _feed_graph() -> tuple[Graph, int]:
     """Every page of the anonymous feed, merged (what a harvester would collect)."""
-    from rdflib import Graph
-
     from catalogue.dcat import feed, rendered
     from catalogue.dcat.catalog import CatalogInfo, PageInfo
     from catalogue.dcat.snapshot import refresh
@@ -75,8 +74,8 @@ def validate(file: str | None, warnings: bool) -> None:
         from catalogue.running import run
 
         graph, total = run(_feed_graph)
-        click.echo(f"feed: {total} dataset(s), {len(graph)} triples")  # type: ignore[arg-type]
-    report = validate_graph(graph)  # type: ignore[arg-type]
+        click.echo(f"feed: {total} dataset(s), {len(graph)} triples")
+    report = validate_graph(graph)
     _print(report, warnings)
     if not report.conforms:
         sys.exit(1)

@@ -158,10 +158,10 @@ async def feed_page(query: FeedQuery) -> FeedPage:
         theme=query.theme,
         modified_since=query.modified_since,
     )
-    slugs = await _matching_slugs(query.q) if query.q else None
-    if slugs is not None:
+    matched = await _matching_slugs(query.q) if query.q else None
+    if matched is not None:
         clauses: list[Any] = queries.filter_clauses(None, filters)
-        clauses.append(Dataset.slug.is_in(slugs or [""]))
+        clauses.append(Dataset.slug.is_in(matched or [""]))
         count = await Dataset.count().where(*clauses)
     else:
         count = await queries.count_records(None, filters)
@@ -169,7 +169,7 @@ async def feed_page(query: FeedQuery) -> FeedPage:
         _check_page(query, count)
     offset = 0 if query.after else (query.page - 1) * PAGE_SIZE
     rows, following = await seek.seek_records(
-        None, filters, PAGE_SIZE, query.after, "created", offset=offset, slugs=slugs,
+        None, filters, PAGE_SIZE, query.after, "created", offset=offset, slugs=matched,
     )
     return FeedPage(rows, count, following.token() if following else None)
 
@@ -185,7 +185,7 @@ async def _rows_of(slugs: list[str]) -> list[dict[str, Any]]:
     """The public rows of these slugs, newest change first (the searched page's order)."""
     rows: list[dict[str, Any]] = (
         await Dataset.select(*queries.RECORD_COLUMNS)
-        .where(Dataset.slug.is_in(slugs or [""]), queries.visibility_clause(None))
+        .where(Dataset.slug.is_in(slugs or [""]), queries.public_clause())
         .order_by(Dataset.modified, ascending=False)
         .order_by(Dataset.id)
         .output(load_json=True)

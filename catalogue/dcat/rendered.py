@@ -194,7 +194,8 @@ def chunks(items: Sequence[Described], fmt: str) -> list[str]:
             entry = ("", ())  # left out of the page (and re-tried at its next revision)
         else:
             entry = (_serialised(sink, fmt), _services_of(sink, item))
-            written.append((key, wanted[key], "\n".join(entry[1]) + SEPARATOR + entry[0]))
+            services = "\n".join(str(node) for node in entry[1])
+            written.append((key, wanted[key], services + SEPARATOR + entry[0]))
         _chunks.put((item.key, fmt), item.revision, entry, len(entry[0]))
         found[number] = entry
     chunk_store.put_many(written)

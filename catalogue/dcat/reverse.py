@@ -10,8 +10,8 @@ registry's plain fields are read by :mod:`catalogue.dcat.fields`; this module re
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -50,6 +50,10 @@ def slug_from_iri(iri: str) -> str:
     return SLUG_CLEANER.sub("-", tail.lower()).strip("-")[:100] or "imported-dataset"
 
 
+def _ordered(nodes: Iterable[Node]) -> list[Node]:
+    """rdflib's own order of terms (kind, then text), so a reading never depends on chance."""
+    return sorted(cast("Iterable[Any]", nodes))
+
 class _Reader:
     def __init__(self, graph: Graph, vocabularies: Vocabularies, base_url: str,
                  default_language: str) -> None:
@@ -59,7 +63,7 @@ class _Reader:
         self.default_language = default_language
 
     def one(self, subject: Node, predicate: URIRef) -> Node | None:
-        values = sorted(self.graph.objects(subject, predicate))
+        values = _ordered(self.graph.objects(subject, predicate))
         return values[0] if values else None
 
     def text(self, subject: Node, predicate: URIRef) -> str | None:
@@ -72,7 +76,7 @@ class _Reader:
 
     def texts(self, subject: Node, predicate: URIRef) -> dict[str, str]:
         values: dict[str, str] = {}
-        for value in sorted(self.graph.objects(subject, predicate)):
+        for value in _ordered(self.graph.objects(subject, predicate)):
             if isinstance(value, Literal):
                 values.setdefault(value.language or self.default_language, str(value))
         return values
@@ -91,7 +95,7 @@ class _Reader:
     def codes(self, key: str, subject: Node, predicate: URIRef,
               accept: Callable[[Node], bool] = lambda node: True) -> list[str]:
         return [
-            code for value in sorted(self.graph.objects(subject, predicate)) if accept(value)
+            code for value in _ordered(self.graph.objects(subject, predicate)) if accept(value)
             if (code := self.code(key, value))
         ]
 
@@ -312,7 +316,7 @@ def _legal(reader: _Reader, subject: URIRef) -> dict[str, Any]:
         restriction = {"reason": reason, "how_to_request": how}
     legislation = [
         {"iri": str(node), "title": reader.texts(node, DCT.title)}
-        for node in sorted(graph.objects(subject, DCATAP.applicableLegislation))
+        for node in _ordered(graph.objects(subject, DCATAP.applicableLegislation))
     ]
     return _without_none({
         "legislation": legislation,
@@ -331,7 +335,7 @@ def _personal_data(reader: _Reader, subject: URIRef) -> dict[str, Any] | None:
     if not present:
         return None
     vocabularies = reader.vocabularies
-    bases = [str(v) for v in sorted(graph.objects(subject, DPV.hasLegalBasis))]
+    bases = [str(v) for v in _ordered(graph.objects(subject, DPV.hasLegalBasis))]
     controller = reader.agent(reader.one(subject, DPV.hasDataController))
     if controller is not None:
         node = reader.one(subject, DPV.hasDataController)
@@ -341,9 +345,9 @@ def _personal_data(reader: _Reader, subject: URIRef) -> dict[str, Any] | None:
     purposes = []
     for node in reader.ordered(subject, DPV.hasPurpose):
         kinds = [v for v in graph.objects(node, RDF.type) if v != DPV.Purpose]
-        concept = next((c for v in sorted(kinds)
+        concept = next((c for v in _ordered(kinds)
                         if (c := vocabularies["purposes"].get(str(v)))), None)
-        code = concept.code if concept else (str(sorted(kinds)[0]) if kinds else str(node))
+        code = concept.code if concept else (str(_ordered(kinds)[0]) if kinds else str(node))
         purposes.append({"code": code, "text": reader.texts(node, DCT.description)})
     retention = None
     if (node := reader.one(subject, DPV.hasStorageCondition)) is not None:

@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyshacl
 from rdflib import Graph, URIRef
@@ -222,7 +222,7 @@ def document_field(document: DatasetDocument, base_url: str, graph: Graph | Trip
     if where is None:  # a linked node (a concept, the publisher): name the field linking it
         for linking, predicate in graph.subject_predicates(URIRef(focus)):
             if (owner := _locate(document, subject, str(linking))) is not None:
-                return _join(owner, predicate, str(linking), subject)
+                return _join(owner, cast(URIRef, predicate), str(linking), subject)
         return "(document)"
     return _join(where, URIRef(path) if path else None, focus, subject)
 
@@ -245,7 +245,7 @@ def _locate(document: DatasetDocument, subject: str, node: str) -> str | None:
     for kind, items, label in (("distribution", technical.distributions, "distributions"),
                                ("service", technical.data_services, "data_services")):
         for index, item in enumerate(items):
-            iri = str(web_iri(f"{subject}/{kind}/{item.id or index}"))
+            iri = str(web_iri(f"{subject}/{kind}/{getattr(item, 'id', None) or index}"))
             if node == iri:
                 return f"technical.{label}[{index}]"
             if node.startswith(f"{iri}#"):
@@ -278,7 +278,10 @@ async def publish_check(document: DatasetDocument) -> list[Problem]:
         modified=dt.datetime.now(dt.UTC),
         publisher=current.publisher(document.organisational.publisher),
     )
-    graph = dataset_graph(document, context, default_vocabularies(), TripleIndex())
+    # The triples go straight into the index the compiled shapes read (no rdflib Graph).
+    index = TripleIndex()
+    graph = cast(TripleIndex, dataset_graph(document, context, default_vocabularies(),
+                                            cast(Graph, index)))
     report = check_graph(graph)
     problems = []
     seen: set[tuple[str, str]] = set()

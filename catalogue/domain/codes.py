@@ -62,7 +62,9 @@ CONTROLLED_FIELDS: dict[str, str] = {
 """Every path that holds a vocabulary code: the registry's controlled fields, then the nested."""
 
 
-def _slots(node: Any, steps: list[str], location: tuple) -> Iterator[tuple[tuple, Any, Any]]:
+def _slots(
+    node: Any, steps: list[str], location: tuple[Any, ...]
+) -> Iterator[tuple[tuple[Any, ...], Any, Any]]:
     """Yield ``(location, container, key)`` for every place a path pattern reaches."""
     if node is None:
         return

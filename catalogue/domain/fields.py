@@ -10,6 +10,8 @@ See :mod:`catalogue.domain.fieldspec` for what each declaration means.
 
 from __future__ import annotations
 
+from typing import cast
+
 from catalogue.domain.fieldspec import (
     ALL,
     CAT,
@@ -43,8 +45,8 @@ BY_HAND: dict[Layer, str] = {
 
 def by_hand(**changes: str) -> dict[Layer, str]:
     """:data:`BY_HAND` with some layers elsewhere (or, given "", in none)."""
-    merged: dict[str, str] = {**BY_HAND, **changes}
-    return {layer: module for layer, module in merged.items() if module}  # type: ignore[misc]
+    merged: dict[str, str] = {**cast("dict[str, str]", BY_HAND), **changes}
+    return {cast(Layer, layer): module for layer, module in merged.items() if module}
 
 
 NOT_A_FACET = "not a search filter"

@@ -39,7 +39,7 @@ async def index_dataset(dataset_id: str, document: Mapping[str, Any] | None) -> 
         ids = [row["id"] for row in old]
         await RegisterTerm.delete().where(RegisterTerm.attribute.is_in(ids))
         await RegisterAttribute.delete().where(RegisterAttribute.dataset_id == key)
-    public = bool(document) and document.get("status") in PUBLIC_STATUSES
+    public = document is not None and bool(document) and document.get("status") in PUBLIC_STATUSES
     if document:
         await ServiceUse.update({ServiceUse.dataset_public: public}).where(
             ServiceUse.dataset_slug == document.get("slug", "")
@@ -88,7 +88,7 @@ async def index_agreement(
         await ServiceUse.delete().where(ServiceUse.agreement_id == key)
         return
     service = state.get("service") or {}
-    values = {
+    values: dict[Any, Any] = {
         ServiceUse.reference: reference,
         ServiceUse.service_slug: facts.service_slug(service.get("title") or {}, service.get("url")),
         ServiceUse.service_title: service.get("title") or {},

@@ -42,7 +42,7 @@ class FacetFilters(Operation):
     ``_filters``, so a facet added to the registry is documented without code here)."""
 
     def __post_init__(self) -> None:
-        known = {parameter.name for parameter in self.parameters or []}
+        known = {getattr(parameter, "name", None) for parameter in self.parameters or []}
         self.parameters = [*(self.parameters or []), *(
             Parameter(
                 name=facet.name, param_in=ParamType.QUERY, required=False,

@@ -255,8 +255,8 @@ def _forget_other_segments(keys: set[str]) -> None:
         for cache in (_segment_facets, _segment_columns):
             for key in [key for key in cache if key[0] not in keys]:
                 del cache[key]
-        for key in [key for key in _segment_readers if key not in keys]:
-            del _segment_readers[key]
+        for name in [name for name in _segment_readers if name not in keys]:
+            del _segment_readers[name]
 
 
 def facet_fields() -> tuple[str, ...]:

@@ -159,7 +159,7 @@ def page_rows(document: DatasetDocument) -> dict[str, list[PageRow]]:
         levels[level] = [
             PageRow(field.path, field.kind, field.vocabulary, field.display(),
                     attribute(document, field.path), field.generic("page"))
-            for field in in_section(level)  # type: ignore[arg-type]
+            for field in in_section(level)
             if "page" not in field.never
         ]
     return levels

@@ -48,7 +48,7 @@ def html_aware(handler: Handler) -> Handler:
         if not wants_html_error(request):
             return response
         problem = _problem(response)
-        status = response.status_code
+        status = response.status_code or 500
         try:
             page = render(
                 request,

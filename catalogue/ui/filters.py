@@ -98,10 +98,11 @@ def date_text(value: dt.datetime | dt.date | str | None) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
+        text = value
         try:
-            value = dt.datetime.fromisoformat(value)
+            value = dt.datetime.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     return f"{value.day} {value:%B %Y}"
 
 

@@ -73,7 +73,7 @@ async def home_page(request: Request[Any, Any, Any], principal: CurrentPrincipal
             (code, by_classification.get(code, 0)) for code in ("open", "closed", "personal")
         ],
         "themes": sorted(
-            ((code, count, themes.get(code).label(lang) if themes.get(code) else code)
+            ((code, count, concept.label(lang) if (concept := themes.get(code)) else code)
              for code, count in by_theme.items()),
             key=lambda item: item[2],
         ),

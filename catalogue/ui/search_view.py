@@ -133,7 +133,7 @@ def facet_groups(
             counts.setdefault(value, 0)
         if not counts:
             continue
-        values = [
+        values: list[dict[str, Any]] = [
             {
                 "value": value,
                 "label": facet_value_label(key, value, labels, lang),

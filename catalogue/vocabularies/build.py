@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.namespace import DC, DCTERMS, OWL, RDFS, SKOS
@@ -156,7 +157,7 @@ def read_eu_table(table: EuTable, source: Path) -> SchemeOut:
         ),
         rights=ADMS_RIGHTS if "purl.org/adms" in str(scheme_iri) else EU_RIGHTS,
     )
-    for concept in sorted(graph.subjects(SKOS.inScheme, scheme_iri)):
+    for concept in sorted(cast(Iterable[URIRef], graph.subjects(SKOS.inScheme, scheme_iri))):
         if not isinstance(concept, URIRef) or (concept, RDF.type, SKOS.Concept) not in graph:
             continue
         out = ConceptOut(
