@@ -24,8 +24,13 @@ CONTRACTS = PYPROJECT["tool"]["importlinter"]["contracts"]
 def test_the_import_contracts_are_kept() -> None:
     """What `make lint` runs: every contract in pyproject.toml, none broken."""
     lint_imports = Path(sys.executable).parent / "lint-imports"
-    result = subprocess.run([str(lint_imports), "--no-cache"], cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Contracts: {len(CONTRACTS)} kept, 0 broken." in result.stdout
 
@@ -49,9 +54,11 @@ def test_the_contracts_name_the_rules_the_readme_gives() -> None:
 
 def test_domain_errors_carry_meaning_and_the_edge_gives_each_its_status() -> None:
     kinds = [
-        value for value in vars(errors).values()
-        if inspect.isclass(value) and issubclass(value, Exception) and value.__module__ in {
-            "catalogue.errors", "catalogue.domain.problems"}
+        value
+        for value in vars(errors).values()
+        if inspect.isclass(value)
+        and issubclass(value, Exception)
+        and value.__module__ in {"catalogue.errors", "catalogue.domain.problems"}
     ]
     assert len(kinds) >= 10
     for kind in kinds:
@@ -65,8 +72,18 @@ def test_domain_errors_carry_meaning_and_the_edge_gives_each_its_status() -> Non
 
 @pytest.mark.parametrize(
     ("header", "revision"),
-    [('"3"', 3), ('W/"3"', 3), ("3", 3), (' "12" ', 12), (None, None), ("", None),
-     ("  ", None), ("garbage", NO_REVISION), ('"-1"', NO_REVISION), ('"٣"', NO_REVISION)],
+    [
+        ('"3"', 3),
+        ('W/"3"', 3),
+        ("3", 3),
+        (' "12" ', 12),
+        (None, None),
+        ("", None),
+        ("  ", None),
+        ("garbage", NO_REVISION),
+        ('"-1"', NO_REVISION),
+        ('"٣"', NO_REVISION),
+    ],
 )
 def test_if_match_is_read_in_one_place(header: str | None, revision: int | None) -> None:
     assert expected_revision(header) == revision
@@ -79,5 +96,5 @@ def test_no_service_reads_if_match_or_writes_api_links() -> None:
             if path.stem in {"controllers", "pages", "web", "schemas", "listing", "rdf"}:
                 continue  # the edge: controllers, pages, OpenAPI shapes, the list bodies
             text = path.read_text(encoding="utf-8")
-            assert "removeprefix(\"W/\")" not in text, path
-            assert "f\"/api/v1/" not in text, path
+            assert 'removeprefix("W/")' not in text, path
+            assert 'f"/api/v1/' not in text, path

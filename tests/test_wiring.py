@@ -13,6 +13,7 @@ import pytest
 from catalogue import events, seed, wiring
 from catalogue.datasets import service
 from catalogue.dcat import validation
+from catalogue.settings import get_settings
 from catalogue.ui import rendering, sections
 from tests.conftest import PROJECT_ROOT
 from tests.factories import make_organisation, open_dataset
@@ -21,8 +22,12 @@ from tests.factories import make_organisation, open_dataset
 def script(code: str) -> subprocess.CompletedProcess[str]:
     """Run ``code`` as a separate program on the test database (a script an operator writes)."""
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], cwd=PROJECT_ROOT, env=os.environ.copy(),
-        capture_output=True, text=True, timeout=300,
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=PROJECT_ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -75,21 +80,15 @@ def test_importing_every_module_plugs_nothing_in() -> None:
 
 
 def test_wire_installs_the_listed_plugs() -> None:
-    wiring.wire(_settings())
+    wiring.wire(get_settings())
     assert events._listeners.required() == list(wiring.LISTENERS)
     assert service._publish_checks.required() == [validation.publish_check]
     assert seed._extra_steps.required() == list(wiring.SEED_STEPS)
     hrefs = [item.href for item in rendering._NAV_ITEMS]
     assert {"/agreements", "/transparency", "/dashboard", "/once-only"} <= set(hrefs)
     assert [name for name, _ in sections.DATASET_SECTIONS.required()] == ["dataset_agreements"]
-    wiring.wire(_settings())  # twice: the same lists, nothing doubled
+    wiring.wire(get_settings())  # twice: the same lists, nothing doubled
     assert len(events._listeners) == len(wiring.LISTENERS)
-
-
-def _settings():  # type: ignore[no-untyped-def]
-    from catalogue.settings import get_settings
-
-    return get_settings()
 
 
 async def test_after_wiring_publishing_runs_the_shacl_check(db: None) -> None:
@@ -138,3 +137,26 @@ def test_a_seed_without_the_app_loads_the_agreements(db: None) -> None:
     assert result.returncode == 0, result.stderr
     agreements, app_loaded = result.stdout.split()
     assert int(agreements) > 0 and app_loaded == "False"
+
+
+async def test_the_settings_create_app_is_given_reach_every_page(db: None) -> None:
+    import dataclasses
+
+    from litestar.testing import AsyncTestClient
+
+    from catalogue.app import create_app
+    from tests.conftest import settle_search_drains
+
+    original = get_settings()
+    custom = dataclasses.replace(original, catalogue_title="Catalogue of Testland")
+    await settle_search_drains()
+    try:
+        async with AsyncTestClient(app=create_app(custom, prepare=False, pool=False)) as client:
+            index = (await client.get("/", headers={"Accept": "application/json"})).json()
+            page = (await client.get("/", headers={"Accept": "text/html"})).text
+            schema = (await client.get("/schema/openapi.json")).json()
+    finally:
+        wiring.wire(original)
+    assert index["catalogue"] == "Catalogue of Testland"
+    assert "Catalogue of Testland" in page
+    assert schema["info"]["title"] == "Catalogue of Testland"

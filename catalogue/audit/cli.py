@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from catalogue.running import run
+from catalogue.settings import Settings
 
 
 @click.group()
@@ -73,13 +74,13 @@ def verify(files: tuple[Path, ...]) -> None:
     default=None,
     help="Add it to this file [the server's checkpoint file, CATALOGUE_AUDIT_CHECKPOINT_FILE].",
 )
-def checkpoint(out: Path | None) -> None:
+@click.pass_obj
+def checkpoint(settings: Settings, out: Path | None) -> None:
     """Sign the log's current head and count; print it and add it to a file kept elsewhere."""
     from catalogue.audit.checkpoints import append_checkpoint, current_checkpoint
-    from catalogue.settings import get_settings
 
     point = run(current_checkpoint)
-    path = out or get_settings().audit_checkpoint_file
+    path = out or settings.audit_checkpoint_file
     append_checkpoint(path, point)
     click.echo(json.dumps(point.as_dict()))
     click.echo(f"Checkpoint of {point.events} events kept in {path}.", err=True)

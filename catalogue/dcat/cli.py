@@ -9,6 +9,7 @@ import click
 from rdflib import Graph
 
 from catalogue.dcat.validation import Report, UnreadableRdf, parse_rdf, validate_graph
+from catalogue.settings import Settings, get_settings
 
 SUFFIX_TYPES = {
     ".ttl": "text/turtle",
@@ -20,14 +21,12 @@ SUFFIX_TYPES = {
 }
 
 
-async def _feed_graph() -> tuple[Graph, int]:
+async def _feed_graph(settings: Settings | None = None) -> tuple[Graph, int]:
     """Every page of the anonymous feed, merged (what a harvester would collect)."""
+    settings = settings or get_settings()
     from catalogue.dcat import feed, rendered
     from catalogue.dcat.catalog import CatalogInfo, PageInfo
     from catalogue.dcat.snapshot import refresh
-    from catalogue.settings import get_settings
-
-    settings = get_settings()
     current = await refresh()
     catalog = CatalogInfo(settings.base_url, settings.catalogue_title,
                           settings.catalogue_description, settings.languages,
@@ -58,7 +57,8 @@ def _print(report: Report, verbose: bool) -> None:
 @click.command("validate")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--warnings/--no-warnings", default=False, help="List warnings too.")
-def validate(file: str | None, warnings: bool) -> None:
+@click.pass_obj
+def validate(settings: Settings, file: str | None, warnings: bool) -> None:
     """Check FILE (Turtle, RDF/XML, JSON-LD, N-Triples) against our DCAT-AP 3.0.1 shapes;
     without FILE, check every page of the current feed. Exits 1 on a violation."""
     if file:
@@ -73,7 +73,7 @@ def validate(file: str | None, warnings: bool) -> None:
     else:
         from catalogue.running import run
 
-        graph, total = run(_feed_graph)
+        graph, total = run(lambda: _feed_graph(settings))
         click.echo(f"feed: {total} dataset(s), {len(graph)} triples")
     report = validate_graph(graph)
     _print(report, warnings)

@@ -17,7 +17,7 @@ from rdflib import Graph
 
 from catalogue.datasets.queries import DatasetRecord
 from catalogue.dcat.namespaces import PREFIXES
-from catalogue.settings import get_settings
+from catalogue.web.state import settings_of
 
 # extension -> (rdflib format, media type)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -208,7 +208,7 @@ class _SendDatasetRdf:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         from catalogue.dcat import rendered
 
-        [item] = await rendered.describe([self.record], get_settings())
+        [item] = await rendered.describe([self.record], settings_of(self.request))
         body = rendered.dataset_document(item, self.fmt)
         response = rdf_bytes_response(self.request, body, self.fmt, self.record.modified,
                                       vary=True)

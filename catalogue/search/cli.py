@@ -7,12 +7,13 @@ from typing import Any
 
 import click
 
-from catalogue.settings import get_settings
+from catalogue.settings import Settings
 
 
 @click.command()
 @click.option("--check", is_flag=True, help="Only rebuild when the index is out of step.")
-def reindex(check: bool) -> None:
+@click.pass_obj
+def reindex(settings: Settings, check: bool) -> None:
     """Rebuild the search index from the database (with a progress bar)."""
     from catalogue.running import run
     from catalogue.search import index
@@ -39,9 +40,9 @@ def reindex(check: bool) -> None:
 
         count, reason = run(rebuild)
     if reason is None:
-        click.echo(f"The search index in {get_settings().index_dir} is up to date.")
+        click.echo(f"The search index in {settings.index_dir} is up to date.")
     else:
-        click.echo(f"Indexed {count} datasets into {get_settings().index_dir} ({reason}).")
+        click.echo(f"Indexed {count} datasets into {settings.index_dir} ({reason}).")
 
 
 commands = [reindex]

@@ -19,8 +19,9 @@ from litestar import MediaType, Request, Response
 from litestar.utils.scope.state import ScopeState
 
 from catalogue.accounts.principal import Principal
-from catalogue.settings import PROJECT_ROOT, get_settings
+from catalogue.settings import PROJECT_ROOT
 from catalogue.ui import filters
+from catalogue.web.state import settings_of
 
 TEMPLATES_DIR = PROJECT_ROOT / "ui" / "templates"
 STATIC_DIR = PROJECT_ROOT / "ui" / "static"
@@ -114,7 +115,7 @@ def static_url(name: str) -> str:
 
 def current_language(request: Request[Any, Any, Any]) -> str:
     """``?lang=`` first, then the language cookie, then the catalogue's default language."""
-    settings = get_settings()
+    settings = settings_of(request)
     for candidate in (request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
         if candidate in settings.languages:
             return candidate
@@ -142,7 +143,7 @@ def navigation(path: str, principal: Principal | None) -> list[dict[str, Any]]:
 
 def page_context(request: Request[Any, Any, Any], context: Mapping[str, Any]) -> dict[str, Any]:
     """The values every page gets, overridable by the handler's own context."""
-    settings = get_settings()
+    settings = settings_of(request)
     principal = context.get("principal")
     if principal is None:
         principal = request.scope.get("state", {}).get("principal")

@@ -30,7 +30,6 @@ from catalogue.domain.dataset import Classification, Status
 from catalogue.domain.rules import blocking
 from catalogue.errors import Conflict, Forbidden, InvalidDocument, PreconditionFailed, Problem
 from catalogue.organisations.service import list_organisations
-from catalogue.settings import get_settings
 from catalogue.ui.auth_pages import AUTH_HANDLERS, flash
 from catalogue.ui.forms.diff import changed_fields
 from catalogue.ui.forms.mapping import (
@@ -44,6 +43,7 @@ from catalogue.ui.rendering import current_language, render
 from catalogue.vocabularies import default_vocabularies
 from catalogue.web.conditional import NO_REVISION, expected_revision
 from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery
+from catalogue.web.state import settings_of
 
 CLASSES = tuple(item.value for item in Classification)
 DEFAULT_ACCESS = {"open": "PUBLIC", "closed": "NON_PUBLIC", "personal": "RESTRICTED"}
@@ -122,13 +122,14 @@ async def _form_page(
         classification = record.document.classification.value if record else "open"
         form["classification"] = [classification]
     choices = await _choices(principal, lang)
+    languages = settings_of(request).languages
     view = build_form(
         form, classification=classification, choices=choices,
-        languages=get_settings().languages, problems=problems or [], rows=rows, new=record is None,
+        languages=languages, problems=problems or [], rows=rows, new=record is None,
     )
     current_status = record.document.status.value if record else Status.DRAFT.value
     guide = build_form(form, classification=classification, choices=choices,
-                       languages=get_settings().languages, problems=guidance or [],
+                       languages=languages, problems=guidance or [],
                        new=record is None).summary if guidance else []
     return render(request, "steward/form.html", {
         "principal": principal,
@@ -236,7 +237,7 @@ async def _stale_page(
     changes = changed_fields(
         yours, theirs, classification=classification,
         choices=await _choices(principal, current_language(request)),
-        languages=get_settings().languages,
+        languages=settings_of(request).languages,
     )
     if yours.get("classification") != theirs.get("classification"):
         changes.insert(0, _classification_change(yours, theirs))
