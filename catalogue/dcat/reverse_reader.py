@@ -156,7 +156,15 @@ class Reader:
         for candidate in candidates:
             if code := concept_code(self.vocabularies, key, candidate):
                 return code
-        return candidates[0] if candidates else "(a blank node with no value or label)"
+        return candidates[0] if candidates else self.describe(value)
+
+    def describe(self, node: Node) -> str:
+        """A blank node as an issue shows it: its first literal (a geometry, a note)."""
+        for values in self.statements(node).values():
+            for item in values:
+                if isinstance(item, Literal):
+                    return f"(a blank node: {str(item)[:200]})"
+        return "(a blank node with no value or label)"
 
     def codes(
         self,

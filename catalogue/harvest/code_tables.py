@@ -205,7 +205,8 @@ ISO_639_2B = {  # the bibliographic codes that differ from ISO 639-3
     "wel": "CYM",
 }
 
-FORMAT_NAMES = {  # plain names portals use, beyond our codes and labels
+FORMAT_NAMES = {
+    "csv.gz": "GZIP",  # plain names portals use, beyond our codes and labels
     "excel": "XLS",
     "ms excel": "XLS",
     "xls": "XLS",
@@ -239,7 +240,8 @@ FORMAT_NAMES = {  # plain names portals use, beyond our codes and labels
     "kml/kmz": "KML",
     "zipped csv": "ZIP",
 }
-MEDIA_EXTRA = {  # common media types the file-type table does not list
+MEDIA_EXTRA = {
+    "application/gzip": "GZIP",  # common media types the file-type table does not list
     "application/vnd.ms-excel": "XLS",
     "application/x-zip-compressed": "ZIP",
     "application/vnd.geo+json": "GEOJSON",

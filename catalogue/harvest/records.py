@@ -22,7 +22,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from catalogue.dcat.namespaces import ADMS, CAT, DCAT, DCT
+from catalogue.dcat.namespaces import ADMS, CAT, DCAT, DCT, OWL
 from catalogue.dcat.reverse import dataset_subjects, document_dict
 from catalogue.dcat.reverse_reader import Reader
 from catalogue.harvest.values import first_slug, iso_timestamp, readable_tail, slugify, unique_slug
@@ -48,6 +48,7 @@ class HarvestAgent:
     url: str | None = None  # its home page
     identifier: str | None = None  # dct:identifier (DCAT-AP_IT's IPA code, a CKAN org id)
     slug: str | None = None  # a suggested slug for an organisation here
+    kind: str | None = None  # its publisher-types code (dct:type), when the source says
 
 
 @dataclass
@@ -145,6 +146,10 @@ def _record(
             )
     raw["semantic"]["related"] = sorted(set(related))
     lift_licence(raw, reader.vocabularies)
+    if not raw["technical"].get("version"):  # DCAT-AP 2 and ckanext-dcat write these
+        version = reader.literal(subject, OWL.versionInfo) or reader.literal(subject, ADMS.version)
+        if version:
+            raw["technical"]["version"] = version
     document, dropped = clean_document(raw, reader.vocabularies, identifier_schemes)
     identifier = (
         str(subject)
@@ -193,7 +198,13 @@ def publisher(reader: Reader, subject: Node) -> HarvestAgent | None:
         url=agent.get("url"),
         identifier=reader.literal(node, DCT.identifier),
         slug=slug if slug and len(slug) >= 2 else None,
+        kind=_known(reader, "publisher-types", reader.one(node, DCT.type)),
     )
+
+
+def _known(reader: Reader, key: str, value: Node | None) -> str | None:
+    code = reader.code(key, value) if value is not None and key in reader.vocabularies else None
+    return code if code and code in reader.vocabularies[key] else None
 
 
 def lift_licence(raw: dict[str, Any], vocabularies: Vocabularies) -> None:
