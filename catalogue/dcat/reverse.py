@@ -223,7 +223,7 @@ def _distribution(reader: Reader, node: Node) -> dict[str, Any]:
         }
     media = _media(reader, node)
     rights = reader.one(node, DCT.rights)
-    access = reader.iri(node, DCAT.accessURL)
+    access = reader.address(node, DCAT.accessURL)
     if reader.flag(node, CAT.accessURLFromDownload):
         access = None
     form = reader.one(node, DCT.format)
@@ -238,7 +238,7 @@ def _distribution(reader: Reader, node: Node) -> dict[str, Any]:
         "title": reader.texts(node, DCT.title),
         "description": reader.texts(node, DCT.description),
         "access_url": access,
-        "download_url": reader.iri(node, DCAT.downloadURL),
+        "download_url": reader.address(node, DCAT.downloadURL),
         "format": file_format,
         "media_type": media,
         "byte_size": _byte_size(reader, node),
@@ -257,8 +257,8 @@ def _service(reader: Reader, node: Node) -> dict[str, Any]:
         "id": reader.text(node, DCT.identifier),
         "title": reader.texts(node, DCT.title),
         "description": reader.texts(node, DCT.description),
-        "endpoint_url": reader.iri(node, DCAT.endpointURL),
-        "endpoint_description": reader.iri(node, DCAT.endpointDescription),
+        "endpoint_url": reader.address(node, DCAT.endpointURL),
+        "endpoint_description": reader.address(node, DCAT.endpointDescription),
         "conforms_to": sorted(str(v) for v in reader.all(node, DCT.conformsTo)),
     })
 

@@ -112,6 +112,13 @@ class Reader:
                 return address
         return None
 
+    def address(self, subject: Node, predicate: URIRef) -> str | None:
+        """:meth:`iri`, else the first value's text (``ftp://...``), for validation to report."""
+        found = self.iri(subject, predicate)
+        if found is None and (value := self.one(subject, predicate)) is not None:
+            return str(value).strip() if not isinstance(value, BNode) else self.describe(value)
+        return found
+
     def texts(self, subject: Node, predicate: URIRef) -> dict[str, str]:
         values: dict[str, str] = {}
         for value in self.all(subject, predicate):

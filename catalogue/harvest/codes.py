@@ -47,7 +47,10 @@ def _tail(iri: str) -> str:
 def _labels(vocabulary: Vocabulary) -> dict[str, str]:
     """Every label (any language, folded) and folded code -> code; first come wins."""
     table: dict[str, str] = {}
-    for concept in vocabulary.concepts.values():
+    current_first = sorted(
+        vocabulary.concepts.values(), key=lambda c: bool(c.flags.get("deprecated"))
+    )
+    for concept in current_first:
         table.setdefault(_key(concept.code), concept.code)
         for label in concept.labels.values():
             table.setdefault(_key(label), concept.code)
@@ -104,9 +107,8 @@ def licence(vocabulary: Vocabulary, value: str) -> str | None:
         if stripped.startswith(prefix):
             stripped = stripped[len(prefix) :].removesuffix(".html").removesuffix(".json")
     stripped = re.sub(r"/(?:summary|legalcode|deed\.[a-z]+)$", "", stripped)
-    stripped = (
-        re.sub(r"/\d\.\d$", "", stripped) if stripped.startswith("opendatacommons") else (stripped)
-    )
+    if stripped.startswith("opendatacommons"):
+        stripped = re.sub(r"/\d[.-]\d$", "", stripped)
     if found := _known(
         vocabulary, LICENCE_IDS.get(stripped) or LICENCE_IDS.get(stripped.replace("/", "-"))
     ):
