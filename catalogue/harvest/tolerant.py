@@ -24,6 +24,7 @@ from catalogue.domain.codes import (
 )
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.problems import field_path, problems_from_validation_error
+from catalogue.harvest.codes import media_type
 from catalogue.harvest.records import RecordIssue
 from catalogue.vocabularies import Vocabularies
 
@@ -88,6 +89,17 @@ def _unknown_codes(
                     )
                 )
                 container[slot] = _DROP
+    for index, item in enumerate(data.get("technical", {}).get("distributions") or []):
+        media = item.get("media_type") if isinstance(item, dict) else None
+        if media is not None and not (isinstance(media, str) and media_type(media)):
+            issues.append(
+                RecordIssue(
+                    f"technical.distributions[{index}].media_type",
+                    shown(media),
+                    "not a media type such as text/csv",
+                )
+            )
+            item.pop("media_type")
     for index, attribute in enumerate(data.get("technical", {}).get("attributes") or []):
         if isinstance(attribute, dict) and attribute.get("data_type") not in (None, *DATA_TYPES):
             issues.append(
