@@ -48,12 +48,14 @@ def slug_from_iri(iri: str) -> str:
     return SLUG_CLEANER.sub("-", tail.lower()).strip("-")[:100].strip("-") or "imported-dataset"
 
 
+def _order(node: Node) -> tuple[int, str, str]:
+    rank = 0 if isinstance(node, URIRef) else 1 if isinstance(node, BNode) else 2
+    return (rank, str(node), getattr(node, "language", None) or "")
+
+
 def _ordered(values: Iterable[Node]) -> list[Node]:
-    items = list(values)
-    try:
-        return sorted(items)
-    except TypeError:  # literals of types rdflib cannot compare
-        return sorted(items, key=lambda node: (type(node).__name__, str(node)))
+    """A stable order (rdflib's own comparison is slow and fails across literal types)."""
+    return sorted(values, key=_order)
 
 
 def without_none(values: dict[str, Any]) -> dict[str, Any]:
@@ -69,19 +71,34 @@ class Reader:
         self.base_url = base_url
         self.default_language = default_language
         self._nodes: dict[Node, dict[Node, list[Node]]] = {}
+        self._kept: dict[Node, dict[Node, list[Node]]] = {}
+        self._bare: set[Node] = set()  # IRIs the graph says nothing about (EU concepts ...)
 
     def forget(self) -> None:
         """Drop the statements read so far (call between datasets: memory stays flat)."""
         self._nodes.clear()
 
+    def keep(self, subjects: Iterable[Node]) -> None:
+        """Keep these nodes' statements across :meth:`forget` (the datasets of one page)."""
+        self._kept.update((s, self.statements(s)) for s in subjects)
+
+    def release(self, subject: Node) -> None:
+        self._kept.pop(subject, None)
+
     def statements(self, subject: Node) -> dict[Node, list[Node]]:
-        found = self._nodes.get(subject)
+        found = self._nodes.get(subject) or self._kept.get(subject)
         if found is None:
+            if subject in self._bare:
+                return {}
             found = {}
             for predicate, value in self.graph.predicate_objects(subject):
                 found.setdefault(predicate, []).append(value)
             for predicate, values in found.items():
-                found[predicate] = _ordered(values) if len(values) > 1 else values
+                if len(values) > 1:
+                    found[predicate] = _ordered(values)
+            if not found and isinstance(subject, URIRef):
+                self._bare.add(subject)  # bounded by the distinct IRIs a feed refers to
+                return found
             self._nodes[subject] = found
         return found
 

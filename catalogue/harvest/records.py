@@ -88,11 +88,12 @@ def records_from_graph(
     taken = taken_slugs if taken_slugs is not None else set()
     subjects = dataset_subjects(graph)
     slugs: dict[Node, str] = {}
-    for subject in subjects:  # first every slug, so relations between datasets can be kept
+    reader.keep(subjects)  # read once: for the slugs first, then for the records
+    for subject in subjects:  # every slug first, so relations between datasets can be kept
         slugs[subject] = unique_slug(_slug(reader, subject), taken)
-        reader.forget()
     for subject in subjects:
         yield _record(reader, subject, slugs, source_url, identifier_schemes)
+        reader.release(subject)
         reader.forget()
 
 
