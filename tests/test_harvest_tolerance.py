@@ -275,3 +275,31 @@ def test_semic_examples_keep_every_dataset(vocabularies, shared_dir):
             assert bool(document.title) == given, f"{path.name}: {record.identifier}"
             _, problems = normalise_codes(document, vocabularies, ())
             assert problems == [], path.name
+
+
+def test_a_foreign_theme_is_kept_but_neither_counted_nor_republished(vocabularies):
+    from catalogue.dcat.mapping import DatasetContext, PublisherInfo, dataset_graph
+    from catalogue.dcat.namespaces import DCAT
+    from catalogue.domain import rules
+
+    foreign = "http://datos.gob.es/kos/sector-publico/sector/medio-ambiente"
+    raw = open_dataset("air")
+    raw["semantic"]["themes"] = [foreign]
+    document = DatasetDocument.model_validate(raw).with_generated_ids()
+    kept, problems = normalise_codes(document, vocabularies, ())
+    assert problems == [] and kept.semantic.themes == [foreign]
+    found = rules.check(kept, rules.RuleContext(vocabularies=vocabularies))
+    assert "theme_missing" in {problem.code for problem in found}
+    context = DatasetContext(
+        base_url="https://here.example",
+        languages=("en",),
+        publisher=PublisherInfo("ministry-of-examples", "M", None, None, None),
+    )
+    graph = dataset_graph(kept, context, vocabularies)
+    assert list(graph.objects(None, DCAT.theme)) == []  # our shapes take EU themes only
+    with_eu = kept.model_copy(
+        update={"semantic": kept.semantic.model_copy(update={"themes": ["ENVI", foreign]})}
+    )
+    assert "theme_missing" not in {
+        p.code for p in rules.check(with_eu, rules.RuleContext(vocabularies=vocabularies))
+    }

@@ -15,7 +15,6 @@ from rdflib.term import Node
 
 from catalogue.dcat.namespaces import DCT, FOAF, RDF, RDFS
 from catalogue.dcat.writer import Writer, web_iri
-from catalogue.domain.codes import is_foreign_concept
 from catalogue.domain.fields import generic
 from catalogue.domain.fieldspec import DCAT_AP, Field
 from catalogue.domain.paths import attribute
@@ -42,9 +41,9 @@ def write_field(writer: Writer, subject: URIRef, field: Field, value: Any) -> No
     elif field.kind in {"code", "codes"}:
         codes = [value] if field.kind == "code" else value
         for code in codes:
+            # a harvested catalogue's own theme (a foreign IRI) is left out of our feed: our
+            # shapes take only the EU data themes
             node = writer.concept(field.vocabulary or "", code, *_types(field))
-            if node is None and is_foreign_concept(f"{field.path}[]", code):
-                node = web_iri(code)  # a harvested catalogue's own theme, republished as given
             writer.add(subject, predicate, node)
     elif field.kind == "urls":
         for url in value:
