@@ -303,3 +303,78 @@ def test_a_foreign_theme_is_kept_but_neither_counted_nor_republished(vocabularie
     assert "theme_missing" not in {
         p.code for p in rules.check(with_eu, rules.RuleContext(vocabularies=vocabularies))
     }
+
+
+ODD_VALUES = (
+    "[]",
+    '""',
+    '"not a number"^^xsd:integer',
+    '"2024-99-99"^^xsd:date',
+    "<urn:isbn:0451450523>",
+    '"' + "x" * 30000 + '"',
+    '"\\u0007 bell"',
+    '"mailto:"',
+    "<https://portal.example/dataset/odd>",
+)
+PREDICATES = (
+    "dct:title",
+    "dct:description",
+    "dct:publisher",
+    "dcat:contactPoint",
+    "dct:license",
+    "dct:temporal",
+    "dcat:theme",
+    "dct:language",
+    "dct:accrualPeriodicity",
+    "dct:spatial",
+    "dcat:keyword",
+    "dct:conformsTo",
+    "dct:issued",
+    "dct:modified",
+    "dcat:landingPage",
+    "dct:accessRights",
+    "dct:relation",
+    "dcat:distribution",
+    "dct:identifier",
+)
+
+
+@pytest.mark.parametrize("predicate", PREDICATES)
+def test_no_odd_value_of_any_property_loses_the_dataset(predicate, vocabularies):
+    statements = " ;\n".join(f"    {predicate} {value}" for value in ODD_VALUES)
+    (record,) = harvested(
+        f"""
+    <https://portal.example/dataset/odd> a dcat:Dataset ;
+        dct:title "Odd values"@en ;
+    {statements} .
+    """,
+        vocabularies,
+    )
+    document = DatasetDocument.model_validate(record.document)
+    assert document.slug == "odd"
+    _, problems = normalise_codes(document, vocabularies, ())
+    assert problems == []
+
+
+def test_a_dataset_the_mapping_cannot_read_is_kept_with_its_title(vocabularies, monkeypatch):
+    from catalogue.harvest import records as module
+
+    real = module.document_dict
+
+    def failing(graph, subject, *args, **kwargs):
+        if str(subject).endswith("/broken"):
+            raise RuntimeError("an unforeseen form")
+        return real(graph, subject, *args, **kwargs)
+
+    monkeypatch.setattr(module, "document_dict", failing)
+    records = harvested(
+        """
+    <https://portal.example/dataset/broken> a dcat:Dataset ; dct:title "Broken"@en .
+    <https://portal.example/dataset/fine> a dcat:Dataset ; dct:title "Fine"@en .
+    """,
+        vocabularies,
+    )
+    broken, fine = records
+    assert broken.document["title"] == {"en": "Broken"} and fine.issues == []
+    assert "an unforeseen form" in broken.issues[0].reason
+    DatasetDocument.model_validate(broken.document)

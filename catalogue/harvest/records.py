@@ -92,7 +92,10 @@ def records_from_graph(
     for subject in subjects:  # every slug first, so relations between datasets can be kept
         slugs[subject] = unique_slug(_slug(reader, subject), taken)
     for subject in subjects:
-        yield _record(reader, subject, slugs, source_url, identifier_schemes)
+        try:
+            yield _record(reader, subject, slugs, source_url, identifier_schemes)
+        except Exception as error:  # a form no reader foresaw: keep the dataset, say so
+            yield _bare_record(reader, subject, slugs[subject], source_url, error)
         reader.release(subject)
         reader.forget()
 
@@ -170,6 +173,30 @@ def _record(
         publisher=agent,
         name=slug,
         classification_stated=reader.one(subject, CAT.classification) is not None,
+    )
+
+
+def _bare_record(
+    reader: Reader, subject: Node, slug: str, source_url: str, error: Exception
+) -> HarvestRecord:
+    """The dataset with only its slug and title, when mapping it failed unexpectedly."""
+    titles = {
+        language: text[:20000]
+        for language, text in reader.texts(subject, DCT.title).items()
+        if language.isalpha()
+    }
+    identifier = str(subject) if isinstance(subject, URIRef) else f"{source_url}#{slug}"
+    return HarvestRecord(
+        identifier=identifier,
+        document={"slug": slug, "classification": "open", "status": "published", "title": titles},
+        issues=[
+            RecordIssue(
+                "(document)",
+                identifier,
+                f"only the title could be read ({type(error).__name__}: {error})",
+            )
+        ],
+        name=slug,
     )
 
 
