@@ -30,7 +30,7 @@ from catalogue.dcat.namespaces import (
     TIME,
 )
 from catalogue.dcat.reverse_legal import by_position, legal, ordered
-from catalogue.dcat.reverse_reader import Reader, slug_from_iri, without_none
+from catalogue.dcat.reverse_reader import Reader, signature, slug_from_iri, without_none
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.paths import put
 from catalogue.domain.problems import InvalidDocument, Problem
@@ -53,7 +53,8 @@ def dataset_subjects(graph: Graph) -> list[URIRef | BNode]:
     found.update(graph.subjects(RDF.type, DCATAP_IT_DATASET))
     found.update(graph.objects(None, DCAT.dataset))
     return sorted((s for s in found if isinstance(s, URIRef | BNode)),
-                  key=lambda node: (isinstance(node, BNode), str(node)))
+                  key=lambda node: (isinstance(node, BNode), signature(graph, node)
+                                    if isinstance(node, BNode) else str(node)))
 
 
 def document_from_graph(

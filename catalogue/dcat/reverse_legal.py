@@ -8,20 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import URIRef
+from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from catalogue.dcat.namespaces import CAT, DCATAP, DCT, DPV, FOAF, RDF, RDFS
-from catalogue.dcat.reverse_reader import Reader, without_none
+from catalogue.dcat.reverse_reader import Reader, signature, without_none
 
 
 def by_position(reader: Reader, nodes: Any) -> list[Node]:
+    """In ``cat:position`` order (our feed), else in a stable order (blank nodes by content)."""
+
     def position(node: Node) -> tuple[int, str]:
         value = reader.one(node, CAT.position)
+        name = signature(reader.graph, node) if isinstance(node, BNode) else str(node)
         try:
-            return (int(value.toPython()) if value is not None else 1 << 30, str(node))  # type: ignore[union-attr]
+            return (int(value.toPython()) if value is not None else 1 << 30, name)  # type: ignore[union-attr]
         except (TypeError, ValueError):
-            return (1 << 30, str(node))
+            return (1 << 30, name)
 
     return sorted(nodes, key=position)
 

@@ -48,14 +48,12 @@ def slug_from_iri(iri: str) -> str:
     return SLUG_CLEANER.sub("-", tail.lower()).strip("-")[:100].strip("-") or "imported-dataset"
 
 
-def _order(node: Node) -> tuple[int, str, str]:
-    rank = 0 if isinstance(node, URIRef) else 1 if isinstance(node, BNode) else 2
-    return (rank, str(node), getattr(node, "language", None) or "")
-
-
-def _ordered(values: Iterable[Node]) -> list[Node]:
-    """A stable order (rdflib's own comparison is slow and fails across literal types)."""
-    return sorted(values, key=_order)
+def signature(graph: Graph, node: Node) -> str:
+    """What a blank node says (its statements without other blank nodes), for ordering:
+    blank node ids change with every parse, so the same feed must not order by them."""
+    return "\n".join(
+        sorted(f"{p} {o}" for p, o in graph.predicate_objects(node) if not isinstance(o, BNode))
+    )
 
 
 def without_none(values: dict[str, Any]) -> dict[str, Any]:
@@ -95,12 +93,21 @@ class Reader:
                 found.setdefault(predicate, []).append(value)
             for predicate, values in found.items():
                 if len(values) > 1:
-                    found[predicate] = _ordered(values)
+                    found[predicate] = sorted(values, key=self._order)
             if not found and isinstance(subject, URIRef):
                 self._bare.add(subject)  # bounded by the distinct IRIs a feed refers to
                 return found
             self._nodes[subject] = found
         return found
+
+    def _order(self, node: Node) -> tuple[int, str, str]:
+        """A stable order: IRIs, then blank nodes by what they say, then literals (rdflib's
+        own comparison is slow, fails across literal types, and orders blank nodes by id)."""
+        if isinstance(node, URIRef):
+            return (0, str(node), "")
+        if isinstance(node, BNode):
+            return (1, signature(self.graph, node), "")
+        return (2, str(node), getattr(node, "language", None) or "")
 
     def all(self, subject: Node, predicate: URIRef) -> list[Node]:
         return self.statements(subject).get(predicate, [])
