@@ -289,3 +289,11 @@ def test_the_same_feed_read_twice_gives_the_same_records(name, vocabularies):
     first = [(r.identifier, r.document, r.issues) for r in harvest(name, vocabularies).values()]
     again = [(r.identifier, r.document, r.issues) for r in harvest(name, vocabularies).values()]
     assert first == again
+
+
+def test_an_unchanged_record_keeps_its_fingerprint_a_changed_one_does_not(vocabularies):
+    first = harvest("dcat-ap-de.ttl", vocabularies)["baumkataster"]
+    again = harvest("dcat-ap-de.ttl", vocabularies)["baumkataster"]
+    assert first.fingerprint() == again.fingerprint()
+    again.document["title"]["de"] = "Baumkataster (neu)"
+    assert first.fingerprint() != again.fingerprint()

@@ -66,6 +66,17 @@ class HarvestRecord:
     classification_stated: bool = False  # False: guessed from access rights (a source
     # option may set its default instead)
 
+    def fingerprint(self) -> str:
+        """A hash of everything the source said (document, issues, dates, page, publisher):
+        equal for an unchanged record, so a re-harvest can skip it."""
+        import hashlib
+        import json
+        from dataclasses import asdict
+
+        content = {key: value for key, value in asdict(self).items()}
+        text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
 
 def records_from_graph(
     graph: Graph,
