@@ -15,8 +15,10 @@ the classification rules are checked when storing, and reported, not applied her
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -69,12 +71,7 @@ class HarvestRecord:
     def fingerprint(self) -> str:
         """A hash of everything the source said (document, issues, dates, page, publisher):
         equal for an unchanged record, so a re-harvest can skip it."""
-        import hashlib
-        import json
-        from dataclasses import asdict
-
-        content = {key: value for key, value in asdict(self).items()}
-        text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+        text = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
 
