@@ -108,8 +108,7 @@ def _guess_classification(reader: Reader, subject: Node) -> str:
     if reader.all(subject, DPV.hasPersonalData):
         return "personal"
     access = reader.code("access-rights", reader.one(subject, DCT.accessRights))
-    return "open" if access in (None, "PUBLIC") or access not in (
-        "RESTRICTED", "NON_PUBLIC") else "closed"
+    return "closed" if access in ("RESTRICTED", "NON_PUBLIC") else "open"
 
 
 def _technical(reader: Reader, subject: Node) -> dict[str, Any]:
