@@ -62,6 +62,17 @@ CONTROLLED_FIELDS: dict[str, str] = {
 """Every path that holds a vocabulary code: the registry's controlled fields, then the nested."""
 
 
+FOREIGN_CONCEPTS = frozenset({"semantic.themes[]"})
+"""Paths that may also hold a concept IRI from outside our vocabulary (a harvested
+catalogue's own themes): kept as given and shown as a link, but never counted as one of ours."""
+
+
+def is_foreign_concept(pattern: str, value: str) -> bool:
+    """True when ``value`` may stay at ``pattern`` although no vocabulary knows it."""
+    return pattern in FOREIGN_CONCEPTS and value.startswith(("http://", "https://")) and not any(
+        character.isspace() for character in value)
+
+
 def _slots(
     node: Any, steps: list[str], location: tuple[Any, ...]
 ) -> Iterator[tuple[tuple[Any, ...], Any, Any]]:
@@ -110,6 +121,8 @@ def normalise_codes(
                     )
                 continue
             concept = vocabularies[key].get(value)
+            if concept is None and is_foreign_concept(pattern, value):
+                continue
             if concept is None:
                 problems.append(
                     Problem(

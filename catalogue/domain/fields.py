@@ -31,6 +31,7 @@ from catalogue.domain.fieldspec import (
 )
 
 MAPPING, REVERSE = "catalogue.dcat.mapping", "catalogue.dcat.reverse"
+REVERSE_LEGAL = "catalogue.dcat.reverse_legal"  # the reverse mapping's legal level
 PACKAGE, INDEX = "catalogue.ckan.package", "catalogue.search.schema"
 FORM, PAGE = "catalogue.ui.forms.schema", "ui/templates/dataset.html"
 DPV_MODULE = "catalogue.dcat.dpv"
@@ -281,22 +282,32 @@ FIELDS: tuple[Field, ...] = (
         custom={"ckan": f"{PACKAGE} (only for personal data)"},
         never={"search": NOT_A_FACET},
     ),
-    Field("legal.restriction", "object", "Why access is restricted", custom=BY_HAND),
-    Field("legal.legislation", "objects", "Laws that apply", custom=BY_HAND),
+    Field(
+        "legal.restriction",
+        "object",
+        "Why access is restricted",
+        custom=by_hand(dcat=f"{MAPPING}, {REVERSE_LEGAL}"),
+    ),
+    Field(
+        "legal.legislation",
+        "objects",
+        "Laws that apply",
+        custom=by_hand(dcat=f"{MAPPING}, {REVERSE_LEGAL}"),
+    ),
     Field(
         "legal.rights",
         "langtext",
         "Other rights statements",
         ckan=(Ckan("rights", "langtext"),),
         page=Display("Rights"),
-        custom={"dcat": f"{MAPPING}, {REVERSE} (a dct:RightsStatement node)"},
+        custom={"dcat": f"{MAPPING}, {REVERSE_LEGAL} (a dct:RightsStatement node)"},
     ),
     Field(
         "legal.personal_data",
         "object",
         "Personal data (GDPR)",
         section="personal",
-        custom=by_hand(dcat=f"{DPV_MODULE}, {REVERSE}"),
+        custom=by_hand(dcat=f"{DPV_MODULE}, {REVERSE_LEGAL}"),
     ),
 )
 

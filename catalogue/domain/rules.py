@@ -105,10 +105,12 @@ def has_publisher_and_contact(document: DatasetDocument, context: RuleContext) -
 
 @rule()
 def has_theme(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
-    if not document.semantic.themes:
+    themes = context.vocabularies["themes"]
+    if not any(theme in themes for theme in document.semantic.themes):  # foreign IRIs do not count
+        others = " (the themes it has are not EU data themes)" if document.semantic.themes else ""
         yield Problem(
             "semantic.themes",
-            "Choose at least one EU data theme (for example 'Economy and finance').",
+            f"Choose at least one EU data theme (for example 'Economy and finance'){others}.",
             "theme_missing",
         )
 
