@@ -31,6 +31,7 @@ from catalogue.dcat.namespaces import (
     SPDX,
     VCARD,
 )
+from catalogue.dcat.services import read_service, service_key, service_nodes
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.paths import put
 from catalogue.domain.problems import InvalidDocument, Problem
@@ -104,6 +105,9 @@ class _Reader:
 
     def ordered(self, subject: Node, predicate: URIRef) -> list[Node]:
         return _by_position(self, self.graph.objects(subject, predicate))
+
+    def by_position(self, nodes: Any) -> list[Node]:
+        return _by_position(self, nodes)
 
     def contact(self, node: Node | None) -> dict[str, Any] | None:
         if node is None:
@@ -183,13 +187,11 @@ def _guess_classification(reader: _Reader, subject: URIRef) -> str:
 
 
 def _technical(reader: _Reader, subject: URIRef) -> dict[str, Any]:
-    graph = reader.graph
     distributions = [_distribution(reader, node) for node in
                      reader.ordered(subject, DCAT.distribution)]
-    services = [
-        _service(reader, node)
-        for node in _by_position(reader, graph.subjects(DCAT.servesDataset, subject))
-    ]
+    access = reader.code("access-rights", reader.one(subject, DCT.accessRights))
+    services = [read_service(reader, node, subject, access)
+                for node in service_nodes(reader, subject)]
     attributes = []
     for node in reader.ordered(subject, CAT.attribute):
         scheme = reader.iri(node, CAT.identifierScheme)
@@ -266,17 +268,10 @@ def _distribution(reader: _Reader, node: Node) -> dict[str, Any]:
         "availability": reader.code("planned-availability",
                                     reader.one(node, DCATAP.availability)),
         "rights": reader.texts(rights, RDFS.label) if rights is not None else {},
-    })
-
-
-def _service(reader: _Reader, node: Node) -> dict[str, Any]:
-    return _without_none({
-        "id": reader.text(node, DCT.identifier),
-        "title": reader.texts(node, DCT.title),
-        "description": reader.texts(node, DCT.description),
-        "endpoint_url": reader.iri(node, DCAT.endpointURL),
-        "endpoint_description": reader.iri(node, DCAT.endpointDescription),
-        "conforms_to": sorted(str(v) for v in reader.graph.objects(node, DCT.conformsTo)),
+        "access_service": service_key(reader, service) if (
+            service := reader.one(node, DCAT.accessService)) is not None else None,
+        "legislation": sorted(str(v) for v in
+                              reader.graph.objects(node, DCATAP.applicableLegislation)),
     })
 
 

@@ -202,10 +202,14 @@ DISTRIBUTION_FIELDS = {
     DCAT.downloadURL: "download_url", DCT.format: "format", DCAT.mediaType: "media_type",
     DCAT.byteSize: "byte_size", SPDX.checksum: "checksum", DCT.license: "licence",
     ADMS.status: "status", DCATAP.availability: "availability", DCT.rights: "rights",
+    DCAT.accessService: "access_service", DCATAP.applicableLegislation: "legislation",
 }
 SERVICE_FIELDS = {
     DCT.title: "title", DCT.description: "description", DCAT.endpointURL: "endpoint_url",
     DCAT.endpointDescription: "endpoint_description", DCT.conformsTo: "conforms_to",
+    FOAF.page: "documentation", DCT.license: "licence", DCT.accessRights: "access_rights",
+    DCT.rights: "rights", DCATAP.hvdCategory: "hvd_categories",
+    DCATAP.applicableLegislation: "legislation", DCAT.servesDataset: "serves",
 }
 PART_FIELDS = {
     DCAT.startDate: "start", DCAT.endDate: "end", VCARD.fn: "name", VCARD.hasEmail: "email",
