@@ -94,17 +94,16 @@ def access_service(writer: Writer, node: URIRef, dataset: URIRef, key: str | Non
 
 def _owner(reader: _Reader, service: Node, datasets: list[Node]) -> Node | None:
     """The dataset a service is described in: the one its IRI sits under, else (a foreign
-    description) the first dataset it serves or, serving none, one that links to it."""
+    description) the first whose distribution it serves, else the first dataset it serves."""
     for dataset in datasets:
         if str(service).startswith(f"{dataset}/service/"):
             return dataset
-    served = sorted(reader.graph.objects(service, DCAT.servesDataset), key=str)
-    if served:
-        return served[0]
-    linking = sorted(reader.graph.subjects(DCAT.distribution, None), key=str)
-    return next((d for d in linking if any(
-        (distribution, DCAT.accessService, service) in reader.graph
-        for distribution in reader.graph.objects(d, DCAT.distribution))), None)
+    graph = reader.graph
+    linking = [dataset for dataset in datasets if any(
+        (distribution, DCAT.accessService, service) in graph
+        for distribution in graph.objects(dataset, DCAT.distribution))]
+    served = sorted(graph.objects(service, DCAT.servesDataset), key=str)
+    return next(iter(linking + served), None)
 
 
 def service_nodes(reader: _Reader, subject: URIRef) -> list[Node]:
