@@ -245,3 +245,14 @@ async def test_other_datasets_a_service_serves_are_hidden_when_not_public(client
     assert "/dataset/bridges" not in turtle
     page = (await client.get("/dataset/roads")).text
     assert "/dataset/bridges" not in page and "Roads API" in page
+
+
+async def test_the_page_shows_a_services_facts_and_the_datasets_it_serves(
+    client: Any, seeded: None
+) -> None:
+    page = (await client.get("/dataset/consumer-price-index")).text
+    assert 'id="service-pxweb"' in page and "SI-STAT PX-Web API" in page
+    assert 'href="#service-pxweb"' in page  # a distribution says which service serves it
+    assert "https://www.stat.example.si/en/developers/pxweb-api" in page
+    assert "Also serves" in page and 'href="/dataset/gdp-quarterly"' in page
+    assert "Implementing Regulation (EU) 2023/138" in page
