@@ -256,3 +256,19 @@ async def test_the_page_shows_a_services_facts_and_the_datasets_it_serves(
     assert "https://www.stat.example.si/en/developers/pxweb-api" in page
     assert "Also serves" in page and 'href="/dataset/gdp-quarterly"' in page
     assert "Implementing Regulation (EU) 2023/138" in page
+
+
+def test_the_history_hides_served_datasets_the_reader_may_not_see() -> None:
+    from catalogue.domain import disclosure
+
+    before = [{"endpoint_url": "https://a.example/api", "serves": ["public-one"]}]
+    after = [{"endpoint_url": "https://a.example/api", "serves": ["public-one", "a-draft"]}]
+    changes = {"technical.data_services": {"from": before, "to": after}}
+    assert disclosure.related_in_changes(changes) == ["public-one", "public-one", "a-draft"]
+    assert disclosure.hide_related_changes(changes, {"public-one"}) == {}  # nothing left
+    shown = disclosure.hide_related_changes(changes, {"public-one", "a-draft"})
+    assert shown == changes
+    body = {"semantic": {"related": ["a-draft"]}, "technical": {"data_services": after}}
+    assert disclosure.hide_related(body, {"public-one"}) == {
+        "semantic": {"related": []},
+        "technical": {"data_services": [{**after[0], "serves": ["public-one"]}]}}
