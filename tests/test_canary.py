@@ -49,9 +49,12 @@ KEPT = {pattern.replace("[]", "") for pattern in CONTROLLED_FIELDS} | {
     "legal.personal_data.controller.organisation", "legal.personal_data.retention.period",
     "technical.temporal_resolution",  # an ISO 8601 period, like the retention period
     "semantic.related", "technical.temporal.start", "technical.temporal.end",
+    "technical.data_services.serves",  # slugs of other datasets, like related ones
+    # a distribution names its service by the service's id: both kept, so they still match
+    "technical.data_services.id", "technical.distributions.access_service",
 }
 ADDRESS_KEYS = {"access_url", "download_url", "endpoint_url", "endpoint_description", "url",
-                "iri", "conforms_to"}
+                "iri", "conforms_to", "documentation", "legislation"}
 
 
 class Markers:
@@ -115,11 +118,16 @@ def _complete(document: dict[str, Any]) -> dict[str, Any]:
         distribution.update(title={"en": "t"}, description={"en": "d"}, rights={"en": "r"},
                             media_type="text/csv", id="id",
                             download_url="https://a.example.gov/",
-                            checksum={"algorithm": "sha256", "value": "0a1b2c"})
+                            checksum={"algorithm": "sha256", "value": "0a1b2c"},
+                            legislation=["https://a.example.gov/"])
     for service in technical["data_services"]:
         service.update(title={"en": "t"}, description={"en": "d"},
                        endpoint_description="https://a.example.gov/",
-                       conforms_to=["https://a.example.gov/"], id="id")
+                       conforms_to=["https://a.example.gov/"], id="id",
+                       documentation="https://a.example.gov/", rights={"en": "r"},
+                       legislation=["https://a.example.gov/"],
+                       serves=["central-population-register"])
+    technical["distributions"][0]["access_service"] = "id"
     for attribute in technical["attributes"]:
         attribute["description"] = {"en": "d"}
     legal = document["legal"]
@@ -222,6 +230,8 @@ async def _write_canary() -> Canary:
     public = copy.deepcopy(template) | {"slug": PUBLIC_TWIN, "status": "published"}
     public["internal_note"] = markers.new()
     public["semantic"]["related"] = [TEMPLATE, *canary.hidden_slugs]
+    for item in public["technical"]["data_services"]:
+        item["serves"] = [TEMPLATE, *canary.hidden_slugs]
     twin = await service.replace_dataset(PUBLIC_TWIN, public, twin.revision, steward)
     public["internal_note"] = markers.new()
     public["title"] = {**public["title"], "en": "Canary register, renamed"}

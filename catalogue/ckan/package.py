@@ -169,6 +169,8 @@ def distribution_resource(
         "rights": document.text(item.rights, language),
         "status": _iri("distribution-status", item.status),
         "availability": _iri("planned-availability", item.availability),
+        "access_service": item.access_service or "",
+        "applicable_legislation": _json(item.legislation),
         "resource_type": None,
     }
 
@@ -189,6 +191,13 @@ def service_resource(
         "endpoint_url": item.endpoint_url,
         "endpoint_description": item.endpoint_description or "",
         "conforms_to": _json(item.conforms_to),
+        "documentation": item.documentation or "",
+        "license": _iri("licences", item.licence),
+        "access_rights": _iri("access-rights", item.access_rights
+                              or document.legal.access_rights),
+        "rights": document.text(item.rights, language),
+        "hvd_category": _json(_iris("hvd-categories", item.hvd_categories)),
+        "applicable_legislation": _json(item.legislation),
         "format": "",
         "mimetype": None,
         "size": None,

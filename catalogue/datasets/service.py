@@ -29,6 +29,7 @@ from catalogue.domain.codes import normalise_codes
 from catalogue.domain.dataset import DatasetDocument, Status
 from catalogue.domain.patch import changed_fields, merge_patch
 from catalogue.domain.problems import problems_from_validation_error
+from catalogue.domain.services import link_problems
 from catalogue.errors import (
     Conflict,
     Forbidden,
@@ -76,6 +77,7 @@ def checked_document(
 ) -> DatasetDocument:
     """The codes and the publisher (``publisher``: its row, or None when there is none)."""
     document, problems = normalise_codes(document, default_vocabularies(), schemes)
+    problems.extend(link_problems(document))
     slug = document.organisational.publisher
     if slug is None:
         problems.append(
@@ -392,7 +394,8 @@ async def represent_many(
 ) -> list[dict[str, Any]]:
     """JSON twins: internal fields only for those who may see them, related datasets only
     when the reader may see them (one query for the whole list)."""
-    related = [slug for record in records for slug in record.document.semantic.related]
+    related = [slug for record in records
+               for slug in disclosure.related_in(record.document.model_dump(mode="json"))]
     visible = await visible_slugs(related, principal)
     return [_represent(record, principal, visible) for record in records]
 
@@ -401,7 +404,7 @@ def _represent(
     record: DatasetRecord, principal: Principal | None, visible: set[str]
 ) -> dict[str, Any]:
     body = disclosure.redact(record.document.model_dump(mode="json"), principal, record.publisher)
-    body["semantic"]["related"] = disclosure.visible_related(body["semantic"]["related"], visible)
+    body = disclosure.hide_related(body, visible)
     return {
         "id": str(record.id),
         **body,

@@ -33,6 +33,7 @@ from catalogue.dcat.namespaces import (
     XSD,
     new_graph,
 )
+from catalogue.dcat.services import access_service, legal_resources, write_service
 from catalogue.dcat.writer import (
     DatasetContext,
     PublisherInfo,
@@ -43,7 +44,7 @@ from catalogue.dcat.writer import (
     timestamp,
     web_iri,
 )
-from catalogue.domain.dataset import DataService, DatasetDocument, Distribution, Status
+from catalogue.domain.dataset import DatasetDocument, Distribution, Status
 from catalogue.vocabularies import Vocabularies
 
 
@@ -80,9 +81,10 @@ def _technical(writer: Writer, subject: URIRef, document: DatasetDocument) -> No
         node = web_iri(f"{subject}/distribution/{distribution.id or position}")
         graph.add((subject, DCAT.distribution, node))
         _distribution(writer, node, distribution, position)
+        access_service(writer, node, subject, distribution.access_service)
+        legal_resources(writer, node, distribution.legislation)
     for position, service in enumerate(technical.data_services):
-        node = web_iri(f"{subject}/service/{service.id or position}")
-        _data_service(writer, node, subject, service, position, document)
+        write_service(writer, subject, service, position, document)
     for position, attribute in enumerate(technical.attributes):
         node = URIRef(f"{subject}#attribute-{position + 1}")
         graph.add((subject, CAT.attribute, node))
@@ -150,48 +152,6 @@ def _distribution(
     writer.add(node, DCATAP.availability, availability)
     if distribution.rights:
         graph.add((node, DCT.rights, writer.rights(URIRef(f"{node}#rights"), distribution.rights)))
-
-
-def _data_service(
-    writer: Writer,
-    node: URIRef,
-    dataset: URIRef,
-    service: DataService,
-    position: int,
-    document: DatasetDocument,
-) -> None:
-    """A service serves only this dataset, so it shares the dataset's publisher, contact,
-    themes and keywords (derived, so the reverse mapping ignores them)."""
-    graph = writer.graph
-    graph.add((node, RDF.type, DCAT.DataService))
-    graph.add((node, CAT.position, Literal(position)))
-    graph.add((node, DCAT.servesDataset, dataset))
-    if service.id:
-        graph.add((node, DCT.identifier, Literal(service.id)))
-    writer.texts(node, DCT.title, service.title)
-    writer.texts(node, DCT.description, service.description)
-    graph.add((node, DCAT.endpointURL, web_iri(service.endpoint_url)))
-    if service.endpoint_description:
-        graph.add((node, DCAT.endpointDescription, web_iri(service.endpoint_description)))
-    for standard in service.conforms_to:
-        graph.add((node, DCT.conformsTo, _standard(graph, standard)))
-    if writer.context.publisher:
-        graph.add((node, DCT.publisher, organisation_iri(writer.context.base_url,
-                                                         writer.context.publisher.slug)))
-    if document.organisational.contact_point:
-        graph.add((node, DCAT.contactPoint, URIRef(f"{dataset}#contact-point")))
-    for code in document.semantic.themes:
-        writer.add(node, DCAT.theme, writer.concept("themes", code))
-    for keyword in document.semantic.keywords:
-        graph.add((node, DCAT.keyword, Literal(keyword)))
-    writer.add(node, DCT.accessRights, writer.concept(
-        "access-rights", document.legal.access_rights, DCT.RightsStatement))
-
-
-def _standard(graph: Graph, url: str) -> URIRef:
-    node = web_iri(url)
-    graph.add((node, RDF.type, DCT.Standard))
-    return node
 
 
 def _identifier_scheme(graph: Graph, node: URIRef, code: str) -> None:

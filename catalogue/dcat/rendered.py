@@ -35,6 +35,7 @@ from catalogue.dcat.catalog import (
 from catalogue.dcat.mapping import DatasetContext, dataset_graph, dataset_iri
 from catalogue.dcat.namespaces import DCAT, PREFIXES
 from catalogue.dcat.triples import TURTLE_HEADER, TripleSink, ntriples, turtle_body
+from catalogue.domain.disclosure import related_in
 from catalogue.settings import Settings
 from catalogue.vocabularies import default_vocabularies
 
@@ -66,14 +67,16 @@ class Facts:
     def of_record(cls, record: DatasetRecord) -> Facts:
         return cls(record.id, record.slug, record.revision, record.modified, record.issued,
                    record.publisher, record.publisher_name,
-                   tuple(record.document.semantic.related))
+                   (*record.document.semantic.related,
+                    *(slug for service in record.document.technical.data_services
+                      for slug in service.serves)))
 
     @classmethod
     def of_row(cls, row: dict[str, Any]) -> Facts:
         document = row["document"]
         if isinstance(document, str):
             document = json.loads(document)
-        related = (document.get("semantic") or {}).get("related") or ()
+        related = related_in(document)  # related datasets, and those its services serve
         identifier = row["id"] if isinstance(row["id"], UUID) else UUID(str(row["id"]))
         return cls(identifier, row["slug"], row["revision"], row["modified"], row["issued"],
                    row["publisher.slug"] or "", row["publisher.name"] or "", tuple(related))

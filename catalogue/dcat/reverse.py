@@ -31,6 +31,7 @@ from catalogue.dcat.namespaces import (
 )
 from catalogue.dcat.reverse_legal import by_position, legal, ordered
 from catalogue.dcat.reverse_reader import Reader, signature, slug_from_iri, without_none
+from catalogue.dcat.services import read_service, service_key, service_nodes
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.paths import put
 from catalogue.domain.problems import InvalidDocument, Problem
@@ -112,14 +113,12 @@ def _guess_classification(reader: Reader, subject: Node) -> str:
 
 
 def _technical(reader: Reader, subject: Node) -> dict[str, Any]:
-    graph = reader.graph
     distributions = [_distribution(reader, node) for node in
                      ordered(reader, subject, DCAT.distribution)
                      if not isinstance(node, Literal)]
-    services = [
-        _service(reader, node)
-        for node in by_position(reader, graph.subjects(DCAT.servesDataset, subject))
-    ]
+    access = reader.code("access-rights", reader.one(subject, DCT.accessRights))
+    services = [read_service(reader, node, subject, access)  # type: ignore[arg-type]
+                for node in service_nodes(reader, subject)]  # type: ignore[arg-type]
     attributes = []
     for node in ordered(reader, subject, CAT.attribute):
         scheme = reader.iri(node, CAT.identifierScheme)
@@ -249,17 +248,9 @@ def _distribution(reader: Reader, node: Node) -> dict[str, Any]:
                                     reader.one(node, DCATAP.availability)),
         "rights": reader.texts(rights, RDFS.label) if isinstance(rights, URIRef | BNode) else (
             {reader.default_language: str(rights)} if rights is not None else {}),
-    })
-
-
-def _service(reader: Reader, node: Node) -> dict[str, Any]:
-    return without_none({
-        "id": reader.text(node, DCT.identifier),
-        "title": reader.texts(node, DCT.title),
-        "description": reader.texts(node, DCT.description),
-        "endpoint_url": reader.address(node, DCAT.endpointURL),
-        "endpoint_description": reader.address(node, DCAT.endpointDescription),
-        "conforms_to": sorted(str(v) for v in reader.all(node, DCT.conformsTo)),
+        "access_service": service_key(reader, service) if (
+            service := reader.one(node, DCAT.accessService)) is not None else None,
+        "legislation": sorted(str(v) for v in reader.all(node, DCATAP.applicableLegislation)),
     })
 
 

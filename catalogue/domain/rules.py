@@ -372,3 +372,7 @@ def transfers_are_identified(document: DatasetDocument, context: RuleContext) ->
             yield Problem(f"{path}.basis", "Public authorities cannot use this derogation in "
                           "the exercise of their public powers (Art. 49(3)); check the basis.",
                           "transfer_derogation_for_authority", "warning")
+
+
+# The rules about data services and high-value datasets live beside their links' check.
+from catalogue.domain import services as _services  # noqa: E402,F401  (registers the HVD rules)

@@ -14,6 +14,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from catalogue.domain import languages
+from catalogue.domain.services import HVD_LEGISLATION
 from catalogue.settings import get_settings
 from catalogue.vocabularies import default_vocabularies
 
@@ -138,7 +139,18 @@ def install(environment: Environment) -> None:
     def definition(context: Context, code: str | None, vocabulary: str) -> str:
         return concept_definition(code, vocabulary, _lang(context))
 
+    @pass_context
+    def law_title(context: Context, iri: str, document: Any) -> str:
+        """A law's title as the dataset's own list of laws gives it, else its address."""
+        for law in document.legal.legislation:
+            if law.iri == iri and law.title:
+                return text_in(law.title, _lang(context))
+        if iri == HVD_LEGISLATION:
+            return "Implementing Regulation (EU) 2023/138 (high-value datasets)"
+        return iri
+
     environment.filters.update(
+        law_title=law_title,
         text=text,
         concept=concept,
         definition=definition,

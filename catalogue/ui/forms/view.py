@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalogue.domain.problems import Problem
-from catalogue.ui.forms.mapping import FormData
-from catalogue.ui.forms.schema import NOTE, SECTIONS, SLUG, Section, Spec
+from catalogue.ui.forms.mapping import FormData, service_choices
+from catalogue.ui.forms.schema import NOTE, SECTIONS, SERVICE_CHOICES, SLUG, Section, Spec
 from catalogue.vocabularies import Vocabularies
 
 LANGUAGE_NAMES = {"en": "English", "sl": "Slovenian", "de": "German", "it": "Italian",
@@ -312,6 +312,7 @@ def build_form(
 
     ``new``: the slug is still to be chosen (it cannot change once the dataset exists).
     """
+    choices = {**choices, SERVICE_CHOICES: service_choices(form)}
     builder = _Builder(form, choices, languages, classification, rows or {})
     slug = builder.control(SLUG, "slug", "About the dataset", True, True) if new else None
     sections = [builder.section(section) for section in SECTIONS]
