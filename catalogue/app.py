@@ -26,6 +26,8 @@ from catalogue.db import analyse, prepare_engine, start_engine, stop_engine
 from catalogue.dcat.controllers import CatalogController
 from catalogue.onceonly.web import ONCE_ONLY_ROUTER
 from catalogue.organisations.controllers import OrganisationController
+from catalogue.quality.linkcheck import quality_lifespan
+from catalogue.quality.web import QUALITY_ROUTER
 from catalogue.ropa.controllers import RopaController
 from catalogue.search.controllers import SearchController, search_lifespan
 from catalogue.settings import Settings, get_settings
@@ -114,6 +116,7 @@ ROUTE_HANDLERS: list[Any] = [
     VocabularyController,
     AGREEMENTS_ROUTER,
     ONCE_ONLY_ROUTER,
+    QUALITY_ROUTER,
     AuditController,
     RopaController,
     ckan_router,
@@ -153,7 +156,8 @@ def create_app(
         # The slow-request log and the limits come first: nothing reads a request before them.
         middleware=[slow_request_log, limits_middleware, *ui_middleware(settings)],
         lifespan=[
-            lifespan, search_lifespan, audit_lifespan, *([warm_lifespan] if prepare else [])
+            lifespan, search_lifespan, audit_lifespan,
+            *([warm_lifespan, quality_lifespan] if prepare else []),
         ],
         # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
         compression_config=CompressionConfig(

@@ -15,6 +15,7 @@ from catalogue.datasets.queries import find_record, get_record, history, visible
 from catalogue.datasets.service import represent
 from catalogue.domain import disclosure
 from catalogue.errors import NotFound
+from catalogue.quality.views import dataset_panel
 from catalogue.ui import summary
 from catalogue.ui.dataset_view import (
     RDF_FORMATS,
@@ -91,6 +92,7 @@ async def dataset_page(
         "publisher_name": record.publisher_name,
         "related": await _related(list(document.semantic.related), principal, lang),
         "history": entries,
+        "quality": await dataset_panel(record),
         "rdf_links": rdf_links(slug) if dcat is not None else [],
         "json_twin": f"/api/v1/datasets/{slug}",
         "can_edit": principal is not None and principal.can_edit_datasets_of(record.publisher),

@@ -11,6 +11,7 @@ from catalogue.agreements.pages import agreements_for_organisation
 from catalogue.datasets.queries import DatasetFilter, DatasetRecord, list_records
 from catalogue.datasets.versions import VersionedCache
 from catalogue.organisations.service import get_organisation, list_organisations
+from catalogue.quality.views import organisation_panel
 from catalogue.ui import summary
 from catalogue.ui.dataset_view import explain
 from catalogue.ui.negotiation import wants_json
@@ -141,5 +142,6 @@ async def organisation_page(
             "paging": paging,
             "json_twin": f"/api/v1/organisations/{slug}",
             "organisation_agreements": await agreements_for_organisation(slug, principal, lang),
+            "quality": await organisation_panel(slug),
         },
     )
