@@ -49,15 +49,17 @@ async def link_results(urls: Iterable[str]) -> dict[str, LinkResult]:
 
 
 def assess_stored(document: DatasetDocument, issued: dt.datetime | None,
-                  modified: dt.datetime | None, links: Mapping[str, LinkResult]) -> Assessment:
-    """The assessment of a stored dataset (its DCAT-AP check with its publisher as the feed
-    would describe it now)."""
+                  modified: dt.datetime | None, links: Mapping[str, LinkResult],
+                  conforms: bool | None = None) -> Assessment:
+    """The assessment of a stored dataset: its DCAT-AP check (``conforms``, when known for
+    this revision) with its publisher as the feed would describe it now."""
     from catalogue.dcat import snapshot
 
-    settings = get_settings()
-    publisher = snapshot.current().publisher(document.organisational.publisher)
-    conforms = dcat_ap_conforms(document, settings.base_url, settings.languages, publisher,
-                                issued, modified)
+    if conforms is None:
+        settings = get_settings()
+        publisher = snapshot.current().publisher(document.organisational.publisher)
+        conforms = dcat_ap_conforms(document, settings.base_url, settings.languages,
+                                    publisher, issued, modified)
     return assess(document, Facts(issued=issued is not None, modified=modified is not None,
                                   dcat_ap_conforms=conforms, links=links))
 
@@ -71,8 +73,18 @@ def _document(value: Any) -> DatasetDocument | None:
         return None
 
 
-async def score_rows(rows: Sequence[Mapping[str, Any]]) -> None:
-    """Score these ``dataset`` rows (``ROW_COLUMNS``) and store the scores and addresses."""
+async def _known_compliance(ids: list[UUID]) -> dict[tuple[UUID, int], bool]:
+    """The DCAT-AP results already stored, by (dataset, revision)."""
+    rows = await QualityScore.select(QualityScore.dataset_id, QualityScore.revision,
+                                     QualityScore.dcat_ap_conforms).where(
+        QualityScore.dataset_id.is_in(ids))
+    return {(_uuid(r["dataset_id"]), r["revision"]): r["dcat_ap_conforms"] for r in rows}
+
+
+async def score_rows(rows: Sequence[Mapping[str, Any]], reuse: bool = False) -> None:
+    """Score these ``dataset`` rows (``ROW_COLUMNS``) and store the scores and addresses
+    (``reuse``: keep the DCAT-AP result stored for the same revision, as a link rescore
+    does: the shapes take most of a score's time)."""
     documents = [(row, _document(row["document"])) for row in rows]
     documents = [(row, document) for row, document in documents if document is not None]
     if not documents:
@@ -81,17 +93,22 @@ async def score_rows(rows: Sequence[Mapping[str, Any]]) -> None:
     links = await link_results(wanted)
     now = dt.datetime.now(dt.UTC)
     ids = [_uuid(row["id"]) for row, _ in documents]
+    known = await _known_compliance(ids) if reuse else {}
     await QualityScore.delete().where(QualityScore.dataset_id.is_in(ids))
     await DatasetLink.delete().where(DatasetLink.dataset_id.is_in(ids))
     scores, uses = [], []
     for row, document in documents:
-        assessment = assess_stored(document, row["issued"], row["modified"], links)
+        conforms = known.get((_uuid(row["id"]), row["revision"]))
+        assessment = assess_stored(document, row["issued"], row["modified"], links, conforms)
         dimensions = assessment.dimensions
+        conforms = next(m.value for m in assessment.measurements
+                        if m.indicator == "dcatApCompliance")
         scores.append(QualityScore(
             dataset_id=_uuid(row["id"]),
             slug=document.slug,
             publisher=document.organisational.publisher or "",
             public=document.status.value in PUBLIC_STATUSES,
+            dcat_ap_conforms=bool(conforms),
             points=assessment.points,
             rating=assessment.rating,
             findability=dimensions["findability"],
@@ -115,13 +132,13 @@ async def score_rows(rows: Sequence[Mapping[str, Any]]) -> None:
         ).on_conflict(action="DO NOTHING")
 
 
-async def score_datasets(ids: Iterable[Any]) -> None:
+async def score_datasets(ids: Iterable[Any], reuse: bool = False) -> None:
     """Score these datasets as stored now."""
     wanted = [_uuid(value) for value in ids]
     for start in range(0, len(wanted), 200):
         rows = await Dataset.select(*ROW_COLUMNS).where(
             Dataset.id.is_in(wanted[start:start + 200]))
-        await score_rows(rows)
+        await score_rows(rows, reuse)
 
 
 async def forget(ids: Iterable[Any]) -> None:
@@ -139,7 +156,7 @@ async def rescore_urls(urls: Iterable[str]) -> int:
         rows = await DatasetLink.select(DatasetLink.dataset_id).where(
             DatasetLink.url.is_in(wanted[start:start + 500]))
         ids |= {_uuid(row["dataset_id"]) for row in rows}
-    await score_datasets(sorted(ids))
+    await score_datasets(sorted(ids), reuse=True)
     return len(ids)
 
 

@@ -20,6 +20,7 @@ class QualityScore(Table):
     slug = Varchar(length=100, index=True)
     publisher = Varchar(length=100, default="")
     public = Boolean(default=False)  # published or deprecated: counted on the dashboard
+    dcat_ap_conforms = Boolean(default=False)  # kept: a rescore for links reuses it
     points = Integer(default=0)
     rating = Varchar(length=20, default="bad")
     findability = Integer(default=0)

@@ -390,6 +390,27 @@ async def forwards():
     manager.add_column(
         table_class_name="QualityScore",
         tablename="quality_score",
+        column_name="dcat_ap_conforms",
+        db_column_name="dcat_ap_conforms",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": False,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="QualityScore",
+        tablename="quality_score",
         column_name="points",
         db_column_name="points",
         column_class_name="Integer",
