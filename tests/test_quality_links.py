@@ -210,3 +210,20 @@ async def test_the_server_loop_never_blocks_a_request(db, server, fast_settings,
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+
+
+async def test_the_command_line_checks_the_due_addresses_and_rescores(db, server):
+    from catalogue.quality.tables import LinkCheck, QualityDaily
+    from tests.test_cli import catalogue
+
+    await _queue(f"{server}/ok/a.csv", f"{server}/missing/b.csv")
+    result = catalogue("quality", "check-links")
+    assert result.returncode == 0, result.stderr
+    assert "Checked 2 addresses (200: 1, 404: 1)" in result.stdout
+    statuses = {row["url"].rsplit("/", 2)[1]: row["status"] for row in await LinkCheck.select()}
+    assert statuses == {"ok": 200, "missing": 404}
+    assert await QualityDaily.count() == 1  # today's figures, for the trend
+    again = catalogue("quality", "check-links", "--all")
+    assert "Checked 2 addresses" in again.stdout
+    rescored = catalogue("quality", "rescore")
+    assert rescored.returncode == 0 and "Scored 0 datasets." in rescored.stdout
