@@ -127,3 +127,24 @@ def test_each_indicator_has_plain_advice():
     for indicator in INDICATORS:
         assert indicator.advice.endswith(".") and len(indicator.advice) > 20
     assert BY_KEY["rightsAvailability"].level == "distribution"
+
+
+async def test_a_published_dataset_is_not_checked_twice(db):
+    """The publish check hands its DCAT-AP result to the score (keyed by the document)."""
+    from catalogue.dcat import snapshot
+    from catalogue.quality import compliance
+    from catalogue.seed import load_seed
+    from catalogue.settings import get_settings
+
+    compliance._known.clear()
+    await load_seed(PROJECT_ROOT / "seed")
+    settings = get_settings()
+    current = await snapshot.refresh()
+    published = [path for path in (PROJECT_ROOT / "seed" / "datasets").glob("*.json")
+                 if json.loads(path.read_text())["status"] == "published"]
+    assert published
+    for path in published:
+        document = _seed(path.stem)
+        key = compliance._key(document, settings.base_url, settings.languages,
+                              current.publisher(document.organisational.publisher))
+        assert compliance._known.get(key) is True, path.stem
