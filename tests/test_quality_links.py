@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-HANG_SECONDS = 5.0
+HANG_SECONDS = 10.0
 _seen: list[tuple[str, str]] = []
 
 
@@ -113,7 +113,7 @@ async def test_each_answer_is_stored_with_its_status_method_and_time(db, server,
         assert row["checked_at"] >= before.replace(microsecond=0) - dt.timedelta(seconds=1)
         assert row["due"] > dt.datetime.now(dt.UTC) + dt.timedelta(days=6)  # asked next week
     # The hanging address held nobody up for longer than its timeouts (HEAD, then GET).
-    assert elapsed < 2 * 1.0 + 2.0
+    assert elapsed < 7.0  # without the timeout: 10 s for HEAD, 10 more for GET
     assert (await linkcheck.check_due()).checked == 0  # nothing is due any more
 
 

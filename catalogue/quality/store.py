@@ -23,6 +23,8 @@ from catalogue.quality.tables import DatasetLink, LinkCheck, QualityScore
 from catalogue.settings import get_settings
 
 ROW_COLUMNS = (Dataset.id, Dataset.document, Dataset.issued, Dataset.modified, Dataset.revision)
+UPSERTED = [column for column in QualityScore._meta.columns
+            if column._meta.name not in ("id", "dataset_id")]
 
 
 def urls_of(document: DatasetDocument) -> list[str]:
@@ -94,7 +96,6 @@ async def score_rows(rows: Sequence[Mapping[str, Any]], reuse: bool = False) -> 
     now = dt.datetime.now(dt.UTC)
     ids = [_uuid(row["id"]) for row, _ in documents]
     known = await _known_compliance(ids) if reuse else {}
-    await QualityScore.delete().where(QualityScore.dataset_id.is_in(ids))
     await DatasetLink.delete().where(DatasetLink.dataset_id.is_in(ids))
     scores, uses = [], []
     for row, document in documents:
@@ -121,8 +122,9 @@ async def score_rows(rows: Sequence[Mapping[str, Any]], reuse: bool = False) -> 
             computed_at=now,
         ))
         uses += [DatasetLink(dataset_id=_uuid(row["id"]), url=url) for url in urls_of(document)]
-    for start in range(0, len(scores), 200):
-        await QualityScore.insert(*scores[start:start + 200])
+    for start in range(0, len(scores), 200):  # an upsert: a concurrent rescore cannot clash
+        await QualityScore.insert(*scores[start:start + 200]).on_conflict(
+            target=QualityScore.dataset_id, action="DO UPDATE", values=UPSERTED)
     for start in range(0, len(uses), 200):
         await DatasetLink.insert(*uses[start:start + 200])
     new = sorted(wanted - set(links))

@@ -28,14 +28,13 @@ def _iso(value: Any) -> str | None:
 async def dataset_quality(record: DatasetRecord) -> dict[str, Any]:
     """One dataset's stored assessment, with what to change and its addresses' answers."""
     row = await store.stored(record.id)
+    links = await store.link_results(store.urls_of(record.document))
     if row is None or row["revision"] != record.revision:  # not scored yet: score it now
-        links = await store.link_results(store.urls_of(record.document))
         assessment = store.assess_stored(record.document, record.issued, record.modified,
                                          links).as_dict()
         computed_at: Any = dt.datetime.now(dt.UTC)
     else:
         assessment, computed_at = row["assessment"], row["computed_at"]
-    links = await store.link_results(store.urls_of(record.document))
     rating = RATING_BY_KEY[assessment["rating"]]
     measurements = []
     for item in assessment["measurements"]:
