@@ -71,8 +71,8 @@ async def _summary(publisher: str | None) -> dict[str, Any]:
             for r in RATINGS
         ],
         "histogram": [
-            {"from": number * BIN_WIDTH,
-             "to": min((number + 1) * BIN_WIDTH - 1, TOTAL_POINTS) if number < BINS - 1
+            {"lowest": number * BIN_WIDTH,
+             "highest": min((number + 1) * BIN_WIDTH - 1, TOTAL_POINTS) if number < BINS - 1
              else TOTAL_POINTS,
              "datasets": bins.get(number, 0)}
             for number in range(BINS)

@@ -32,16 +32,16 @@ def histogram(bins: list[dict[str, Any]]) -> dict[str, Any]:
     bars = []
     for number, item in enumerate(bins):
         height = inner_h * item["datasets"] / top
-        rating = rating_for((item["from"] + item["to"]) // 2).key
+        rating = rating_for((item["lowest"] + item["highest"]) // 2).key
         bars.append({
             "x": round(LEFT + number * slot + 1, 1), "width": round(slot - 2, 1),
             "y": round(TOP + inner_h - height, 1), "height": round(height, 1),
             "colour": COLOURS[rating],
-            "label": f"{item['from']}–{item['to']} points: {item['datasets']} datasets",
+            "label": f"{item['lowest']}–{item['highest']} points: {item['datasets']} datasets",
         })
     ticks = [{"y": round(TOP + inner_h - inner_h * k / 4, 1), "value": top * k // 4}
              for k in range(5)]
-    xticks = [{"x": round(LEFT + number * slot, 1), "value": item["from"]}
+    xticks = [{"x": round(LEFT + number * slot, 1), "value": item["lowest"]}
               for number, item in enumerate(bins) if number % 4 == 0]
     xticks.append({"x": LEFT + inner_w, "value": TOTAL_POINTS})
     return {"width": WIDTH, "height": HEIGHT, "bars": bars, "ticks": ticks, "xticks": xticks,

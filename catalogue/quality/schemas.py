@@ -80,8 +80,8 @@ class RatingCount(Body):
 
 
 class HistogramBin(Body):
-    from_: int = Field(alias="from")
-    to: int
+    lowest: int = Field(description="The band's lowest score")
+    highest: int = Field(description="The band's highest score")
     datasets: int
 
 
