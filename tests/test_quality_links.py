@@ -227,3 +227,19 @@ async def test_the_command_line_checks_the_due_addresses_and_rescores(db, server
     assert "Checked 2 addresses" in again.stdout
     rescored = catalogue("quality", "rescore")
     assert rescored.returncode == 0 and "Scored 0 datasets." in rescored.stdout
+
+
+async def test_datasets_without_a_score_are_scored_in_the_background(db):
+    """A database older than the quality tables (or loaded around the services)."""
+    from catalogue.datasets.tables import Dataset
+    from catalogue.quality import store
+    from catalogue.quality.tables import QualityScore
+    from catalogue.seed import load_seed
+    from tests.conftest import PROJECT_ROOT
+
+    await load_seed(PROJECT_ROOT / "seed")
+    await QualityScore.delete(force=True)
+    assert await store.score_missing(10) == 10
+    assert await QualityScore.count() == 10
+    assert await store.score_missing(1000) == await Dataset.count() - 10
+    assert await store.score_missing(1000) == 0

@@ -28,6 +28,7 @@ from catalogue.settings import get_settings
 
 log = logging.getLogger("catalogue.quality.links")
 ROUND_SIZE = 500  # addresses one round takes on
+MISSING_PER_ROUND = 2_000  # datasets without a score (an upgraded database) scored per round
 LEASE = dt.timedelta(minutes=10)  # other nodes skip an address being checked
 USER_AGENT = "strategic-data-catalogue link checker (+metadata quality)"
 
@@ -147,10 +148,13 @@ async def check_all(rewrite: Callable[[str], str] | None = None) -> Report:
 
 
 async def run_forever() -> None:
-    """Each ``link_check_seconds``: a round of due addresses, then today's snapshot."""
+    """Each ``link_check_seconds``: score datasets that have none yet, a round of due
+    addresses, then today's snapshot."""
     seconds = get_settings().link_check_seconds
     while True:
         try:
+            if scored := await store.score_missing(MISSING_PER_ROUND):
+                log.info("scored %d datasets that had no quality score yet", scored)
             report = await check_due()
             if report.checked:
                 log.info("checked %d addresses: %d answered, %d changed, %d datasets rescored",

@@ -178,6 +178,18 @@ async def rescore_all(batch: int = 500) -> int:
         last = rows[-1]["id"]
 
 
+async def score_missing(limit: int = 1000) -> int:
+    """Score up to ``limit`` datasets that have no score yet (a database older than the
+    quality tables, filled in the background); how many were scored."""
+    rows = await Dataset.raw(
+        "SELECT d.id FROM dataset d LEFT JOIN quality_score q ON q.dataset_id = d.id"
+        f" WHERE q.id IS NULL LIMIT {int(limit)}")
+    ids = [row["id"] for row in rows]
+    for start in range(0, len(ids), 200):
+        await score_datasets(ids[start:start + 200])
+    return len(ids)
+
+
 async def stored(dataset_id: Any) -> dict[str, Any] | None:
     """The stored score row of one dataset (one indexed read)."""
     rows = await QualityScore.select().where(
