@@ -20,6 +20,7 @@ from catalogue import __version__, wiring
 from catalogue.audit.checkpoints import audit_lifespan
 from catalogue.db import analyse, migrate, prepare_engine, start_engine, stop_engine
 from catalogue.search.controllers import search_lifespan
+from catalogue.quality.linkcheck import quality_lifespan
 from catalogue.settings import Settings, get_settings
 from catalogue.ui.api_reference import api_reference_plugins
 from catalogue.ui.csrf import ui_middleware
@@ -95,7 +96,8 @@ def create_app(
         # The slow-request log and the limits come first: nothing reads a request before them.
         middleware=[slow_request_log, limits_middleware, *ui_middleware(settings)],
         lifespan=[
-            lifespan, search_lifespan, audit_lifespan, *([warm_lifespan] if prepare else [])
+            lifespan, search_lifespan, audit_lifespan,
+            *([warm_lifespan, quality_lifespan] if prepare else []),
         ],
         # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
         compression_config=CompressionConfig(

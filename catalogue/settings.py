@@ -93,6 +93,11 @@ class Settings:
     audit_key: str = field(default="", repr=False)
     audit_checkpoint_file: Path = field(default=Path())
     audit_checkpoint_seconds: int = 300  # 0: the server writes no checkpoints itself
+    # The link checker of the quality score (catalogue/quality/linkcheck.py).
+    link_check_seconds: float = 300.0  # between rounds in the server; 0: never
+    link_recheck_seconds: float = 7 * 24 * 3600.0  # an answer is trusted this long
+    link_check_concurrency: int = 8
+    link_check_timeout: float = 10.0
 
     @property
     def is_postgres(self) -> bool:
@@ -141,6 +146,10 @@ class Settings:
                 _env("AUDIT_CHECKPOINT_FILE", str(data_dir / "audit-checkpoints.jsonl"))
             ),
             audit_checkpoint_seconds=int(_env("AUDIT_CHECKPOINT_SECONDS", "300")),
+            link_check_seconds=float(_env("LINK_CHECK_SECONDS", "300")),
+            link_recheck_seconds=float(_env("LINK_RECHECK_SECONDS", str(7 * 24 * 3600))),
+            link_check_concurrency=int(_env("LINK_CHECK_CONCURRENCY", "8")),
+            link_check_timeout=float(_env("LINK_CHECK_TIMEOUT", "10")),
         )
 
 

@@ -36,6 +36,9 @@ from catalogue.onceonly.index import keep_the_map_in_step
 from catalogue.onceonly.web import ONCE_ONLY_ROUTER
 from catalogue.organisations.controllers import OrganisationController
 from catalogue.ropa.controllers import RopaController
+from catalogue.quality import cli as quality_cli
+from catalogue.quality.listener import score_change, score_changes
+from catalogue.quality.web import QUALITY_ROUTER
 from catalogue.search import cli as search_cli
 from catalogue.search.controllers import SearchController
 from catalogue.search.outbox import record_change, record_changes
@@ -47,12 +50,15 @@ from catalogue.vocabularies.controllers import VocabularyController
 from catalogue.web.health import health
 
 # Called inside every writing transaction, in this order: the audit log, the search outbox
-# (and the change log other nodes read), the once-only map.
-LISTENERS: Sequence[events.Listener] = (audit_change, record_change, keep_the_map_in_step)
+# (and the change log other nodes read), the once-only map, the quality scores.
+LISTENERS: Sequence[events.Listener] = (
+    audit_change, record_change, keep_the_map_in_step, score_change,
+)
 # Faster forms of some of them for a batch write's many changes.
 BATCH_LISTENERS: dict[events.Listener, events.BatchListener] = {
     audit_change: audit_changes,
     record_change: record_changes,
+    score_change: score_changes,
 }
 
 # Must pass (besides the classification rules) before a dataset is published.
@@ -67,6 +73,7 @@ COMMANDS: Sequence[click.Command] = (
     *search_cli.commands,
     *dcat_cli.commands,
     *agreements_cli.commands,
+    *quality_cli.commands,
 )
 
 # The pages' layout: navigation links beyond Home/Datasets/Organisations, values for every page.
@@ -97,6 +104,7 @@ ROUTE_HANDLERS: Sequence[Any] = (
     VocabularyController,
     AGREEMENTS_ROUTER,
     ONCE_ONLY_ROUTER,
+    QUALITY_ROUTER,
     AuditController,
     RopaController,
     ckan_router,

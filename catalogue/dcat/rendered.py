@@ -237,8 +237,15 @@ def _services_of(sink: TripleSink, item: Described) -> tuple[Node, ...]:
     return tuple(dict.fromkeys(sink.subjects(DCAT.servesDataset, subject)))
 
 
-def dataset_document(item: Described, fmt: str) -> bytes:
-    """One dataset as a whole document in ``fmt`` (ttl, nt, rdf, jsonld)."""
+def dataset_document(item: Described, fmt: str, extra: TripleSink | None = None) -> bytes:
+    """One dataset as a whole document in ``fmt`` (ttl, nt, rdf, jsonld), with ``extra``
+    triples after it (the dataset's quality measurements, which change without an edit)."""
+    if extra is not None and len(extra):
+        if fmt in CHUNK_FORMATS:
+            return dataset_document(item, fmt) + _serialised(extra, fmt).encode("utf-8")
+        combined = TripleSink()
+        combined.triples = [*triples(item), *extra]
+        return serialise_rdflib(combined, fmt).encode("utf-8")
     key = (item.key, fmt)
     body = _documents.get(key, item.revision)
     if body is None:

@@ -295,6 +295,10 @@ async def publish_check(document: DatasetDocument) -> list[Problem]:
     graph = cast(TripleIndex, dataset_graph(document, context, default_vocabularies(),
                                             cast(Graph, index)))
     report = check_graph(graph)
+    from catalogue.quality.compliance import remember  # the quality score reuses the result
+
+    remember(document, settings.base_url, settings.languages, context.publisher,
+             report.conforms)
     problems = []
     seen: set[tuple[str, str]] = set()
     for finding in report.findings:

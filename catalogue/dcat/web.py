@@ -207,9 +207,12 @@ class _SendDatasetRdf:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         from catalogue.dcat import rendered
+        from catalogue.quality.rdf import dataset_measurements
 
-        [item] = await rendered.describe([self.record], settings_of(self.request))
-        body = rendered.dataset_document(item, self.fmt)
+        settings = settings_of(self.request)
+        [item] = await rendered.describe([self.record], settings)
+        quality = await dataset_measurements(self.record, settings.base_url)
+        body = rendered.dataset_document(item, self.fmt, quality)
         response = rdf_bytes_response(self.request, body, self.fmt, self.record.modified,
                                       vary=True)
         options = {k: v for k, v in self.options.items() if k not in ("media_type",

@@ -14,6 +14,7 @@ from catalogue.datasets.queries import find_record, get_record, history, visible
 from catalogue.datasets.service import represent
 from catalogue.domain import disclosure
 from catalogue.errors import NotFound
+from catalogue.quality.views import dataset_panel
 from catalogue.ui import sections, summary
 from catalogue.ui.dataset_view import (
     RDF_FORMATS,
@@ -95,6 +96,7 @@ async def dataset_page(
         "services_by_id": {service.id: service for service in document.technical.data_services
                            if service.id},
         "history": entries,
+        "quality": await dataset_panel(record),
         "rdf_links": rdf_links(slug) if dcat is not None else [],
         "json_twin": f"/api/v1/datasets/{slug}",
         "can_edit": principal is not None and principal.can_edit_datasets_of(record.publisher),

@@ -10,6 +10,7 @@ from litestar.params import QueryParameter
 from catalogue.datasets.queries import DatasetFilter, DatasetRecord, list_records
 from catalogue.datasets.versions import VersionedCache
 from catalogue.organisations.service import get_organisation, list_organisations
+from catalogue.quality.views import organisation_panel
 from catalogue.ui import sections, summary
 from catalogue.ui.dataset_view import explain
 from catalogue.ui.negotiation import wants_json
@@ -141,5 +142,6 @@ async def organisation_page(
             "json_twin": f"/api/v1/organisations/{slug}",
             # `organisation_agreements`, from the register of data use (catalogue.wiring).
             **await sections.fill(sections.ORGANISATION_SECTIONS, slug, principal, lang),
+            "quality": await organisation_panel(slug),
         },
     )
