@@ -24,6 +24,7 @@ from catalogue.datasets.controllers import DatasetController
 from catalogue.datasets.identifier_schemes import IdentifierSchemeController
 from catalogue.db import analyse, prepare_engine, start_engine, stop_engine
 from catalogue.dcat.controllers import CatalogController
+from catalogue.discovery.web import discovery_router
 from catalogue.onceonly.web import ONCE_ONLY_ROUTER
 from catalogue.organisations.controllers import OrganisationController
 from catalogue.ropa.controllers import RopaController
@@ -119,6 +120,7 @@ ROUTE_HANDLERS: list[Any] = [
     ckan_router,
     SearchController,
     CatalogController,
+    discovery_router,
 ]
 
 
