@@ -18,7 +18,7 @@ from catalogue.datasets.queries import DatasetFilter, DatasetRecord
 from catalogue.discovery import feeds, sitemap
 from catalogue.discovery.atom import ATOM_MEDIA_TYPE
 from catalogue.discovery.schemaorg import Site, dataset_jsonld, script_tag
-from catalogue.errors import NotFound
+from catalogue.errors import BadRequest, InvalidDocument, NotFound
 from catalogue.organisations.service import get_organisation
 from catalogue.settings import get_settings
 from catalogue.ui.rendering import register_context_processor
@@ -141,10 +141,14 @@ async def search_feed(request: Request[Any, Any, Any]) -> Response[bytes]:
     """A saved search: the same query and filters as ``/search``, newest change first."""
     from catalogue.search.service import SearchQuery, search
 
-    state = parse_state(lambda name: request.query_params.getall(name, []))
-    query = SearchQuery(q=state.q, filters=state.filters, sort="modified", page=1,
-                        size=feeds.FEED_SIZE)
-    result = await search(query, None)  # anonymous: public datasets only
+    try:
+        state = parse_state(lambda name: request.query_params.getall(name, []))
+        query = SearchQuery(q=state.q, filters=state.filters, sort="modified", page=1,
+                            size=feeds.FEED_SIZE)
+        result = await search(query, None)  # anonymous: public datasets only
+    except InvalidDocument as error:  # bad query parameters: a 400, as the search API says
+        detail = "; ".join(f"{p.field}: {p.message}" for p in error.problems)
+        raise BadRequest(detail, error.problems) from None
     params = state.pairs(sort="relevance", page=1)  # the feed's own order; no page
     title = f"{get_settings().catalogue_title}: search"
     if state.q:
