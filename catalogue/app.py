@@ -41,6 +41,9 @@ from catalogue.web.auth import current_principal
 from catalogue.web.errors import EXCEPTION_HANDLERS
 from catalogue.web.guard import limits_middleware, slow_request_log
 from catalogue.web.openapi import ShapePlugin
+from catalogue.webhooks.controllers import WebhookController
+from catalogue.webhooks.pages import webhook_pages
+from catalogue.webhooks.worker import webhook_lifespan
 
 logger = logging.getLogger("catalogue")
 
@@ -121,6 +124,8 @@ ROUTE_HANDLERS: list[Any] = [
     SearchController,
     CatalogController,
     discovery_router,
+    WebhookController,
+    webhook_pages,
 ]
 
 
@@ -155,7 +160,8 @@ def create_app(
         # The slow-request log and the limits come first: nothing reads a request before them.
         middleware=[slow_request_log, limits_middleware, *ui_middleware(settings)],
         lifespan=[
-            lifespan, search_lifespan, audit_lifespan, *([warm_lifespan] if prepare else [])
+            lifespan, search_lifespan, audit_lifespan, webhook_lifespan,
+            *([warm_lifespan] if prepare else []),
         ],
         # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
         compression_config=CompressionConfig(

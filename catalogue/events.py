@@ -36,6 +36,7 @@ LISTENER_MODULES = (
     "catalogue.search.outbox",
     "catalogue.dcat.snapshot",
     "catalogue.onceonly.index",
+    "catalogue.webhooks.listener",
 )
 _listeners: list[Listener] = []
 _batch_listeners: dict[Listener, BatchListener] = {}
