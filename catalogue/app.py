@@ -165,7 +165,8 @@ def create_app(
         ],
         # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
         compression_config=CompressionConfig(
-            backend="gzip", minimum_size=1024, gzip_compress_level=6
+            backend="gzip", minimum_size=1024, gzip_compress_level=6,
+            exclude_opt_key="skip_compression",  # handlers that send their own gzip
         ),
         openapi_config=OpenAPIConfig(
             title=settings.catalogue_title,

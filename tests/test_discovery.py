@@ -238,3 +238,14 @@ async def test_every_page_links_the_opensearch_description(client: Any, seeded: 
         templates["text/html"].replace("{searchTerms}", "population").removeprefix(
             "http://127.0.0.1:8000"), headers=BROWSER)
     assert html_search.status_code == 200 and "population" in html_search.text.lower()
+
+
+async def test_a_sitemap_page_is_sent_gzipped_once_compressed(client: Any, seeded: None) -> None:
+    import gzip
+
+    plain = await client.get("/sitemap-1.xml", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    packed = await client.get("/sitemap-1.xml", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.content == plain.content  # httpx decodes it: the same document
+    assert int(packed.headers["content-length"]) < len(gzip.compress(plain.content)) + 64

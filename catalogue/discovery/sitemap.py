@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import datetime as dt
+import gzip
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -176,11 +177,14 @@ def urlset_xml(entries: list[tuple[str, dt.datetime | None]]) -> bytes:
     return "".join(parts).encode()
 
 
-_pages: VersionedCache[bytes] = VersionedCache(max_entries=64, max_bytes=128 * 1024 * 1024)
+_pages: VersionedCache[tuple[bytes, bytes]] = VersionedCache(max_entries=64,
+                                                              max_bytes=128 * 1024 * 1024)
 
 
-async def page_xml(base_url: str, number: int) -> bytes | None:
-    """Page ``number`` (1-based), or None when there is no such page."""
+async def page_xml(base_url: str, number: int) -> tuple[bytes, bytes] | None:
+    """Page ``number`` (1-based) as XML and gzipped XML (a 50,000-URL page is ~4 MB, and
+    compressing it on every request would cost more than reading it), or None when there
+    is no such page."""
     plan = await current_plan()
     if not 1 <= number <= len(plan.starts):
         return None
@@ -196,5 +200,6 @@ async def page_xml(base_url: str, number: int) -> bytes | None:
                   .limit(PAGE_SIZE))
     body = urlset_xml([(f"{base_url}/dataset/{row['slug']}", _aware(row["modified"]))
                        for row in rows])
-    _pages.put(number, version, body)
-    return body
+    pair = (body, gzip.compress(body, compresslevel=6))
+    _pages.put(number, version, pair, size=len(pair[0]) + len(pair[1]))
+    return pair

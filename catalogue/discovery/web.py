@@ -36,6 +36,7 @@ DISALLOWED = (
     "/agreements/new", "/admin/", "/search?",
 )
 ORGANISATIONS_SITEMAP = "/sitemap-organisations.xml"
+SKIP_COMPRESSION = "skip_compression"  # the app's CompressionConfig.exclude_opt_key
 
 
 def _xml(body: bytes, media_type: str = XML) -> Response[bytes]:
@@ -55,13 +56,20 @@ async def sitemap_index() -> Response[bytes]:
     return _xml(sitemap.index_xml(get_settings().base_url, plan, [ORGANISATIONS_SITEMAP]))
 
 
-@get([f"/sitemap-{n}.xml" for n in range(1, sitemap.MAX_PAGES + 1)], include_in_schema=False)
+@get([f"/sitemap-{n}.xml" for n in range(1, sitemap.MAX_PAGES + 1)], include_in_schema=False,
+     opt={SKIP_COMPRESSION: True})
 async def sitemap_page(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """A page of the index; gzipped once when cached, not by the middleware on each request."""
     number = int(request.url.path.removeprefix("/sitemap-").removesuffix(".xml"))
-    body = await sitemap.page_xml(get_settings().base_url, number)
-    if body is None:
+    pair = await sitemap.page_xml(get_settings().base_url, number)
+    if pair is None:
         raise NotFound(f"there is no sitemap page {number}")
-    return _xml(body)
+    plain, packed = pair
+    if "gzip" not in request.headers.get("accept-encoding", ""):
+        return _xml(plain)
+    response = _xml(packed)
+    response.headers.update({"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+    return response
 
 
 @get(ORGANISATIONS_SITEMAP, include_in_schema=False)
