@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import AsyncIterator
 from typing import Any
 
 import feedparser
+import pytest
 
 from catalogue.discovery import feeds
 from tests.factories import make_organisation, make_user, open_dataset
@@ -75,14 +77,29 @@ async def test_organisation_and_theme_feeds_hold_only_their_datasets(
     assert (await client.get("/feeds/theme/ENVI.rss")).status_code == 404
 
 
+@pytest.fixture
+async def demo_client() -> AsyncIterator[Any]:
+    """The demo catalogue loaded before the app starts (as the search tests do), so the
+    app opens the demo's search index rather than one replaced under it."""
+    from litestar.testing import AsyncTestClient
+
+    from catalogue.app import create_app
+    from tests.conftest import load_demo_catalogue
+
+    await load_demo_catalogue()
+    async with AsyncTestClient(app=create_app(prepare=False, pool=False)) as test_client:
+        yield test_client
+
+
 async def test_a_saved_search_feed_applies_the_same_query_and_filters(
-    client: Any, seeded: None
+    demo_client: Any
 ) -> None:
+    client = demo_client
+    search = (await client.get("/api/v1/search?q=register&classification=personal&size=100"
+                               "&sort=modified")).json()
     path = "/search.atom?q=register&classification=personal"
     feed = await parsed(client, path)
     check_valid_atom(feed)
-    search = (await client.get("/api/v1/search?q=register&classification=personal&size=100"
-                               "&sort=modified")).json()
     assert [entry.link.rsplit("/", 1)[1] for entry in feed.entries] == [
         hit["slug"] for hit in search["items"]]
     assert feed.entries and all("[personal" in entry.summary for entry in feed.entries)

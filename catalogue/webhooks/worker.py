@@ -148,6 +148,8 @@ async def settle(delivery: Claimed, status: int | None, duration_ms: int, excerp
         values[WebhookDelivery.next_attempt] = now + dt.timedelta(
             seconds=rules.backoff(delivery.attempts))
     async with write_transaction():
+        if not await WebhookDelivery.exists().where(WebhookDelivery.id == delivery.id):
+            return  # its hook was removed while it was being sent
         await WebhookAttempt.insert(WebhookAttempt(
             delivery=delivery.id, at=now, status=status, duration_ms=duration_ms,
             response_excerpt=excerpt, error=error))
