@@ -36,6 +36,7 @@ from catalogue.datasets.versions import VersionedCache, current_version
 PAGE_SIZE = 50_000
 MAX_PAGES = 200  # 10 million datasets: the routes /sitemap-1.xml ... /sitemap-200.xml
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+LOOKBACK = dt.timedelta(minutes=2)
 Key = tuple[dt.datetime, UUID]
 
 
@@ -124,7 +125,9 @@ async def _apply_changes(plan: Plan) -> None:
     if plan.seen is None:
         query = query.where(Dataset.public_modified.is_not_null())
     else:
-        query = query.where(Dataset.public_modified >= plan.seen)
+        # A transaction stamps its rows before it commits, so one may commit after a later
+        # stamp was seen: look back a little (re-reading a row is harmless, a max).
+        query = query.where(Dataset.public_modified >= plan.seen - LOOKBACK)
     for row in await query:
         when = _aware(row["public_modified"])
         page = plan.page_of(_key(row))
