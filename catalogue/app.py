@@ -32,6 +32,7 @@ from catalogue.web.errors import EXCEPTION_HANDLERS
 from catalogue.web.guard import limits_middleware, slow_request_log
 from catalogue.web.openapi import ShapePlugin
 from catalogue.web.state import keep_settings
+from catalogue.webhooks.worker import webhook_lifespan
 
 __all__ = ["create_app", "migrate", "prepare_database"]  # migrate: catalogue.db's, kept here too
 
@@ -96,12 +97,13 @@ def create_app(
         # The slow-request log and the limits come first: nothing reads a request before them.
         middleware=[slow_request_log, limits_middleware, *ui_middleware(settings)],
         lifespan=[
-            lifespan, search_lifespan, audit_lifespan,
+            lifespan, search_lifespan, audit_lifespan, webhook_lifespan,
             *([warm_lifespan, quality_lifespan] if prepare else []),
         ],
         # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
         compression_config=CompressionConfig(
-            backend="gzip", minimum_size=1024, gzip_compress_level=6
+            backend="gzip", minimum_size=1024, gzip_compress_level=6,
+            exclude_opt_key="skip_compression",  # handlers that send their own gzip
         ),
         openapi_config=OpenAPIConfig(
             title=settings.catalogue_title,

@@ -17,5 +17,6 @@ APP_REGISTRY = AppRegistry(
         "catalogue.audit.piccolo_app",
         "catalogue.onceonly.piccolo_app",
         "catalogue.quality.piccolo_app",
+        "catalogue.webhooks.piccolo_app",
     ]
 )

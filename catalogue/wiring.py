@@ -30,6 +30,7 @@ from catalogue.datasets.identifier_schemes import IdentifierSchemeController
 from catalogue.dcat import cli as dcat_cli
 from catalogue.dcat import validation
 from catalogue.dcat.controllers import CatalogController
+from catalogue.discovery.web import discovery_router
 from catalogue.logging import configure_logging
 from catalogue.onceonly import pages as onceonly_pages
 from catalogue.onceonly.index import keep_the_map_in_step
@@ -48,17 +49,21 @@ from catalogue.ui.routes import ui_router
 from catalogue.ui.steward_pages import steward_router
 from catalogue.vocabularies.controllers import VocabularyController
 from catalogue.web.health import health
+from catalogue.webhooks.controllers import WebhookController
+from catalogue.webhooks.listener import queue_deliveries, queue_many
+from catalogue.webhooks.pages import webhook_pages
 
 # Called inside every writing transaction, in this order: the audit log, the search outbox
-# (and the change log other nodes read), the once-only map, the quality scores.
+# (and the change log other nodes read), the once-only map, the quality scores, the webhook queue.
 LISTENERS: Sequence[events.Listener] = (
-    audit_change, record_change, keep_the_map_in_step, score_change,
+    audit_change, record_change, keep_the_map_in_step, score_change, queue_deliveries,
 )
 # Faster forms of some of them for a batch write's many changes.
 BATCH_LISTENERS: dict[events.Listener, events.BatchListener] = {
     audit_change: audit_changes,
     record_change: record_changes,
     score_change: score_changes,
+    queue_deliveries: queue_many,
 }
 
 # Must pass (besides the classification rules) before a dataset is published.
@@ -110,6 +115,9 @@ ROUTE_HANDLERS: Sequence[Any] = (
     ckan_router,
     SearchController,
     CatalogController,
+    discovery_router,
+    WebhookController,
+    webhook_pages,
 )
 
 
