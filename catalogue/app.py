@@ -24,6 +24,7 @@ from catalogue.datasets.controllers import DatasetController
 from catalogue.datasets.identifier_schemes import IdentifierSchemeController
 from catalogue.db import analyse, prepare_engine, start_engine, stop_engine
 from catalogue.dcat.controllers import CatalogController
+from catalogue.i18n.middleware import language_middleware
 from catalogue.onceonly.web import ONCE_ONLY_ROUTER
 from catalogue.organisations.controllers import OrganisationController
 from catalogue.ropa.controllers import RopaController
@@ -151,7 +152,9 @@ def create_app(
         exception_handlers=html_aware_handlers(EXCEPTION_HANDLERS),
         template_config=template_config(),
         # The slow-request log and the limits come first: nothing reads a request before them.
-        middleware=[slow_request_log, limits_middleware, *ui_middleware(settings)],
+        middleware=[
+            slow_request_log, limits_middleware, language_middleware, *ui_middleware(settings)
+        ],
         lifespan=[
             lifespan, search_lifespan, audit_lifespan, *([warm_lifespan] if prepare else [])
         ],

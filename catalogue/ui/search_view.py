@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from catalogue.domain.fields import FACETS as REGISTRY_FACETS
 from catalogue.domain.problems import InvalidDocument, Problem
+from catalogue.i18n import translate
 from catalogue.ui.filters import CLASSIFICATION_LABELS, STATUS_LABELS, concept_label
 
 PAGE_SIZE = 20
@@ -106,9 +107,9 @@ class Labels:
 def facet_value_label(key: str, value: str, labels: Labels, lang: str = "en") -> str:
     """A plain-language label for one facet value (never a raw IRI)."""
     if key == "classification":
-        return CLASSIFICATION_LABELS.get(value, value)
+        return translate(CLASSIFICATION_LABELS[value]) if value in CLASSIFICATION_LABELS else value
     if key == "status":
-        return STATUS_LABELS.get(value, value)
+        return translate(STATUS_LABELS[value]) if value in STATUS_LABELS else value
     if key == "base_register":
         return "Base register" if value == "true" else "Not a base register"
     if key == "publisher":
