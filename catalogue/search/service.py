@@ -45,6 +45,7 @@ from whoosh.query import QueryError
 from catalogue.accounts.principal import Principal
 from catalogue.domain.disclosure import PUBLIC_STATUSES, text_in
 from catalogue.domain.problems import InvalidDocument, Problem
+from catalogue.i18n import N_, translate
 from catalogue.search import index
 from catalogue.search.patterns import INCOMPLETE_NOTE, Budget, expand
 from catalogue.search.query import (
@@ -58,6 +59,9 @@ from catalogue.search.query import (
 from catalogue.search.ranking import SORT_COLUMNS, ranked_top, sorted_top
 from catalogue.search.schema import FACET_FIELDS, _aware, languages
 from catalogue.search.snapshot import Snapshot, bits_from_ids, current
+
+CORRECTED_NOTE = N_("No dataset matches these words; showing results for “%(query)s”.")
+ANY_WORD_NOTE = N_("No dataset matches all the words; showing datasets that match any of them.")
 
 SORTS = ("relevance", "modified", "title")
 MAX_SIZE = 100
@@ -213,11 +217,19 @@ async def _search(query: SearchQuery, principal: Principal | None) -> SearchResu
     allowed = reduce(lambda acc, bits: acc & bits, filter_bits.values(), visible)
     q, note = parsed.query, None
     text_bits = matching_bits(snapshot, parsed, q) if q is not None else snapshot.live
+    suggestion = suggest(snapshot, parsed, visible) if parsed.words else None
+    if q is not None and not text_bits & allowed and suggestion:
+        corrected, _cut = _with_codes(parse(suggestion), snapshot)
+        if corrected.query is not None:
+            fixed = matching_bits(snapshot, corrected, corrected.query)
+            if fixed & allowed:  # a misspelling: rank what the corrected words find
+                parsed, q, text_bits = corrected, corrected.query, fixed
+                note = translate(CORRECTED_NOTE) % {"query": suggestion}
     if q is not None and not text_bits & allowed and parsed.any_word is not None:
         wider = matching_bits(snapshot, parsed, parsed.any_word)
         if wider & allowed:
             q, text_bits = parsed.any_word, wider
-            note = "No dataset matches all the words; showing datasets that match any of them."
+            note = translate(ANY_WORD_NOTE)
     if cut:
         note = f"{note} {INCOMPLETE_NOTE}" if note else INCOMPLETE_NOTE
     hits = text_bits & allowed
@@ -235,7 +247,7 @@ async def _search(query: SearchQuery, principal: Principal | None) -> SearchResu
         page=query.page,
         size=query.size,
         facets=_facets(snapshot, text_bits & visible, filter_bits),
-        suggestion=suggest(snapshot, parsed, visible) if parsed.words else None,
+        suggestion=suggestion,
         note=note,
     )
 
