@@ -18,6 +18,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from catalogue.i18n.catalogues import LOCALE_DIR, SOURCE_LANGUAGE, po_path
+from catalogue.i18n.declared import declared_strings
 
 ROOT = LOCALE_DIR.parent.parent
 KEYWORDS = {
@@ -46,6 +47,9 @@ def extract() -> Catalog:
         ):
             location = (str((directory / filename).relative_to(ROOT)), lineno)
             template.add(message, None, [location], auto_comments=comments, context=context)
+    for text, module in declared_strings():
+        if text and text not in template:
+            template.add(text, None, [(module, 0)])
     return template
 
 

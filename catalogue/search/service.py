@@ -43,7 +43,8 @@ from typing import Any
 from whoosh.query import QueryError
 
 from catalogue.accounts.principal import Principal
-from catalogue.domain.disclosure import PUBLIC_STATUSES, text_in
+from catalogue.domain.disclosure import PUBLIC_STATUSES
+from catalogue.domain.languages import text_and_language
 from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.i18n import N_, translate
 from catalogue.search import index
@@ -79,6 +80,8 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     size: int = 20
+    language: str = ""
+    """Titles in this language where the dataset has one (pages); "" the default language."""
 
 
 @dataclass
@@ -91,6 +94,8 @@ class SearchHit:
     publisher_name: str
     themes: list[str]
     modified: dt.datetime
+    title_language: str = ""
+    """The language ``title`` is in (pages mark a title in another language than theirs)."""
 
 
 @dataclass
@@ -149,16 +154,18 @@ def _facets(snapshot: Snapshot, base: int, filter_bits: dict[str, int]) -> dict[
     return facets
 
 
-def _hit(snapshot: Snapshot, docnum: int, q: Any) -> SearchHit:
+def _hit(snapshot: Snapshot, docnum: int, q: Any, language: str = "") -> SearchHit:
     stored = snapshot.stored_fields(docnum)
     display = stored["display"]
     titles = display.get("title") or {}
     descriptions = {lang: stored.get(f"description_{lang}", "") for lang in languages()}
-    default = text_in(titles, "", languages()) or stored["slug"]
+    default, title_language = text_and_language(titles, language, languages())
+    default = default or stored["slug"]
     modified = stored["modified"]
     return SearchHit(
         slug=stored["slug"],
         title=default,
+        title_language=title_language,
         snippet=snippet(descriptions, q),
         classification=display.get("classification", ""),
         publisher=display.get("publisher", ""),
@@ -242,7 +249,7 @@ async def _search(query: SearchQuery, principal: Principal | None) -> SearchResu
         top = sorted_top(snapshot, hits, [("modified", True)], k)
     page = top[(query.page - 1) * query.size :]
     return SearchResult(
-        items=[_hit(snapshot, docnum, q) for docnum in page],
+        items=[_hit(snapshot, docnum, q, query.language) for docnum in page],
         total=hits.bit_count(),
         page=query.page,
         size=query.size,

@@ -15,8 +15,9 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from catalogue.domain import languages
-from catalogue.i18n import N_, translate
+from catalogue.i18n import N_, current_language, translate
 from catalogue.i18n.formatting import byte_size, date_text, duration_text, number_text
+from catalogue.i18n.legal import legal_label
 from catalogue.settings import get_settings
 from catalogue.vocabularies import default_vocabularies
 
@@ -42,8 +43,9 @@ ACTION_LABELS = {
 
 
 def _lang(context: Context) -> str:
+    """The page's language (macros imported without context: the request's language)."""
     value = context.get("lang")
-    return value if isinstance(value, str) else "en"
+    return value if isinstance(value, str) else current_language()
 
 
 def text_in(value: Mapping[str, str] | str | None, lang: str = "") -> str:
@@ -73,14 +75,24 @@ def humanise_code(code: str) -> str:
 
 def concept_label(code: str | None, vocabulary: str, lang: str = "en") -> str:
     """The label of ``code`` in ``vocabulary``; unknown codes get a humanised fallback."""
+    return concept_label_and_language(code, vocabulary, lang)[0]
+
+
+def concept_label_and_language(code: str | None, vocabulary: str, lang: str) -> tuple[str, str]:
+    """The label and the language it is in (the vocabulary's own fallback when it has no
+    label in ``lang``); GDPR articles in plain language in ``lang``."""
     if not code:
-        return ""
+        return "", lang
+    plain = legal_label(vocabulary, code, lang)
+    if plain is not None:
+        return plain, lang
     vocabularies = default_vocabularies()
     if vocabulary in vocabularies:
         concept = vocabularies[vocabulary].get(code)
         if concept is not None:
-            return concept.label(lang)
-    return humanise_code(code)
+            label, shown = languages.text_and_language(concept.labels, lang, ("en",))
+            return (label, shown) if label else (concept.code, lang)
+    return humanise_code(code), lang
 
 
 def concept_definition(code: str | None, vocabulary: str, lang: str = "en") -> str:
@@ -106,8 +118,12 @@ def install(environment: Environment) -> None:
         return text_in(value, _lang(context))
 
     @pass_context
-    def concept(context: Context, code: str | None, vocabulary: str) -> str:
-        return concept_label(code, vocabulary, _lang(context))
+    def concept(context: Context, code: str | None, vocabulary: str) -> str | Markup:
+        """The label; inside ``<span lang="en">`` when it is not in the page's language."""
+        label, shown = concept_label_and_language(code, vocabulary, _lang(context))
+        if shown and shown != _lang(context):
+            return Markup('<span lang="{}">{}</span>').format(shown, label)
+        return label
 
     @pass_context
     def definition(context: Context, code: str | None, vocabulary: str) -> str:
