@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import click
 
+from catalogue.i18n import _
 from catalogue.settings import get_settings
 
 T = TypeVar("T")
@@ -46,7 +48,7 @@ def run(make: Callable[[], Awaitable[T]]) -> T:
 
 
 def fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(_("Error: %(message)s") % {"message": message}, err=True)
     sys.exit(1)
 
 
@@ -56,6 +58,12 @@ def main() -> None:
 
     Configuration comes from CATALOGUE_* environment variables (see the README).
     """
+    from catalogue.i18n.catalogues import interface_languages, set_language
+    from catalogue.i18n.negotiation import environment_language
+
+    language = environment_language(dict(os.environ), interface_languages())
+    if language:
+        set_language(language)
 
 
 @main.command()
@@ -87,7 +95,7 @@ def migrate() -> None:
         return None
 
     run(noop)
-    click.echo("The database is up to date.")
+    click.echo(_("The database is up to date."))
 
 
 @main.command()
@@ -106,7 +114,10 @@ def seed(path: str | None) -> None:
 
     folder = Path(path) if path else get_settings().seed_dir
     report = run(lambda: load_seed(folder, counted_progress("Loading datasets")))
-    click.echo(f"Seed loaded from {folder}: {report.summary()}")
+    click.echo(
+        _("Seed loaded from %(folder)s: %(summary)s")
+        % {"folder": folder, "summary": report.summary()}
+    )
 
 
 @main.command()
@@ -131,11 +142,23 @@ def problems(slug: str | None) -> None:
                 errors += len(service.rules.blocking(found))
                 mark = "ok" if not found else f"{len(found)} problem(s)"
                 click.echo(
-                    f"{record.slug} [{record.document.classification.value}, "
-                    f"{record.document.status.value}]: {mark}"
+                    _("%(slug)s [%(value)s, %(value2)s]: %(mark)s")
+                    % {
+                        "slug": record.slug,
+                        "value": record.document.classification.value,
+                        "value2": record.document.status.value,
+                        "mark": mark,
+                    }
                 )
                 for problem in found:
-                    click.echo(f"  {problem.severity}: {problem.field}: {problem.message}")
+                    click.echo(
+                        _("  %(severity)s: %(field)s: %(message)s")
+                        % {
+                            "severity": problem.severity,
+                            "field": problem.field,
+                            "message": problem.message,
+                        }
+                    )
             if page * queries.MAX_PAGE_SIZE >= total:
                 return errors
             page += 1
@@ -189,7 +212,7 @@ def create_user(
         fail("; ".join(f"{p.field} {p.message}" for p in error.problems))
     except CatalogueError as error:
         fail(error.message)
-    click.echo(f"Created user {user_id} <{email}>.")
+    click.echo(_("Created user %(user_id)s <%(email)s>.") % {"user_id": user_id, "email": email})
 
 
 @main.group()
@@ -214,7 +237,10 @@ def create_token(email: str, name: str) -> None:
     except CatalogueError as error:
         fail(error.message)
     click.echo(issued.token)
-    click.echo(f"Token {issued.id} created; keep it safe, it is not shown again.", err=True)
+    click.echo(
+        _("Token %(id)s created; keep it safe, it is not shown again.") % {"id": issued.id},
+        err=True,
+    )
 
 
 @tokens.command("revoke")
@@ -230,7 +256,7 @@ def revoke_token(token_id: int) -> None:
         run(lambda: service.revoke_token(token_id, admin))
     except CatalogueError as error:
         fail(error.message)
-    click.echo(f"Token {token_id} revoked.")
+    click.echo(_("Token %(token_id)s revoked.") % {"token_id": token_id})
 
 
 for module_name in COMMAND_MODULES:

@@ -37,7 +37,8 @@ def test_personal_data_says_about_whom_under_which_basis_and_why() -> None:
     personal = document.legal.personal_data
     assert explanation.badge == "Personal data"
     assert explanation.sentence.startswith("Contains personal data about ")
-    assert "processed under Article 6(1)(e) GDPR: a task in the public interest" in explanation.sentence
+    basis = "processed under Article 6(1)(e) GDPR: a task in the public interest"
+    assert basis in explanation.sentence
     assert " for " in explanation.sentence
     assert personal.legal_bases[0] not in explanation.sentence  # a label, not the code
 

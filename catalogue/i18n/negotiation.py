@@ -47,3 +47,14 @@ def choose_language(
         if candidate in available:
             return candidate
     return default if default in available else (available[0] if available else default)
+
+
+def environment_language(environ: dict[str, str], available: Sequence[str]) -> str | None:
+    """The command line's language from the usual variables (``LANGUAGE``, ``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG``; ``sl_SI.UTF-8`` is ``sl``), when we have a catalogue for it."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for value in environ.get(name, "").split(":"):
+            code = value.split(".")[0].split("_")[0].split("-")[0].lower()
+            if code in available:
+                return code
+    return None

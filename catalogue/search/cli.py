@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from catalogue.i18n import _
 from catalogue.settings import get_settings
 
 
@@ -39,9 +40,13 @@ def reindex(check: bool) -> None:
 
         count, reason = run(rebuild)
     if reason is None:
-        click.echo(f"The search index in {get_settings().index_dir} is up to date.")
+        click.echo(_(
+                       "The search index in %(get_settings)s is up to date."
+                   ) % {"get_settings": get_settings().index_dir})
     else:
-        click.echo(f"Indexed {count} datasets into {get_settings().index_dir} ({reason}).")
+        click.echo(_(
+                       "Indexed %(count)s datasets into %(get_settings)s (%(reason)s)."
+                   ) % {"count": count, "get_settings": get_settings().index_dir, "reason": reason})
 
 
 commands = [reindex]
