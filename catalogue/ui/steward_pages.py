@@ -57,7 +57,9 @@ CLASS_HELP = {
     ),
     "personal": N_("About identifiable people; the GDPR applies and access is restricted."),
 }
-CLASSIFICATION_NAMES = {"open": N_("Open"), "closed": N_("Closed"), "personal": N_("Personal")}
+CLASSIFICATION_NAMES = {
+    "open": N_("Open data"), "closed": N_("Closed data"), "personal": N_("Personal data")
+}
 
 
 def class_choices() -> list[tuple[str, str, str]]:
