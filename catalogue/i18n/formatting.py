@@ -10,6 +10,15 @@ from babel.numbers import format_decimal
 
 from catalogue.i18n.catalogues import current_language, ngettext
 
+FORMAT_LOCALES = {"en": "en_GB"}
+"""The locale whose formats a language uses (the catalogue's English is British: 24 November)."""
+
+
+def _locale(language: str | None) -> str:
+    language = language or current_language()
+    return FORMAT_LOCALES.get(language, language)
+
+
 _DURATION = re.compile(
     r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
     r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
@@ -55,14 +64,14 @@ def date_text(value: dt.datetime | dt.date | str | None, language: str | None = 
             return value
     if isinstance(value, dt.datetime):
         value = value.date()
-    return format_date(value, format="long", locale=language or current_language())
+    return format_date(value, format="long", locale=_locale(language))
 
 
 def number_text(value: int | float | None, language: str | None = None) -> str:
     """``12,345`` / ``12.345``."""
     if value is None:
         return ""
-    return format_decimal(value, locale=language or current_language())
+    return format_decimal(value, locale=_locale(language))
 
 
 def byte_size(value: int | None, language: str | None = None) -> str:
@@ -75,6 +84,6 @@ def byte_size(value: int | None, language: str | None = None) -> str:
                 return ngettext("%(num)s byte", "%(num)s bytes", int(size)) % {
                     "num": number_text(int(size), language)
                 }
-            return f"{format_decimal(round(size, 1), '#,##0.0', locale=language or current_language())} {unit}"  # noqa: E501
+            return f"{format_decimal(round(size, 1), '#,##0.0', locale=_locale(language))} {unit}"  # noqa: E501
         size /= 1000
     return f"{value} bytes"

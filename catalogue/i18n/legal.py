@@ -65,5 +65,7 @@ def legal_label(vocabulary: str, code: str, lang: str) -> str | None:
     parts = [part for part in match.group(2).split("-") if part]
     rest = "".join(f"({part})" for part in parts)
     return translate(ARTICLE, lang) % {
-        "number": match.group(1), "rest": rest, "meaning": translate(meaning, lang)
+        "number": match.group(1),
+        "rest": rest,
+        "meaning": translate(meaning, lang),
     }

@@ -30,9 +30,12 @@ NOT_WORDS = frozenset(
         "API",
         "HTML",
         "×",
+        "UTC",
     }
 )
 """Names that are the same in every language (formats, standards)."""
+ATTRIBUTE_FRAGMENT = re.compile(r'^(?:\s*[\w-]+="[^"]*"|\s*0)+\s*$')
+"""A macro that writes attributes (``aria-describedby="{{ ids }}"``), not text."""
 PLACEHOLDER = "0"
 """Stands for a Jinja tag (a digit: no word, and a valid tail of a tag name like ``<h{{ n }}``)."""
 
@@ -74,7 +77,10 @@ class _Collector(HTMLParser):
 
     def _check(self, text: str) -> None:
         words = " ".join(text.split())
-        if words and LETTER.search(words) and words not in NOT_WORDS:
+        bare = " ".join(word for word in words.split() if word.strip(PLACEHOLDER))
+        if ATTRIBUTE_FRAGMENT.match(text) or bare in NOT_WORDS:
+            return
+        if words and LETTER.search(words):
             self.found.append((self.getpos()[0], words))
 
 
