@@ -8,7 +8,7 @@ import re
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from catalogue.i18n.catalogues import current_language, ngettext
+from catalogue.i18n.catalogues import current_language, ngettext, translations
 
 FORMAT_LOCALES = {"en": "en_GB"}
 """The locale whose formats a language uses (the catalogue's English is British: 24 November)."""
@@ -81,9 +81,11 @@ def byte_size(value: int | None, language: str | None = None) -> str:
     for unit in ("bytes", "KB", "MB", "GB", "TB"):
         if size < 1000 or unit == "TB":
             if unit == "bytes":
-                return ngettext("%(num)s byte", "%(num)s bytes", int(size)) % {
+                forms = translations(language or current_language())
+                return forms.ngettext("%(num)s byte", "%(num)s bytes", int(size)) % {
                     "num": number_text(int(size), language)
                 }
-            return f"{format_decimal(round(size, 1), '#,##0.0', locale=_locale(language))} {unit}"  # noqa: E501
+            amount = format_decimal(round(size, 1), "#,##0.0", locale=_locale(language))
+            return f"{amount} {unit}"
         size /= 1000
     return f"{value} bytes"
