@@ -283,14 +283,14 @@ def _mark(text: str, matches: list[re.Match[str]], start: int, end: int) -> str:
     return ("… " if start else "") + "".join(parts) + (" …" if end < len(text) else "")
 
 
-def snippet(descriptions: dict[str, str], q: Any) -> str:
+def snippet(descriptions: dict[str, str], q: Any, language: str = "") -> str:
     """About 240 characters of the description around the first matched word, with matched
     words in ``<mark>`` and everything else escaped; its beginning when nothing matched.
 
     Words are matched by their indexed form (stem), like the search itself; a small
     tokenizer is used instead of whoosh's highlighter, which analyses every hit's whole text.
     """
-    order = [get_settings().default_language, *languages()]
+    order = [*([language] if language else []), get_settings().default_language, *languages()]
     language = next((lang for lang in order if descriptions.get(lang)), None)
     if language is None:
         return ""
