@@ -205,7 +205,7 @@ def parse_assessment(raw: object) -> CompatibilityAssessment | None:
         return None
     if not isinstance(raw, dict):
         raise InvalidDocument(
-            [Problem("assessment", _("must be an object of the Art. 6(4) factors"))]
+            [Problem("assessment", _("must be an object of the factors of Article 6(4) GDPR"))]
         )
     try:
         return CompatibilityAssessment.model_validate(raw)
