@@ -126,3 +126,8 @@ async def test_a_misspelled_query_puts_its_best_match_first(client, query, wante
 async def test_inflected_and_unaccented_forms_find_the_same_datasets(client, one, other):
     assert set(await top(client, one, 50)) == set(await top(client, other, 50))
     assert await top(client, one, 50)
+
+
+async def test_a_pattern_with_accents_finds_the_unaccented_index_terms(client):
+    assert set(await top(client, "davč*", 10)) & set(TAX)
+    assert "central-population-register" in await top(client, "emš*", 50)
