@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast test-sqlite test-postgres test-fuzz lint format install install-runtime \
+.PHONY: run test test-fast test-sqlite test-postgres test-fuzz lint format messages install install-runtime \
 	browser clean
 
 # 1: `make lint` also fails on files `ruff format` would change (0 until the tree is formatted).
@@ -65,6 +65,10 @@ test-postgres: install
 test-fuzz: install
 	CATALOGUE_FUZZ_CASES=3000 $(BIN)/python -m pytest --db=sqlite tests/test_fuzz.py -q \
 		-o faulthandler_timeout=1800
+
+## Extract every marked interface string into the catalogues (then translate what it lists).
+messages: install-runtime
+	$(BIN)/python -m catalogue.i18n.tools update
 
 ## Browser tests need Debian's chromium; install it when we can (root with apt-get).
 browser:

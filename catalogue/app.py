@@ -21,6 +21,7 @@ from catalogue.audit.checkpoints import audit_lifespan
 from catalogue.db import analyse, migrate, prepare_engine, start_engine, stop_engine
 from catalogue.search.controllers import search_lifespan
 from catalogue.quality.linkcheck import quality_lifespan
+from catalogue.i18n.middleware import language_middleware
 from catalogue.settings import Settings, get_settings
 from catalogue.ui.api_reference import api_reference_plugins
 from catalogue.ui.csrf import ui_middleware
@@ -95,7 +96,9 @@ def create_app(
         exception_handlers=html_aware_handlers(EXCEPTION_HANDLERS),
         template_config=template_config(),
         # The slow-request log and the limits come first: nothing reads a request before them.
-        middleware=[slow_request_log, limits_middleware, *ui_middleware(settings)],
+        middleware=[
+            slow_request_log, limits_middleware, language_middleware, *ui_middleware(settings)
+        ],
         lifespan=[
             lifespan, search_lifespan, audit_lifespan, webhook_lifespan,
             *([warm_lifespan, quality_lifespan] if prepare else []),

@@ -6,11 +6,13 @@ with the settings read once here and the plugs wired (``ctx.obj`` is the setting
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
 import click
 
+from catalogue.i18n import _
 from catalogue.running import fail, run
 from catalogue.settings import Settings, get_settings
 from catalogue.wiring import add_commands, wire
@@ -28,6 +30,13 @@ def main(context: click.Context) -> None:
     settings = get_settings()
     wire(settings)
     context.obj = settings
+
+    from catalogue.i18n.catalogues import interface_languages, set_language
+    from catalogue.i18n.negotiation import environment_language
+
+    language = environment_language(dict(os.environ), interface_languages())
+    if language:
+        set_language(language)
 
 
 @main.command()
@@ -61,7 +70,7 @@ def migrate() -> None:
         return None
 
     run(noop)
-    click.echo("The database is up to date.")
+    click.echo(_("The database is up to date."))
 
 
 @main.command()
@@ -81,7 +90,10 @@ def seed(settings: Settings, path: str | None) -> None:
 
     folder = Path(path) if path else settings.seed_dir
     report = run(lambda: load_seed(folder, counted_progress("Loading datasets")))
-    click.echo(f"Seed loaded from {folder}: {report.summary()}")
+    click.echo(
+        _("Seed loaded from %(folder)s: %(summary)s")
+        % {"folder": folder, "summary": report.summary()}
+    )
 
 
 @main.command()
@@ -106,11 +118,23 @@ def problems(slug: str | None) -> None:
                 errors += len(service.rules.blocking(found))
                 mark = "ok" if not found else f"{len(found)} problem(s)"
                 click.echo(
-                    f"{record.slug} [{record.document.classification.value}, "
-                    f"{record.document.status.value}]: {mark}"
+                    _("%(slug)s [%(value)s, %(value2)s]: %(mark)s")
+                    % {
+                        "slug": record.slug,
+                        "value": record.document.classification.value,
+                        "value2": record.document.status.value,
+                        "mark": mark,
+                    }
                 )
                 for problem in found:
-                    click.echo(f"  {problem.severity}: {problem.field}: {problem.message}")
+                    click.echo(
+                        _("  %(severity)s: %(field)s: %(message)s")
+                        % {
+                            "severity": problem.severity,
+                            "field": problem.field,
+                            "message": problem.message,
+                        }
+                    )
             if page * queries.MAX_PAGE_SIZE >= total:
                 return errors
             page += 1
@@ -164,7 +188,7 @@ def create_user(
         fail("; ".join(f"{p.field} {p.message}" for p in error.problems))
     except CatalogueError as error:
         fail(error.message)
-    click.echo(f"Created user {user_id} <{email}>.")
+    click.echo(_("Created user %(user_id)s <%(email)s>.") % {"user_id": user_id, "email": email})
 
 
 @main.group()
@@ -189,7 +213,10 @@ def create_token(email: str, name: str) -> None:
     except CatalogueError as error:
         fail(error.message)
     click.echo(issued.token)
-    click.echo(f"Token {issued.id} created; keep it safe, it is not shown again.", err=True)
+    click.echo(
+        _("Token %(id)s created; keep it safe, it is not shown again.") % {"id": issued.id},
+        err=True,
+    )
 
 
 @tokens.command("revoke")
@@ -205,7 +232,7 @@ def revoke_token(token_id: int) -> None:
         run(lambda: service.revoke_token(token_id, admin))
     except CatalogueError as error:
         fail(error.message)
-    click.echo(f"Token {token_id} revoked.")
+    click.echo(_("Token %(token_id)s revoked.") % {"token_id": token_id})
 
 
 add_commands(main)

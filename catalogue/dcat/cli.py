@@ -9,6 +9,7 @@ import click
 from rdflib import Graph
 
 from catalogue.dcat.validation import Report, UnreadableRdf, parse_rdf, validate_graph
+from catalogue.i18n import _
 from catalogue.settings import Settings, get_settings
 
 SUFFIX_TYPES = {
@@ -47,9 +48,11 @@ async def _feed_graph(settings: Settings | None = None) -> tuple[Graph, int]:
 
 def _print(report: Report, verbose: bool) -> None:
     for finding in report.violations + (report.warnings if verbose else []):
-        click.echo(f"{finding.severity.upper()}: {finding.focus_node}")
-        click.echo(f"  path: {finding.path or '-'}")
-        click.echo(f"  {finding.message}")
+        click.echo(_(
+                       "%(upper)s: %(focus_node)s"
+                   ) % {"upper": finding.severity.upper(), "focus_node": finding.focus_node})
+        click.echo(_("  path: %(path)s") % {"path": finding.path or '-'})
+        click.echo(_("  %(message)s") % {"message": finding.message})
     click.echo(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s): "
                + ("conforms" if report.conforms else "does NOT conform"))
 
@@ -67,14 +70,15 @@ def validate(settings: Settings, file: str | None, warnings: bool) -> None:
         try:
             graph = parse_rdf(path.read_bytes(), content_type)
         except UnreadableRdf as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(_("Error: %(error)s") % {"error": error}, err=True)
             sys.exit(2)
-        click.echo(f"{path}: {len(graph)} triples")
+        click.echo(_("%(path)s: %(len)s triples") % {"path": path, "len": len(graph)})
     else:
         from catalogue.running import run
 
         graph, total = run(lambda: _feed_graph(settings))
-        click.echo(f"feed: {total} dataset(s), {len(graph)} triples")
+        click.echo(_("feed: %(total)s dataset(s), %(len)s triples")
+                   % {"total": total, "len": len(graph)})
     report = validate_graph(graph)
     _print(report, warnings)
     if not report.conforms:

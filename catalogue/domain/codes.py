@@ -12,6 +12,7 @@ from typing import Any
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.fields import FIELDS
 from catalogue.domain.problems import Problem, field_path
+from catalogue.i18n import _
 from catalogue.vocabularies import Vocabularies
 
 IDENTIFIER_SCHEMES = "identifier-schemes"
@@ -118,7 +119,8 @@ def normalise_codes(
                     problems.append(
                         Problem(
                             field_path(location),
-                            f"'{value}' is not a known identifier scheme; use one of: {known}",
+                            _("'%(value)s' is not a known identifier scheme; use one of: %(known)s")
+                            % {"value": value, "known": known},
                             "unknown_code",
                         )
                     )
@@ -130,8 +132,11 @@ def normalise_codes(
                 problems.append(
                     Problem(
                         field_path(location),
-                        f"'{value}' is not in the {key} vocabulary; "
-                        f"see /api/v1/vocabularies/{key} for the allowed codes",
+                        _(
+                            "'%(value)s' is not in the %(key)s vocabulary; see "
+                            "/api/v1/vocabularies/%(key2)s for the allowed codes"
+                        )
+                        % {"value": value, "key": key, "key2": key},
                         "unknown_code",
                     )
                 )

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response, get
 
+from catalogue.i18n import N_
 from catalogue.onceonly import picture, rdf, services, views
 from catalogue.ui.rendering import (
     NavItem,
@@ -22,7 +23,7 @@ from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery
 NAV_ITEMS = (
     NavItem(
         "/once-only",
-        "Once only",
+        N_("Once only"),
         45,
         prefixes=("/register/", "/identifier/", "/registers", "/service/"),
     ),

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from catalogue.i18n import _
 from catalogue.settings import Settings
 
 
@@ -40,9 +41,11 @@ def reindex(settings: Settings, check: bool) -> None:
 
         count, reason = run(rebuild)
     if reason is None:
-        click.echo(f"The search index in {settings.index_dir} is up to date.")
+        click.echo(_("The search index in %(folder)s is up to date.")
+                   % {"folder": settings.index_dir})
     else:
-        click.echo(f"Indexed {count} datasets into {settings.index_dir} ({reason}).")
+        click.echo(_("Indexed %(count)s datasets into %(folder)s (%(reason)s).")
+                   % {"count": count, "folder": settings.index_dir, "reason": reason})
 
 
 commands = [reindex]

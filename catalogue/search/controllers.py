@@ -85,6 +85,7 @@ class SearchController(Controller):
             raise BadRequest(detail, error.problems) from None
         body = asdict(result)
         for item in body["items"]:
+            item.pop("title_language", None)
             item["modified"] = item["modified"].isoformat()
             item["links"] = {
                 "self": f"/api/v1/datasets/{item['slug']}",

@@ -85,6 +85,8 @@ async def dataset_page(
         "doc": document,
         "title": document.text(document.title, lang) or slug,
         "description": document.text(document.description, lang),
+        "title_map": document.title,
+        "description_map": document.description,
         "explanation": explain(document, lang),
         "rows": page_rows(document),
         "licence": licence_of(document),

@@ -9,9 +9,11 @@ from litestar.params import QueryParameter
 
 from catalogue.datasets.queries import DatasetFilter, DatasetRecord, list_records
 from catalogue.datasets.versions import VersionedCache
+from catalogue.domain.languages import text_and_language
 from catalogue.organisations.service import get_organisation, list_organisations
 from catalogue.quality.views import organisation_panel
 from catalogue.ui import sections, summary
+from catalogue.settings import get_settings
 from catalogue.ui.dataset_view import explain
 from catalogue.ui.negotiation import wants_json
 from catalogue.ui.rendering import current_language, render
@@ -36,10 +38,15 @@ async def all_organisations() -> list[dict[str, Any]]:
 def dataset_card(record: DatasetRecord, lang: str) -> dict[str, Any]:
     """The summary a list shows for one dataset (home, organisation and search pages)."""
     document = record.document
+    configured = get_settings().languages
+    title, title_lang = text_and_language(document.title, lang, configured)
+    description, description_lang = text_and_language(document.description, lang, configured)
     return {
         "slug": record.slug,
-        "title": document.text(document.title, lang) or record.slug,
-        "description": document.text(document.description, lang),
+        "title": title or record.slug,
+        "title_lang": title_lang if title and title_lang != lang else None,
+        "description": description,
+        "description_lang": description_lang if description and description_lang != lang else None,
         "classification": document.classification.value,
         "status": document.status.value,
         "publisher": record.publisher,

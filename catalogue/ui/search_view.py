@@ -13,15 +13,16 @@ from urllib.parse import urlencode
 
 from catalogue.domain.fields import FACETS as REGISTRY_FACETS
 from catalogue.domain.problems import InvalidDocument, Problem
+from catalogue.i18n import N_, translate
 from catalogue.ui.filters import CLASSIFICATION_LABELS, STATUS_LABELS, concept_label
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 500
 FACETS: dict[str, str] = {facet.name: facet.label for facet in REGISTRY_FACETS}
 SORTS: dict[str, str] = {
-    "relevance": "Best match",
-    "modified": "Recently updated",
-    "title": "Title (A to Z)",
+    "relevance": N_("Best match"),
+    "modified": N_("Recently updated"),
+    "title": N_("Title (A to Z)"),
 }
 VOCABULARY_OF_FACET = {facet.name: facet.vocabulary for facet in REGISTRY_FACETS
                        if facet.vocabulary}
@@ -106,11 +107,11 @@ class Labels:
 def facet_value_label(key: str, value: str, labels: Labels, lang: str = "en") -> str:
     """A plain-language label for one facet value (never a raw IRI)."""
     if key == "classification":
-        return CLASSIFICATION_LABELS.get(value, value)
+        return translate(CLASSIFICATION_LABELS[value]) if value in CLASSIFICATION_LABELS else value
     if key == "status":
-        return STATUS_LABELS.get(value, value)
+        return translate(STATUS_LABELS[value]) if value in STATUS_LABELS else value
     if key == "base_register":
-        return "Base register" if value == "true" else "Not a base register"
+        return translate(N_("Base register") if value == "true" else N_("Not a base register"))
     if key == "publisher":
         return labels.organisations.get(value, value)
     if key == "identifier":
@@ -153,7 +154,7 @@ def active_filters(state: SearchState, labels: Labels, lang: str = "en") -> list
     return [
         {
             "key": key,
-            "heading": FACETS[key],
+            "heading": translate(FACETS[key]),
             "label": facet_value_label(key, value, labels, lang),
             "remove_url": state.without(key, value),
         }

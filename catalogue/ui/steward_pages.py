@@ -29,8 +29,10 @@ from catalogue.domain.codes import DATA_TYPES
 from catalogue.domain.dataset import Classification, Status
 from catalogue.domain.rules import blocking
 from catalogue.errors import Conflict, Forbidden, InvalidDocument, PreconditionFailed, Problem
+from catalogue.i18n import N_, translate
 from catalogue.organisations.service import list_organisations
 from catalogue.ui.auth_pages import AUTH_HANDLERS, flash
+from catalogue.ui.filters import STATUS_LABELS
 from catalogue.ui.forms.diff import changed_fields
 from catalogue.ui.forms.mapping import (
     FormData,
@@ -48,18 +50,30 @@ from catalogue.web.state import settings_of
 CLASSES = tuple(item.value for item in Classification)
 DEFAULT_ACCESS = {"open": "PUBLIC", "closed": "NON_PUBLIC", "personal": "RESTRICTED"}
 DATA_TYPE_LABELS = {
-    "string": "Short text", "text": "Long text", "integer": "Whole number",
-    "decimal": "Decimal number", "boolean": "Yes or no", "date": "Date",
-    "datetime": "Date and time", "time": "Time of day", "code": "Code from a list",
-    "identifier": "Identifier", "geometry": "Shape or location", "json": "Structured (JSON)",
-    "binary": "File or image",
+    "string": N_("Short text"), "text": N_("Long text"), "integer": N_("Whole number"),
+    "decimal": N_("Decimal number"), "boolean": N_("Yes or no"), "date": N_("Date"),
+    "datetime": N_("Date and time"), "time": N_("Time of day"), "code": N_("Code from a list"),
+    "identifier": N_("Identifier"), "geometry": N_("Shape or location"),
+    "json": N_("Structured (JSON)"), "binary": N_("File or image"),
 }
 CLASS_HELP = {
-    "open": "Anyone may use it: published with an open licence and a way to download it.",
-    "closed": "Not public, for reasons such as security or confidentiality; people can ask "
-    "for access.",
-    "personal": "About identifiable people; the GDPR applies and access is restricted.",
+    "open": N_("Anyone may use it: published with an open licence and a way to download it."),
+    "closed": N_(
+        "Not public, for reasons such as security or confidentiality; people can ask for access."
+    ),
+    "personal": N_("About identifiable people; the GDPR applies and access is restricted."),
 }
+CLASSIFICATION_NAMES = {
+    "open": N_("Open data"), "closed": N_("Closed data"), "personal": N_("Personal data")
+}
+
+
+def class_choices() -> list[tuple[str, str, str]]:
+    """The three classifications with their names and what each means, translated."""
+    return [
+        (value, translate(CLASSIFICATION_NAMES[value]), translate(CLASS_HELP[value]))
+        for value in CLASSES
+    ]
 
 
 class SignInRequired(Exception):
@@ -100,7 +114,9 @@ async def _choices(principal: Principal, lang: str) -> Choices:
         ],
         "all-organisations": [(org["slug"], org["name"], "") for org in organisations],
         "identifier-schemes": [(row["code"], row["label"], row["description"]) for row in schemes],
-        "data-types": [(code, DATA_TYPE_LABELS.get(code, code), "") for code in DATA_TYPES],
+        "data-types": [
+            (code, translate(DATA_TYPE_LABELS.get(code, code)), "") for code in DATA_TYPES
+        ],
     }
 
 
@@ -136,7 +152,7 @@ async def _form_page(
         "view": view,
         "record": record,
         "classification": classification,
-        "classes": [(value, value.capitalize(), CLASS_HELP[value]) for value in CLASSES],
+        "classes": class_choices(),
         "current_status": current_status,
         "action_url": f"/dataset/{record.slug}/edit" if record else "/dataset/new",
         "revision": (form.get("_revision") or [str(record.revision) if record else ""])[0],
@@ -206,26 +222,31 @@ async def _submit(
     except Conflict as error:  # the short name is taken
         return await _form_page(request, principal, form, record=record, rows=rows,
                                 problems=[Problem("slug", error.message, "slug_taken")],
-                                failure="The dataset could not be saved.", status=409)
+                                failure=translate(N_("The dataset could not be saved.")),
+                                status=409)
     except PreconditionFailed:
         assert record is not None
         return await _stale_page(request, principal, record.slug, form)
     if saved.document.status == Status.PUBLISHED and current == Status.PUBLISHED.value:
-        flash(request, "Changes saved: the published dataset is updated in the catalogue.")
+        flash(request, translate(
+            N_("Changes saved: the published dataset is updated in the catalogue.")
+        ))
         return Redirect(path=f"/dataset/{saved.slug}", status_code=303)
     if saved.document.status == Status.PUBLISHED:
-        flash(request, "Published: the dataset is now in the catalogue.")
+        flash(request, translate(N_("Published: the dataset is now in the catalogue.")))
         return Redirect(path=f"/dataset/{saved.slug}", status_code=303)
-    flash(request, f"Saved ({saved.document.status.value}).")
+    flash(request, translate(N_("Saved (%(status)s).")) % {
+        "status": translate(STATUS_LABELS.get(saved.document.status.value, "")).lower()
+    })
     return Redirect(path=f"/dataset/{saved.slug}/edit", status_code=303)
 
 
 def _failure(wanted: str, current: str) -> str:
     if disclosure.is_public(wanted) and current == wanted:
-        return "The changes cannot be saved while the dataset stays published."
+        return translate(N_("The changes cannot be saved while the dataset stays published."))
     if disclosure.is_public(wanted):
-        return "This dataset cannot be published yet, and nothing has been saved."
-    return "The dataset could not be saved."
+        return translate(N_("This dataset cannot be published yet, and nothing has been saved."))
+    return translate(N_("The dataset could not be saved."))
 
 
 async def _stale_page(
@@ -270,8 +291,8 @@ async def new_dataset(
     if classification not in CLASSES:
         return render(request, "steward/choose.html", {
             "principal": steward,
-            "classes": [(value, value.capitalize(), CLASS_HELP[value]) for value in CLASSES],
-            "error": "Choose one of the three." if classification else "",
+            "classes": class_choices(),
+            "error": translate(N_("Choose one of the three.")) if classification else "",
         }, status=400 if classification else 200)
     form: FormData = {
         "classification": [classification],

@@ -198,7 +198,7 @@ PERSONAL_DATA_SPECS = (
          )),
     _contact("legal.personal_data.dpo_contact", "Data protection officer",
              "How people reach the data protection officer."),
-    Spec("legal.personal_data.legal_bases", "Legal basis (GDPR Article 6)", "checkboxes",
+    Spec("legal.personal_data.legal_bases", "Legal basis (Article 6 GDPR)", "checkboxes",
          "Public bodies usually rely on a legal obligation (c) or a task in the public "
          "interest (e), not on legitimate interest (f).",
          choices="legal-bases", required=ONLY_PERSONAL),
@@ -214,7 +214,7 @@ PERSONAL_DATA_SPECS = (
          "checkboxes", "Everything the dataset holds about people: name, address, health...",
          choices="personal-data", required=ONLY_PERSONAL),
     Spec("legal.personal_data.special_category_conditions",
-         "Condition for special categories (GDPR Article 9(2))", "checkboxes",
+         "Condition for special categories (Article 9(2) GDPR)", "checkboxes",
          "Needed when the data reveals health, ethnic origin, religion, political opinions, "
          "biometric or genetic data, sex life or trade union membership.",
          choices="special-category-conditions"),
@@ -236,11 +236,11 @@ PERSONAL_DATA_SPECS = (
                   "For example the OECD or the World Health Organization."),
              Spec("recipient", "Recipient", "text", "Who receives the data there."),
              Spec("basis", "Basis for the transfer", "select",
-                  "An adequacy decision (Art. 45), appropriate safeguards (Art. 46) or a "
-                  "derogation (Art. 49).", choices="transfer-bases"),
+                  "An adequacy decision (Article 45 GDPR), appropriate safeguards (Article 46 "
+                  "GDPR) or a derogation (Article 49 GDPR).", choices="transfer-bases"),
              Spec("safeguards", "Safeguards, as documented", "langtext",
-                  "Needed for a transfer on compelling legitimate interests (Art. 49(1), "
-                  "second subparagraph)."),
+                  "Needed for a transfer on compelling legitimate interests (Article 49(1) "
+                  "GDPR, second subparagraph)."),
          )),
 )
 
