@@ -36,10 +36,10 @@ from catalogue.onceonly import pages as onceonly_pages
 from catalogue.onceonly.index import keep_the_map_in_step
 from catalogue.onceonly.web import ONCE_ONLY_ROUTER
 from catalogue.organisations.controllers import OrganisationController
-from catalogue.ropa.controllers import RopaController
 from catalogue.quality import cli as quality_cli
 from catalogue.quality.listener import score_change, score_changes
 from catalogue.quality.web import QUALITY_ROUTER
+from catalogue.ropa.controllers import RopaController
 from catalogue.search import cli as search_cli
 from catalogue.search.controllers import SearchController
 from catalogue.search.outbox import record_change, record_changes

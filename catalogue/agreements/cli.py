@@ -10,8 +10,8 @@ import datetime as dt
 
 import click
 
-from catalogue.running import run
 from catalogue.i18n import _
+from catalogue.running import run
 
 
 @click.group()

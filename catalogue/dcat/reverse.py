@@ -29,7 +29,7 @@ from catalogue.dcat.namespaces import (
     SPDX,
     TIME,
 )
-from catalogue.dcat.reverse_legal import by_position, legal, ordered
+from catalogue.dcat.reverse_legal import legal, ordered
 from catalogue.dcat.reverse_reader import Reader, signature, slug_from_iri, without_none
 from catalogue.dcat.services import read_service, service_key, service_nodes
 from catalogue.domain.dataset import DatasetDocument

@@ -114,11 +114,12 @@ def has_publisher_and_contact(document: DatasetDocument, context: RuleContext) -
 def has_theme(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
     themes = context.vocabularies["themes"]
     if not any(theme in themes for theme in document.semantic.themes):  # foreign IRIs do not count
-        others = " (the themes it has are not EU data themes)" if document.semantic.themes else ""
+        others = (_(" (the themes it has are not EU data themes)")
+                  if document.semantic.themes else "")
         yield Problem(
             "semantic.themes",
             _("Choose at least one EU data theme (for example 'Economy and finance').")
-            + (_(" (the themes it has are not EU data themes)") if document.semantic.themes else ""),
+            + others,
             "theme_missing",
         )
 

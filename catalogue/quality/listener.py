@@ -1,7 +1,8 @@
 """Keeps each dataset's score in step with its document, inside every write.
 
-The listener (wired in :mod:`catalogue.wiring`) runs in the writing transaction (``catalogue.events``), so a score never
-describes a state that did not commit; a batch write scores its datasets together.
+The listener (wired in :mod:`catalogue.wiring`) runs in the writing transaction
+(``catalogue.events``), so a score never describes a state that did not commit; a batch write
+scores its datasets together.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from catalogue.datasets.versions import VersionedCache
 from catalogue.domain.languages import text_and_language
 from catalogue.organisations.service import get_organisation, list_organisations
 from catalogue.quality.views import organisation_panel
-from catalogue.ui import sections, summary
 from catalogue.settings import get_settings
+from catalogue.ui import sections, summary
 from catalogue.ui.dataset_view import explain
 from catalogue.ui.negotiation import wants_json
 from catalogue.ui.rendering import current_language, render
