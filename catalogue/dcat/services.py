@@ -21,7 +21,7 @@ from catalogue.dcat.writer import Writer, dataset_iri, organisation_iri, web_iri
 from catalogue.domain.dataset import DataService, DatasetDocument
 
 if TYPE_CHECKING:
-    from catalogue.dcat.reverse import _Reader
+    from catalogue.dcat.reverse_reader import Reader as _Reader
 
 
 def service_iri(dataset: URIRef | str, key: str | int) -> URIRef:

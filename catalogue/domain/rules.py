@@ -6,47 +6,19 @@ refused while any rule of severity ``error`` is broken. Messages speak to a data
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from catalogue.domain.dataset import Classification, DatasetDocument
 from catalogue.domain.problems import Problem
-from catalogue.i18n import N_, _
-from catalogue.vocabularies import Vocabularies
-
-PUBLIC = "PUBLIC"
-NOT_PUBLIC = ("RESTRICTED", "NON_PUBLIC")
-LEGITIMATE_INTEREST = "A6-1-f"
-PUBLIC_AUTHORITY_TYPES = frozenset(
-    {"NationalAuthority", "RegionalAuthority", "LocalAuthority", "SupraNationalAuthority"}
+from catalogue.domain.rulebook import (
+    LEGITIMATE_INTEREST,
+    NOT_PUBLIC,
+    PUBLIC,
+    RULES,
+    RuleContext,
+    rule,
 )
-
-
-@dataclass(frozen=True)
-class RuleContext:
-    """What the rules need besides the document, supplied by the caller (no I/O in here)."""
-
-    vocabularies: Vocabularies
-    default_language: str = "en"
-    publisher_type: str | None = None
-
-    @property
-    def publisher_is_public_authority(self) -> bool:
-        return self.publisher_type in PUBLIC_AUTHORITY_TYPES
-
-
-Rule = Callable[[DatasetDocument, RuleContext], Iterator[Problem]]
-RULES: list[tuple[Classification | None, Rule]] = []
-
-
-def rule(applies_to: Classification | None = None) -> Callable[[Rule], Rule]:
-    """Register a rule for one classification, or for every dataset when ``None``."""
-
-    def register(function: Rule) -> Rule:
-        RULES.append((applies_to, function))
-        return function
-
-    return register
+from catalogue.i18n import N_, _
 
 
 def check(document: DatasetDocument, context: RuleContext) -> list[Problem]:
@@ -422,5 +394,6 @@ def transfers_are_identified(document: DatasetDocument, context: RuleContext) ->
             ), "transfer_derogation_for_authority", "warning")
 
 
-# The rules about data services and high-value datasets live beside their links' check.
-from catalogue.domain import services as _services  # noqa: E402,F401  (registers the HVD rules)
+# The data-service and high-value-dataset rules, registered after these (the order problems
+# are listed in).
+from catalogue.domain import services as _services  # noqa: E402,F401

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.problems import Problem
-from catalogue.domain.rules import RuleContext, rule
+from catalogue.domain.rulebook import RuleContext, rule
 
 HVD_LEGISLATION = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
 """The ELI of Implementing Regulation (EU) 2023/138 (the list of high-value datasets)."""

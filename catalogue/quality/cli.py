@@ -18,9 +18,9 @@ def quality() -> None:
 def check_links(everything: bool) -> None:
     """Ask the access and download addresses that are due, store the answers, rescore the
     datasets whose addresses answered differently, and record today's figures."""
-    from catalogue.cli import run
     from catalogue.quality import aggregates, linkcheck
     from catalogue.quality.tables import LinkCheck
+    from catalogue.running import run
 
     async def go() -> linkcheck.Report:
         if everything:
@@ -38,8 +38,8 @@ def check_links(everything: bool) -> None:
 @quality.command("rescore")
 def rescore() -> None:
     """Score every dataset again (after changing the indicators or the format lists)."""
-    from catalogue.cli import run
     from catalogue.quality import aggregates, store
+    from catalogue.running import run
 
     async def go() -> int:
         count = await store.rescore_all()
