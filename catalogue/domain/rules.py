@@ -14,11 +14,14 @@ from catalogue.domain.rulebook import (
     LEGITIMATE_INTEREST,
     NOT_PUBLIC,
     PUBLIC,
+    PUBLIC_AUTHORITY_TYPES,
     RULES,
     RuleContext,
     rule,
 )
 from catalogue.i18n import N_, _
+
+__all__ = ["PUBLIC_AUTHORITY_TYPES", "RuleContext", "blocking", "check"]
 
 
 def check(document: DatasetDocument, context: RuleContext) -> list[Problem]:
