@@ -39,6 +39,7 @@ from catalogue.warmup import warm_lifespan
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import EXCEPTION_HANDLERS
 from catalogue.web.guard import limits_middleware, slow_request_log
+from catalogue.web.head import answer_head
 from catalogue.web.openapi import ShapePlugin
 
 logger = logging.getLogger("catalogue")
@@ -145,7 +146,7 @@ def create_app(
             if pool:
                 await stop_engine(engine)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=ROUTE_HANDLERS,
         dependencies={"principal": Provide(current_principal)},
         exception_handlers=html_aware_handlers(EXCEPTION_HANDLERS),
@@ -168,3 +169,5 @@ def create_app(
         plugins=[ShapePlugin()],  # documents the shapes of dict bodies (catalogue.web.openapi)
         debug=settings.debug,
     )
+    app.asgi_handler = answer_head(app.asgi_handler)  # every GET route answers HEAD
+    return app
