@@ -117,7 +117,7 @@ def test_package_search_by_get_as_well(live_server):
 
 def test_package_show_and_its_typed_errors(remote):
     package = remote.action.package_show(id="air-quality-measurements")
-    assert package["license_id"] == "CC_BY_4_0" and package["resources"]
+    assert package["license_id"] == "cc-by" and package["resources"]
     with pytest.raises(ckanapi.NotFound):
         remote.action.package_show(id="ljubljana-kindergarten-enrolment")  # a draft
     with pytest.raises(ckanapi.ValidationError):

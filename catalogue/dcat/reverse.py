@@ -246,6 +246,11 @@ def _distribution(reader: _Reader, node: Node) -> dict[str, Any]:
         for prefix in (IANA_MEDIA_TYPES, IANA_MEDIA_TYPES.replace("https:", "http:")):
             media = media.removeprefix(prefix)
     rights = reader.one(node, DCT.rights)
+    if rights is not None and any(  # the dataset's own statement, repeated for harvesters
+        (owner, RDF.type, DCAT.Dataset) in reader.graph
+        for owner in reader.graph.subjects(DCT.rights, rights)
+    ):
+        rights = None
     access = reader.iri(node, DCAT.accessURL)
     if reader.flag(node, CAT.accessURLFromDownload):
         access = None
