@@ -238,6 +238,26 @@ def _legal_extras(document: DatasetDocument, language: str) -> dict[str, str]:
     return extras
 
 
+def _spatial_extras(document: DatasetDocument) -> dict[str, str]:
+    """ckanext-spatial's ``spatial`` (GeoJSON) and ckanext-dcat's ``spatial_bbox`` and
+    ``spatial_centroid`` (WKT): the steward's box, else the first covered country's."""
+    from catalogue.dcat.spatial import country_geometry
+    from catalogue.domain.geometry import parse_bbox, point_wkt
+
+    technical = document.technical
+    found = None
+    if technical.bounding_box:
+        found = (parse_bbox(technical.bounding_box), None)
+    else:
+        found = next((geometry for code in technical.spatial
+                      if (geometry := country_geometry(code)) is not None), None)
+    if found is None:
+        return {}
+    box, centre = found
+    return {"spatial": box.geojson(), "spatial_bbox": box.wkt(),
+            "spatial_centroid": point_wkt(centre or box.centre)}
+
+
 def extras_for(record: DatasetRecord, context: PackageContext) -> list[dict[str, str]]:
     """Our levels as CKAN extras; empty values are left out, keys sorted as CKAN sorts them."""
     document, language = record.document, context.language
@@ -263,6 +283,7 @@ def extras_for(record: DatasetRecord, context: PackageContext) -> list[dict[str,
         "contact_email": (contact.email or "") if contact else "",
         "contact_uri": (contact.url or "") if contact else "",
         "attributes": _json([a.model_dump(mode="json") for a in technical.attributes]),
+        **_spatial_extras(document),
         **_legal_extras(document, language),
         **registry_keys(document, language),
     }

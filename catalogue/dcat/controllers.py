@@ -57,13 +57,7 @@ async def _feed_document(
     page_of = await feed.feed_page(query)
     settings = get_settings()
     current = await snapshot.refresh()
-    catalog = CatalogInfo(
-        base_url=settings.base_url,
-        title=settings.catalogue_title,
-        description=settings.catalogue_description,
-        languages=settings.languages,
-        publisher=current.publishers.get(settings.catalogue_publisher),
-    )
+    catalog = CatalogInfo.from_settings(settings, current.publishers, await feed.first_issued())
     page = PageInfo(
         query.page, feed.PAGE_SIZE, page_of.total, path, query.params(),
         after=query.after.token() if query.after else None, next_after=page_of.next_after,

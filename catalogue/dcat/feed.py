@@ -16,7 +16,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.query.functions.aggregate import Max
+from piccolo.query.functions.aggregate import Max, Min
 
 from catalogue.datasets import queries, seek
 from catalogue.datasets.tables import Dataset
@@ -215,6 +215,17 @@ async def _rows_of(slugs: list[str]) -> list[dict[str, Any]]:
     )
     place = {slug: number for number, slug in enumerate(slugs)}
     return sorted(rows, key=lambda row: place.get(row["slug"], len(place)))
+
+
+async def first_issued() -> dt.datetime | None:
+    """When the first dataset was registered: the catalogue's ``dct:issued`` (one index
+    lookup: ``created`` leads the feed's ordering index)."""
+    row = await Dataset.select(Min(Dataset.created, alias="first")).first()
+    value = row["first"] if row else None
+    if value is None:
+        return None
+    value = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 async def last_change() -> dt.datetime | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 
+from catalogue.dcat import spatial
 from catalogue.dcat.dpv import personal_data
 from catalogue.dcat.fields import write_fields
 from catalogue.dcat.namespaces import (
@@ -103,6 +104,13 @@ def _technical(writer: Writer, subject: URIRef, document: DatasetDocument) -> No
             scheme = identifier_scheme_iri(writer.context.base_url, attribute.identifier_scheme)
             _identifier_scheme(graph, scheme, attribute.identifier_scheme)
             graph.add((node, CAT.identifierScheme, scheme))
+    for code in technical.spatial:  # the countries' geometry, as the vocabulary knows it
+        concept = writer.vocabularies["countries"].get(code)
+        if concept is not None:
+            for triple in spatial.location_triples(URIRef(concept.iri), code, None):
+                graph.add(triple)
+    for triple in spatial.dataset_geometry(subject, technical.bounding_box):
+        graph.add(triple)
     if technical.temporal and (technical.temporal.start or technical.temporal.end):
         period = URIRef(f"{subject}#temporal")
         graph.add((subject, DCT.temporal, period))

@@ -31,6 +31,7 @@ from catalogue.dcat.namespaces import (
     SPDX,
     VCARD,
 )
+from catalogue.dcat.spatial import read_bounding_box
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.paths import put
 from catalogue.domain.problems import InvalidDocument, Problem
@@ -214,6 +215,7 @@ def _technical(reader: _Reader, subject: URIRef) -> dict[str, Any]:
         "data_services": services,
         "attributes": attributes,
         "temporal": temporal or None,
+        "bounding_box": read_bounding_box(graph, subject),
     })
 
 
