@@ -123,7 +123,7 @@ FIELDS: tuple[Field, ...] = (
         "13.38,45.42,16.61,46.88. Without it, the countries' own boxes are published.",
         page=Display("Bounding box"),
         custom={"dcat": "catalogue.dcat.spatial, catalogue.dcat.reverse",
-                "ckan": f"{PACKAGE} (spatial, spatial_bbox)"},
+                "ckan": f"{PACKAGE} (the spatial extras)"},
         never={"search": NOT_A_FACET},
     ),
     Field(
