@@ -190,3 +190,32 @@ def test_ckanext_dcat_plugin_names_are_understood() -> None:
     assert profiles.parse_profile("euro_dcat_ap_2") == "dcat_ap_2"
     assert profiles.parse_profile("euro_dcat_ap_3") == "dcat_ap_3"
     assert profiles.parse_profile(None) == profiles.parse_profile("") == "dcat_ap_3"
+
+
+def test_the_2_1_1_rewrite_of_checksums_statuses_and_versions() -> None:
+    """Pure: 2.1.1 fixes the checksum algorithm to SHA-1 and knows only ADMS statuses."""
+    from catalogue.dcat.namespaces import SPDX
+    from catalogue.dcat.triples import TripleSink
+
+    sink = TripleSink()
+    dist, sha1, sha256 = (URIRef(f"https://example.org/{n}") for n in ("d", "c1", "c2"))
+    eu = "http://publications.europa.eu/resource/authority/distribution-status/"
+    for triple in (
+        (dist, SPDX.checksum, sha1), (sha1, SPDX.algorithm, SPDX.checksumAlgorithm_sha1),
+        (dist, SPDX.checksum, sha256), (sha256, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+        (sha256, SPDX.checksumValue, Literal("ab")),
+        (dist, ADMS.status, URIRef(eu + "DEVELOP")),
+        (URIRef(eu + "DEVELOP"), RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#Concept")),
+        (dist, DCAT.version, Literal("2.0")),
+    ):
+        sink.add(triple)
+    out = set(profiles.apply(sink, "dcat_ap_2"))
+    assert (dist, SPDX.checksum, sha1) in out and (dist, SPDX.checksum, sha256) not in out
+    assert not any(s == sha256 for s, _, _ in out)
+    assert (dist, ADMS.status, URIRef("http://purl.org/adms/status/UnderDevelopment")) in out
+    assert not any(str(s).startswith(eu) or str(o).startswith(eu) for s, _, o in out)
+    assert (dist, OWL.versionInfo, Literal("2.0")) in out
+    provisional = TripleSink()
+    provisional.add((dist, ADMS.status, URIRef(eu + "OP_DATPRO")))
+    assert list(profiles.apply(provisional, "dcat_ap_2")) == []  # ADMS has no word for it
+    assert profiles.apply(sink, "dcat_ap_3") is sink
