@@ -254,3 +254,68 @@ async def test_a_bad_fq_or_sort_is_a_400_naming_it(harvester: Any, query: str,
     response = await harvester.get(f"/catalog.ttl?{query}")
     assert response.status_code == 400, response.text
     assert response.json()["problems"][0]["field"] == field
+
+
+async def test_the_catalogue_node_has_issued_licence_and_a_typed_publisher(
+    harvester: Any,
+) -> None:
+    graph = await graph_of(harvester, "/catalog.ttl")
+    catalog = next(graph.subjects(RDF.type, DCAT.Catalog))
+    assert graph.value(catalog, DCT.issued) is not None
+    assert str(graph.value(catalog, DCT.license)).endswith("/licence/CC0")
+    publisher = graph.value(catalog, DCT.publisher)
+    assert str(graph.value(publisher, DCT.type)).endswith("/publishertype/NationalAuthority")
+
+
+def test_the_catalogue_node_covers_its_countries_with_geometry(vocabularies: Any) -> None:
+    import datetime as dt
+
+    from catalogue.dcat.catalog import CatalogInfo, PageInfo, catalog_triples
+    from catalogue.dcat.triples import TripleSink
+
+    info = CatalogInfo("https://data.example.si", "Catalogue", "All of it", ("en",), None,
+                       issued=dt.datetime(2020, 1, 2, tzinfo=dt.UTC), licence="CC_BY_4_0",
+                       spatial=("SVN", "NOPE"), publisher_type="LocalAuthority")
+    sink = TripleSink()
+    catalog_triples(sink, info, [], PageInfo(1, 100, 0, "/catalog.ttl"), vocabularies, None)
+    graph = sink.graph()
+    catalog = URIRef("https://data.example.si/catalog")
+    svn = URIRef("http://publications.europa.eu/resource/authority/country/SVN")
+    assert set(graph.objects(catalog, DCT.spatial)) == {svn}  # an unknown code is left out
+    assert str(graph.value(svn, DCAT.centroid)) == "POINT(14.8157 46.1199)"
+    assert graph.value(catalog, DCT.issued).toPython() == dt.datetime(2020, 1, 2, tzinfo=dt.UTC)
+    assert str(graph.value(catalog, DCT.license)).endswith("/licence/CC_BY_4_0")
+    publisher = graph.value(catalog, DCT.publisher)
+    assert str(graph.value(publisher, DCT.type)).endswith("/LocalAuthority")
+
+
+async def test_a_stewards_bounding_box_goes_out_and_comes_back(vocabularies: Any) -> None:
+    from catalogue.dcat.mapping import DatasetContext, dataset_graph, dataset_iri
+    from catalogue.dcat.reverse import document_from_graph
+    from catalogue.domain.dataset import DatasetDocument
+
+    document = DatasetDocument.model_validate({
+        "slug": "ljubljana-trees", "classification": "open",
+        "technical": {"spatial": ["SVN"], "bounding_box": "14.40, 45.98 14.62 46.14"},
+    })
+    assert document.technical.bounding_box == "14.4,45.98,14.62,46.14"
+    base = "https://data.example.si"
+    graph = dataset_graph(document, DatasetContext(base_url=base), vocabularies)
+    subject = dataset_iri(base, document.slug)
+    location = URIRef(f"{subject}#location")
+    assert (subject, DCT.spatial, location) in graph
+    assert str(graph.value(location, DCAT.bbox)).startswith("POLYGON((14.4 45.98,14.4 46.14")
+    back = document_from_graph(graph, subject, vocabularies, base)
+    assert back.technical.bounding_box == document.technical.bounding_box
+    assert back.technical.spatial == ["SVN"]
+
+
+@pytest.mark.parametrize("box", ["1,2,3", "200,0,210,1", "10,50,5,55", "a,b,c,d"])
+def test_a_bad_bounding_box_is_refused_saying_why(box: str) -> None:
+    from pydantic import ValidationError
+
+    from catalogue.domain.dataset import DatasetDocument
+
+    with pytest.raises(ValidationError, match="bounding_box"):
+        DatasetDocument.model_validate({"slug": "x", "classification": "open",
+                                        "technical": {"bounding_box": box}})

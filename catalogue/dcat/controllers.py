@@ -20,6 +20,7 @@ from catalogue.datasets.versions import VersionedCache, current_version
 from catalogue.dcat import feed, rendered, snapshot, validation
 from catalogue.dcat.catalog import CatalogInfo, PageInfo
 from catalogue.dcat.schemas import (
+    FEED_CONTENT,
     FEED_PARAMETERS,
     FEED_PARAMS,
     NEGOTIATED_RDF_RESPONSES,
@@ -140,7 +141,7 @@ class CatalogController(Controller):
         "sent as text/n3) too. profile=dcat_ap_2 gives DCAT-AP 2.1.1 (default dcat_ap_3).",
         responses=RDF_RESPONSES,
         operation_class=with_content(
-            {"200": RDF_CONTENT}, parameters=FEED_PARAMETERS, replace=True
+            {"200": FEED_CONTENT}, parameters=FEED_PARAMETERS, replace=True
         ),
     )
     async def catalog_file(self, request: Request[Any, Any, Any]) -> Response[Any]:

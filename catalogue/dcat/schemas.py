@@ -49,6 +49,10 @@ RDF_CONTENT: dict[str, Schema] = {
     for rdflib_format, media_type in FORMATS.values()
 }
 """Turtle, RDF/XML and N-Triples bodies (text) and JSON-LD (a JSON object)."""
+FEED_CONTENT: dict[str, Schema] = {
+    **RDF_CONTENT, "text/n3": text_content("DCAT-AP in Turtle, as ckanext-dcat's .n3"),
+}
+"""What the feed answers: the RDF formats and ckanext-dcat's ``.n3`` (Turtle as text/n3)."""
 
 RDF_RESPONSES: dict[int, ResponseSpec] = {
     **errors(),
