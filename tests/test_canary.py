@@ -49,6 +49,7 @@ KEPT = {pattern.replace("[]", "") for pattern in CONTROLLED_FIELDS} | {
     "technical.distributions.checksum.value",  # hexadecimal digits, never free text
     "legal.personal_data.controller.organisation", "legal.personal_data.retention.period",
     "technical.temporal_resolution",  # an ISO 8601 period, like the retention period
+    "technical.bounding_box",  # four numbers (west,south,east,north), never free text
     "semantic.related", "technical.temporal.start", "technical.temporal.end",
 }
 ADDRESS_KEYS = {"access_url", "download_url", "endpoint_url", "endpoint_description", "url",
