@@ -105,6 +105,7 @@ def _check_bounding_box(value: str) -> str:
     """``west,south,east,north`` in decimal degrees (WGS 84), stored in that plain form."""
     from catalogue.domain.geometry import parse_bbox
 
+    check_text(value)
     try:
         box = parse_bbox(value)
     except ValueError as error:
