@@ -22,6 +22,7 @@ COMMAND_MODULES: list[str] = [
     "catalogue.search.cli",
     "catalogue.dcat.cli",
     "catalogue.agreements.cli",
+    "catalogue.harvest.cli",
 ]
 
 

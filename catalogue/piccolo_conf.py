@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "catalogue.search.piccolo_app",
         "catalogue.audit.piccolo_app",
         "catalogue.onceonly.piccolo_app",
+        "catalogue.harvest.piccolo_app",
     ]
 )
