@@ -24,6 +24,9 @@ from catalogue.datasets.controllers import DatasetController
 from catalogue.datasets.identifier_schemes import IdentifierSchemeController
 from catalogue.db import analyse, prepare_engine, start_engine, stop_engine
 from catalogue.dcat.controllers import CatalogController
+from catalogue.harvest.controllers import HarvestController
+from catalogue.harvest.pages import harvest_pages
+from catalogue.harvest.schedule import harvest_lifespan
 from catalogue.onceonly.web import ONCE_ONLY_ROUTER
 from catalogue.organisations.controllers import OrganisationController
 from catalogue.ropa.controllers import RopaController
@@ -119,6 +122,8 @@ ROUTE_HANDLERS: list[Any] = [
     ckan_router,
     SearchController,
     CatalogController,
+    HarvestController,
+    harvest_pages,
 ]
 
 
@@ -153,7 +158,8 @@ def create_app(
         # The slow-request log and the limits come first: nothing reads a request before them.
         middleware=[slow_request_log, limits_middleware, *ui_middleware(settings)],
         lifespan=[
-            lifespan, search_lifespan, audit_lifespan, *([warm_lifespan] if prepare else [])
+            lifespan, search_lifespan, audit_lifespan,
+            *([warm_lifespan, harvest_lifespan] if prepare else []),
         ],
         # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
         compression_config=CompressionConfig(

@@ -93,6 +93,7 @@ class Settings:
     audit_key: str = field(default="", repr=False)
     audit_checkpoint_file: Path = field(default=Path())
     audit_checkpoint_seconds: int = 300  # 0: the server writes no checkpoints itself
+    harvest_poll_seconds: float = 60.0  # how often a server looks for due harvests; 0: never
 
     @property
     def is_postgres(self) -> bool:
@@ -141,6 +142,7 @@ class Settings:
                 _env("AUDIT_CHECKPOINT_FILE", str(data_dir / "audit-checkpoints.jsonl"))
             ),
             audit_checkpoint_seconds=int(_env("AUDIT_CHECKPOINT_SECONDS", "300")),
+            harvest_poll_seconds=float(_env("HARVEST_POLL_SECONDS", "60")),
         )
 
 

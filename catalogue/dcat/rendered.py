@@ -35,6 +35,7 @@ from catalogue.dcat.catalog import (
 from catalogue.dcat.mapping import DatasetContext, dataset_graph, dataset_iri
 from catalogue.dcat.namespaces import DCAT, PREFIXES
 from catalogue.dcat.triples import TURTLE_HEADER, TripleSink, ntriples, turtle_body
+from catalogue.harvest.provenance import harvested_sources
 from catalogue.settings import Settings
 from catalogue.vocabularies import default_vocabularies
 
@@ -107,7 +108,7 @@ class Described:
     def key(self) -> Hashable:
         context = self.context
         return (self.facts.id, context.base_url, context.languages, context.publisher,
-                self.public_related)
+                self.public_related, context.source)
 
 
 async def describe(records: Sequence[DatasetRecord], settings: Settings) -> list[Described]:
@@ -125,6 +126,7 @@ async def _describe(
 ) -> list[Described]:
     current = await snapshot.refresh()
     public = await snapshot.public_among(slug for facts, _, _ in found for slug in facts.related)
+    sources = await harvested_sources([facts.id for facts, _, _ in found])
     described = []
     for facts, row, record in found:
         mine = public & frozenset(facts.related)
@@ -136,6 +138,7 @@ async def _describe(
             modified=facts.modified,
             publisher=current.publisher(facts.publisher, facts.publisher_name),
             related_visible=mine.__contains__,
+            source=sources.get(facts.id),
         )
         described.append(Described(facts, context, mine, row, record))
     return described
@@ -220,6 +223,7 @@ def _stored_key(item: Described, fmt: str) -> str:
     parts = [
         str(item.facts.id), fmt, context.base_url, ",".join(context.languages),
         repr(publisher), ",".join(sorted(item.public_related)), chunk_store.fingerprint(),
+        repr(context.source),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
