@@ -45,6 +45,26 @@ from catalogue.vocabularies import default_vocabularies
 
 PublishCheck = Callable[[DatasetDocument], Awaitable[list[Problem]]]
 _publish_checks: list[PublishCheck] = []
+WriteGuard = Callable[[DatasetRecord, DatasetDocument], Awaitable[list[Problem]]]
+WRITE_GUARD_MODULES = ("catalogue.harvest.guard",)  # imported on the first edit
+_write_guards: list[WriteGuard] = []
+
+
+def register_write_guard(guard: WriteGuard) -> WriteGuard:
+    """Add a check of a steward's edit of a stored dataset (harvested fields plug in here)."""
+    if guard not in _write_guards:
+        _write_guards.append(guard)
+    return guard
+
+
+async def _guard_edit(record: DatasetRecord, document: DatasetDocument) -> None:
+    import importlib
+
+    for name in WRITE_GUARD_MODULES:
+        importlib.import_module(name)
+    problems = [problem for guard in _write_guards for problem in await guard(record, document)]
+    if problems:
+        raise InvalidDocument(problems)
 
 
 def register_publish_check(check: PublishCheck) -> PublishCheck:
@@ -342,6 +362,7 @@ async def replace_dataset(
     record = await _existing(slug, principal, if_match)
     document = await validate(_keep_identity(raw, slug))
     _authorise(principal, document.organisational.publisher)
+    await _guard_edit(record, document)
     return await _write(document, principal, record)
 
 
@@ -355,6 +376,7 @@ async def patch_dataset(
     raw = merge_patch(record.document.model_dump(mode="json"), patch)
     document = await validate(_keep_identity(raw, slug))
     _authorise(principal, document.organisational.publisher)
+    await _guard_edit(record, document)
     return await _write(document, principal, record)
 
 
