@@ -192,22 +192,82 @@ async def _free_slugs(items: list[_Item]) -> None:
 
 
 async def _write(context: JobContext, items: list[_Item]) -> None:
-    """The batch write (published; as a draft where the rules refuse it), then the rows."""
+    """The batch write, as tolerant as the rules allow: published; where refused, as a draft
+    (only a bad document fails that); where the document is bad, without the values named
+    by its problems (each an issue), published, else as a draft."""
     documents = [item.document for item in items]
-    outcomes = await write_batch(documents, None, upsert=True, trusted=True,
-                                 actor_name=context.actor)
-    # Refused for publishing (the rules, SHACL) or for the document itself: tried again as
-    # a draft, which only a malformed document fails.
-    retry = [i for i, o in enumerate(outcomes) if o.status == 422]
+    outcomes = await _batch(context, documents)
     problems: dict[int, list[dict[str, str]]] = {}
-    if retry:
-        drafts = [{**documents[i], "status": "draft"} for i in retry]
-        for i, outcome in zip(retry, await write_batch(
-                drafts, None, upsert=True, trusted=True, actor_name=context.actor), strict=True):
-            problems[i] = [{"field": p.field, "message": p.message} for p in outcomes[i].problems]
-            outcomes[i] = outcome
+    refused = [i for i, o in enumerate(outcomes) if o.status == 422]
+    if refused:
+        as_drafts = await _batch(context, [{**documents[i], "status": "draft"} for i in refused])
+        bad: list[int] = []
+        for i, outcome in zip(refused, as_drafts, strict=True):
+            if outcome.ok:
+                problems[i] = _listed(outcomes[i])
+                outcomes[i] = outcome
+            else:
+                bad.append(i)
+                outcomes[i] = outcome
+        for i in bad:
+            for problem in outcomes[i].problems:
+                value = _value_at(documents[i], problem.field)
+                context.report.issue(items[i].record.identifier, problem.field, str(value),
+                                     f"dropped: {problem.message}", "value",
+                                     documents[i].get("slug", ""))
+            documents[i] = _without(documents[i], [p.field for p in outcomes[i].problems])
+            items[i].document = documents[i]
+        if bad:
+            again = await _batch(context, [documents[i] for i in bad])
+            last = [i for i, o in zip(bad, again, strict=True) if o.status == 422]
+            for i, outcome in zip(bad, again, strict=True):
+                outcomes[i] = outcome
+            if last:
+                for i, outcome in zip(last, await _batch(
+                        context, [{**documents[i], "status": "draft"} for i in last]),
+                        strict=True):
+                    if outcome.ok:
+                        problems[i] = _listed(outcomes[i])
+                    outcomes[i] = outcome
     for index, (item, outcome) in enumerate(zip(items, outcomes, strict=True)):
         await _record_outcome(context, item, outcome, problems.get(index, []))
+
+
+async def _batch(context: JobContext, documents: list[dict[str, Any]]) -> list[Outcome]:
+    return await write_batch(documents, None, upsert=True, trusted=True,
+                             actor_name=context.actor)
+
+
+def _listed(outcome: Outcome) -> list[dict[str, str]]:
+    return [{"field": p.field, "message": p.message} for p in outcome.problems]
+
+
+def _without(document: dict[str, Any], paths: list[str]) -> dict[str, Any]:
+    """A copy without the values at ``paths`` (``a.b[2].c``); list items are removed."""
+    result = copy.deepcopy(document)
+    removals: list[tuple[Any, Any]] = []
+    for path in paths:
+        parts = [p for p in re.split(r"\.|\[(\d+)\]", path) if p]
+        parent: Any = result
+        for part in parts[:-1]:
+            if isinstance(parent, list) and part.isdigit() and int(part) < len(parent):
+                parent = parent[int(part)]
+            elif isinstance(parent, dict):
+                parent = parent.get(part)
+            else:
+                parent = None
+                break
+        if parts and parent is not None:
+            removals.append((parent, parts[-1]))
+    # Highest list indexes first, so removing one does not move the next.
+    for parent, last in sorted(removals, key=lambda r: -int(r[1]) if r[1].isdigit() else 0):
+        if isinstance(parent, list) and last.isdigit() and int(last) < len(parent):
+            del parent[int(last)]
+        elif isinstance(parent, dict) and last in parent and last not in ("slug",
+                                                                          "classification"):
+            parent[last] = None if not isinstance(parent[last], list | dict) else type(
+                parent[last])()
+    return result
 
 
 async def _record_outcome(context: JobContext, item: _Item, outcome: Outcome,
