@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -57,6 +57,13 @@ class Page:
     url: str
     graph: Graph | None = None  # DCAT
     packages: list[dict[str, Any]] | None = None  # CKAN
+    digest: str = ""  # sha256 of the body
+    next_url: str | None = None
+    skipped: bool = False  # the same bytes as a page stored before: not parsed
+
+
+SkipCheck = Callable[[str], Awaitable[tuple[bool, str | None]]]
+"""Given a page body's digest: (skip it, the next page's URL as stored with it)."""
 
 
 async def get(client: httpx.AsyncClient, url: str, limits: FetchLimits,
@@ -130,9 +137,10 @@ def next_page(graph: Graph, current: str) -> str | None:
     return None
 
 
-async def dcat_pages(client: httpx.AsyncClient, url: str,
-                     limits: FetchLimits) -> AsyncIterator[Page]:
-    """Every page of a DCAT feed, following hydra paging; a loop is an error."""
+async def dcat_pages(client: httpx.AsyncClient, url: str, limits: FetchLimits,
+                     skip: SkipCheck | None = None) -> AsyncIterator[Page]:
+    """Every page of a DCAT feed, following hydra paging; a loop is an error. A page that
+    ``skip`` recognises (by its digest) is not parsed."""
     seen_urls: set[str] = set()
     seen_bodies: set[str] = set()
     current: str | None = url
@@ -147,11 +155,17 @@ async def dcat_pages(client: httpx.AsyncClient, url: str,
         if digest in seen_bodies:
             raise HarvestFailed(f"paging loop: {current} repeats an earlier page")
         seen_bodies.add(digest)
+        if skip is not None:
+            known, stored_next = await skip(digest)
+            if known:
+                yield Page(url=current, digest=digest, skipped=True)
+                current = stored_next or None
+                continue
         fmt = rdf_format(media, current, body)
         graph = await asyncio.to_thread(parse_rdf, body, fmt, limits.max_page_triples, current)
         del body
         following = next_page(graph, current)
-        yield Page(url=current, graph=graph)
+        yield Page(url=current, graph=graph, digest=digest, next_url=following)
         current = following
 
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
+import importlib
 import logging
 import os
 import socket
 from collections.abc import AsyncIterator, Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,7 +29,13 @@ from catalogue.harvest import fetch
 from catalogue.harvest.records import HarvestRecord, records_from_graph
 from catalogue.harvest.report import Report
 from catalogue.harvest.sources import SourceOptions
-from catalogue.harvest.store import JobContext, archive_missing, store_page
+from catalogue.harvest.store import (
+    JobContext,
+    archive_missing,
+    known_page,
+    skipped_page,
+    store_page,
+)
 from catalogue.harvest.tables import HarvestJob, HarvestSource
 from catalogue.organisations.tables import Organisation
 from catalogue.settings import get_settings
@@ -35,6 +44,8 @@ from catalogue.vocabularies import default_vocabularies
 logger = logging.getLogger("catalogue.harvest")
 LEASE_SECONDS = 120.0
 FILE_CHUNK = 200
+FINGERPRINT_MODULES = ("catalogue.harvest.records", "catalogue.harvest.store",
+                       "catalogue.harvest.merge", "catalogue.dcat.reverse")
 Progress = Callable[[Report], None]
 _running: set[int] = set()  # job ids this process is running
 _tasks: set[asyncio.Task[Any]] = set()
@@ -161,8 +172,18 @@ async def run_job(job_id: int, source: dict[str, Any], *, data: bytes | None = N
                        and source.get("last_complete"))
     status, complete_at = "failed", None
     try:
-        async for records in _pages(source, options, data, filename, incremental):
-            await store_page(context, records)
+        fingerprint = _fingerprint(options)
+
+        async def skip(digest: str) -> tuple[bool, str | None]:
+            return await known_page(context, _page_key(fingerprint, digest))
+
+        async for records, page in _pages(source, options, data, filename, incremental, skip):
+            if page is not None and page.skipped:
+                await skipped_page(context, _page_key(fingerprint, page.digest))
+            else:
+                key = _page_key(fingerprint, page.digest) if page is not None else None
+                await store_page(context, records or [], key,
+                                 page.next_url if page is not None else None)
             context.report.pages += 1
             if not context.dry_run:
                 await _heartbeat(context)
@@ -185,8 +206,21 @@ async def run_job(job_id: int, source: dict[str, Any], *, data: bytes | None = N
     return context.report
 
 
+def _fingerprint(options: SourceOptions) -> str:
+    """What a page's records depend on besides its bytes: the mapping code and the options."""
+    digest = hashlib.sha256(options.model_dump_json().encode())
+    for module in FINGERPRINT_MODULES:
+        digest.update(Path(importlib.import_module(module).__file__ or "").read_bytes())
+    return digest.hexdigest()
+
+
+def _page_key(fingerprint: str, digest: str) -> str:
+    return hashlib.sha256(f"{fingerprint}:{digest}".encode()).hexdigest()
+
+
 async def _pages(source: dict[str, Any], options: SourceOptions, data: bytes | None,
-                 filename: str, incremental: bool) -> AsyncIterator[list[HarvestRecord]]:
+                 filename: str, incremental: bool, skip: fetch.SkipCheck
+                 ) -> AsyncIterator[tuple[list[HarvestRecord] | None, fetch.Page | None]]:
     """The records of each page, mapped in a worker thread (the server goes on answering)."""
     settings, vocabularies = get_settings(), default_vocabularies()
     language = options.language or settings.default_language
@@ -195,7 +229,7 @@ async def _pages(source: dict[str, Any], options: SourceOptions, data: bytes | N
                                max_page_bytes=options.max_page_bytes)
     if data is not None:
         for chunk in await asyncio.to_thread(_file_records, data, filename, url, language):
-            yield chunk
+            yield chunk, None
         return
     async with httpx.AsyncClient(follow_redirects=True, timeout=options.timeout_seconds,
                                  headers={"User-Agent": "strategic-data-catalogue"}) as client:
@@ -206,11 +240,15 @@ async def _pages(source: dict[str, Any], options: SourceOptions, data: bytes | N
             async for page in fetch.ckan_pages(client, url, limits, since):
                 yield [records_from_ckan_package(p, vocabularies, source_url=url,
                                                  default_language=language)
-                       for p in page.packages or []]
+                       for p in page.packages or []], None
             return
-        async for page in fetch.dcat_pages(client, url, limits):
+        async for page in fetch.dcat_pages(client, url, limits, skip):
+            if page.skipped:
+                yield None, page
+                continue
             assert page.graph is not None
-            yield await asyncio.to_thread(_graph_records, page.graph, page.url, language)
+            graph, page.graph = page.graph, None  # the records are all that is kept
+            yield await asyncio.to_thread(_graph_records, graph, page.url, language), page
 
 
 def _graph_records(graph: Any, url: str, language: str) -> list[HarvestRecord]:

@@ -26,6 +26,7 @@ from catalogue.harvest import merge
 from catalogue.harvest.records import HarvestRecord
 from catalogue.harvest.report import Report
 from catalogue.harvest.sources import SourceOptions
+from catalogue.harvest.tables import HarvestPage
 from catalogue.harvest.tables import HarvestRecord as RecordRow
 from catalogue.organisations.tables import Organisation
 
@@ -63,9 +64,45 @@ def slugify(text: str) -> str:
     return slug[:90].rstrip("-") or "dataset"
 
 
-async def store_page(context: JobContext, records: Sequence[HarvestRecord]) -> None:
-    """Compare, merge and store one page of records; the report counts each."""
+async def known_page(context: JobContext, key: str) -> tuple[bool, str | None]:
+    """Whether the page ``key`` was stored whole before (and its records are all still
+    here, none archived), and the next page's URL it had."""
+    page = await HarvestPage.select(HarvestPage.records, HarvestPage.next_url).where(
+        (HarvestPage.source == context.source_id) & (HarvestPage.hash == key)).first()
+    if page is None or not page["records"]:
+        return False, None
+    present = await RecordRow.count().where(
+        (RecordRow.source == context.source_id) & (RecordRow.page == key)
+        & (RecordRow.archived == False)  # noqa: E712
+        & (RecordRow.last_job != context.job_id))
+    return present == page["records"], page["next_url"] or None
+
+
+async def skipped_page(context: JobContext, key: str) -> None:
+    """A page with the bytes of one stored whole before: each record is unchanged."""
+    clause = (RecordRow.source == context.source_id) & (RecordRow.page == key)
+    if context.dry_run:
+        rows = await RecordRow.select(RecordRow.key, RecordRow.slug).where(clause)
+        context.seen.update(row["key"] for row in rows)
+    else:
+        async with write_transaction():
+            rows = await RecordRow.update({RecordRow.last_job: context.job_id,
+                                           RecordRow.missing_since: None}).where(
+                clause).returning(RecordRow.slug)
+            await HarvestPage.update({HarvestPage.last_job: context.job_id}).where(
+                (HarvestPage.source == context.source_id) & (HarvestPage.hash == key))
+    for row in rows:
+        context.report.records += 1
+        context.report.count("unchanged", row["slug"])
+
+
+async def store_page(context: JobContext, records: Sequence[HarvestRecord],
+                     page_key: str | None = None, next_url: str | None = None) -> None:
+    """Compare, merge and store one page of records; the report counts each. A page stored
+    whole (no record failed, none listed on an earlier page) is remembered by ``page_key``."""
     report = context.report
+    failed_before = report.failed
+    whole = True
     keyed: dict[str, HarvestRecord] = {}
     for record in records:
         report.records += 1
@@ -86,6 +123,7 @@ async def store_page(context: JobContext, records: Sequence[HarvestRecord]) -> N
     for key, record in keyed.items():
         row = rows.get(key)
         if row is not None and row["last_job"] == context.job_id:
+            whole = False
             report.issue(record.identifier, "(record)", record.identifier,
                          "the source lists this dataset twice; the first is kept", "identity")
             continue
@@ -119,6 +157,19 @@ async def store_page(context: JobContext, records: Sequence[HarvestRecord]) -> N
                 RecordRow.id.is_in(unchanged))
         if items:
             await _write(context, items)
+        if page_key and whole and report.failed == failed_before and keyed:
+            await _remember_page(context, page_key, next_url, list(keyed))
+
+
+async def _remember_page(context: JobContext, key: str, next_url: str | None,
+                         keys: list[str]) -> None:
+    source = RecordRow.source == context.source_id
+    await RecordRow.update({RecordRow.page: key}).where(source & RecordRow.key.is_in(keys))
+    await HarvestPage.delete().where(
+        (HarvestPage.source == context.source_id) & (HarvestPage.hash == key))
+    await HarvestPage.insert(HarvestPage(source=context.source_id, hash=key,
+                                         next_url=next_url or "", records=len(keys),
+                                         last_job=context.job_id))
 
 
 async def _documents(ids: list[Any]) -> dict[Any, dict[str, Any]]:
@@ -383,6 +434,8 @@ async def archive_missing(context: JobContext, now: dt.datetime) -> None:
             break
         await _archive(context, due)
     report.missing = await RecordRow.count().where(absent)
+    await HarvestPage.delete().where((HarvestPage.source == context.source_id)
+                                     & (HarvestPage.last_job != context.job_id))
 
 
 async def _chunks(clause: Any) -> Any:

@@ -61,5 +61,18 @@ class HarvestRecord(Table, tablename="harvest_record"):
     source_modified = Varchar(length=40, default="")
     landing_page = Varchar(length=2000, default="")
     last_job = Integer(default=0, index=True)
+    page = Varchar(length=64, default="", index=True)  # the feed page that last carried it
     missing_since = Timestamptz(null=True, default=None)
     archived = Boolean(default=False)
+
+
+class HarvestPage(Table, tablename="harvest_page"):
+    """A feed page whose every record was stored: the same bytes again (and the same mapping
+    and options) hold the same records, so a re-harvest need not parse it."""
+
+    id = Serial(primary_key=True)
+    source = ForeignKey(HarvestSource, null=False, index=True)
+    hash = Varchar(length=64, index=True)
+    next_url = Text(default="")
+    records = Integer(default=0)
+    last_job = Integer(default=0)
