@@ -184,3 +184,59 @@ async def test_one_job_per_source_and_a_dead_holder_is_taken_over(organisation):
         assert report.complete and next_job != job_id
         old = await HarvestJob.select(HarvestJob.status).where(HarvestJob.id == job_id).first()
         assert old["status"] == "interrupted"
+
+
+async def test_a_scheduled_source_is_started_when_it_is_due(organisation):
+    import asyncio
+    import datetime as dt
+
+    from catalogue.harvest.jobs import run_due
+
+    with serving() as source:
+        await service.save_source(service.parse_source({
+            "name": "nightly", "kind": "dcat", "url": source.pages(documents(2), per_page=5),
+            "organisation": PUBLISHER, "schedule": "P1D"}))
+        started = await run_due()
+        assert len(started) == 1
+        assert await run_due() == []  # running (and next due tomorrow): not started twice
+        for _ in range(300):
+            job = await HarvestJob.select(HarvestJob.status).where(
+                HarvestJob.id == started[0]).first()
+            if job["status"] != "running":
+                break
+            await asyncio.sleep(0.1)
+        assert job["status"] == "complete" and await Dataset.count() == 2
+        row = await HarvestSource.select(HarvestSource.next_run).first()
+        assert row["next_run"] > dt.datetime.now(dt.UTC) + dt.timedelta(hours=23)
+        assert await run_due() == []
+
+
+async def test_an_incremental_ckan_source_asks_for_what_changed_and_archives_nothing(
+        organisation):
+    import json
+
+    def answer(names: list[str]) -> Route:
+        packages = [{"id": name, "name": name, "title": name.title(), "notes": "Text.",
+                     "license_id": "CC_BY_4_0", "organization": {"name": PUBLISHER},
+                     "groups": [{"name": "gove"}], "tags": [{"name": "example"}],
+                     "resources": [{"url": f"https://data.example.gov/{name}.csv",
+                                    "format": "CSV"}],
+                     "extras": [{"key": "contact_email", "value": "data@example.gov"},
+                                {"key": "access_rights", "value": "PUBLIC"}],
+                     "metadata_modified": "2026-01-01T00:00:00"} for name in names]
+        body = {"success": True, "result": {"count": len(packages), "results": packages}}
+        return Route(json.dumps(body).encode(), media_type="application/json")
+
+    with serving() as source:
+        source.routes["/api/3/action/package_search"] = answer(["alpha", "beta"])
+        await service.save_source(service.parse_source({
+            "name": "ckan-site", "kind": "ckan", "url": source.url("/"),
+            "organisation": PUBLISHER, "options": {"incremental": True,
+                                                   "archive_grace_days": 0}}))
+        _, first = await harvest("ckan-site")
+        assert first.complete and first.created == 2
+        assert "sort=id+asc" in source.requests[0] and "fq=" not in source.requests[0]
+        source.routes["/api/3/action/package_search"] = answer(["beta"])
+        _, second = await harvest("ckan-site")
+        assert second.complete and second.unchanged == 1 and second.archived == 0
+        assert "fq=metadata_modified" in source.requests[-1]
