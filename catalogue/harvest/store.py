@@ -190,9 +190,12 @@ async def _theirs(context: JobContext, record: HarvestRecord) -> dict[str, Any]:
     organisational = document.setdefault("organisational", {})
     publisher = organisational.get("publisher")
     if publisher and not await _organisation_exists(context, publisher):
-        if context.options.create_publishers and SLUG.match(publisher) and not context.dry_run:
-            await _create_organisation(publisher)
-            context.organisations[publisher] = True
+        if context.options.create_publishers and SLUG.match(publisher):
+            if context.dry_run:  # it would be created: checked under the source's one
+                publisher = None
+            else:
+                await _create_organisation(publisher)
+                context.organisations[publisher] = True
         else:
             context.report.issue(record.identifier, "organisational.publisher", publisher,
                                  f"no organisation '{publisher}' here: published under the "
