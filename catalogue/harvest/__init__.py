@@ -1,1 +1,0 @@
-"""Harvesting: taking in the catalogues the administration already has."""
