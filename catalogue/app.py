@@ -31,6 +31,7 @@ from catalogue.warmup import warm_lifespan
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import EXCEPTION_HANDLERS
 from catalogue.web.guard import limits_middleware, slow_request_log
+from catalogue.web.head import answer_head
 from catalogue.web.openapi import ShapePlugin
 from catalogue.web.state import keep_settings
 from catalogue.webhooks.worker import webhook_lifespan
@@ -118,4 +119,5 @@ def create_app(
         debug=settings.debug,
     )
     keep_settings(app, settings)
+    app.asgi_handler = answer_head(app.asgi_handler)  # every GET route answers HEAD
     return app

@@ -74,6 +74,9 @@ class Settings:
     catalogue_title: str = "Public Data Catalogue"
     catalogue_description: str = "Datasets of the public administration: open, closed and personal."
     catalogue_publisher: str = ""  # an organisation slug; the DCAT feed names it as publisher
+    catalogue_publisher_type: str = "NationalAuthority"  # EU publisher type, without a slug
+    catalogue_licence: str = "CC0"  # the licence of the catalogue's metadata (EU code)
+    catalogue_spatial: tuple[str, ...] = ()  # country codes the catalogue covers
     seed_dir: Path = PROJECT_ROOT / "seed"
     auto_seed: bool = True
     vocabularies_dir: Path = PROJECT_ROOT / "vocabularies"
@@ -126,6 +129,11 @@ class Settings:
                 "DESCRIPTION", "Datasets of the public administration: open, closed and personal."
             ),
             catalogue_publisher=_env("PUBLISHER", ""),
+            catalogue_publisher_type=_env("PUBLISHER_TYPE", "NationalAuthority"),
+            catalogue_licence=_env("LICENCE", "CC0"),
+            catalogue_spatial=tuple(
+                code.strip() for code in _env("SPATIAL", "").split(",") if code.strip()
+            ),
             seed_dir=Path(_env("SEED_DIR", str(PROJECT_ROOT / "seed"))),
             auto_seed=_env_bool("AUTO_SEED", True),
             vocabularies_dir=Path(_env("VOCABULARIES_DIR", str(PROJECT_ROOT / "vocabularies"))),

@@ -48,6 +48,7 @@ KEPT = {pattern.replace("[]", "") for pattern in CONTROLLED_FIELDS} | {
     "technical.distributions.checksum.value",  # hexadecimal digits, never free text
     "legal.personal_data.controller.organisation", "legal.personal_data.retention.period",
     "technical.temporal_resolution",  # an ISO 8601 period, like the retention period
+    "technical.bounding_box",  # four numbers (west,south,east,north), never free text
     "semantic.related", "technical.temporal.start", "technical.temporal.end",
     "technical.data_services.serves",  # slugs of other datasets, like related ones
     # a distribution names its service by the service's id: both kept, so they still match

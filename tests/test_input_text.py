@@ -154,7 +154,7 @@ async def test_agreements_refuse_control_characters(seeded, client):
 
 
 CHECKED = {types.Code, types.ShortText, types.ShortNote, types.LongText, types.LangText,
-           types.Url, types.Email, types.Slug, types.Duration}
+           types.Url, types.Email, types.Slug, types.Duration, types.BoundingBox}
 
 
 def _text_annotations(annotation: Any) -> list[Any]:

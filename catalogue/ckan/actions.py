@@ -13,7 +13,7 @@ from typing import Any
 
 from catalogue import __version__
 from catalogue.accounts.principal import Principal
-from catalogue.ckan import groups, params, store
+from catalogue.ckan import groups, licences, params, store
 from catalogue.ckan.errors import NotFoundError, SearchQueryError, ValidationError
 from catalogue.ckan.fq import FqError, parse_sort
 from catalogue.ckan.package import PackageContext, package_dict, resource_dicts
@@ -62,6 +62,7 @@ async def package_context(
     return PackageContext(
         base_url=context.base_url,
         language=context.language,
+        languages=get_settings().languages,
         organisations={row["slug"]: row for row in rows},
         visible=frozenset(await store.visible_slugs(related, audience)),
     )
@@ -96,7 +97,8 @@ async def resource_show(data: Mapping[str, Any], context: ActionContext) -> dict
     """One resource (a distribution or data service) by id. Parameters: id."""
     identifier = params.required_text(data, "id")
     record = await store.record_with_resource(identifier, context.audience(data))
-    return next(r for r in resource_dicts(record, context.language) if r["id"] == identifier)
+    found = resource_dicts(record, context.language, get_settings().languages)
+    return next(r for r in found if r["id"] == identifier)
 
 
 def _list_window(data: Mapping[str, Any], all_fields: bool) -> tuple[int, int]:
@@ -205,8 +207,8 @@ async def group_show(data: Mapping[str, Any], context: ActionContext) -> dict[st
 
 @action
 async def license_list(data: Mapping[str, Any], context: ActionContext) -> list[dict[str, Any]]:
-    """The licences datasets may carry (the EU licence vocabulary)."""
-    return groups.licence_dicts(context.language)
+    """The licences datasets may carry, as ids of CKAN's licence register (cc-by ...)."""
+    return licences.licence_list()
 
 
 @action

@@ -213,6 +213,22 @@ async def find_record(slug: str) -> DatasetRecord | None:
     return record_from_row(row) if row else None
 
 
+async def get_record_by_slug_or_id(name: str, principal: Principal | None) -> DatasetRecord:
+    """:func:`get_record` by slug, else by the dataset's id (as CKAN addresses datasets)."""
+    record = await find_record(name)
+    if record is None:
+        try:
+            identifier = UUID(name)
+        except ValueError:
+            identifier = None
+        if identifier is not None:
+            row = await Dataset.select(Dataset.slug).where(Dataset.id == identifier).first()
+            record = await find_record(row["slug"]) if row else None
+    if record is None or not may_see(record, principal):
+        raise NotFound(f"no dataset '{name}'")
+    return record
+
+
 async def get_record(slug: str, principal: Principal | None) -> DatasetRecord:
     """The dataset if it exists and ``principal`` may see it; a 404 otherwise (no leak)."""
     record = await find_record(slug)

@@ -29,9 +29,7 @@ async def _feed_graph(settings: Settings | None = None) -> tuple[Graph, int]:
     from catalogue.dcat.catalog import CatalogInfo, PageInfo
     from catalogue.dcat.snapshot import refresh
     current = await refresh()
-    catalog = CatalogInfo(settings.base_url, settings.catalogue_title,
-                          settings.catalogue_description, settings.languages,
-                          current.publishers.get(settings.catalogue_publisher))
+    catalog = CatalogInfo.from_settings(settings, current.publishers, await feed.first_issued())
     merged, query = Graph(), feed.FeedQuery()
     while True:
         page_of = await feed.feed_page(query)

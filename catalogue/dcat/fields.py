@@ -76,8 +76,9 @@ def read_field(reader: _Reader, subject: Node, field: Field) -> Any:
         return reader.texts(subject, predicate)
     if field.kind == "code":
         return reader.code(field.vocabulary or "", reader.one(subject, predicate))
-    if field.kind == "codes":
-        return reader.codes(field.vocabulary or "", subject, predicate)
+    if field.kind == "codes":  # a node of the dataset's own (``#location``) is no concept
+        return reader.codes(field.vocabulary or "", subject, predicate,
+                            lambda node: not str(node).startswith(f"{subject}#"))
     if field.kind == "urls":
         return sorted({_address(reader, value) for value in reader.all(subject, predicate)})
     if field.kind == "strings":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 
+from catalogue.dcat import spatial
 from catalogue.dcat.dpv import personal_data
 from catalogue.dcat.fields import write_fields
 from catalogue.dcat.namespaces import (
@@ -27,6 +28,7 @@ from catalogue.dcat.namespaces import (
     FOAF,
     IANA_MEDIA_TYPES,
     RDF,
+    RDFS,
     SKOS,
     SPDX,
     VCARD,
@@ -41,6 +43,7 @@ from catalogue.dcat.writer import (
     dataset_iri,
     identifier_scheme_iri,
     organisation_iri,
+    rights_node,
     timestamp,
     web_iri,
 )
@@ -60,6 +63,8 @@ def dataset_graph(
     base = context.base_url
     subject = dataset_iri(base, document.slug)
     graph.add((subject, RDF.type, DCAT.Dataset))
+    if document.legal.rights:  # one node, shared by the distributions with no rights of their own
+        writer.dataset_rights = rights_node(subject)
     write_fields(writer, subject, document)  # the registry's plain fields
     identifier = str(context.dataset_id) if context.dataset_id else str(subject)
     graph.add((subject, DCT.identifier, Literal(identifier)))
@@ -101,6 +106,13 @@ def _technical(writer: Writer, subject: URIRef, document: DatasetDocument) -> No
             scheme = identifier_scheme_iri(writer.context.base_url, attribute.identifier_scheme)
             _identifier_scheme(graph, scheme, attribute.identifier_scheme)
             graph.add((node, CAT.identifierScheme, scheme))
+    for code in technical.spatial:  # the countries' geometry, as the vocabulary knows it
+        concept = writer.vocabularies["countries"].get(code)
+        if concept is not None:
+            for triple in spatial.location_triples(URIRef(concept.iri), code, None):
+                graph.add(triple)
+    for triple in spatial.dataset_geometry(subject, technical.bounding_box):
+        graph.add(triple)
     if technical.temporal and (technical.temporal.start or technical.temporal.end):
         period = URIRef(f"{subject}#temporal")
         graph.add((subject, DCT.temporal, period))
@@ -133,6 +145,7 @@ def _distribution(
     if distribution.media_type:
         media = web_iri(IANA_MEDIA_TYPES + distribution.media_type)
         graph.add((media, RDF.type, DCT.MediaType))
+        graph.add((media, RDFS.label, Literal(distribution.media_type)))  # ckanext-dcat's
         graph.add((node, DCAT.mediaType, media))
     if distribution.byte_size is not None:
         size = Literal(distribution.byte_size, datatype=XSD.nonNegativeInteger)
@@ -152,6 +165,8 @@ def _distribution(
     writer.add(node, DCATAP.availability, availability)
     if distribution.rights:
         graph.add((node, DCT.rights, writer.rights(URIRef(f"{node}#rights"), distribution.rights)))
+    elif writer.dataset_rights is not None:  # the dataset's statement, where MQA reads it
+        graph.add((node, DCT.rights, writer.dataset_rights))
 
 
 def _identifier_scheme(graph: Graph, node: URIRef, code: str) -> None:
@@ -203,7 +218,7 @@ def _legal(writer: Writer, subject: URIRef, document: DatasetDocument) -> None:
         graph.add((node, RDF.type, ELI.LegalResource))
         writer.texts(node, DCT.title, legislation.title)
     if legal.rights:
-        graph.add((subject, DCT.rights, writer.rights(URIRef(f"{subject}#rights"), legal.rights)))
+        graph.add((subject, DCT.rights, writer.rights(rights_node(subject), legal.rights)))
     if legal.restriction:
         writer.texts(subject, CAT.restrictionReason, legal.restriction.reason)
         writer.texts(subject, CAT.howToRequest, legal.restriction.how_to_request)

@@ -32,6 +32,7 @@ from catalogue.dcat.namespaces import (
 from catalogue.dcat.reverse_legal import legal, ordered
 from catalogue.dcat.reverse_reader import Reader, signature, slug_from_iri, without_none
 from catalogue.dcat.services import read_service, service_key, service_nodes
+from catalogue.dcat.spatial import read_bounding_box
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.paths import put
 from catalogue.domain.problems import InvalidDocument, Problem
@@ -136,6 +137,7 @@ def _technical(reader: Reader, subject: Node) -> dict[str, Any]:
         "data_services": services,
         "attributes": attributes,
         "temporal": temporal(reader, subject),
+        "bounding_box": read_bounding_box(reader.graph, subject),
     })
 
 
@@ -222,6 +224,11 @@ def _distribution(reader: Reader, node: Node) -> dict[str, Any]:
         }
     media = _media(reader, node)
     rights = reader.one(node, DCT.rights)
+    if rights is not None and any(  # the dataset's own statement, repeated for harvesters
+        (owner, RDF.type, DCAT.Dataset) in reader.graph
+        for owner in reader.graph.subjects(DCT.rights, rights)
+    ):
+        rights = None
     access = reader.address(node, DCAT.accessURL)
     if reader.flag(node, CAT.accessURLFromDownload):
         access = None

@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 
 from catalogue.domain.languages import text_in
 from catalogue.domain.types import (
+    BoundingBox,
     Code,
     Duration,
     Email,
@@ -137,6 +138,7 @@ class Technical(Model):
     attributes: list[Attribute] = Field(default_factory=list)
     temporal: Temporal | None = None
     spatial: list[Code] = Field(default_factory=list)
+    bounding_box: BoundingBox | None = None  # west,south,east,north (WGS 84 degrees)
     frequency: Code | None = None
     version: ShortText | None = None
     temporal_resolution: Duration | None = None  # dcat:temporalResolution (P1D: daily)

@@ -10,7 +10,13 @@ from typing import Any
 
 from litestar import MediaType, Request, Response, get
 
-from catalogue.datasets.queries import find_record, get_record, history, visible_slugs
+from catalogue.datasets.queries import (
+    find_record,
+    get_record,
+    get_record_by_slug_or_id,
+    history,
+    visible_slugs,
+)
 from catalogue.datasets.service import represent
 from catalogue.domain import disclosure
 from catalogue.errors import NotFound
@@ -29,7 +35,7 @@ from catalogue.ui.rendering import current_language, render
 from catalogue.web.links import with_dataset_links
 from catalogue.web.params import CurrentPrincipal, FromPath
 
-RDF_EXTENSIONS = tuple(ext for ext, _, _ in RDF_FORMATS)
+RDF_EXTENSIONS = (*(ext for ext, _, _ in RDF_FORMATS), "xml", "n3")  # + ckanext-dcat's
 
 
 def _dcat_web() -> Any | None:
@@ -59,10 +65,12 @@ async def dataset_page(
     dcat = _dcat_web()
     name, _, extension = slug.rpartition(".")
     if name and extension in RDF_EXTENSIONS:
-        # ``/dataset/{slug}.ttl`` etc. share this path pattern; the DCAT module answers them.
+        # ``/dataset/{slug}.ttl`` etc. share this path pattern; the DCAT module answers them
+        # (by slug or, as ckanext-dcat addresses datasets, by id).
         if dcat is None:
             raise NotFound(f"no dataset '{slug}'")
-        return dcat.dataset_rdf_response(request, await get_record(name, principal), extension)
+        record = await get_record_by_slug_or_id(name, principal)
+        return dcat.dataset_rdf_response(request, record, extension)
     record = await get_record(slug, principal)
     if dcat is not None:
         rdf_format = dcat.preferred_rdf_format(request.headers.get("accept"))
