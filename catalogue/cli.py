@@ -176,7 +176,7 @@ def create_user(
 
     pairs: dict[str, str] = {}
     for item in roles:
-        organisation, _, role = item.partition(":")
+        organisation, _sep, role = item.partition(":")
         if not role:
             fail(f"--role takes ORG:ROLE, got {item!r}")
         pairs[organisation] = role

@@ -172,3 +172,13 @@ def test_the_catalogue_is_read_once(monkeypatch: pytest.MonkeyPatch):
     for _ in range(1000):
         translate("Datasets", "sl")
     assert reads == []
+
+
+async def test_the_search_page_names_its_filters_in_slovenian(client, seeded):
+    from catalogue.domain.fields import FACETS
+
+    page = (await client.get("/search?lang=sl", headers=BROWSER)).text
+    shown = re.findall(r"<summary>([^<]+)", page)
+    assert shown, page[:500]
+    wanted = {translate(facet.label, "sl") for facet in FACETS}
+    assert set(item.strip() for item in shown) <= wanted

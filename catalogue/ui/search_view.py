@@ -14,7 +14,12 @@ from urllib.parse import urlencode
 from catalogue.domain.fields import FACETS as REGISTRY_FACETS
 from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.i18n import N_, translate
-from catalogue.ui.filters import CLASSIFICATION_LABELS, STATUS_LABELS, concept_label
+from catalogue.ui.filters import (
+    CLASSIFICATION_LABELS,
+    STATUS_LABELS,
+    concept_label,
+    concept_label_and_language,
+)
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 500
@@ -119,6 +124,15 @@ def facet_value_label(key: str, value: str, labels: Labels, lang: str = "en") ->
     return concept_label(value, VOCABULARY_OF_FACET.get(key, ""), lang)
 
 
+def _label_language(key: str, value: str, lang: str) -> str | None:
+    """The language of a vocabulary label shown in another language than the page's."""
+    vocabulary = VOCABULARY_OF_FACET.get(key)
+    if not vocabulary:
+        return None
+    shown = concept_label_and_language(value, vocabulary, lang)[1]
+    return shown if shown and shown != lang else None
+
+
 def facet_groups(
     state: SearchState, facets: Mapping[str, Sequence[tuple[str, int]]], labels: Labels,
     lang: str = "en",
@@ -138,13 +152,14 @@ def facet_groups(
             {
                 "value": value,
                 "label": facet_value_label(key, value, labels, lang),
+                "label_lang": _label_language(key, value, lang),
                 "count": count,
                 "selected": state.is_active(key, value),
             }
             for value, count in counts.items()
         ]
         values.sort(key=lambda item: (not item["selected"], -item["count"], item["label"]))
-        groups.append({"key": key, "heading": heading, "values": values,
+        groups.append({"key": key, "heading": translate(heading), "values": values,
                        "selected": sum(1 for v in values if v["selected"])})
     return groups
 
