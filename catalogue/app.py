@@ -20,6 +20,7 @@ from catalogue import __version__, wiring
 from catalogue.audit.checkpoints import audit_lifespan
 from catalogue.db import analyse, migrate, prepare_engine, start_engine, stop_engine
 from catalogue.i18n.middleware import language_middleware
+from catalogue.harvest.schedule import harvest_lifespan
 from catalogue.quality.linkcheck import quality_lifespan
 from catalogue.search.controllers import search_lifespan
 from catalogue.settings import Settings, get_settings
@@ -102,7 +103,7 @@ def create_app(
         ],
         lifespan=[
             lifespan, search_lifespan, audit_lifespan, webhook_lifespan,
-            *([warm_lifespan, quality_lifespan] if prepare else []),
+            *([warm_lifespan, quality_lifespan, harvest_lifespan] if prepare else []),
         ],
         # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
         compression_config=CompressionConfig(

@@ -18,5 +18,6 @@ APP_REGISTRY = AppRegistry(
         "catalogue.onceonly.piccolo_app",
         "catalogue.quality.piccolo_app",
         "catalogue.webhooks.piccolo_app",
+        "catalogue.harvest.piccolo_app",
     ]
 )

@@ -101,6 +101,7 @@ class Settings:
     link_recheck_seconds: float = 7 * 24 * 3600.0  # an answer is trusted this long
     link_check_concurrency: int = 8
     link_check_timeout: float = 10.0
+    harvest_poll_seconds: float = 60.0  # how often a server looks for due harvests; 0: never
 
     @property
     def is_postgres(self) -> bool:
@@ -158,6 +159,7 @@ class Settings:
             link_recheck_seconds=float(_env("LINK_RECHECK_SECONDS", str(7 * 24 * 3600))),
             link_check_concurrency=int(_env("LINK_CHECK_CONCURRENCY", "8")),
             link_check_timeout=float(_env("LINK_CHECK_TIMEOUT", "10")),
+            harvest_poll_seconds=float(_env("HARVEST_POLL_SECONDS", "60")),
         )
 
 

@@ -31,9 +31,13 @@ from catalogue.dcat import cli as dcat_cli
 from catalogue.dcat import validation
 from catalogue.dcat.controllers import CatalogController
 from catalogue.discovery.web import discovery_router
+from catalogue.harvest import cli as harvest_cli
+from catalogue.harvest.controllers import HarvestController
+from catalogue.harvest.guard import harvested_fields_are_read_only
+from catalogue.harvest.pages import harvest_pages
 from catalogue.logging import configure_logging
 from catalogue.onceonly import pages as onceonly_pages
-from catalogue.onceonly.index import keep_the_map_in_step
+from catalogue.onceonly.index import keep_the_map_in_step, keep_the_map_in_step_batch
 from catalogue.onceonly.web import ONCE_ONLY_ROUTER
 from catalogue.organisations.controllers import OrganisationController
 from catalogue.quality import cli as quality_cli
@@ -60,6 +64,7 @@ LISTENERS: Sequence[events.Listener] = (
 )
 # Faster forms of some of them for a batch write's many changes.
 BATCH_LISTENERS: dict[events.Listener, events.BatchListener] = {
+    keep_the_map_in_step: keep_the_map_in_step_batch,
     audit_change: audit_changes,
     record_change: record_changes,
     score_change: score_changes,
@@ -68,6 +73,9 @@ BATCH_LISTENERS: dict[events.Listener, events.BatchListener] = {
 
 # Must pass (besides the classification rules) before a dataset is published.
 PUBLISH_CHECKS: Sequence[datasets.PublishCheck] = (validation.publish_check,)
+
+# Checked on every edit of a stored dataset; their problems refuse the edit.
+WRITE_GUARDS: Sequence[datasets.WriteGuard] = (harvested_fields_are_read_only,)
 
 # Run after the core seed (organisations, schemes, users, datasets), in this order.
 SEED_STEPS: Sequence[seed.SeedStep] = (load_agreements,)
@@ -79,6 +87,7 @@ COMMANDS: Sequence[click.Command] = (
     *dcat_cli.commands,
     *agreements_cli.commands,
     *quality_cli.commands,
+    *harvest_cli.commands,
 )
 
 # The pages' layout: navigation links beyond Home/Datasets/Organisations, values for every page.
@@ -118,6 +127,8 @@ ROUTE_HANDLERS: Sequence[Any] = (
     discovery_router,
     WebhookController,
     webhook_pages,
+    HarvestController,
+    harvest_pages,
 )
 
 
@@ -127,6 +138,7 @@ def wire(settings: Settings) -> None:
     configure_logging(settings)
     events.install(LISTENERS, BATCH_LISTENERS)
     datasets.install_publish_checks(PUBLISH_CHECKS)
+    datasets.install_write_guards(WRITE_GUARDS)
     seed.install_seed_steps(SEED_STEPS)
     rendering.install_layout(NAV_ITEMS, CONTEXT_PROCESSORS)
     sections.DATASET_SECTIONS.install(DATASET_SECTIONS)

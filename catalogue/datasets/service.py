@@ -47,12 +47,28 @@ from catalogue.vocabularies import default_vocabularies
 
 PublishCheck = Callable[[DatasetDocument], Awaitable[list[Problem]]]
 _publish_checks: Registry[PublishCheck] = Registry("publish checks")
+WriteGuard = Callable[[DatasetRecord, DatasetDocument], Awaitable[list[Problem]]]
+_write_guards: Registry[WriteGuard] = Registry("write guards")
+
+
+async def _guard_edit(record: DatasetRecord, document: DatasetDocument) -> None:
+    """Every installed guard's objections to a steward's edit of a stored dataset (harvested
+    fields are read-only, catalogue.harvest.guard)."""
+    problems = [problem for guard in _write_guards.required()
+                for problem in await guard(record, document)]
+    if problems:
+        raise InvalidDocument(problems)
 
 
 def install_publish_checks(checks: Sequence[PublishCheck]) -> None:
     """Called by :func:`catalogue.wiring.wire`: the checks that must pass before publishing
     (the SHACL validation is one)."""
     _publish_checks.install(checks)
+
+
+def install_write_guards(guards: Sequence[WriteGuard]) -> None:
+    """Called by :func:`catalogue.wiring.wire`: the checks of every edit of a stored dataset."""
+    _write_guards.install(guards)
 
 
 def parse_document(raw: Any) -> DatasetDocument:
@@ -348,6 +364,7 @@ async def replace_dataset(
     record = await _existing(slug, principal, expected)
     document = await validate(_keep_identity(raw, slug))
     _authorise(principal, document.organisational.publisher)
+    await _guard_edit(record, document)
     return await _write(document, principal, record)
 
 
@@ -361,6 +378,7 @@ async def patch_dataset(
     raw = merge_patch(record.document.model_dump(mode="json"), patch)
     document = await validate(_keep_identity(raw, slug))
     _authorise(principal, document.organisational.publisher)
+    await _guard_edit(record, document)
     return await _write(document, principal, record)
 
 

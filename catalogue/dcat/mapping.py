@@ -77,7 +77,24 @@ def dataset_graph(
     _semantic(writer, subject, document)
     _organisational(writer, subject, document)
     _legal(writer, subject, document)
+    if context.source is not None:
+        _source(writer, subject, context)
     return graph
+
+
+def _source(writer: Writer, subject: URIRef, context: DatasetContext) -> None:
+    """A harvested dataset: its original identifier (``adms:identifier``, issued by the source
+    catalogue) and the dataset it came from (``dct:source``, when that is an IRI)."""
+    source, graph = context.source, writer.graph
+    assert source is not None
+    node = URIRef(f"{subject}#source-identifier")
+    graph.add((subject, ADMS.identifier, node))
+    graph.add((node, RDF.type, ADMS.Identifier))
+    graph.add((node, SKOS.notation, Literal(source.identifier)))
+    if source.catalogue and source.catalogue.startswith(("http://", "https://")):
+        graph.add((node, DCT.creator, web_iri(source.catalogue)))
+    if source.identifier.startswith(("http://", "https://")):
+        graph.add((subject, DCT.source, web_iri(source.identifier)))
 
 
 def _technical(writer: Writer, subject: URIRef, document: DatasetDocument) -> None:

@@ -36,6 +36,7 @@ from catalogue.dcat.mapping import DatasetContext, dataset_graph, dataset_iri
 from catalogue.dcat.namespaces import DCAT, PREFIXES
 from catalogue.dcat.triples import TURTLE_HEADER, TripleSink, ntriples, turtle_body
 from catalogue.domain.disclosure import related_in
+from catalogue.harvest.provenance import harvested_sources
 from catalogue.settings import Settings
 from catalogue.vocabularies import default_vocabularies
 
@@ -110,7 +111,7 @@ class Described:
     def key(self) -> Hashable:
         context = self.context
         return (self.facts.id, context.base_url, context.languages, context.publisher,
-                self.public_related)
+                self.public_related, context.source)
 
 
 async def describe(records: Sequence[DatasetRecord], settings: Settings) -> list[Described]:
@@ -128,6 +129,7 @@ async def _describe(
 ) -> list[Described]:
     current = await snapshot.refresh()
     public = await snapshot.public_among(slug for facts, _, _ in found for slug in facts.related)
+    sources = await harvested_sources([facts.id for facts, _, _ in found])
     described = []
     for facts, row, record in found:
         mine = public & frozenset(facts.related)
@@ -139,6 +141,7 @@ async def _describe(
             modified=facts.modified,
             publisher=current.publisher(facts.publisher, facts.publisher_name),
             related_visible=mine.__contains__,
+            source=sources.get(facts.id),
         )
         described.append(Described(facts, context, mine, row, record))
     return described
@@ -227,6 +230,7 @@ def _stored_key(item: Described, fmt: str, profile: str = profiles.DEFAULT) -> s
     parts = [
         str(item.facts.id), fmt, profile, context.base_url, ",".join(context.languages),
         repr(publisher), ",".join(sorted(item.public_related)), chunk_store.fingerprint(),
+        repr(context.source),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 

@@ -38,6 +38,14 @@ class PublisherInfo:
 
 
 @dataclass(frozen=True)
+class SourceInfo:
+    """Where a harvested dataset comes from: its identifier there and the source catalogue."""
+
+    identifier: str
+    catalogue: str | None = None
+
+
+@dataclass(frozen=True)
 class DatasetContext:
     """What the server keeps beside the document, and how to write IRIs."""
 
@@ -48,6 +56,7 @@ class DatasetContext:
     modified: dt.datetime | None = None
     publisher: PublisherInfo | None = None
     related_visible: Callable[[str], bool] = field(default=lambda slug: True)
+    source: SourceInfo | None = None  # set for harvested datasets
 
 
 def dataset_iri(base_url: str, slug: str) -> URIRef:

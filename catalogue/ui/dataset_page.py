@@ -20,6 +20,7 @@ from catalogue.datasets.queries import (
 from catalogue.datasets.service import represent
 from catalogue.domain import disclosure
 from catalogue.errors import NotFound
+from catalogue.harvest.service import provenance as harvest_provenance
 from catalogue.quality.views import dataset_panel
 from catalogue.ui import sections, summary
 from catalogue.ui.dataset_view import (
@@ -109,6 +110,7 @@ async def dataset_page(
         "quality": await dataset_panel(record),
         "rdf_links": rdf_links(slug) if dcat is not None else [],
         "json_twin": f"/api/v1/datasets/{slug}",
+        "harvested": await harvest_provenance(record.id),
         "can_edit": principal is not None and principal.can_edit_datasets_of(record.publisher),
         # Open data needs no agreement; closed and personal data list who uses them.
         "uses_agreements": document.classification.value != "open",
