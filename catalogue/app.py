@@ -19,8 +19,8 @@ from litestar.openapi import OpenAPIConfig
 from catalogue import __version__, wiring
 from catalogue.audit.checkpoints import audit_lifespan
 from catalogue.db import analyse, migrate, prepare_engine, start_engine, stop_engine
-from catalogue.i18n.middleware import language_middleware
 from catalogue.harvest.schedule import harvest_lifespan
+from catalogue.i18n.middleware import language_middleware
 from catalogue.quality.linkcheck import quality_lifespan
 from catalogue.search.controllers import search_lifespan
 from catalogue.settings import Settings, get_settings

@@ -85,7 +85,7 @@ class Settings:
     change_log_retention: float = 7 * 24 * 3600.0  # seconds a change-log row is kept
     change_poll_seconds: float = 2.0  # how often a node reads the change log unprompted
     debug: bool = False
-    # Request limits (the rest are fixed in catalogue/web/limits.py; see README "Limits").
+    # Request limits (the rest are fixed in catalogue/limits.py; see README "Limits").
     max_body_bytes: int = 1024 * 1024
     max_rdf_bytes: int = 2 * 1024 * 1024
     max_rdf_triples: int = 20_000

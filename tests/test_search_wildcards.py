@@ -19,7 +19,7 @@ from catalogue.search.patterns import INCOMPLETE_NOTE, Budget, Expanded, expand,
 from catalogue.search.query import parse
 from catalogue.search.snapshot import bits_from_ids, current
 from catalogue.web import limits as limits_module
-from catalogue.web.limits import Limits
+from catalogue.limits import Limits
 
 LIMITS = Limits()
 REFUSED = ["*a*", "??*", "attribute:?*?*?*?*", "*" * 40, "*", " ".join(["a*"] * 17)]

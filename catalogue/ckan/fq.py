@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from catalogue.web.limits import limits
+from catalogue.limits import limits
 
 MAX_FQ_LENGTH = 4000
 DATE_ARITHMETIC = re.compile(r"([+-]\d+|/)(YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)S?", re.IGNORECASE)

@@ -40,7 +40,7 @@ from catalogue.dcat.web import (
 from catalogue.domain.problems import InvalidDocument
 from catalogue.settings import get_settings
 from catalogue.web.errors import problem_response
-from catalogue.web.limits import LimitExceeded, limits
+from catalogue.limits import LimitExceeded, limits
 from catalogue.web.openapi import errors, with_content
 
 CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log shows it

@@ -28,7 +28,7 @@ from catalogue.domain.fieldspec import DCAT_AP
 from catalogue.domain.problems import Problem
 from catalogue.settings import PROJECT_ROOT, get_settings
 from catalogue.vocabularies import default_vocabularies
-from catalogue.web.limits import LimitExceeded
+from catalogue.limits import LimitExceeded
 
 SHAPES_DIR = PROJECT_ROOT / "vocabularies" / "shapes"
 CONTENT_TYPES = {

@@ -23,7 +23,7 @@ from rdflib import Graph, URIRef
 
 from catalogue.dcat.namespaces import HYDRA, RDF
 from catalogue.dcat.rdf_input import DeclarationsRefused, _BoundedStore, refuse_xml_declarations
-from catalogue.web.limits import LimitExceeded
+from catalogue.limits import LimitExceeded
 
 ACCEPT = ("text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, "
           "application/n-triples;q=0.8, text/n3;q=0.5, */*;q=0.1")

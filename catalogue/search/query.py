@@ -25,7 +25,7 @@ from catalogue.search.patterns import check_query_limits
 from catalogue.search.schema import FACET_FIELDS, languages, normalise_title, schema, text_fields
 from catalogue.search.snapshot import Snapshot
 from catalogue.settings import get_settings
-from catalogue.web.limits import limits
+from catalogue.limits import limits
 
 ALIASES = {
     "keywords": ["keyword", "tag", "tags"],

@@ -16,7 +16,7 @@ from catalogue.errors import (
     PreconditionFailed,
     TooManyAttempts,
 )
-from catalogue.web.limits import LimitExceeded
+from catalogue.limits import LimitExceeded
 from catalogue.web.statuses import status_for
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ LIMIT_STATUS = {"body": 413, "query_string": 414}
 
 
 def limit_exceeded(_: Request[Any, Any, Any], error: LimitExceeded) -> Response[Any]:
-    """A request over one of the limits in ``catalogue.web.limits``: 413, 414 or 400."""
+    """A request over one of the limits in ``catalogue.limits``: 413, 414 or 400."""
     problem = {"field": error.field, "message": error.message, "code": "limit_exceeded",
                "severity": "error", "limit": error.limit}
     return problem_response(LIMIT_STATUS.get(error.kind, 400), f"{error.field}: {error.message}",

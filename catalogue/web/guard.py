@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, unquote_to_bytes
 
 from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 
-from catalogue.web.limits import LimitExceeded, Limits, check_json_depth, limits
+from catalogue.limits import LimitExceeded, Limits, check_json_depth, limits
 
 slow_logger = logging.getLogger("catalogue.web.slow")
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
