@@ -30,8 +30,9 @@ from catalogue.datasets.identifier_schemes import IdentifierSchemeController
 from catalogue.dcat import cli as dcat_cli
 from catalogue.dcat import validation
 from catalogue.dcat.controllers import CatalogController
-from catalogue.discovery.web import discovery_router
+from catalogue.discovery.web import discovery_router, head_context
 from catalogue.harvest import cli as harvest_cli
+from catalogue.harvest import pages as harvest_pages_module
 from catalogue.harvest.controllers import HarvestController
 from catalogue.harvest.guard import harvested_fields_are_read_only
 from catalogue.harvest.pages import harvest_pages
@@ -41,6 +42,7 @@ from catalogue.onceonly.index import keep_the_map_in_step, keep_the_map_in_step_
 from catalogue.onceonly.web import ONCE_ONLY_ROUTER
 from catalogue.organisations.controllers import OrganisationController
 from catalogue.quality import cli as quality_cli
+from catalogue.quality import web as quality_web
 from catalogue.quality.listener import score_change, score_changes
 from catalogue.quality.web import QUALITY_ROUTER
 from catalogue.ropa.controllers import RopaController
@@ -53,6 +55,7 @@ from catalogue.ui.routes import ui_router
 from catalogue.ui.steward_pages import steward_router
 from catalogue.vocabularies.controllers import VocabularyController
 from catalogue.web.health import health
+from catalogue.webhooks import pages as webhook_pages_module
 from catalogue.webhooks.controllers import WebhookController
 from catalogue.webhooks.listener import queue_deliveries, queue_many
 from catalogue.webhooks.pages import webhook_pages
@@ -95,8 +98,14 @@ NAV_ITEMS: Sequence[rendering.NavItem] = (
     *agreements_pages.NAV_ITEMS,
     *auth_pages.NAV_ITEMS,
     *onceonly_pages.NAV_ITEMS,
+    *harvest_pages_module.NAV_ITEMS,
+    *quality_web.NAV_ITEMS,
+    *webhook_pages_module.NAV_ITEMS,
 )
-CONTEXT_PROCESSORS: Sequence[rendering.ContextProcessor] = auth_pages.CONTEXT_PROCESSORS
+CONTEXT_PROCESSORS: Sequence[rendering.ContextProcessor] = (
+    *auth_pages.CONTEXT_PROCESSORS,
+    head_context,  # feed and OpenSearch links, a dataset page's JSON-LD
+)
 
 # Parts of the dataset and organisation pages: (template name, provider).
 DATASET_SECTIONS: Sequence[tuple[str, sections.Section]] = (

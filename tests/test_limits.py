@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from catalogue.web import limits as limits_module
+from catalogue import limits as limits_module
 from catalogue.limits import Limits, json_depth
 from tests.factories import make_user
 
@@ -88,8 +88,8 @@ async def test_a_body_at_the_route_limit_is_read_and_one_byte_more_is_a_413(clie
 
 
 async def test_a_body_without_a_length_is_counted_as_it_arrives():
-    from catalogue.web.guard import read_body
     from catalogue.limits import LimitExceeded
+    from catalogue.web.guard import read_body
 
     chunks = [b"x" * 4096] * 4
     received: list[int] = []

@@ -35,9 +35,9 @@ from catalogue.ckan.schemas import (
     VERSION,
 )
 from catalogue.errors import CatalogueError, Forbidden, InvalidDocument, NotFound, Unauthorised
+from catalogue.limits import LimitExceeded
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import LIMIT_STATUS
-from catalogue.limits import LimitExceeded
 from catalogue.web.openapi import errors, with_content
 from catalogue.web.state import settings_of
 

@@ -254,7 +254,7 @@ def _spatial_extras(document: DatasetDocument) -> dict[str, str]:
     from catalogue.domain.geometry import parse_bbox, point_wkt
 
     technical = document.technical
-    found = None
+    found: tuple[Any, tuple[float, float] | None] | None = None
     if technical.bounding_box:
         found = (parse_bbox(technical.bounding_box), None)
     else:

@@ -38,9 +38,9 @@ from catalogue.dcat.web import (
     rdf_bytes_response,
 )
 from catalogue.domain.problems import InvalidDocument
+from catalogue.limits import LimitExceeded, limits
 from catalogue.settings import get_settings
 from catalogue.web.errors import problem_response
-from catalogue.limits import LimitExceeded, limits
 from catalogue.web.openapi import errors, with_content
 
 CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log shows it

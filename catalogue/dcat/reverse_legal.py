@@ -22,14 +22,14 @@ def by_position(reader: Reader, nodes: Any) -> list[Node]:
         value = reader.one(node, CAT.position)
         name = signature(reader.graph, node) if isinstance(node, BNode) else str(node)
         try:
-            return (int(value.toPython()) if value is not None else 1 << 30, name)  # type: ignore[union-attr]
+            return (int(value.toPython()) if value is not None else 1 << 30, name)  # type: ignore[attr-defined]
         except (TypeError, ValueError):
             return (1 << 30, name)
 
     return sorted(nodes, key=position)
 
 
-def legal(reader: Reader, subject: URIRef) -> dict[str, Any]:
+def legal(reader: Reader, subject: Node) -> dict[str, Any]:
     graph = reader.graph
     rights = reader.one(subject, DCT.rights)
     reason = reader.texts(subject, CAT.restrictionReason)
@@ -39,7 +39,7 @@ def legal(reader: Reader, subject: URIRef) -> dict[str, Any]:
         restriction = {"reason": reason, "how_to_request": how}
     legislation = [
         {"iri": str(node), "title": reader.texts(node, DCT.title)}
-        for node in sorted(graph.objects(subject, DCATAP.applicableLegislation))
+        for node in sorted(graph.objects(subject, DCATAP.applicableLegislation), key=str)
     ]
     return without_none(
         {
@@ -51,7 +51,7 @@ def legal(reader: Reader, subject: URIRef) -> dict[str, Any]:
     )
 
 
-def _personal_data(reader: Reader, subject: URIRef) -> dict[str, Any] | None:
+def _personal_data(reader: Reader, subject: Node) -> dict[str, Any] | None:
     graph = reader.graph
     present = reader.flag(subject, CAT.personalData) or any(
         (subject, predicate, None) in graph
@@ -60,7 +60,7 @@ def _personal_data(reader: Reader, subject: URIRef) -> dict[str, Any] | None:
     if not present:
         return None
     vocabularies = reader.vocabularies
-    bases = [str(v) for v in sorted(graph.objects(subject, DPV.hasLegalBasis))]
+    bases = [str(v) for v in sorted(graph.objects(subject, DPV.hasLegalBasis), key=str)]
     controller = reader.agent(reader.one(subject, DPV.hasDataController))
     if controller is not None:
         node = reader.one(subject, DPV.hasDataController)
@@ -71,9 +71,9 @@ def _personal_data(reader: Reader, subject: URIRef) -> dict[str, Any] | None:
     for node in ordered(reader, subject, DPV.hasPurpose):
         kinds = [v for v in graph.objects(node, RDF.type) if v != DPV.Purpose]
         concept = next(
-            (c for v in sorted(kinds) if (c := vocabularies["purposes"].get(str(v)))), None
+            (c for v in sorted(kinds, key=str) if (c := vocabularies["purposes"].get(str(v)))), None
         )
-        code = concept.code if concept else (str(sorted(kinds)[0]) if kinds else str(node))
+        code = concept.code if concept else (str(sorted(kinds, key=str)[0]) if kinds else str(node))
         purposes.append({"code": code, "text": reader.texts(node, DCT.description)})
     retention = None
     if (node := reader.one(subject, DPV.hasStorageCondition)) is not None:
@@ -90,9 +90,9 @@ def _personal_data(reader: Reader, subject: URIRef) -> dict[str, Any] | None:
                 reader.code("legal-bases", URIRef(b)) or b for b in bases if b not in special
             ],
             "special_category_conditions": [
-                special.get(b).code
-                for b in bases  # type: ignore[union-attr]
-                if b in special
+                concept.code
+                for b in bases
+                if (concept := special.get(b)) is not None
             ],
             "purposes": purposes,
             "data_subjects": reader.codes("data-subjects", subject, DPV.hasDataSubject),
@@ -104,7 +104,7 @@ def _personal_data(reader: Reader, subject: URIRef) -> dict[str, Any] | None:
     )
 
 
-def _transfers(reader: Reader, subject: URIRef) -> list[dict[str, Any]]:
+def _transfers(reader: Reader, subject: Node) -> list[dict[str, Any]]:
     graph = reader.graph
     transfers = []
     for node in ordered(reader, subject, DPV.hasProcess):

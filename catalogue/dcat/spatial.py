@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
+from rdflib.term import Node
 
 from catalogue.dcat.namespaces import DCAT, DCT, GSP, LOCN, RDF
 from catalogue.dcat.triples import Triple
@@ -21,7 +22,7 @@ from catalogue.vocabularies import default_vocabularies
 WKT, GEOJSON = GSP.wktLiteral, GSP.geoJSONLiteral
 
 
-def location_node(dataset: URIRef) -> URIRef:
+def location_node(dataset: Node) -> URIRef:
     return URIRef(f"{dataset}#location")
 
 
@@ -67,7 +68,7 @@ def dataset_geometry(dataset: URIRef, bounding_box: str | None) -> Iterable[Trip
     yield from geometry_triples(node, box, None)
 
 
-def read_bounding_box(graph: object, dataset: URIRef) -> str | None:
+def read_bounding_box(graph: object, dataset: Node) -> str | None:
     """The steward's box back from ``{dataset}#location`` (the inverse of the above)."""
     from catalogue.domain.geometry import Box as _Box
 

@@ -26,9 +26,9 @@ from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.fields import generic
 from catalogue.domain.fieldspec import DCAT_AP
 from catalogue.domain.problems import Problem
+from catalogue.limits import LimitExceeded
 from catalogue.settings import PROJECT_ROOT, get_settings
 from catalogue.vocabularies import default_vocabularies
-from catalogue.limits import LimitExceeded
 
 SHAPES_DIR = PROJECT_ROOT / "vocabularies" / "shapes"
 CONTENT_TYPES = {

@@ -7,6 +7,7 @@ anonymous: a signed-in steward gets the same public documents as anyone.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import quote, urlencode
 from xml.sax.saxutils import escape, quoteattr
@@ -21,7 +22,6 @@ from catalogue.discovery.schemaorg import Site, dataset_jsonld, script_tag
 from catalogue.errors import BadRequest, InvalidDocument, NotFound
 from catalogue.organisations.service import get_organisation
 from catalogue.settings import get_settings
-from catalogue.ui.rendering import register_context_processor
 from catalogue.ui.search_view import parse_state
 from catalogue.vocabularies import default_vocabularies
 from catalogue.web.params import FromPath
@@ -77,7 +77,8 @@ async def sitemap_organisations() -> Response[bytes]:
     from catalogue.ui.pages import all_organisations
 
     base = get_settings().base_url
-    entries = [(f"{base}/", None), (f"{base}/organisations", None)]
+    entries: list[tuple[str, dt.datetime | None]] = [
+        (f"{base}/", None), (f"{base}/organisations", None)]
     entries += [(f"{base}/organisation/{quote(item['slug'])}", None)
                 for item in await all_organisations()]
     return _xml(sitemap.urlset_xml(entries))
@@ -224,5 +225,3 @@ def head_context(request: Request[Any, Any, Any], context: dict[str, Any]) -> di
             "structured_data": _structured_data(request, context),
             "opensearch_title": get_settings().catalogue_title}
 
-
-register_context_processor(head_context)

@@ -11,12 +11,13 @@ from litestar.response import Redirect
 from catalogue.errors import Unauthorised
 from catalogue.harvest import service
 from catalogue.harvest.jobs import start_in_background
+from catalogue.i18n import N_
 from catalogue.ui.negotiation import wants_json
-from catalogue.ui.rendering import NavItem, register_nav_item, render
+from catalogue.ui.rendering import NavItem, render
 from catalogue.web.params import CurrentPrincipal, FromPath
 
-register_nav_item(NavItem("/harvest/sources", "Harvesting", 35,
-                          visible=lambda principal: principal is not None))
+NAV_ITEMS = (NavItem("/harvest/sources", N_("Harvesting"), 35,  # listed in catalogue.wiring
+                     visible=lambda principal: principal is not None),)
 REFRESH_SECONDS = 3
 
 
@@ -50,7 +51,8 @@ async def source_page(request: Request[Any, Any, Any], principal: CurrentPrincip
         return _json({**source, "jobs": jobs})
     return render(request, "harvest/source.html", {
         "principal": principal, "source": source, "jobs": jobs,
-        "may_run": principal.can_edit_datasets_of(row["organisation.slug"]),
+        "may_run": principal is not None and principal.can_edit_datasets_of(
+            row["organisation.slug"]),
         "json_twin": f"/api/v1/harvest/sources/{name}"})
 
 

@@ -169,8 +169,8 @@ def _record(
         else reader.literal(subject, DCT.identifier) or f"{source_url}#{slug}"
     )
     landing = reader.iri(subject, DCAT.landingPage)
-    if landing is None and isinstance(node := reader.one(subject, DCAT.landingPage), BNode):
-        landing = next(filter(None, (reader.iri(node, p) for p in (DCT.source,))), None)
+    if landing is None and isinstance(page := reader.one(subject, DCAT.landingPage), BNode):
+        landing = next(filter(None, (reader.iri(page, p) for p in (DCT.source,))), None)
     return HarvestRecord(
         identifier=identifier,
         document=document,
@@ -220,9 +220,10 @@ def publisher(reader: Reader, subject: Node) -> HarvestAgent | None:
     if isinstance(node, Literal):
         name = str(node).strip()
         return HarvestAgent(name=name, slug=slugify(name) or None) if name else None
-    agent = reader.agent(node)
+    agent = reader.agent(node) or {}
     iri = str(node) if isinstance(node, URIRef) else None
     own = f"{reader.base_url}/organisation/"
+    slug: str | None
     if iri and reader.base_url and iri.startswith(own):
         slug = iri[len(own) :]
     else:

@@ -109,7 +109,8 @@ async def save_source(document: SourceDocument, existing: dict[str, Any] | None 
                 await HarvestSource.insert(HarvestSource(
                     created=now, **{c._meta.name: v for c, v in values.items()}))
             else:
-                await HarvestSource.update(values).where(HarvestSource.id == existing["id"])
+                await HarvestSource.update(values).where(  # type: ignore[arg-type]
+                    HarvestSource.id == existing["id"])
     except Exception as error:
         if is_unique_violation(error):
             raise Conflict(f"a harvest source named '{document.name}' already exists") from None

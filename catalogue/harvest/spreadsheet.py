@@ -188,7 +188,7 @@ def _table(
             "the first row must name the columns, with at least 'title' or 'identifier' "
             "(see catalogue/harvest/template/datasets-template.csv)"
         )
-    body = []
+    body: list[list[str]] = []
     for row in iterator:
         if any(cell.strip() for cell in row):
             if len(body) >= MAX_ROWS:
@@ -372,8 +372,8 @@ def records_from_spreadsheet(
         identifier = first.get("identifier")
         yield HarvestRecord(
             identifier=(
-                web_address(identifier)
-                if identifier and web_address(identifier)
+                address
+                if identifier and (address := web_address(identifier))
                 else f"{source_url}#{identifier or slug}"
             ),
             document=document,

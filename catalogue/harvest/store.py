@@ -337,12 +337,12 @@ async def _record_outcome(context: JobContext, item: _Item, outcome: Outcome,
                 RecordRow.id == item.row["id"])
         return
     slug = outcome.record.slug
-    for problem in problems:
-        report.issue(identifier, problem["field"], str(_value_at(item.document, problem["field"])),
-                     f"kept as a draft here: {problem['message']}", "rule", slug)
+    for kept in problems:
+        report.issue(identifier, kept["field"], str(_value_at(item.document, kept["field"])),
+                     f"kept as a draft here: {kept['message']}", "rule", slug)
     report.count("restored" if item.restored else "created" if item.row is None
                  else "unchanged" if outcome.outcome == "unchanged" else "updated", slug)
-    values = {
+    values: dict[Any, Any] = {
         RecordRow.identifier: identifier,
         RecordRow.dataset: outcome.record.id,
         RecordRow.slug: slug,

@@ -58,13 +58,14 @@ def date_text(value: dt.datetime | dt.date | str | None, language: str | None = 
     if value is None or value == "":
         return ""
     if isinstance(value, str):
+        text = value
         try:
-            value = dt.datetime.fromisoformat(value)
+            value = dt.datetime.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     if isinstance(value, dt.datetime):
         value = value.date()
-    return format_date(value, format="long", locale=_locale(language))
+    return str(format_date(value, format="long", locale=_locale(language)))
 
 
 def number_text(value: int | float | None, language: str | None = None) -> str:

@@ -6,6 +6,7 @@ Slovenian and sets the ``lang`` cookie, so the next pages stay Slovenian without
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
@@ -75,6 +76,6 @@ async def _with_language(app: ASGIApp, scope: Scope, receive: Receive, send: Sen
     await app(scope, receive, send_with_cookie)
 
 
-def scope_language(scope: dict[str, Any]) -> str | None:
+def scope_language(scope: Mapping[str, Any]) -> str | None:
     value = scope.get("state", {}).get(LANGUAGE_SCOPE_KEY)
     return value if isinstance(value, str) else None

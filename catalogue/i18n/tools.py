@@ -12,6 +12,8 @@ its entries are filled with the English text itself, so it is complete by constr
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -29,7 +31,7 @@ KEYWORDS = {
     "pgettext": ((1, "c"), 2),
     "translate": None,
 }
-SOURCES = (
+SOURCES: tuple[tuple[Path, list[tuple[str, str]], dict[str, Any]], ...] = (
     (ROOT / "catalogue", [("**.py", "python")], {}),
     (
         ROOT / "ui" / "templates",
@@ -72,7 +74,7 @@ def update(languages: list[str] | None = None) -> dict[str, list[str]]:
         catalogue.obsolete.clear()
         if language == SOURCE_LANGUAGE:
             for message in catalogue:
-                plural_missing = isinstance(message.id, tuple) and not all(message.string)
+                plural_missing = isinstance(message.id, tuple) and not all(message.string or ())
                 if (message.id and not message.string) or plural_missing:
                     message.string = message.id
                 message.flags.discard("fuzzy")

@@ -139,7 +139,7 @@ async def index_datasets(documents: Mapping[str, Mapping[str, Any] | None]) -> N
         await RegisterTerm.delete().where(RegisterTerm.attribute.is_in(old[start:start + 500]))
     if old:
         await RegisterAttribute.delete().where(RegisterAttribute.dataset_id.is_in(keys))
-    public = {str(key): bool(doc) and doc.get("status") in PUBLIC_STATUSES
+    public = {str(key): doc is not None and doc.get("status") in PUBLIC_STATUSES
               for key, doc in zip(keys, documents.values(), strict=True)}
     for flag in (True, False):
         slugs = [doc.get("slug", "") for key, doc in zip(keys, documents.values(), strict=True)

@@ -171,8 +171,8 @@ async def record_daily(today: dt.date | None = None) -> dict[str, Any]:
         QualityDaily.dimensions: {d["dimension"]: d["mean"] for d in current["dimensions"]},
         QualityDaily.ratings: {r["rating"]: r["datasets"] for r in current["ratings"]},
     }
-    updated = await QualityDaily.update(values).where(QualityDaily.day == today).returning(
-        QualityDaily.id)
+    updated = await QualityDaily.update(values).where(  # type: ignore[arg-type]
+        QualityDaily.day == today).returning(QualityDaily.id)
     if not updated:
         await QualityDaily.insert(
             QualityDaily(day=today, **{column._meta.name: v for column, v in values.items()})

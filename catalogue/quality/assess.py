@@ -97,7 +97,7 @@ class Assessment:
                 "advice": _advice(indicator, measured),
                 "distribution": measured.distribution if measured else None,
             })
-        advice.sort(key=lambda item: -item["points"])
+        advice.sort(key=lambda item: -int(item["points"]))  # type: ignore[call-overload]
         return advice
 
     def as_dict(self) -> dict[str, Any]:

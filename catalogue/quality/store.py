@@ -87,8 +87,8 @@ async def score_rows(rows: Sequence[Mapping[str, Any]], reuse: bool = False) -> 
     """Score these ``dataset`` rows (``ROW_COLUMNS``) and store the scores and addresses
     (``reuse``: keep the DCAT-AP result stored for the same revision, as a link rescore
     does: the shapes take most of a score's time)."""
-    documents = [(row, _document(row["document"])) for row in rows]
-    documents = [(row, document) for row, document in documents if document is not None]
+    documents = [(row, document) for row in rows
+                 if (document := _document(row["document"])) is not None]
     if not documents:
         return
     wanted = {url for _, document in documents for url in urls_of(document)}
@@ -102,8 +102,8 @@ async def score_rows(rows: Sequence[Mapping[str, Any]], reuse: bool = False) -> 
         conforms = known.get((_uuid(row["id"]), row["revision"]))
         assessment = assess_stored(document, row["issued"], row["modified"], links, conforms)
         dimensions = assessment.dimensions
-        conforms = next(m.value for m in assessment.measurements
-                        if m.indicator == "dcatApCompliance")
+        conforms = bool(next(m.value for m in assessment.measurements
+                             if m.indicator == "dcatApCompliance"))
         scores.append(QualityScore(
             dataset_id=_uuid(row["id"]),
             slug=document.slug,

@@ -7,15 +7,16 @@ from typing import Any
 from litestar import Controller, MediaType, Request, Response, Router, get
 
 from catalogue.datasets.queries import get_record
+from catalogue.i18n import N_
 from catalogue.quality import aggregates, charts, views
 from catalogue.quality.indicators import DIMENSIONS, INDICATORS, RATINGS, TOTAL_POINTS
 from catalogue.quality.schemas import DatasetQualityOut, QualitySummaryOut
 from catalogue.ui.negotiation import wants_json
-from catalogue.ui.rendering import NavItem, register_nav_item, render
+from catalogue.ui.rendering import NavItem, render
 from catalogue.web.openapi import errors
 from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery
 
-register_nav_item(NavItem("/quality", "Quality", 47))
+NAV_ITEMS = (NavItem("/quality", N_("Quality"), 47),)  # listed in catalogue.wiring
 
 Req = Request[Any, Any, Any]
 

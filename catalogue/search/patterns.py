@@ -23,8 +23,8 @@ from typing import Any
 from whoosh import query as wq
 
 from catalogue.domain.problems import InvalidDocument, Problem
-from catalogue.search.snapshot import Snapshot
 from catalogue.limits import Limits, limits
+from catalogue.search.snapshot import Snapshot
 
 PATTERN_QUERIES = (wq.Prefix, wq.Wildcard)  # the query language has no fuzzy terms (~)
 _WORDS = re.compile(r'"[^"]*"|[^\s()"]+')

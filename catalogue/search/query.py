@@ -21,11 +21,11 @@ from whoosh.fields import TEXT, Schema
 from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser, OrGroup, PlusMinusPlugin
 
 from catalogue.domain.problems import InvalidDocument, Problem
+from catalogue.limits import limits
 from catalogue.search.patterns import check_query_limits
 from catalogue.search.schema import FACET_FIELDS, languages, normalise_title, schema, text_fields
 from catalogue.search.snapshot import Snapshot
 from catalogue.settings import get_settings
-from catalogue.limits import limits
 
 ALIASES = {
     "keywords": ["keyword", "tag", "tags"],
@@ -291,9 +291,10 @@ def snippet(descriptions: dict[str, str], q: Any, language: str = "") -> str:
     tokenizer is used instead of whoosh's highlighter, which analyses every hit's whole text.
     """
     order = [*([language] if language else []), get_settings().default_language, *languages()]
-    language = next((lang for lang in order if descriptions.get(lang)), None)
-    if language is None:
+    found = next((lang for lang in order if descriptions.get(lang)), None)
+    if found is None:
         return ""
+    language = found
     text = descriptions[language]
     field = f"description_{language}"
     terms = {

@@ -64,7 +64,9 @@ def lang_attribute(value: Mapping[str, str] | str | None, lang: str) -> Markup:
 
 
 def label(table: Mapping[str, str], code: str | None) -> str:
-    return translate(table[code]) if code in table else humanise_code(code or "")
+    if code is not None and code in table:
+        return translate(table[code])
+    return humanise_code(code or "")
 
 
 def humanise_code(code: str) -> str:

@@ -13,16 +13,17 @@ from litestar import Request, Response, Router, get, post
 from litestar.response import Redirect
 
 from catalogue.errors import InvalidDocument
+from catalogue.i18n import N_
 from catalogue.ui.auth_pages import flash
-from catalogue.ui.rendering import NavItem, register_nav_item, render
+from catalogue.ui.rendering import NavItem, render
 from catalogue.ui.steward_pages import SignInRequired, _to_signin
 from catalogue.web.params import CurrentPrincipal, FromPath
 from catalogue.webhooks import rules, service
 
 PATH = "/admin/webhooks"
 SHOWN_DELIVERIES = 10
-register_nav_item(NavItem(PATH, "Webhooks", 60,
-                          visible=lambda principal: principal is not None and principal.is_admin))
+NAV_ITEMS = (NavItem(PATH, N_("Webhooks"), 60,  # listed in catalogue.wiring
+                     visible=lambda principal: principal is not None and principal.is_admin),)
 
 
 async def _page(request: Request[Any, Any, Any], principal: Any, **extra: Any) -> Response[Any]:
