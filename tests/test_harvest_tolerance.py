@@ -12,9 +12,9 @@ from rdflib import Graph, URIRef
 from catalogue.dcat.namespaces import DCT
 from catalogue.domain.codes import normalise_codes
 from catalogue.domain.dataset import DatasetDocument
-from catalogue.harvest.codes import concept_code, media_type
+from catalogue.domain.values import iso_date, readable_tail, slugify, unique_slug
 from catalogue.harvest.records import HarvestRecord, records_from_graph
-from catalogue.harvest.values import iso_date, readable_tail, slugify, unique_slug
+from catalogue.vocabularies.matching import concept_code, media_type
 from tests.factories import open_dataset
 
 SOURCE = "https://harvest.example/feed"

@@ -18,7 +18,7 @@ from catalogue.dcat.writer import Writer, web_iri
 from catalogue.domain.fields import generic
 from catalogue.domain.fieldspec import DCAT_AP, Field
 from catalogue.domain.paths import attribute
-from catalogue.harvest.values import web_address
+from catalogue.domain.values import web_address
 
 if TYPE_CHECKING:
     from catalogue.dcat.reverse_reader import Reader as _Reader

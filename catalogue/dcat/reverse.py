@@ -36,9 +36,9 @@ from catalogue.dcat.spatial import read_bounding_box
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.paths import put
 from catalogue.domain.problems import InvalidDocument, Problem
-from catalogue.harvest.codes import concept_code, media_type
-from catalogue.harvest.values import iso_date
+from catalogue.domain.values import iso_date
 from catalogue.vocabularies import Vocabularies
+from catalogue.vocabularies.matching import concept_code, media_type
 
 _Reader = Reader  # the name catalogue.dcat.fields knows it by
 SCHEMA = "http://schema.org/"

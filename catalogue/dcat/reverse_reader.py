@@ -21,9 +21,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from catalogue.dcat.namespaces import DCT, FOAF, OWL, RDF, RDFS, SKOS, TIME, VCARD
-from catalogue.harvest.codes import concept_code
-from catalogue.harvest.values import language_tag, web_address
+from catalogue.domain.values import language_tag, web_address
 from catalogue.vocabularies import Vocabularies
+from catalogue.vocabularies.matching import concept_code
 
 SLUG_CLEANER = re.compile(r"[^a-z0-9]+")
 LABELS = (

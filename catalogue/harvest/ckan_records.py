@@ -18,9 +18,7 @@ from typing import Any
 
 from catalogue.domain.fields import generic
 from catalogue.domain.paths import put
-from catalogue.harvest.codes import concept_code, media_type
-from catalogue.harvest.records import HarvestAgent, HarvestRecord, RecordIssue
-from catalogue.harvest.values import (
+from catalogue.domain.values import (
     first_slug,
     iso_date,
     iso_timestamp,
@@ -30,7 +28,9 @@ from catalogue.harvest.values import (
     unique_slug,
     web_address,
 )
+from catalogue.harvest.records import HarvestAgent, HarvestRecord, RecordIssue
 from catalogue.vocabularies import Vocabularies
+from catalogue.vocabularies.matching import concept_code, media_type
 
 REGISTRY = generic("ckan")
 STATES = {"active": "published", "draft": "draft", "deleted": "withdrawn"}

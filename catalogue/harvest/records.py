@@ -27,7 +27,7 @@ from rdflib.term import Node
 from catalogue.dcat.namespaces import ADMS, CAT, DCAT, DCT, OWL
 from catalogue.dcat.reverse import dataset_subjects, document_dict
 from catalogue.dcat.reverse_reader import Reader
-from catalogue.harvest.values import first_slug, iso_timestamp, readable_tail, slugify, unique_slug
+from catalogue.domain.values import first_slug, iso_timestamp, readable_tail, slugify, unique_slug
 from catalogue.vocabularies import Vocabularies
 
 

@@ -6,7 +6,7 @@ an earlier row's adds a distribution to that dataset (only its ``distribution_*`
 read). Column names are matched without regard to case, spaces or hyphens, a few common
 aliases are accepted (``license``, ``tags``, ``format`` ...), and ``title@de``-style columns
 give a text in another language. Cells with several values separate them with ``;`` or line
-breaks. Codes are mapped as in every harvest (:mod:`catalogue.harvest.codes`); a value that
+breaks. Codes are mapped as in every harvest (:mod:`catalogue.vocabularies.matching`); a value that
 cannot be kept becomes an issue on the record.
 
 Reading is bounded: at most :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns; an XLSX
@@ -23,9 +23,7 @@ import zipfile
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
-from catalogue.harvest.codes import concept_code, media_type
-from catalogue.harvest.records import HarvestAgent, HarvestRecord, RecordIssue
-from catalogue.harvest.values import (
+from catalogue.domain.values import (
     first_slug,
     iso_date,
     iso_timestamp,
@@ -33,7 +31,9 @@ from catalogue.harvest.values import (
     unique_slug,
     web_address,
 )
+from catalogue.harvest.records import HarvestAgent, HarvestRecord, RecordIssue
 from catalogue.vocabularies import Vocabularies
+from catalogue.vocabularies.matching import concept_code, media_type
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200

@@ -24,9 +24,9 @@ from catalogue.domain.codes import (
 )
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.problems import field_path, problems_from_validation_error
-from catalogue.harvest.codes import media_type
 from catalogue.harvest.records import RecordIssue
 from catalogue.vocabularies import Vocabularies
+from catalogue.vocabularies.matching import media_type
 
 _DROP = object()
 MAX_ROUNDS = 20

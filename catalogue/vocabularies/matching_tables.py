@@ -1,7 +1,8 @@
-"""The names other catalogues give our concepts, as tables (read by :mod:`catalogue.harvest.codes`).
+"""The names other catalogues give our concepts, as tables (for
+:mod:`catalogue.vocabularies.matching`).
 
 Each maps a folded foreign name (lower case, no spaces, dots, hyphens or underscores where
-:func:`catalogue.harvest.codes._key` folds it) to our code; a code the loaded vocabulary
+:func:`catalogue.vocabularies.matching._key` folds it) to our code; a code the loaded vocabulary
 lacks is ignored.
 """
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from catalogue.harvest.code_tables import (
+from catalogue.vocabularies import Vocabularies, Vocabulary
+from catalogue.vocabularies.matching_tables import (
     ACCESS_RIGHTS,
     FORMAT_NAMES,
     FREQUENCIES,
@@ -23,7 +24,6 @@ from catalogue.harvest.code_tables import (
     MEDIA_EXTRA,
     STATUSES,
 )
-from catalogue.vocabularies import Vocabularies, Vocabulary
 
 EU_AUTHORITY = re.compile(r"^https?://publications\.europa\.eu/resource/(?:authority|dataset)/")
 IANA = re.compile(r"^https?://(?:www\.)?iana\.org/assignments/media-types/", re.IGNORECASE)
