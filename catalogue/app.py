@@ -17,25 +17,19 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
 from catalogue import __version__, wiring
-from catalogue.audit.checkpoints import audit_lifespan
 from catalogue.db import analyse, migrate, prepare_engine, start_engine, stop_engine
-from catalogue.harvest.schedule import harvest_lifespan
 from catalogue.i18n.middleware import language_middleware
-from catalogue.quality.linkcheck import quality_lifespan
-from catalogue.search.controllers import search_lifespan
 from catalogue.settings import Settings, get_settings
 from catalogue.ui.api_reference import api_reference_plugins
 from catalogue.ui.csrf import ui_middleware
 from catalogue.ui.errors import html_aware_handlers
 from catalogue.ui.routes import template_config
-from catalogue.warmup import warm_lifespan
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import EXCEPTION_HANDLERS
 from catalogue.web.guard import limits_middleware, slow_request_log
 from catalogue.web.head import answer_head
 from catalogue.web.openapi import ShapePlugin
 from catalogue.web.state import keep_settings
-from catalogue.webhooks.worker import webhook_lifespan
 
 __all__ = ["create_app", "migrate", "prepare_database"]  # migrate: catalogue.db's, kept here too
 
@@ -102,8 +96,7 @@ def create_app(
             slow_request_log, limits_middleware, language_middleware, *ui_middleware(settings)
         ],
         lifespan=[
-            lifespan, search_lifespan, audit_lifespan, webhook_lifespan,
-            *([warm_lifespan, quality_lifespan, harvest_lifespan] if prepare else []),
+            lifespan, *wiring.LIFESPANS, *(wiring.SERVER_LIFESPANS if prepare else ()),
         ],
         # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
         compression_config=CompressionConfig(

@@ -21,6 +21,7 @@ from catalogue.agreements import pages as agreements_pages
 from catalogue.agreements.seed_step import load_agreements
 from catalogue.agreements.web import AGREEMENTS_ROUTER
 from catalogue.audit import cli as audit_cli
+from catalogue.audit.checkpoints import audit_lifespan
 from catalogue.audit.controllers import AuditController
 from catalogue.audit.listener import audit_change, audit_changes
 from catalogue.ckan.controllers import ckan_router
@@ -36,6 +37,7 @@ from catalogue.harvest import pages as harvest_pages_module
 from catalogue.harvest.controllers import HarvestController
 from catalogue.harvest.guard import harvested_fields_are_read_only
 from catalogue.harvest.pages import harvest_pages
+from catalogue.harvest.schedule import harvest_lifespan
 from catalogue.logging import configure_logging
 from catalogue.onceonly import pages as onceonly_pages
 from catalogue.onceonly.index import keep_the_map_in_step, keep_the_map_in_step_batch
@@ -43,22 +45,25 @@ from catalogue.onceonly.web import ONCE_ONLY_ROUTER
 from catalogue.organisations.controllers import OrganisationController
 from catalogue.quality import cli as quality_cli
 from catalogue.quality import web as quality_web
+from catalogue.quality.linkcheck import quality_lifespan
 from catalogue.quality.listener import score_change, score_changes
 from catalogue.quality.web import QUALITY_ROUTER
 from catalogue.ropa.controllers import RopaController
 from catalogue.search import cli as search_cli
-from catalogue.search.controllers import SearchController
+from catalogue.search.controllers import SearchController, search_lifespan
 from catalogue.search.outbox import record_change, record_changes
 from catalogue.settings import Settings, use_settings
 from catalogue.ui import auth_pages, rendering, sections
 from catalogue.ui.routes import ui_router
 from catalogue.ui.steward_pages import steward_router
 from catalogue.vocabularies.controllers import VocabularyController
+from catalogue.warmup import warm_lifespan
 from catalogue.web.health import health
 from catalogue.webhooks import pages as webhook_pages_module
 from catalogue.webhooks.controllers import WebhookController
 from catalogue.webhooks.listener import queue_deliveries, queue_many
 from catalogue.webhooks.pages import webhook_pages
+from catalogue.webhooks.worker import webhook_lifespan
 
 # Called inside every writing transaction, in this order: the audit log, the search outbox
 # (and the change log other nodes read), the once-only map, the quality scores, the webhook queue.
@@ -114,6 +119,13 @@ DATASET_SECTIONS: Sequence[tuple[str, sections.Section]] = (
 ORGANISATION_SECTIONS: Sequence[tuple[str, sections.Section]] = (
     ("organisation_agreements", agreements_pages.agreements_for_organisation),
 )
+
+# Run for the application's life, after the database is ready, in this order: the search
+# index's follower, the audit checkpoints, the webhook deliveries.
+LIFESPANS: Sequence[Any] = (search_lifespan, audit_lifespan, webhook_lifespan)
+# Only in a serving process (not in the tests' apps): cache warming, the link checker, the
+# harvest scheduler.
+SERVER_LIFESPANS: Sequence[Any] = (warm_lifespan, quality_lifespan, harvest_lifespan)
 
 ROUTE_HANDLERS: Sequence[Any] = (
     ui_router,  # the public pages; JSON clients of '/' get the API index
