@@ -12,7 +12,6 @@ deep page costs what the first costs. ``page=N`` still works (an offset over the
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,31 +117,10 @@ def parse_feed_query(raw: dict[str, str | None]) -> FeedQuery:
     )
 
 
-async def _matching_slugs(q: str) -> list[str]:
-    """Datasets whose title or description has every word (when there is no search index)."""
-    words = q.casefold().split()
-    rows = await Dataset.select(Dataset.slug, Dataset.document).where(
-        queries.visibility_clause(None)  # type: ignore[arg-type]
-    ).output(load_json=True)
-    found = []
-    for row in rows:
-        document = row["document"]
-        text = " ".join([*document.get("title", {}).values(),
-                         *document.get("description", {}).values()]).casefold()
-        if all(word in text for word in words):
-            found.append(row["slug"])
-    return found
-
-
-async def _searched_page(query: FeedQuery) -> tuple[list[str], int] | None:
+async def _searched_page(query: FeedQuery) -> tuple[list[str], int]:
     """One page of the slugs matching ``q`` with the feed's filters and order, straight from
-    the search index (work for one page, not for every match); None without the search."""
-    try:
-        search = importlib.import_module("catalogue.search.service")
-    except ImportError:
-        return None
-    if not hasattr(search, "search_slugs"):
-        return None
+    the search index (work for one page, not for every match)."""
+    from catalogue.search import service as search  # here: search renders feeds' records
     filters = {name: [value] for name, value in (
         ("classification", query.classification), ("publisher", query.publisher),
         ("theme", query.theme)) if value}
@@ -173,8 +151,8 @@ async def feed_page(query: FeedQuery) -> FeedPage:
 
     With ``q`` the search index gives the page (ranked by newest change, numbered pages);
     without it the page is a seek over the registration order."""
-    if query.searched and (found := await _searched_page(query)) is not None:
-        slugs, total = found
+    if query.searched:
+        slugs, total = await _searched_page(query)
         _check_page(query, total)
         return FeedPage(await _rows_of(slugs), total, None)
     filters = queries.DatasetFilter(
@@ -183,18 +161,12 @@ async def feed_page(query: FeedQuery) -> FeedPage:
         theme=query.theme,
         modified_since=query.modified_since,
     )
-    matched = await _matching_slugs(query.q) if query.q else None
-    if matched is not None:
-        clauses: list[Any] = queries.filter_clauses(None, filters)
-        clauses.append(Dataset.slug.is_in(matched or [""]))
-        count = await Dataset.count().where(*clauses)
-    else:
-        count = await queries.count_records(None, filters)
+    count = await queries.count_records(None, filters)
     if query.after is None:
         _check_page(query, count)
     offset = 0 if query.after else (query.page - 1) * PAGE_SIZE
     rows, following = await seek.seek_records(
-        None, filters, PAGE_SIZE, query.after, "created", offset=offset, slugs=matched,
+        None, filters, PAGE_SIZE, query.after, "created", offset=offset,
     )
     return FeedPage(rows, count, following.token() if following else None)
 
