@@ -96,6 +96,10 @@ async def prepare(answered: float, sample: int) -> dict[str, Any]:
     from catalogue.dcat import snapshot
     from catalogue.quality import aggregates, store
     from catalogue.quality.tables import LinkCheck, QualityScore
+    from catalogue.settings import get_settings
+    from catalogue.wiring import wire
+
+    wire(get_settings())  # the listeners and checks every write runs
 
     await migrate()
     await snapshot.refresh()

@@ -308,6 +308,14 @@ def path_values(canary: Canary, path: str, name: str) -> list[str]:
         return [str(n) for n in range(1, canary.revisions[PUBLIC_TWIN] + 1)]
     if name == "agreement_id":
         return [*canary.public_agreements, *canary.hidden_agreements]
+    if name == "name" and path.startswith("/feeds/organisation"):
+        return [f"{CANARY_ORG}.atom", "ministry-of-the-interior.atom", "no-such-organisation.atom"]
+    if name == "name" and path.startswith("/feeds/theme"):
+        return ["ECON.atom", "GOVE.atom", "NOPE.atom"]
+    if name == "name" and "/harvest/" in path:  # the canary registers no harvest source
+        return ["no-such-source"]
+    if name in ("hook_id", "job_id"):
+        return ["1", "999999"]
     if name == "name" and path.startswith("/api/v1/vocabularies"):
         return ["themes", "purposes"]
     if name == "name":

@@ -171,11 +171,13 @@ def _resource(item: dict[str, Any], vocabularies: Vocabularies, language: str) -
         if availability
         else None,
         "rights": {language: rights} if rights else {},
+        "access_service": data.text("access_service"),  # the id of one of the package's APIs
+        "legislation": listed(data.get("applicable_legislation")),
     }
     return {key: value for key, value in values.items() if value is not None}
 
 
-def _service(item: dict[str, Any], language: str) -> dict[str, Any]:
+def _service(item: dict[str, Any], vocabularies: Vocabularies, language: str) -> dict[str, Any]:
     data = _Package(item, language)
     return {
         "id": data.text("id"),
@@ -184,7 +186,20 @@ def _service(item: dict[str, Any], language: str) -> dict[str, Any]:
         "endpoint_url": data.text("endpoint_url") or data.text("url"),
         **({"endpoint_description": d} if (d := data.text("endpoint_description")) else {}),
         "conforms_to": listed(_json(data.get("conforms_to"))),
+        **({"documentation": page} if (page := data.text("documentation")) else {}),
+        **({"licence": code} if (code := _optional_code(vocabularies, "licences",
+                                                         data.text("license"))) else {}),
+        **({"access_rights": code} if (code := _optional_code(
+            vocabularies, "access-rights", data.text("access_rights"))) else {}),
+        **({"rights": {language: text}} if (text := data.text("rights")) else {}),
+        "hvd_categories": [code for value in listed(data.get("hvd_category"))
+                           if (code := _optional_code(vocabularies, "hvd-categories", value))],
+        "legislation": listed(data.get("applicable_legislation")),
     }
+
+
+def _optional_code(vocabularies: Vocabularies, key: str, value: str | None) -> str | None:
+    return _code(vocabularies, key, value) if value else None
 
 
 def _publisher(data: _Package, site: str) -> HarvestAgent | None:
@@ -260,7 +275,7 @@ def records_from_ckan_package(
         if not isinstance(item, dict):
             continue
         if item.get("resource_type") == "api" and (item.get("endpoint_url") or item.get("url")):
-            raw["technical"]["data_services"].append(_service(item, default_language))
+            raw["technical"]["data_services"].append(_service(item, vocabularies, default_language))
         else:
             raw["technical"]["distributions"].append(
                 _resource(item, vocabularies, default_language)

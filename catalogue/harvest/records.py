@@ -226,6 +226,9 @@ def publisher(reader: Reader, subject: Node) -> HarvestAgent | None:
     slug: str | None
     if iri and reader.base_url and iri.startswith(own):
         slug = iri[len(own) :]
+    elif iri and ("/organisation/" in iri or "/organization/" in iri):
+        # another catalogue's organisation page (ours, CKAN's): its slug is the tail
+        slug = readable_tail(iri) or slugify(agent.get("name") or "")
     else:
         slug = slugify(agent.get("name") or "") or (readable_tail(iri) if iri else None)
     return HarvestAgent(
