@@ -297,8 +297,9 @@ async def publish_check(document: DatasetDocument) -> list[Problem]:
     report = check_graph(graph)
     from catalogue.quality.compliance import remember  # the quality score reuses the result
 
-    remember(document, settings.base_url, settings.languages, context.publisher,
-             report.conforms)
+    conforms = not any(not _elsewhere(finding, document, settings.base_url)
+                       for finding in report.violations)
+    remember(document, settings.base_url, settings.languages, context.publisher, conforms)
     problems = []
     seen: set[tuple[str, str]] = set()
     for finding in report.findings:
