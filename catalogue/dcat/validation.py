@@ -278,6 +278,11 @@ def _elsewhere(finding: Finding, document: DatasetDocument, base_url: str) -> bo
     return finding.path == str(DCAT.servesDataset) and finding.value in others
 
 
+def conforms_here(report: Report, document: DatasetDocument, base_url: str) -> bool:
+    """No violation but the links to other datasets a service serves (checked on their own)."""
+    return not any(not _elsewhere(finding, document, base_url) for finding in report.violations)
+
+
 async def publish_check(document: DatasetDocument) -> list[Problem]:
     """DCAT-AP violations block publishing; warnings are listed beside them."""
     from catalogue.dcat import snapshot
@@ -297,8 +302,7 @@ async def publish_check(document: DatasetDocument) -> list[Problem]:
     report = check_graph(graph)
     from catalogue.quality.compliance import remember  # the quality score reuses the result
 
-    conforms = not any(not _elsewhere(finding, document, settings.base_url)
-                       for finding in report.violations)
+    conforms = conforms_here(report, document, settings.base_url)
     remember(document, settings.base_url, settings.languages, context.publisher, conforms)
     problems = []
     seen: set[tuple[str, str]] = set()

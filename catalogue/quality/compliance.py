@@ -17,12 +17,11 @@ from collections import OrderedDict
 
 from catalogue.dcat.mapping import DatasetContext, PublisherInfo, dataset_graph
 from catalogue.dcat.shapes import TripleIndex
-from catalogue.dcat.validation import compiled_shapes
+from catalogue.dcat.validation import check_graph, conforms_here
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.vocabularies import default_vocabularies
 
 log = logging.getLogger("catalogue.quality")
-VIOLATION = "http://www.w3.org/ns/shacl#Violation"
 _known: OrderedDict[str, bool] = OrderedDict()
 KEEP = 4096
 
@@ -59,10 +58,9 @@ def dcat_ap_conforms(
         # a TripleIndex takes a Graph's add/triples: faster for the shapes than rdflib's store
         graph = dataset_graph(document, context, default_vocabularies(),
                               TripleIndex())  # type: ignore[arg-type]
-        results = compiled_shapes().validate(graph)
+        conforms = conforms_here(check_graph(graph), document, base_url)
     except Exception:  # a record stored around the rules: it does not conform
         log.exception("the DCAT-AP check of %r failed", document.slug)
         return False
-    conforms = not any(str(result.severity) == VIOLATION for result in results)
     remember(document, base_url, languages, publisher, conforms)
     return conforms
