@@ -197,6 +197,16 @@ def endpoints(base: str) -> dict[str, tuple[list[str], str]]:
         "ckan package_search": ([f"/api/3/action/package_search?q={w.replace(' ', '+')}&rows=10"
                                  for w in words], "application/json"),
         "api dataset": ([f"/api/v1/datasets/{s}" for s in slugs], "application/json"),
+        "quality dashboard /quality": (["/quality"], html),
+        "quality JSON /quality.json": (["/quality.json"], "application/json"),
+        "dataset quality": ([f"/api/v1/datasets/{s}/quality" for s in slugs],
+                            "application/json"),
+        "atom /feeds/changes.atom": (["/feeds/changes.atom"], "application/atom+xml"),
+        "atom organisation feed": ([f"/feeds/organisation/{p}.atom" for p in publishers[:5]],
+                                   "application/atom+xml"),
+        "atom search /search.atom": ([f"/search.atom?q={w.replace(' ', '+')}" for w in words],
+                                     "application/atom+xml"),
+        "sitemap index /sitemap.xml": (["/sitemap.xml"], "application/xml"),
     }
 
 

@@ -31,3 +31,4 @@ def configure_logging(settings: Settings) -> None:
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(logging.Formatter(FORMAT))
     logger.addHandler(handler)
+    logger.propagate = False  # a root handler added later (Litestar's) would print it twice

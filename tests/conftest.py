@@ -132,8 +132,10 @@ async def truncate_all() -> None:
     from piccolo.conf.apps import Finder
     from piccolo.table import sort_table_classes
 
+    from catalogue.discovery import sitemap
     from tests import seed_snapshot
 
+    sitemap.forget()  # its plan is keyed by the catalogue's version, which starts again
     if path := seed_snapshot.sqlite_path():
         seed_snapshot.copy_sqlite(str(_empty_copy()), path)
         return

@@ -78,6 +78,14 @@ class Plan:
 
 
 _plan = Plan()
+
+
+def forget() -> None:
+    """Drop the plan and the pages: the database was replaced under this process (a restore
+    from a copy, the tests), so the catalogue's version may have gone back."""
+    global _plan
+    _plan = Plan()
+    _pages.clear()
 _locks: dict[int, asyncio.Lock] = {}
 
 
