@@ -80,7 +80,7 @@ async def test_sources_are_managed_and_run_through_the_api(client, steward):
                                                                      "Accept": "text/html"})
         assert page.status_code == 200 and "Harvest now" in page.text
         report = await client.get(job["links"]["html"], headers={**steward, "Accept": "text/html"})
-        assert "Complete: 3 pages, 5 records" in report.text
+        assert "Complete. Pages read: 3; records: 5" in report.text
         twin = await client.get(job["links"]["html"], headers={**steward,
                                                                 "Accept": "application/json"})
         assert twin.json()["report"]["summary"]["created"] == 5

@@ -115,7 +115,7 @@ async def test_the_dataset_page_says_what_to_change(client):
 async def test_the_organisation_page_shows_its_datasets_quality(client):
     html = (await client.get("/organisation/environment-agency",
                              headers={"Accept": "text/html"})).text
-    assert 'id="quality-heading"' in html and "points on average" in html
+    assert 'id="quality-heading"' in html and "Average score of its public datasets" in html
 
 
 async def test_the_dataset_rdf_carries_dqv_measurements(client):
