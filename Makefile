@@ -6,7 +6,11 @@ BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-sqlite test-postgres test-fuzz lint install install-runtime browser clean
+.PHONY: run test test-fast test-sqlite test-postgres test-fuzz lint format messages install install-runtime \
+	browser clean
+
+# 1: `make lint` also fails on files `ruff format` would change (0 until the tree is formatted).
+FORMAT_CHECK ?= 0
 
 # The runtime dependencies only: what `make run` needs.
 $(RUNTIME_STAMP): pyproject.toml
@@ -31,8 +35,21 @@ run: install-runtime
 ## Lint, then the whole suite on SQLite, and on PostgreSQL when CATALOGUE_TEST_POSTGRES is set.
 test: install browser lint test-sqlite test-postgres
 
+## Ruff, the layers' contracts (import-linter), the types (mypy); see pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
+	@if [ "$(FORMAT_CHECK)" = 1 ]; then $(BIN)/ruff format --check .; fi
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+## Format the code (ruff format); `make lint FORMAT_CHECK=1` checks it stays formatted.
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --select I --fix .
+
+## The inner loop: SQLite, no browser, no slow tests, stop at the first failure.
+test-fast: install
+	$(BIN)/python -m pytest --db=sqlite -m "not browser and not slow" -x -q
 
 test-sqlite: install
 	$(BIN)/python -m pytest --db=sqlite
@@ -48,6 +65,10 @@ test-postgres: install
 test-fuzz: install
 	CATALOGUE_FUZZ_CASES=3000 $(BIN)/python -m pytest --db=sqlite tests/test_fuzz.py -q \
 		-o faulthandler_timeout=1800
+
+## Extract every marked interface string into the catalogues (then translate what it lists).
+messages: install-runtime
+	$(BIN)/python -m catalogue.i18n.tools update
 
 ## Browser tests need Debian's chromium; install it when we can (root with apt-get).
 browser:

@@ -187,11 +187,26 @@ def endpoints(base: str) -> dict[str, tuple[list[str], str]]:
                                 "application/json"),
         "feed /catalog.ttl?page=N": ([f"/catalog.ttl?page={p}"
                                       for p in (*pages, last_feed_page // 2, last_feed_page)], ttl),
+        "feed DCAT-AP 2 ?profile=dcat_ap_2&page=N": (
+            [f"/catalog.ttl?profile=dcat_ap_2&page={p}"
+             for p in (*pages, last_feed_page // 2, last_feed_page)], ttl),
+        "feed fq=organization:X (ckanext-dcat)": (
+            [f"/catalog.ttl?fq=organization:{p}" for p in publishers[:5]], ttl),
         "organisation page": ([f"/organisation/{p}" for p in publishers], html),
         "transparency": (["/transparency"], html),
         "ckan package_search": ([f"/api/3/action/package_search?q={w.replace(' ', '+')}&rows=10"
                                  for w in words], "application/json"),
         "api dataset": ([f"/api/v1/datasets/{s}" for s in slugs], "application/json"),
+        "quality dashboard /quality": (["/quality"], html),
+        "quality JSON /quality.json": (["/quality.json"], "application/json"),
+        "dataset quality": ([f"/api/v1/datasets/{s}/quality" for s in slugs],
+                            "application/json"),
+        "atom /feeds/changes.atom": (["/feeds/changes.atom"], "application/atom+xml"),
+        "atom organisation feed": ([f"/feeds/organisation/{p}.atom" for p in publishers[:5]],
+                                   "application/atom+xml"),
+        "atom search /search.atom": ([f"/search.atom?q={w.replace(' ', '+')}" for w in words],
+                                     "application/atom+xml"),
+        "sitemap index /sitemap.xml": (["/sitemap.xml"], "application/xml"),
     }
 
 
@@ -229,7 +244,8 @@ def build(args: argparse.Namespace, data_dir: Path, database_url: str) -> None:
         return
     command = [sys.executable, str(ROOT / "benchmarks" / "search_benchmark.py"),
                "--datasets", str(args.datasets), "--data-dir", str(data_dir), "--reuse",
-               "--queries", "5", "--rounds", "1", "--quiet", "--database-url", database_url]
+               "--queries", "5", "--rounds", "1", "--quiet", "--database-url", database_url,
+               "--load", args.load]
     subprocess.run(command, check=True)
 
 
@@ -284,6 +300,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
     parser.add_argument("--only", default="", help="comma list: run only endpoints named so")
     parser.add_argument("--no-datasette", action="store_true")
+    parser.add_argument("--load", choices=("full", "bulk"), default="full",
+                        help="how search_benchmark.py loads a new catalogue (bulk: rows only)")
     parser.add_argument("--no-feed", action="store_true", help="skip the whole-feed read")
     parser.add_argument("--feed-seconds", type=float, default=900,
                         help="stop the whole-feed read after this long (and project)")

@@ -162,7 +162,10 @@ def main() -> None:
         }
     )
     from catalogue.app import migrate
+    from catalogue.settings import get_settings
+    from catalogue.wiring import wire
 
+    wire(get_settings())  # the listeners and checks every write runs
     asyncio.run(migrate())
     seeded = json.loads((PROJECT / "seed" / "identifier-schemes.json").read_text())
     connection = sqlite3.connect(database)

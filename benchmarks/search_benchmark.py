@@ -214,7 +214,10 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     from catalogue.db import prepare_engine, start_engine
     from catalogue.organisations.tables import Organisation
     from catalogue.search import index
+    from catalogue.settings import get_settings
+    from catalogue.wiring import wire
 
+    wire(get_settings())  # the listeners and checks every write runs
     await prepare_engine(Organisation._meta.db)
     await migrate()
     await start_engine(Organisation._meta.db)

@@ -107,6 +107,10 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     from catalogue.search import index, outbox
 
     engine = Organisation._meta.db
+    from catalogue.settings import get_settings
+    from catalogue.wiring import wire
+
+    wire(get_settings())  # the listeners and checks every write runs
     await prepare_engine(engine)
     await migrate()
     await start_engine(engine)

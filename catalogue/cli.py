@@ -1,61 +1,42 @@
 """The ``catalogue`` command: serve, migrate, seed, users, tokens, problems.
 
-Other domains add their commands in :data:`COMMAND_MODULES` (each module exposes ``commands``).
+The domains' commands are listed in :data:`catalogue.wiring.COMMANDS`; every command runs
+with the settings read once here and the plugs wired (``ctx.obj`` is the settings).
 """
 
 from __future__ import annotations
 
-import asyncio
-import importlib
+import os
 import sys
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from catalogue.settings import get_settings
+from catalogue.i18n import _
+from catalogue.running import fail, run
+from catalogue.settings import Settings, get_settings
+from catalogue.wiring import add_commands, wire
 
-T = TypeVar("T")
-
-COMMAND_MODULES: list[str] = [
-    "catalogue.audit.cli",
-    "catalogue.search.cli",
-    "catalogue.dcat.cli",
-    "catalogue.agreements.cli",
-]
-
-
-def run(make: Callable[[], Awaitable[T]]) -> T:
-    """Run a coroutine with the database migrated (and the Postgres pool open)."""
-
-    async def wrapped() -> T:
-        from catalogue.app import migrate
-        from catalogue.db import prepare_engine, start_engine, stop_engine
-        from catalogue.organisations.tables import Organisation
-
-        engine = Organisation._meta.db
-        await prepare_engine(engine)
-        await migrate()
-        await start_engine(engine)
-        try:
-            return await make()
-        finally:
-            await stop_engine(engine)
-
-    return asyncio.run(wrapped())
-
-
-def fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(1)
+__all__ = ["fail", "main", "run"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.pass_context
+def main(context: click.Context) -> None:
     """A strategic data management catalogue for public administrations.
 
     Configuration comes from CATALOGUE_* environment variables (see the README).
     """
+    settings = get_settings()
+    wire(settings)
+    context.obj = settings
+
+    from catalogue.i18n.catalogues import interface_languages, set_language
+    from catalogue.i18n.negotiation import environment_language
+
+    language = environment_language(dict(os.environ), interface_languages())
+    if language:
+        set_language(language)
 
 
 @main.command()
@@ -63,11 +44,13 @@ def main() -> None:
 @click.option("--port", default=None, type=int, help="Port [CATALOGUE_PORT, 8000].")
 @click.option("--workers", default=1, show_default=True, help="Worker processes.")
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
-def serve(host: str | None, port: int | None, workers: int, reload: bool) -> None:
+@click.pass_obj
+def serve(
+    settings: Settings, host: str | None, port: int | None, workers: int, reload: bool
+) -> None:
     """Serve the catalogue; migrates, and seeds an empty database, on start."""
     import uvicorn
 
-    settings = get_settings()
     uvicorn.run(
         "catalogue.app:create_app",
         factory=True,
@@ -87,7 +70,7 @@ def migrate() -> None:
         return None
 
     run(noop)
-    click.echo("The database is up to date.")
+    click.echo(_("The database is up to date."))
 
 
 @main.command()
@@ -97,16 +80,20 @@ def migrate() -> None:
     default=None,
     help="Seed folder [CATALOGUE_SEED_DIR, ./seed].",
 )
-def seed(path: str | None) -> None:
+@click.pass_obj
+def seed(settings: Settings, path: str | None) -> None:
     """Load the demo catalogue (idempotent: a second run changes nothing)."""
     from pathlib import Path
 
     from catalogue.progress import counted_progress
     from catalogue.seed import load_seed
 
-    folder = Path(path) if path else get_settings().seed_dir
+    folder = Path(path) if path else settings.seed_dir
     report = run(lambda: load_seed(folder, counted_progress("Loading datasets")))
-    click.echo(f"Seed loaded from {folder}: {report.summary()}")
+    click.echo(
+        _("Seed loaded from %(folder)s: %(summary)s")
+        % {"folder": folder, "summary": report.summary()}
+    )
 
 
 @main.command()
@@ -131,11 +118,23 @@ def problems(slug: str | None) -> None:
                 errors += len(service.rules.blocking(found))
                 mark = "ok" if not found else f"{len(found)} problem(s)"
                 click.echo(
-                    f"{record.slug} [{record.document.classification.value}, "
-                    f"{record.document.status.value}]: {mark}"
+                    _("%(slug)s [%(value)s, %(value2)s]: %(mark)s")
+                    % {
+                        "slug": record.slug,
+                        "value": record.document.classification.value,
+                        "value2": record.document.status.value,
+                        "mark": mark,
+                    }
                 )
                 for problem in found:
-                    click.echo(f"  {problem.severity}: {problem.field}: {problem.message}")
+                    click.echo(
+                        _("  %(severity)s: %(field)s: %(message)s")
+                        % {
+                            "severity": problem.severity,
+                            "field": problem.field,
+                            "message": problem.message,
+                        }
+                    )
             if page * queries.MAX_PAGE_SIZE >= total:
                 return errors
             page += 1
@@ -177,7 +176,7 @@ def create_user(
 
     pairs: dict[str, str] = {}
     for item in roles:
-        organisation, _, role = item.partition(":")
+        organisation, _sep, role = item.partition(":")
         if not role:
             fail(f"--role takes ORG:ROLE, got {item!r}")
         pairs[organisation] = role
@@ -189,7 +188,7 @@ def create_user(
         fail("; ".join(f"{p.field} {p.message}" for p in error.problems))
     except CatalogueError as error:
         fail(error.message)
-    click.echo(f"Created user {user_id} <{email}>.")
+    click.echo(_("Created user %(user_id)s <%(email)s>.") % {"user_id": user_id, "email": email})
 
 
 @main.group()
@@ -214,7 +213,10 @@ def create_token(email: str, name: str) -> None:
     except CatalogueError as error:
         fail(error.message)
     click.echo(issued.token)
-    click.echo(f"Token {issued.id} created; keep it safe, it is not shown again.", err=True)
+    click.echo(
+        _("Token %(id)s created; keep it safe, it is not shown again.") % {"id": issued.id},
+        err=True,
+    )
 
 
 @tokens.command("revoke")
@@ -230,9 +232,7 @@ def revoke_token(token_id: int) -> None:
         run(lambda: service.revoke_token(token_id, admin))
     except CatalogueError as error:
         fail(error.message)
-    click.echo(f"Token {token_id} revoked.")
+    click.echo(_("Token %(token_id)s revoked.") % {"token_id": token_id})
 
 
-for module_name in COMMAND_MODULES:
-    for command in importlib.import_module(module_name).commands:
-        main.add_command(command)
+add_commands(main)

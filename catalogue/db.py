@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sqlite3
 import threading
@@ -78,6 +80,16 @@ def engine_for(database_url: str) -> Engine:
     raise ValueError(
         f"CATALOGUE_DATABASE_URL must start with sqlite:/// or postgresql:// (got {scheme!r})"
     )
+
+
+async def migrate() -> None:
+    """Apply every pending Piccolo migration (quietly: Piccolo prints a lot)."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    with contextlib.redirect_stdout(io.StringIO()) as output:
+        result = await run_forwards(app_name="all")
+    if not result.success:
+        raise RuntimeError(f"migrations failed: {result.message}\n{output.getvalue()}")
 
 
 async def prepare_engine(engine: Engine) -> None:

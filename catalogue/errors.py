@@ -1,4 +1,8 @@
-"""Domain errors; the web layer maps each one to a status code and a JSON body."""
+"""Domain errors: each class says what went wrong, never how HTTP answers it.
+
+``catalogue.web.statuses`` (the one place) maps each to a status code; ``catalogue.web.errors``
+turns it into a JSON body, the CLI into a message.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ __all__ = [
 
 
 class CatalogueError(Exception):
-    status_code = 400
+    """A request the catalogue cannot carry out as asked."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -28,9 +32,7 @@ class CatalogueError(Exception):
 
 
 class BadRequest(CatalogueError):
-    """Bad query parameters (as opposed to a bad document, which is a 422)."""
-
-    status_code = 400
+    """Bad parameters (as opposed to a bad document: :class:`InvalidDocument`)."""
 
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
         super().__init__(message)
@@ -38,27 +40,27 @@ class BadRequest(CatalogueError):
 
 
 class NotFound(CatalogueError):
-    status_code = 404
+    """No such thing, or not one the caller may see."""
 
 
 class Conflict(CatalogueError):
-    status_code = 409
+    """It clashes with what exists (a slug taken, a state that does not allow it)."""
 
 
 class Unauthorised(CatalogueError):
-    status_code = 401
+    """Who is asking is unknown: sign in, or send a token."""
 
 
 class Forbidden(CatalogueError):
-    status_code = 403
+    """Known, but not allowed to do this."""
 
 
 class PreconditionRequired(CatalogueError):
-    status_code = 428
+    """A change must name the revision it was made on (so nobody overwrites unseen work)."""
 
 
 class PreconditionFailed(CatalogueError):
-    status_code = 412
+    """The revision the change was made on is no longer the current one."""
 
     def __init__(self, message: str, current_revision: int) -> None:
         super().__init__(message)
@@ -67,8 +69,6 @@ class PreconditionFailed(CatalogueError):
 
 class TooManyAttempts(CatalogueError):
     """Too many failed sign-ins for one address; ``retry_after`` in seconds."""
-
-    status_code = 429
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)

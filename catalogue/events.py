@@ -1,19 +1,20 @@
 """Changes announced inside the writing transaction.
 
 Whatever must commit or fail together with a change (the search outbox, the audit log)
-subscribes here, so the services that write data need not know about them. The modules
-holding those listeners are imported on the first announcement, so every program that uses
-the services (the app, the CLI, a script) keeps the audit log and the index in step.
+subscribes here, so the services that write data need not know about them. The listeners
+are listed in :mod:`catalogue.wiring`, which installs them (``wire(settings)``: the app, the
+CLI and any script call it); announcing before that raises :class:`~catalogue.plugs.NotWired`
+rather than writing a change the audit log and the index never hear of.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from catalogue.accounts.principal import Principal
+from catalogue.plugs import Registry
 
 
 @dataclass(frozen=True)
@@ -31,53 +32,35 @@ class Change:
 
 Listener = Callable[[Change], Awaitable[None]]
 BatchListener = Callable[[Sequence[Change]], Awaitable[None]]
-LISTENER_MODULES = (
-    "catalogue.audit.listener",
-    "catalogue.search.outbox",
-    "catalogue.dcat.snapshot",
-    "catalogue.onceonly.index",
-)
-_listeners: list[Listener] = []
+_listeners: Registry[Listener] = Registry("transactional listeners")
 _batch_listeners: dict[Listener, BatchListener] = {}
-_installed = False
+
+
+def install(listeners: Sequence[Listener], batches: Mapping[Listener, BatchListener]) -> None:
+    """Called by :func:`catalogue.wiring.wire`: these listeners, in this order; ``batches``
+    gives some of them a faster form for many changes at once (batch writes)."""
+    _listeners.install(listeners)
+    _batch_listeners.clear()
+    _batch_listeners.update(batches)
 
 
 def subscribe(listener: Listener) -> Listener:
+    """Add one more listener after wiring (tests use it to watch the changes)."""
     if listener not in _listeners:
         _listeners.append(listener)
     return listener
 
 
-def subscribe_batch(single: Listener) -> Callable[[BatchListener], BatchListener]:
-    """Give the listener ``single`` a faster way to take many changes at once (batch writes)."""
-
-    def register(batch: BatchListener) -> BatchListener:
-        _batch_listeners[single] = batch
-        return batch
-
-    return register
-
-
-def install_listeners() -> None:
-    global _installed
-    if not _installed:
-        for name in LISTENER_MODULES:
-            importlib.import_module(name)
-        _installed = True
-
-
 async def announce(change: Change) -> None:
     """Call every listener; run this inside the transaction that made the change."""
-    install_listeners()
-    for listener in list(_listeners):
+    for listener in _listeners.required():
         await listener(change)
 
 
 async def announce_many(changes: Sequence[Change]) -> None:
     """Announce several changes of one transaction; listeners with a batch form get them
     all at once, the others one by one."""
-    install_listeners()
-    for listener in list(_listeners):
+    for listener in _listeners.required():
         batch = _batch_listeners.get(listener)
         if batch is not None:
             await batch(changes)

@@ -16,5 +16,8 @@ APP_REGISTRY = AppRegistry(
         "catalogue.search.piccolo_app",
         "catalogue.audit.piccolo_app",
         "catalogue.onceonly.piccolo_app",
+        "catalogue.quality.piccolo_app",
+        "catalogue.webhooks.piccolo_app",
+        "catalogue.harvest.piccolo_app",
     ]
 )

@@ -26,3 +26,17 @@ def counted_progress(label: str, stream: TextIO | None = None) -> Progress | Non
         out.flush()
 
     return show
+
+
+def status_line(label: str, stream: TextIO | None = None) -> Callable[[str], None] | None:
+    """``label: text`` rewritten in place on a TTY, for work of unknown size (a harvest's
+    pages); None (no output) otherwise. Call it with "" at the end to close the line."""
+    out = stream or sys.stderr
+    if not out.isatty():
+        return None
+
+    def show(text: str) -> None:
+        out.write(f"\r{label}: {text}\033[K" if text else "\n")
+        out.flush()
+
+    return show

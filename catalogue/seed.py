@@ -2,13 +2,13 @@
 
 Layout: ``organisations.json``, ``identifier-schemes.json``, ``users.json`` and one JSON file
 per dataset under ``datasets/`` (the same document the API accepts). Other parts of the
-catalogue add their own seed steps with :func:`register_seed_step`.
+catalogue add their own seed steps, listed in :mod:`catalogue.wiring`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from catalogue.datasets.tables import IdentifierScheme
 from catalogue.domain.organisation import OrganisationDocument
 from catalogue.organisations import service as organisations
 from catalogue.organisations.tables import Organisation
+from catalogue.plugs import Registry
 from catalogue.progress import Progress
 
 
@@ -41,14 +42,13 @@ class SeedReport:
 
 
 SeedStep = Callable[[Path, SeedReport], Awaitable[None]]
-_extra_steps: list[SeedStep] = []
+_extra_steps: Registry[SeedStep] = Registry("seed steps")
 
 
-def register_seed_step(step: SeedStep) -> SeedStep:
-    """Run ``step`` after the core seed (agreements, for example, need datasets first)."""
-    if step not in _extra_steps:
-        _extra_steps.append(step)
-    return step
+def install_seed_steps(steps: Sequence[SeedStep]) -> None:
+    """Called by :func:`catalogue.wiring.wire`: steps run after the core seed, in this order
+    (agreements, for example, need datasets first)."""
+    _extra_steps.install(steps)
 
 
 def read_json(path: Path) -> Any:
@@ -132,12 +132,13 @@ async def _datasets(seed_dir: Path, report: SeedReport, progress: Progress | Non
 
 async def load_seed(seed_dir: Path, progress: Progress | None = None) -> SeedReport:
     """Load ``seed_dir``; ``progress`` hears (done, total) datasets (they are the slow part)."""
+    steps = _extra_steps.required()  # a seed without its steps would be silently partial
     report = SeedReport()
     await _organisations(seed_dir, report)
     await _identifier_schemes(seed_dir, report)
     await _users(seed_dir, report)
     await _datasets(seed_dir, report, progress)
-    for step in _extra_steps:
+    for step in steps:
         await step(seed_dir, report)
     return report
 

@@ -74,6 +74,9 @@ class Settings:
     catalogue_title: str = "Public Data Catalogue"
     catalogue_description: str = "Datasets of the public administration: open, closed and personal."
     catalogue_publisher: str = ""  # an organisation slug; the DCAT feed names it as publisher
+    catalogue_publisher_type: str = "NationalAuthority"  # EU publisher type, without a slug
+    catalogue_licence: str = "CC0"  # the licence of the catalogue's metadata (EU code)
+    catalogue_spatial: tuple[str, ...] = ()  # country codes the catalogue covers
     seed_dir: Path = PROJECT_ROOT / "seed"
     auto_seed: bool = True
     vocabularies_dir: Path = PROJECT_ROOT / "vocabularies"
@@ -82,7 +85,7 @@ class Settings:
     change_log_retention: float = 7 * 24 * 3600.0  # seconds a change-log row is kept
     change_poll_seconds: float = 2.0  # how often a node reads the change log unprompted
     debug: bool = False
-    # Request limits (the rest are fixed in catalogue/web/limits.py; see README "Limits").
+    # Request limits (the rest are fixed in catalogue/limits.py; see README "Limits").
     max_body_bytes: int = 1024 * 1024
     max_rdf_bytes: int = 2 * 1024 * 1024
     max_rdf_triples: int = 20_000
@@ -93,6 +96,12 @@ class Settings:
     audit_key: str = field(default="", repr=False)
     audit_checkpoint_file: Path = field(default=Path())
     audit_checkpoint_seconds: int = 300  # 0: the server writes no checkpoints itself
+    # The link checker of the quality score (catalogue/quality/linkcheck.py).
+    link_check_seconds: float = 300.0  # between rounds in the server; 0: never
+    link_recheck_seconds: float = 7 * 24 * 3600.0  # an answer is trusted this long
+    link_check_concurrency: int = 8
+    link_check_timeout: float = 10.0
+    harvest_poll_seconds: float = 60.0  # how often a server looks for due harvests; 0: never
 
     @property
     def is_postgres(self) -> bool:
@@ -121,6 +130,11 @@ class Settings:
                 "DESCRIPTION", "Datasets of the public administration: open, closed and personal."
             ),
             catalogue_publisher=_env("PUBLISHER", ""),
+            catalogue_publisher_type=_env("PUBLISHER_TYPE", "NationalAuthority"),
+            catalogue_licence=_env("LICENCE", "CC0"),
+            catalogue_spatial=tuple(
+                code.strip() for code in _env("SPATIAL", "").split(",") if code.strip()
+            ),
             seed_dir=Path(_env("SEED_DIR", str(PROJECT_ROOT / "seed"))),
             auto_seed=_env_bool("AUTO_SEED", True),
             vocabularies_dir=Path(_env("VOCABULARIES_DIR", str(PROJECT_ROOT / "vocabularies"))),
@@ -141,6 +155,11 @@ class Settings:
                 _env("AUDIT_CHECKPOINT_FILE", str(data_dir / "audit-checkpoints.jsonl"))
             ),
             audit_checkpoint_seconds=int(_env("AUDIT_CHECKPOINT_SECONDS", "300")),
+            link_check_seconds=float(_env("LINK_CHECK_SECONDS", "300")),
+            link_recheck_seconds=float(_env("LINK_RECHECK_SECONDS", str(7 * 24 * 3600))),
+            link_check_concurrency=int(_env("LINK_CHECK_CONCURRENCY", "8")),
+            link_check_timeout=float(_env("LINK_CHECK_TIMEOUT", "10")),
+            harvest_poll_seconds=float(_env("HARVEST_POLL_SECONDS", "60")),
         )
 
 

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-logger = logging.getLogger("catalogue")
+logger = logging.getLogger(__name__)
 
 TEMPLATES = ("home.html", "dataset.html", "search.html", "organisation.html")
 

@@ -64,6 +64,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["CATALOGUE_SECRET_KEY"] = "test-secret-key"
     # Tests empty the database between them; checkpoints the app wrote would then not hold.
     os.environ["CATALOGUE_AUDIT_CHECKPOINT_SECONDS"] = "0"
+    # No server a test starts asks the seed's (made-up) addresses on the internet.
+    os.environ["CATALOGUE_LINK_CHECK_SECONDS"] = "0"
     _cheap_password_hashing()
     if config.getoption("--db") == "postgres":
         base = os.environ.get("CATALOGUE_TEST_POSTGRES")
@@ -113,9 +115,12 @@ def _empty_copy() -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 async def migrated() -> None:
-    from catalogue.app import migrate
+    from catalogue.db import migrate
+    from catalogue.settings import get_settings
+    from catalogue.wiring import wire
     from tests import seed_snapshot
 
+    wire(get_settings())  # what the app and the CLI do first (tests call the services directly)
     await migrate()
     if path := seed_snapshot.sqlite_path():
         seed_snapshot.copy_sqlite(path, str(_empty_copy()))
@@ -127,8 +132,10 @@ async def truncate_all() -> None:
     from piccolo.conf.apps import Finder
     from piccolo.table import sort_table_classes
 
+    from catalogue.discovery import sitemap
     from tests import seed_snapshot
 
+    sitemap.forget()  # its plan is keyed by the catalogue's version, which starts again
     if path := seed_snapshot.sqlite_path():
         seed_snapshot.copy_sqlite(str(_empty_copy()), path)
         return

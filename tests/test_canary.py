@@ -29,7 +29,6 @@ from urllib.parse import quote
 
 import pytest
 
-import catalogue.dcat.controllers  # noqa: F401  (registers the SHACL publish check)
 from catalogue.dcat import snapshot
 from catalogue.domain.codes import CONTROLLED_FIELDS
 from tests.conftest import PROJECT_ROOT, load_demo_catalogue, settle_search_drains
@@ -49,10 +48,14 @@ KEPT = {pattern.replace("[]", "") for pattern in CONTROLLED_FIELDS} | {
     "technical.distributions.checksum.value",  # hexadecimal digits, never free text
     "legal.personal_data.controller.organisation", "legal.personal_data.retention.period",
     "technical.temporal_resolution",  # an ISO 8601 period, like the retention period
+    "technical.bounding_box",  # four numbers (west,south,east,north), never free text
     "semantic.related", "technical.temporal.start", "technical.temporal.end",
+    "technical.data_services.serves",  # slugs of other datasets, like related ones
+    # a distribution names its service by the service's id: both kept, so they still match
+    "technical.data_services.id", "technical.distributions.access_service",
 }
 ADDRESS_KEYS = {"access_url", "download_url", "endpoint_url", "endpoint_description", "url",
-                "iri", "conforms_to"}
+                "iri", "conforms_to", "documentation", "legislation"}
 
 
 class Markers:
@@ -116,11 +119,16 @@ def _complete(document: dict[str, Any]) -> dict[str, Any]:
         distribution.update(title={"en": "t"}, description={"en": "d"}, rights={"en": "r"},
                             media_type="text/csv", id="id",
                             download_url="https://a.example.gov/",
-                            checksum={"algorithm": "sha256", "value": "0a1b2c"})
+                            checksum={"algorithm": "sha256", "value": "0a1b2c"},
+                            legislation=["https://a.example.gov/"])
     for service in technical["data_services"]:
         service.update(title={"en": "t"}, description={"en": "d"},
                        endpoint_description="https://a.example.gov/",
-                       conforms_to=["https://a.example.gov/"], id="id")
+                       conforms_to=["https://a.example.gov/"], id="id",
+                       documentation="https://a.example.gov/", rights={"en": "r"},
+                       legislation=["https://a.example.gov/"],
+                       serves=["central-population-register"])
+    technical["distributions"][0]["access_service"] = "id"
     for attribute in technical["attributes"]:
         attribute["description"] = {"en": "d"}
     legal = document["legal"]
@@ -202,10 +210,10 @@ async def _write_canary() -> Canary:
     canary.hidden_slugs.append(record.slug)
     canary.hidden_resources.extend(d.id or "" for d in record.document.technical.distributions)
     again = marked() | {"slug": record.slug}
-    await service.replace_dataset(record.slug, again, record.etag, steward)
+    await service.replace_dataset(record.slug, again, record.revision, steward)
 
     withdrawn_draft = await service.create_dataset(marked(), steward)
-    await service.withdraw_dataset(withdrawn_draft.slug, withdrawn_draft.etag, steward,
+    await service.withdraw_dataset(withdrawn_draft.slug, withdrawn_draft.revision, steward,
                                    reason=markers.new())
     canary.hidden_slugs.append(withdrawn_draft.slug)
 
@@ -213,20 +221,22 @@ async def _write_canary() -> Canary:
     once = marked(never_public=False) | {"status": "published"}
     once["internal_note"] = markers.new()
     once_record = await service.create_dataset(once, steward)
-    await service.withdraw_dataset(once_record.slug, once_record.etag, steward)
+    await service.withdraw_dataset(once_record.slug, once_record.revision, steward)
     canary.hidden_slugs.append(once_record.slug)
 
     # A published dataset whose drafts, internal notes and related links are all markers.
     twin = await service.create_dataset(marked() | {"slug": PUBLIC_TWIN}, steward)
     twin = await service.replace_dataset(PUBLIC_TWIN, marked() | {"slug": PUBLIC_TWIN},
-                                         twin.etag, steward)
+                                         twin.revision, steward)
     public = copy.deepcopy(template) | {"slug": PUBLIC_TWIN, "status": "published"}
     public["internal_note"] = markers.new()
     public["semantic"]["related"] = [TEMPLATE, *canary.hidden_slugs]
-    twin = await service.replace_dataset(PUBLIC_TWIN, public, twin.etag, steward)
+    for item in public["technical"]["data_services"]:
+        item["serves"] = [TEMPLATE, *canary.hidden_slugs]
+    twin = await service.replace_dataset(PUBLIC_TWIN, public, twin.revision, steward)
     public["internal_note"] = markers.new()
     public["title"] = {**public["title"], "en": "Canary register, renamed"}
-    twin = await service.replace_dataset(PUBLIC_TWIN, public, twin.etag, steward)
+    twin = await service.replace_dataset(PUBLIC_TWIN, public, twin.revision, steward)
     canary.public_slugs += [PUBLIC_TWIN, TEMPLATE, "child-benefit-decisions",
                             "central-population-register"]
     canary.revisions[PUBLIC_TWIN] = twin.revision
@@ -298,6 +308,14 @@ def path_values(canary: Canary, path: str, name: str) -> list[str]:
         return [str(n) for n in range(1, canary.revisions[PUBLIC_TWIN] + 1)]
     if name == "agreement_id":
         return [*canary.public_agreements, *canary.hidden_agreements]
+    if name == "name" and path.startswith("/feeds/organisation"):
+        return [f"{CANARY_ORG}.atom", "ministry-of-the-interior.atom", "no-such-organisation.atom"]
+    if name == "name" and path.startswith("/feeds/theme"):
+        return ["ECON.atom", "GOVE.atom", "NOPE.atom"]
+    if name == "name" and "/harvest/" in path:  # the canary registers no harvest source
+        return ["no-such-source"]
+    if name in ("hook_id", "job_id"):
+        return ["1", "999999"]
     if name == "name" and path.startswith("/api/v1/vocabularies"):
         return ["themes", "purposes"]
     if name == "name":

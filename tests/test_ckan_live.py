@@ -117,7 +117,7 @@ def test_package_search_by_get_as_well(live_server):
 
 def test_package_show_and_its_typed_errors(remote):
     package = remote.action.package_show(id="air-quality-measurements")
-    assert package["license_id"] == "CC_BY_4_0" and package["resources"]
+    assert package["license_id"] == "cc-by" and package["resources"]
     with pytest.raises(ckanapi.NotFound):
         remote.action.package_show(id="ljubljana-kindergarten-enrolment")  # a draft
     with pytest.raises(ckanapi.ValidationError):
@@ -170,3 +170,52 @@ def test_ckanapi_dump_organizations_and_groups(live_server):
         records = [json.loads(line) for line in dumped.stdout.splitlines()]
         assert len(records) == expected
         assert all(record["name"] and record["title"] for record in records)
+
+
+def test_an_open_dataset_arrives_in_ckan_field_by_field(remote):
+    """What a receiving CKAN copies: title, notes (every language), tags, a licence id its
+    register knows, resources with formats, and the dataset's APIs as resources."""
+    seed = json.loads((PROJECT_ROOT / "seed" / "datasets" /
+                       "air-quality-measurements.json").read_text())
+    package = remote.action.package_show(id="air-quality-measurements")
+    assert package["title"] == seed["title"]["en"]
+    assert package["title_translated"] == {"en": seed["title"]["en"], "sl": seed["title"]["sl"]}
+    assert package["notes"] == seed["description"]["en"]
+    assert set(package["notes_translated"]) == {"en", "sl"}
+    assert [tag["name"] for tag in package["tags"]] == seed["semantic"]["keywords"]
+    assert package["license_id"] == "cc-by"
+    assert package["license_title"] == "Creative Commons Attribution"
+    assert package["license_url"] == "http://www.opendefinition.org/licenses/cc-by"
+    assert package["isopen"] is True
+    files = [r for r in package["resources"] if r["resource_type"] != "api"]
+    apis = [r for r in package["resources"] if r["resource_type"] == "api"]
+    distributions = seed["technical"]["distributions"]
+    assert [r["format"] for r in files] == [d["format"] for d in distributions]
+    assert [r["mimetype"] for r in files] == [d["media_type"] for d in distributions]
+    assert all(r["license_id"] == "cc-by" and set(r["name_translated"]) == {"en", "sl"}
+               for r in files)
+    services = seed["technical"]["data_services"]
+    assert services and [r["url"] for r in apis] == [s["endpoint_url"] for s in services]
+    extras = {extra["key"]: extra["value"] for extra in package["extras"]}
+    assert extras["spatial_bbox"].startswith("POLYGON((13.38 45.42")
+    assert json.loads(extras["spatial"])["type"] == "Polygon"
+
+
+def test_a_harvest_by_licence_uses_ckans_ids(remote):
+    by_ckan_id = remote.action.package_search(fq="license_id:cc-by", rows=1000,
+                                              **{"facet.field": ["license_id"]})
+    assert by_ckan_id["count"] > 20
+    assert set(by_ckan_id["facets"]["license_id"]) <= {"cc-by", "cc-zero"}
+    assert {package["license_id"] for package in by_ckan_id["results"]} == {"cc-by"}
+    licences = {entry["id"] for entry in remote.action.license_list()}
+    assert {"cc-by", "cc-zero", "odc-odbl"} <= licences
+
+
+def test_head_before_harvest_as_udata_does(live_server):
+    """uData sends HEAD to an extension-less address before harvesting it."""
+    request = urllib.request.Request(f"{live_server[0]}/catalog", method="HEAD",
+                                     headers={"Accept": "application/rdf+xml"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"] == "application/rdf+xml; charset=utf-8"
+        assert response.read() == b""

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-import catalogue.dcat.controllers  # noqa: F401  (registers the SHACL publish check)
 from catalogue.accounts.principal import Principal
 from catalogue.audit.service import verify_chain
 from catalogue.audit.tables import AuditEvent
@@ -101,7 +100,7 @@ async def test_upsert_replaces_keeps_unchanged_and_guards_revisions(organisation
     renamed = changed(open_dataset("river"), "title.en", "River gauges")
     outcomes = await write_batch(
         [renamed, open_dataset("lake"), changed(open_dataset("lake"), "title.en", "Lakes")],
-        ADMIN, upsert=True, if_match=[None, None, '"7"'],
+        ADMIN, upsert=True, expected=[None, None, 7],
     )
     assert [(o.status, o.outcome) for o in outcomes] == [
         (200, "updated"), (200, "unchanged"), (412, "failed")]

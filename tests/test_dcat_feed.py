@@ -18,7 +18,6 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import SH
 
-import catalogue.dcat.controllers  # noqa: F401  (registers the publish check before seeding)
 from catalogue.dcat import snapshot
 from catalogue.dcat.namespaces import DCAT, DCT, HYDRA, RDF
 from catalogue.dcat.web import FORMATS, preferred_rdf_format

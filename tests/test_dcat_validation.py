@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
-import catalogue.dcat.controllers  # noqa: F401  (registers the publish check)
 from catalogue.dcat import snapshot
 from catalogue.dcat.namespaces import ADMS, DCAT, HYDRA, RDF
 from catalogue.dcat.validation import validate_graph

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import catalogue.dcat.controllers  # noqa: F401  (registers the SHACL publish check)
 from catalogue.dcat import snapshot
 from tests.factories import PUBLISHER, changed, make_organisation, make_user, open_dataset
 

@@ -128,8 +128,13 @@ def test_facets_come_from_declared_fields_and_reach_every_layer() -> None:
 # --- the generic handling, field by field ---------------------------------------------------
 
 
+SAMPLES = {"technical.bounding_box": "13.38,45.42,16.61,46.88"}  # text with a format
+
+
 def sample_value(field: Field, vocabularies: Any) -> Any:
     """A valid value of the field's kind (the first concept, for a vocabulary)."""
+    if field.path in SAMPLES:
+        return SAMPLES[field.path]
     known = field.vocabulary in set(vocabularies.keys())
     first = sorted(vocabularies[field.vocabulary].concepts)[0] if known else "NATIONAL_ID"
     return {

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-import catalogue.dcat.controllers  # noqa: F401  (registers the SHACL publish check)
 from catalogue.datasets.tables import Dataset
 from catalogue.dcat import snapshot
 from catalogue.domain import agreement, dataset, organisation, types
@@ -155,7 +154,7 @@ async def test_agreements_refuse_control_characters(seeded, client):
 
 
 CHECKED = {types.Code, types.ShortText, types.ShortNote, types.LongText, types.LangText,
-           types.Url, types.Email, types.Slug, types.Duration}
+           types.Url, types.Email, types.Slug, types.Duration, types.BoundingBox}
 
 
 def _text_annotations(annotation: Any) -> list[Any]:

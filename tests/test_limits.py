@@ -1,4 +1,4 @@
-"""Every request limit (``catalogue/web/limits.py``): one unit over it is a clear 4xx whose
+"""Every request limit (``catalogue/limits.py``): one unit over it is a clear 4xx whose
 JSON body names the parameter or the limit; at the limit the request goes through.
 
 The hostile inputs of issue 10 are each sent once; no test measures time: where a limit is
@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from catalogue.web import limits as limits_module
-from catalogue.web.limits import Limits, json_depth
+from catalogue import limits as limits_module
+from catalogue.limits import Limits, json_depth
 from tests.factories import make_user
 
 LIMITS = Limits()
@@ -88,8 +88,8 @@ async def test_a_body_at_the_route_limit_is_read_and_one_byte_more_is_a_413(clie
 
 
 async def test_a_body_without_a_length_is_counted_as_it_arrives():
+    from catalogue.limits import LimitExceeded
     from catalogue.web.guard import read_body
-    from catalogue.web.limits import LimitExceeded
 
     chunks = [b"x" * 4096] * 4
     received: list[int] = []

@@ -78,7 +78,7 @@ async def test_sorts_dates_and_updates_are_right_across_segments(five, admin, mo
 
     record = await queries.get_record("set-0", ADMIN)
     document = changed(record.document.model_dump(mode="json"), "title.en", "Zebra crossings")
-    await service.replace_dataset("set-0", document, record.etag, admin)
+    await service.replace_dataset("set-0", document, record.revision, admin)
     await outbox.wait_for_pending_drains()
 
     by_title, total, facets = await everything(sort_fields=[("title", False)])
@@ -99,7 +99,7 @@ async def test_title_queries_look_in_every_language(five, admin):
 
     record = await queries.get_record("set-1", ADMIN)
     document = changed(record.document.model_dump(mode="json"), "title.sl", "Pregledi mostov")
-    await service.replace_dataset("set-1", document, record.etag, admin)
+    await service.replace_dataset("set-1", document, record.revision, admin)
 
     async def titles(q: str) -> list[str]:
         return [hit.slug for hit in (await search(SearchQuery(q=q), ADMIN)).items]

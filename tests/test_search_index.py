@@ -56,15 +56,15 @@ async def test_create_publish_update_and_withdraw_each_reach_the_index(steward):
     assert await found("example") == []  # the public does not
 
     published = changed(open_dataset("river-levels"), "status", "published")
-    record = await service.replace_dataset("river-levels", published, record.etag, steward)
+    record = await service.replace_dataset("river-levels", published, record.revision, steward)
     assert await found("example") == ["river-levels"]
 
     renamed = changed(published, "title.en", "Hourly river gauges")
-    record = await service.replace_dataset("river-levels", renamed, record.etag, steward)
+    record = await service.replace_dataset("river-levels", renamed, record.revision, steward)
     assert await found("gauges") == ["river-levels"]
     assert await found("gauges example") == ["river-levels"]
 
-    await service.withdraw_dataset("river-levels", record.etag, steward)
+    await service.withdraw_dataset("river-levels", record.revision, steward)
     assert await found("gauges") == []
     assert await found("gauges", ADMIN) == ["river-levels"]  # admins see everything
     assert not await index.pending()
@@ -234,9 +234,12 @@ from catalogue.datasets import service
 from catalogue.db import prepare_engine
 from catalogue.datasets.tables import Dataset
 from catalogue.search import index
+from catalogue.settings import get_settings
+from catalogue.wiring import wire
 from tests.factories import open_dataset
 
 async def main():
+    wire(get_settings())  # a script wires first, as the app and the CLI do
     await prepare_engine(Dataset._meta.db)
     admin = Principal(user_id=int(sys.argv[1]), name="admin", email="", global_role="admin")
     with index.writer_lock(blocking=True):  # keep this process's own drain from running

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from whoosh import query as wq
 
+from catalogue import limits as limits_module
+from catalogue.limits import Limits
 from catalogue.search import index
 from catalogue.search.patterns import INCOMPLETE_NOTE, Budget, Expanded, expand, expansion
 from catalogue.search.query import parse
 from catalogue.search.snapshot import bits_from_ids, current
-from catalogue.web import limits as limits_module
-from catalogue.web.limits import Limits
 
 LIMITS = Limits()
 REFUSED = ["*a*", "??*", "attribute:?*?*?*?*", "*" * 40, "*", " ".join(["a*"] * 17)]

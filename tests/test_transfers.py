@@ -126,7 +126,7 @@ async def test_the_seed_records_transfers_in_the_ropa_and_for_citizens(client, s
     assert "Is the data sent outside the EU?" in page
     assert "To Switzerland" in page and "protects personal data adequately" in page
     twin = (await client.get("/transparency/compulsory-health-insurance-register.json")).json()
-    assert twin["transfers"][0]["article"] == "GDPR Art. 46(2)(a)"
+    assert twin["transfers"][0]["article"] == "Article 46(2)(a) GDPR"
     other = (await client.get("/transparency/central-population-register")).text
     assert "No transfer outside the European Union" in other
     dataset = (await client.get("/dataset/compulsory-health-insurance-register")).text

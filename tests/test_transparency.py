@@ -46,7 +46,7 @@ async def test_the_population_register_page_lists_each_approved_use_in_plain_lan
     assert "birth_date" not in child["information"]  # labels, not codes
     assert child["why"].startswith("Decide on and pay child benefit")
     assert child["law"]["url"].startswith("https://pisrs.example.si/eli/")
-    assert child["legal_basis"].startswith("Art 6(1-e)")
+    assert child["legal_basis"].startswith("Article 6(1)(e) GDPR")
     assert child["until"] == "2028-12-31"
     assert view["complaint"]["authority"]
     assert [r["right"] for r in view["rights"]] == [

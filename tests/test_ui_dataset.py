@@ -37,7 +37,8 @@ def test_personal_data_says_about_whom_under_which_basis_and_why() -> None:
     personal = document.legal.personal_data
     assert explanation.badge == "Personal data"
     assert explanation.sentence.startswith("Contains personal data about ")
-    assert "processed under Art 6" in explanation.sentence
+    basis = "processed under Article 6(1)(e) GDPR: a task in the public interest"
+    assert basis in explanation.sentence
     assert " for " in explanation.sentence
     assert personal.legal_bases[0] not in explanation.sentence  # a label, not the code
 
@@ -65,7 +66,7 @@ async def test_personal_data_is_explained_with_labels_never_raw_iris_or_codes(
     text = visible_text((await client.get("/dataset/census-microdata", headers=BROWSER)).text)
     assert "Personal data" in text
     assert "Contains personal data about citizen, non-citizen and child" in text
-    assert "Art 6(1-e) public interest or official authority" in text
+    assert "Article 6(1)(e) GDPR: a task in the public interest" in text
     assert "Provide Official Statistics" in text
     assert "Education Qualification" in text  # attribute table: personal-data category label
     assert "EducationQualification" not in text

@@ -143,7 +143,7 @@ async def test_registration_starts_by_choosing_the_classification(client, signed
     page = await client.get("/dataset/new")
     assert "What kind of data is it?" in page.text
     personal, _ = await form_page(client, "/dataset/new?classification=personal")
-    assert "Legal basis (GDPR Article 6)" in personal
+    assert "Legal basis (Article 6 GDPR)" in personal
     assert 'id="section-personal" data-classes="personal">' in personal
     opened, _ = await form_page(client, "/dataset/new?classification=open")
     assert 'id="section-personal" data-classes="personal" hidden disabled>' in opened

@@ -10,7 +10,8 @@ import datetime as dt
 
 import click
 
-from catalogue.cli import run
+from catalogue.i18n import _
+from catalogue.running import run
 
 
 @click.group()
@@ -31,7 +32,14 @@ def expire(on: dt.datetime | None) -> None:
     from catalogue.agreements.service import expire_due
 
     expired = run(lambda: expire_due(on.date() if on else None))
-    click.echo(f"{len(expired)} agreement(s) expired{': ' if expired else ''}{', '.join(expired)}")
+    click.echo(
+        _("%(len)s agreement(s) expired%(expired)s%(join)s")
+        % {
+            "len": len(expired),
+            "expired": ": " if expired else "",
+            "join": ", ".join(expired),
+        }
+    )
 
 
 commands = [agreements]

@@ -21,16 +21,16 @@ from catalogue.agreements.schemas import (
 from catalogue.domain.agreement import AgreementStatus, Decision, parse_agreement
 from catalogue.domain.problems import Problem
 from catalogue.errors import InvalidDocument
+from catalogue.web.conditional import IfMatch, expected_revision
+from catalogue.web.links import with_agreement_links
 from catalogue.web.openapi import errors
 from catalogue.web.params import (
     CurrentPrincipal,
     FromPath,
     FromQuery,
-    HeaderParameter,
     QueryParameter,
 )
 
-IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", required=False)]
 OptionalBody = JSONBody[DecisionBody | None]
 ETAG = [ResponseHeader(name="ETag", description="The revision", documentation_only=True)]
 WRITE_ERRORS = errors(401, 403, 404, 412, 413, 422, 428)
@@ -40,7 +40,7 @@ def _with_etag(
     record: records.AgreementRecord, principal: Principal | None, status_code: int = 200
 ) -> Response[dict[str, Any]]:
     return Response(
-        records.represent(record, principal),
+        with_agreement_links(records.represent(record, principal)),
         status_code=status_code,
         headers={"ETag": record.etag},
     )
@@ -79,7 +79,7 @@ class AgreementController(Controller):
         )
         items, total = await records.list_records(principal, filters, page, size)
         return {
-            "items": [records.represent(item, principal) for item in items],
+            "items": [with_agreement_links(records.represent(item, principal)) for item in items],
             "total": total,
             "page": page,
             "size": size,
@@ -137,7 +137,8 @@ class AgreementController(Controller):
         principal: CurrentPrincipal,
         if_match: IfMatch,
     ) -> Response[AgreementOut]:
-        return _with_etag(await service.update(agreement_id, data, if_match, principal), principal)
+        record = await service.update(agreement_id, data, expected_revision(if_match), principal)
+        return _with_etag(record, principal)
 
     @patch(
         "/{agreement_id:str}",
@@ -152,9 +153,9 @@ class AgreementController(Controller):
         principal: CurrentPrincipal,
         if_match: IfMatch,
     ) -> Response[AgreementOut]:
-        return _with_etag(
-            await service.update(agreement_id, data, if_match, principal, True), principal
-        )
+        expected = expected_revision(if_match)
+        record = await service.update(agreement_id, data, expected, principal, True)
+        return _with_etag(record, principal)
 
     @post(
         "/{agreement_id:str}/review",
@@ -228,5 +229,7 @@ class AgreementController(Controller):
         principal: Principal | None,
         if_match: str | None,
     ) -> Response[Any]:
-        record = await service.decide(agreement_id, decision, data, principal, if_match)
+        record = await service.decide(
+            agreement_id, decision, data, principal, expected_revision(if_match)
+        )
         return _with_etag(record, principal)

@@ -31,10 +31,11 @@ async def expire_due(on: dt.date | None = None) -> list[str]:
             record = await find_record(str(row["id"]))
             if record is None or record.status not in EXPIRING_STATUSES:
                 continue  # another worker got there first
+            reason = f"the agreed period ended on {record.document.valid_until.isoformat()}"
             entry = {
                 "action": "expire",
                 "status": AgreementStatus.EXPIRED.value,
-                "reason": f"the agreed period ended on {record.document.valid_until.isoformat()}",
+                "reason": reason,
                 "by": "system",
                 "by_user_id": None,
                 "at": dt.datetime.now(dt.UTC).isoformat(),
@@ -49,7 +50,7 @@ async def expire_due(on: dt.date | None = None) -> list[str]:
             ).where(Agreement.id == record.id)
             saved = await find_record(str(record.id))
             assert saved is not None
-            await announce_change("expire", saved, record, None, entry["reason"])
+            await announce_change("expire", saved, record, None, reason)
             expired.append(record.reference)
     return expired
 

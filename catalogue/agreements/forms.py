@@ -10,16 +10,17 @@ from catalogue.domain.agreement import ASSESSMENT_FACTORS, Decision
 from catalogue.domain.dataset import Classification
 from catalogue.domain.languages import text_in
 from catalogue.domain.problems import Problem
+from catalogue.i18n import N_
 from catalogue.organisations.service import list_organisations
 from catalogue.settings import get_settings
 from catalogue.vocabularies import default_vocabularies
 
 FACTOR_LABELS = {
-    "link": "Link between the purposes",
-    "context": "Context of collection",
-    "nature": "Nature of the data",
-    "consequences": "Consequences for the people",
-    "safeguards": "Safeguards",
+    "link": N_("Link between the purposes"),
+    "context": N_("Context of collection"),
+    "nature": N_("Nature of the data"),
+    "consequences": N_("Consequences for the people"),
+    "safeguards": N_("Safeguards"),
 }
 
 

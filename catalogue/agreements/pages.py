@@ -17,27 +17,28 @@ from catalogue.agreements import records, service, transparency
 from catalogue.agreements.forms import agreement_from_form, decision_from_form, form_context
 from catalogue.domain.agreement import Decision
 from catalogue.errors import InvalidDocument, NotFound
-from catalogue.ui.rendering import NavItem, current_language, register_nav_item, render
+from catalogue.i18n import N_, translate
+from catalogue.ui.rendering import NavItem, current_language, render
 from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery
 
-register_nav_item(NavItem("/transparency", "Who uses data about me?", 40))
-register_nav_item(
-    NavItem("/agreements", "Data use", 30, visible=lambda principal: principal is not None)
+NAV_ITEMS = (
+    NavItem("/transparency", N_("Who uses data about me?"), 40),
+    NavItem("/agreements", N_("Data use"), 30, visible=lambda principal: principal is not None),
 )
 
 STATUS_LABELS = {
-    "proposed": "Proposed",
-    "under_review": "Under review",
-    "approved": "Approved",
-    "rejected": "Rejected",
-    "suspended": "Suspended",
-    "expired": "Expired",
+    "proposed": N_("Proposed"),
+    "under_review": N_("Under review"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "suspended": N_("Suspended"),
+    "expired": N_("Expired"),
 }
 OUTCOME_LABELS = {
-    "compatible": "Compatible with the purpose of collection",
-    "presumed_compatible": "Presumed compatible (archiving, research, statistics)",
-    "needs_assessment": "Needs an assessment of compatibility",
-    "not_applicable": "No personal data: purpose limitation does not apply",
+    "compatible": N_("Compatible with the purpose of collection"),
+    "presumed_compatible": N_("Presumed compatible (archiving, research, statistics)"),
+    "needs_assessment": N_("Needs an assessment of compatibility"),
+    "not_applicable": N_("No personal data: purpose limitation does not apply"),
 }
 
 
@@ -56,8 +57,8 @@ def summary(record: records.AgreementRecord, lang: str) -> dict[str, Any]:
         "provider": record.provider,
         "provider_name": record.provider_name,
         "status": record.status.value,
-        "status_label": STATUS_LABELS[record.status.value],
-        "outcome_label": OUTCOME_LABELS.get(record.outcome, record.outcome),
+        "status_label": translate(STATUS_LABELS[record.status.value]),
+        "outcome_label": translate(OUTCOME_LABELS.get(record.outcome, record.outcome)),
         "valid_from": document.valid_from.isoformat(),
         "valid_until": document.valid_until.isoformat(),
         "purpose": transparency._text(document.purpose.text, lang),
@@ -104,7 +105,7 @@ async def agreements_page(
             "principal": principal,
             "agreements": await _summaries(principal, filters, lang),
             "status": status or "",
-            "statuses": STATUS_LABELS,
+            "statuses": {code: translate(label) for code, label in STATUS_LABELS.items()},
             "json_twin": "/api/v1/agreements",
             "may_propose": principal is not None
             and (principal.is_admin or any("steward" in r for r in principal.roles.values())),

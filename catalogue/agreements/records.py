@@ -19,6 +19,7 @@ from catalogue.db import fetch_page
 from catalogue.domain.agreement import AgreementDocument, AgreementStatus
 from catalogue.domain.disclosure import PUBLIC_AGREEMENT_STATUSES, PUBLIC_STATUSES
 from catalogue.errors import NotFound
+from catalogue.organisations.tables import Organisation
 
 MAX_PAGE_SIZE = 100
 
@@ -227,9 +228,15 @@ def represent(record: AgreementRecord, principal: Principal | None = None) -> di
         "decisions": decisions,
         "created": record.created.isoformat(),
         "modified": record.modified.isoformat(),
-        "links": {
-            "self": f"/api/v1/agreements/{record.id}",
-            "page": f"/agreements/{record.id}",
-            "dataset": f"/api/v1/datasets/{record.document.dataset}",
-        },
     }
+
+
+async def organisation_contact(slug: str) -> dict[str, Any] | None:
+    """An organisation's slug, name, homepage and e-mail (who to complain to, for example)."""
+    return (
+        await Organisation.select(
+            Organisation.slug, Organisation.name, Organisation.homepage, Organisation.email
+        )
+        .where(Organisation.slug == slug)
+        .first()
+    )

@@ -18,7 +18,7 @@ from catalogue.agreements.tables import Agreement
 from catalogue.domain.agreement import AgreementStatus, parse_agreement
 from catalogue.domain.compatibility import missing_assessment
 from catalogue.errors import InvalidDocument
-from catalogue.seed import SeedReport, read_json, register_seed_step
+from catalogue.seed import SeedReport, read_json
 
 SEED_FILE = "agreements.json"
 
@@ -95,5 +95,3 @@ async def load_agreements(seed_dir: Path, report: SeedReport) -> None:
     if problems:
         raise SystemExit("seed agreements with problems:\n  " + "\n  ".join(problems))
 
-
-register_seed_step(load_agreements)

@@ -98,7 +98,8 @@ async def dataset_for(document: AgreementDocument) -> tuple[DatasetRecord, dict[
         problems.append(
             Problem(
                 "consumer",
-                f"There is no organisation '{document.consumer}'; see /api/v1/organisations.",
+                f"There is no organisation '{document.consumer}'; the list of organisations names "
+                "each one.",
                 "unknown_organisation",
             )
         )
@@ -183,18 +184,20 @@ async def propose(
     return record
 
 
-def _expect_revision(record: AgreementRecord, if_match: str | None, required: bool) -> None:
-    if not if_match:
+def _expect_revision(record: AgreementRecord, expected: int | None, required: bool) -> None:
+    """A change names the revision it was made on (``expected``): needed for edits, optional
+    for decisions; when named, it must be the current one."""
+    if expected is None:
         if required:
             raise PreconditionRequired(
                 "send If-Match with the ETag you read (the agreement's revision), so that nobody "
                 "overwrites a change they have not seen"
             )
         return
-    wanted = if_match.strip().removeprefix("W/").strip('"')
-    if wanted != str(record.revision):
+    if expected != record.revision:
+        sent = f"you sent revision {expected}" if expected > 0 else "you named no revision"
         raise PreconditionFailed(
-            f"the agreement changed since you read it: you sent revision {wanted}, it is now at "
+            f"the agreement changed since you read it: {sent}, it is now at "
             f"revision {record.revision}; read it again and reapply your change",
             record.revision,
         )
@@ -229,7 +232,7 @@ async def _save(
 async def update(
     agreement_id: str,
     raw: Any,
-    if_match: str | None,
+    expected: int | None,
     principal: Principal | None,
     merge: bool = False,
     on: dt.date | None = None,
@@ -240,7 +243,7 @@ async def update(
     record = await get_fresh(agreement_id, principal, on)
     if not may_propose(principal, record.document.consumer):
         raise Forbidden(f"only stewards of '{record.document.consumer}' may change this proposal")
-    _expect_revision(record, if_match, required=True)
+    _expect_revision(record, expected, required=True)
     if record.status not in EDITABLE_STATUSES:
         raise InvalidDocument(
             [
@@ -286,7 +289,7 @@ async def decide(
     decision: Decision,
     body: dict[str, Any] | None,
     principal: Principal | None,
-    if_match: str | None = None,
+    expected: int | None = None,
     on: dt.date | None = None,
 ) -> AgreementRecord:
     """Review, approve, reject or suspend: the provider's stewards or DPO decide."""
@@ -299,7 +302,7 @@ async def decide(
             f"only stewards or the data protection officer of '{record.provider}' (the provider) "
             f"may {decision.value} this agreement"
         )
-    _expect_revision(record, if_match, required=False)
+    _expect_revision(record, expected, required=False)
     reason = body.get("reason", "")
     problems: list[Problem] = []
     if not isinstance(reason, str):

@@ -17,8 +17,9 @@ from catalogue.domain.agreement import AgreementStatus
 from catalogue.domain.dataset import Classification, DatasetDocument
 from catalogue.domain.languages import text_in
 from catalogue.errors import NotFound
+from catalogue.i18n import N_, translate
+from catalogue.i18n.legal import legal_label
 from catalogue.onceonly.facts import service_slug
-from catalogue.organisations.tables import Organisation
 from catalogue.settings import get_settings
 from catalogue.vocabularies import Vocabularies, default_vocabularies
 
@@ -28,19 +29,31 @@ SUPERVISORY_AUTHORITY = "information-commissioner"
 RIGHTS = [
     (
         "access",
-        "Ask the authority holding the data which data about you it holds and passes on, "
-        "and get a copy (GDPR Art. 15).",
+        N_(
+            "Ask the authority holding the data which data about you it holds and passes on, "
+            "and get a copy (Article 15 GDPR)."
+        ),
     ),
-    ("rectification", "Have wrong data about you corrected (Art. 16)."),
+    ("rectification", N_("Have wrong data about you corrected (Article 16 GDPR).")),
     (
         "restriction",
-        "Ask that the use of your data be restricted while a dispute is settled (Art. 18).",
+        N_(
+            "Ask that the use of your data be restricted while a dispute is settled "
+            "(Article 18 GDPR)."
+        ),
     ),
     (
         "objection",
-        "Object to a use based on a public task, on grounds relating to your situation (Art. 21).",
+        N_(
+            "Object to a use based on a public task, on grounds relating to your situation "
+            "(Article 21 GDPR)."
+        ),
     ),
 ]
+COMPLAINT = N_(
+    "If you think data about you is used unlawfully, you can complain to the data protection "
+    "authority, free of charge."
+)
 
 
 def _text(values: dict[str, str], lang: str) -> str:
@@ -48,6 +61,9 @@ def _text(values: dict[str, str], lang: str) -> str:
 
 
 def _label(vocabularies: Vocabularies, key: str, code: str | None, lang: str) -> str:
+    plain = legal_label(key, code, lang) if code else None
+    if plain is not None:
+        return plain
     concept = vocabularies[key].get(code) if code else None
     return concept.label(lang) if concept else (code or "")
 
@@ -67,10 +83,12 @@ def information_label(document: DatasetDocument, name: str, lang: str) -> str:
 
 
 TRANSFER_REASONS = {
-    "45": "The European Commission has decided that this country protects personal data "
-    "adequately.",
-    "46": "Safeguards required by the GDPR protect the data there.",
-    "49": "An exception the GDPR allows for specific situations.",
+    "45": N_(
+        "The European Commission has decided that this country protects personal data "
+        "adequately."
+    ),
+    "46": N_("Safeguards required by the GDPR protect the data there."),
+    "49": N_("An exception the GDPR allows for specific situations."),
 }
 
 
@@ -87,8 +105,9 @@ def transfers(document: DatasetDocument, lang: str) -> list[dict[str, Any]]:
         result.append({
             "to": ", ".join(place for place in places if place),
             "recipient": transfer.recipient,
-            "why": TRANSFER_REASONS.get(article[:2], ""),
-            "article": f"GDPR Art. {article}" if article else None,
+            "why": translate(TRANSFER_REASONS.get(article[:2], ""), lang),
+            "article": translate(N_("Article %(article)s GDPR"), lang) % {"article": article}
+            if article else None,
             "safeguards": _text(transfer.safeguards, lang) or None,
         })
     return result
@@ -124,13 +143,7 @@ def _use(record: records.AgreementRecord, dataset: DatasetDocument, lang: str) -
 
 
 async def _authority() -> dict[str, Any] | None:
-    return (
-        await Organisation.select(
-            Organisation.slug, Organisation.name, Organisation.homepage, Organisation.email
-        )
-        .where(Organisation.slug == SUPERVISORY_AUTHORITY)
-        .first()
-    )
+    return await records.organisation_contact(SUPERVISORY_AUTHORITY)
 
 
 def _controller(dataset: DatasetDocument, publisher_name: str) -> dict[str, Any]:
@@ -159,11 +172,10 @@ async def _approved(slug: str) -> list[records.AgreementRecord]:
 async def rights_and_complaints(controller: dict[str, Any] | None = None) -> dict[str, Any]:
     authority = await _authority()
     return {
-        "rights": [{"right": key, "text": text} for key, text in RIGHTS],
+        "rights": [{"right": key, "text": translate(text)} for key, text in RIGHTS],
         "contact": controller,
         "complaint": {
-            "text": "If you think data about you is used unlawfully, you can complain to the "
-            "data protection authority, free of charge.",
+            "text": translate(COMPLAINT),
             "authority": authority["name"] if authority else None,
             "url": (authority["homepage"] or f"/organisation/{authority['slug']}")
             if authority

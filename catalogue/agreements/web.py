@@ -1,13 +1,9 @@
-"""Every route of the register of data use, as one router for ``catalogue.app``.
-
-Importing this module also registers the agreements seed step and navigation links.
-"""
+"""Every route of the register of data use, as one router (listed in ``catalogue.wiring``)."""
 
 from __future__ import annotations
 
 from litestar import Router
 
-from catalogue.agreements import seed_step  # noqa: F401  (registers the seed step)
 from catalogue.agreements.controllers import AgreementController
 from catalogue.agreements.pages import (
     agreement_page,

@@ -28,7 +28,7 @@ from catalogue.audit.keys import audit_key
 from catalogue.audit.service import head
 from catalogue.settings import get_settings
 
-logger = logging.getLogger("catalogue.audit")
+logger = logging.getLogger(__name__)
 TAIL_BYTES = 4096  # enough for the last line of a checkpoint file
 
 

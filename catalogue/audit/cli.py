@@ -8,7 +8,9 @@ from pathlib import Path
 
 import click
 
-from catalogue.cli import run
+from catalogue.i18n import _
+from catalogue.running import run
+from catalogue.settings import Settings
 
 
 @click.group()
@@ -39,28 +41,48 @@ def verify(files: tuple[Path, ...]) -> None:
         else:
             checkpoints = default_checkpoints()
     except (OSError, ValueError) as error:
-        click.echo(f"Error: the checkpoint file cannot be read: {error}", err=True)
+        click.echo(
+            _("Error: the checkpoint file cannot be read: %(error)s") % {"error": error}, err=True
+        )
         sys.exit(2)
     status = run(lambda: verify_chain(checkpoints))
     against = f", checked against {status.checkpoints} checkpoint(s)"
     legacy = f", {status.unkeyed_events} of them unkeyed" if status.unkeyed_events else ""
     if status.ok:
         click.echo(
-            f"The audit log is intact: {status.events} events{legacy}, head "
-            f"{status.head_hash}{against}."
+            _(
+                "The audit log is intact: %(events)s events%(legacy)s, head "
+                "%(head_hash)s%(against)s."
+            )
+            % {
+                "events": status.events,
+                "legacy": legacy,
+                "head_hash": status.head_hash,
+                "against": against,
+            }
         )
         if not status.checkpoints:
             click.echo(
-                "Warning: no checkpoint to check against, so events removed from the end "
-                "(or all of them) cannot be noticed; keep 'catalogue audit checkpoint' "
-                "files elsewhere.",
+                _(
+                    "Warning: no checkpoint to check against, so events removed from the end (or "
+                    "all of them) cannot be noticed; keep 'catalogue audit checkpoint' files "
+                    "elsewhere."
+                ),
                 err=True,
             )
         return
     assert status.broken is not None
     click.echo(
-        f"The audit log is BROKEN at event {status.broken.sequence}: {status.broken.reason} "
-        f"({status.events} events checked{against}).",
+        _(
+            "The audit log is BROKEN at event %(sequence)s: %(reason)s (%(events)s events "
+            "checked%(against)s)."
+        )
+        % {
+            "sequence": status.broken.sequence,
+            "reason": status.broken.reason,
+            "events": status.events,
+            "against": against,
+        },
         err=True,
     )
     sys.exit(1)
@@ -73,16 +95,20 @@ def verify(files: tuple[Path, ...]) -> None:
     default=None,
     help="Add it to this file [the server's checkpoint file, CATALOGUE_AUDIT_CHECKPOINT_FILE].",
 )
-def checkpoint(out: Path | None) -> None:
+@click.pass_obj
+def checkpoint(settings: Settings, out: Path | None) -> None:
     """Sign the log's current head and count; print it and add it to a file kept elsewhere."""
     from catalogue.audit.checkpoints import append_checkpoint, current_checkpoint
-    from catalogue.settings import get_settings
 
     point = run(current_checkpoint)
-    path = out or get_settings().audit_checkpoint_file
+    path = out or settings.audit_checkpoint_file
     append_checkpoint(path, point)
     click.echo(json.dumps(point.as_dict()))
-    click.echo(f"Checkpoint of {point.events} events kept in {path}.", err=True)
+    click.echo(
+        _("Checkpoint of %(events)s events kept in %(path)s.")
+        % {"events": point.events, "path": path},
+        err=True,
+    )
 
 
 @audit.command("log")
@@ -105,7 +131,7 @@ def log(kind: str | None, object_id: str | None, actor: str | None, limit: int) 
             f"{item['action']} {thing['kind']} {thing['label'] or thing['id']}"
             + (f": {changed}{more}" if changed else "")
         )
-    click.echo(f"{len(items)} of {total} event(s).", err=True)
+    click.echo(_("%(len)s of %(total)s event(s).") % {"len": len(items), "total": total}, err=True)
 
 
 commands = [audit]

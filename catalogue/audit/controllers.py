@@ -8,7 +8,6 @@ from typing import Annotated
 
 from litestar import Controller, get
 
-import catalogue.audit.listener  # noqa: F401  (subscribes the audit log to every change)
 from catalogue.accounts.principal import Principal
 from catalogue.audit import checkpoints, policy, service
 from catalogue.audit.chain import BrokenLink, ChainStatus

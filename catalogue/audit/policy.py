@@ -111,7 +111,7 @@ def event_values(change: Change) -> dict[str, Any]:
     actor = change.actor
     return {
         "actor_id": actor.user_id if actor else None,
-        "actor": (actor.name if actor else SYSTEM_ACTOR)[:300],
+        "actor": (actor.name if actor else change.extra.get("actor_name") or SYSTEM_ACTOR)[:300],
         "actor_email": (actor.email if actor else "")[:320],
         "role": actor_role(actor, organisation)[:100],
         "organisation": organisation[:100],

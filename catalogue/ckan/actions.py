@@ -13,7 +13,7 @@ from typing import Any
 
 from catalogue import __version__
 from catalogue.accounts.principal import Principal
-from catalogue.ckan import groups, params, store
+from catalogue.ckan import groups, licences, params, store
 from catalogue.ckan.errors import NotFoundError, SearchQueryError, ValidationError
 from catalogue.ckan.fq import FqError, parse_sort
 from catalogue.ckan.package import PackageContext, package_dict, resource_dicts
@@ -62,6 +62,7 @@ async def package_context(
     return PackageContext(
         base_url=context.base_url,
         language=context.language,
+        languages=get_settings().languages,
         organisations={row["slug"]: row for row in rows},
         visible=frozenset(await store.visible_slugs(related, audience)),
     )
@@ -96,13 +97,21 @@ async def resource_show(data: Mapping[str, Any], context: ActionContext) -> dict
     """One resource (a distribution or data service) by id. Parameters: id."""
     identifier = params.required_text(data, "id")
     record = await store.record_with_resource(identifier, context.audience(data))
-    return next(r for r in resource_dicts(record, context.language) if r["id"] == identifier)
+    found = resource_dicts(record, context.language, get_settings().languages)
+    return next(r for r in found if r["id"] == identifier)
 
 
 def _list_window(data: Mapping[str, Any], all_fields: bool) -> tuple[int, int]:
     default = ALL_FIELDS_DEFAULT if all_fields else LIST_MAX
     limit = params.integer(data, "limit", default, minimum=0, maximum=LIST_MAX)
     return limit, params.integer(data, "offset", 0)
+
+
+def _sort_key(field: str) -> Callable[[dict[str, Any]], Any]:
+    """Text sorts without regard to case, numbers as numbers."""
+    return lambda entry: (
+        entry[field].casefold() if isinstance(entry[field], str) else entry[field]
+    )
 
 
 def _sorted_entries(data: Mapping[str, Any], entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -114,12 +123,7 @@ def _sorted_entries(data: Mapping[str, Any], entries: list[dict[str, Any]]) -> l
     except FqError as error:
         raise ValidationError.one("sort", str(error)) from None
     for key in reversed(keys):
-        entries.sort(
-            key=lambda entry, field=key.field: (
-                entry[field].casefold() if isinstance(entry[field], str) else entry[field]
-            ),
-            reverse=key.descending,
-        )
+        entries.sort(key=_sort_key(key.field), reverse=key.descending)
     return entries
 
 
@@ -203,8 +207,8 @@ async def group_show(data: Mapping[str, Any], context: ActionContext) -> dict[st
 
 @action
 async def license_list(data: Mapping[str, Any], context: ActionContext) -> list[dict[str, Any]]:
-    """The licences datasets may carry (the EU licence vocabulary)."""
-    return groups.licence_dicts(context.language)
+    """The licences datasets may carry, as ids of CKAN's licence register (cc-by ...)."""
+    return licences.licence_list()
 
 
 @action

@@ -35,11 +35,11 @@ from catalogue.ckan.schemas import (
     VERSION,
 )
 from catalogue.errors import CatalogueError, Forbidden, InvalidDocument, NotFound, Unauthorised
-from catalogue.settings import get_settings
+from catalogue.limits import LimitExceeded
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import LIMIT_STATUS
-from catalogue.web.limits import LimitExceeded
 from catalogue.web.openapi import errors, with_content
+from catalogue.web.state import settings_of
 
 ActionName = Annotated[
     str,
@@ -49,7 +49,7 @@ ActionName = Annotated[
     ),
 ]
 
-logger = logging.getLogger("catalogue.ckan")
+logger = logging.getLogger(__name__)
 
 
 def _token(request: Request[Any, Any, Any]) -> str | None:
@@ -135,8 +135,10 @@ def _as_ckan_error(error: Exception) -> CkanError:
     return failure
 
 
-def envelope(name: str, status: int, body: dict[str, Any]) -> Response[dict[str, Any]]:
-    help_url = f"{get_settings().base_url}/api/3/action/help_show?name={name}"
+def envelope(
+    request: Request[Any, Any, Any], name: str, status: int, body: dict[str, Any]
+) -> Response[dict[str, Any]]:
+    help_url = f"{settings_of(request).base_url}/api/3/action/help_show?name={name}"
     return Response(
         {"help": help_url, **body},
         status_code=status,
@@ -189,7 +191,7 @@ async def run_action(request: Request[Any, Any, Any], name: str) -> Response[Any
         if function is None:
             raise BadRequest(f"Action name not known: {name}")
         data = await data_dict(request)
-        settings = get_settings()
+        settings = settings_of(request)
         context = ActionContext(
             principal=await caller(request),
             base_url=settings.base_url,
@@ -199,12 +201,12 @@ async def run_action(request: Request[Any, Any, Any], name: str) -> Response[Any
     except (CkanError, CatalogueError, HTTPException) as error:
         failure = _as_ckan_error(error)
         body = {"success": False, "error": failure.error_body()}
-        return envelope(name, failure.status_code, body)
+        return envelope(request, name, failure.status_code, body)
     except Exception:  # the envelope promise holds even for our own bugs; they are logged
         logger.exception("CKAN action %s failed", name)
         error_body = {"__type": "Internal Error", "message": "Internal Server Error"}
-        return envelope(name, 500, {"success": False, "error": error_body})
-    return envelope(name, 200, {"success": True, "result": result})
+        return envelope(request, name, 500, {"success": False, "error": error_body})
+    return envelope(request, name, 200, {"success": True, "result": result})
 
 
 @get(
@@ -227,7 +229,9 @@ def limit_in_envelope(request: Request[Any, Any, Any], error: LimitExceeded) -> 
     name = str(request.path_params.get("name", "")) if request.scope.get("path_params") else ""
     body = {"__type": "Bad Request", "message": f"{error.field}: {error.message}",
             "field": error.field, "limit": error.limit}
-    return envelope(name, LIMIT_STATUS.get(error.kind, 400), {"success": False, "error": body})
+    return envelope(
+        request, name, LIMIT_STATUS.get(error.kind, 400), {"success": False, "error": body}
+    )
 
 
 ckan_router = Router(

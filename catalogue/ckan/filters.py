@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from catalogue.ckan import licences
 from catalogue.ckan.fq import All, Any_, Clause, FqError, MatchAll, Not, Range, SortKey, Term
 from catalogue.domain import disclosure
 from catalogue.search.schema import FACET_FIELDS
@@ -85,6 +86,8 @@ def term_filter(term: Term, organisations_by_id: Mapping[str, str]) -> tuple[str
         return "publisher", [organisations_by_id.get(value, value)]
     if name not in FIELDS:
         raise FqError(f"cannot filter on '{name}'; use {', '.join(sorted(FILTER_FIELDS))}")
+    if name in {"license_id", "license"}:
+        return FIELDS[name], licences.codes_for(value)  # CKAN's ids (cc-by) or EU codes
     return FIELDS[name], [value.upper() if name == "groups" else value]
 
 

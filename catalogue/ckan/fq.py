@@ -13,8 +13,9 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from catalogue.web.limits import limits
+from catalogue.limits import limits
 
 MAX_FQ_LENGTH = 4000
 DATE_ARITHMETIC = re.compile(r"([+-]\d+|/)(YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)S?", re.IGNORECASE)
@@ -93,7 +94,8 @@ def _shift(moment: dt.datetime, step: str, unit: str) -> dt.datetime:
         parts = ["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"]
         keep = parts.index(unit)
         values = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0}
-        return moment.replace(**dict(list(values.items())[keep:]))
+        rounded: dict[str, Any] = dict(list(values.items())[keep:])
+        return moment.replace(**rounded)
     amount = int(step)
     if unit in UNIT_SECONDS:
         return moment + dt.timedelta(seconds=amount * UNIT_SECONDS[unit])

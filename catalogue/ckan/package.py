@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from catalogue.ckan import licences
 from catalogue.ckan.groups import (
     ckan_time,
     group_dict,
@@ -46,6 +47,13 @@ class PackageContext:
     language: str
     organisations: Mapping[str, dict[str, Any]]  # slug -> organisation row
     visible: frozenset[str] = frozenset()  # slugs of related datasets the reader may see
+    languages: tuple[str, ...] = ()  # the configured ones: every *_translated has each
+
+
+def translated(values: Mapping[str, str], languages: tuple[str, ...]) -> dict[str, str]:
+    """A ``*_translated`` value (ckanext-fluent's shape): every configured language ("" where
+    the text is not given in it), then any other language the text has."""
+    return {**{language: values.get(language, "") for language in languages}, **values}
 
 
 def dataset_iri(base_url: str, slug: str) -> str:
@@ -107,14 +115,8 @@ def licence_code(document: DatasetDocument) -> str | None:
 
 
 def _licence_keys(document: DatasetDocument, language: str) -> dict[str, Any]:
-    code = licence_code(document)
-    concept = default_vocabularies()["licences"].get(code) if code else None
-    return {
-        "license_id": concept.code if concept else code,
-        "license_title": concept.label(language) if concept else code,
-        "license_url": concept.iri if concept else None,
-        "isopen": bool(concept and concept.flags.get("open")),
-    }
+    """CKAN's licence id, title and URL (:mod:`catalogue.ckan.licences`)."""
+    return licences.package_keys(licence_code(document))
 
 
 def tag_dict(keyword: str) -> dict[str, Any]:
@@ -144,7 +146,8 @@ def _resource_common(record: DatasetRecord, position: int) -> dict[str, Any]:
 
 
 def distribution_resource(
-    record: DatasetRecord, item: Distribution, position: int, language: str
+    record: DatasetRecord, item: Distribution, position: int, language: str,
+    languages: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     document = record.document
     checksum = item.checksum
@@ -153,8 +156,8 @@ def distribution_resource(
         "id": item.id,
         "name": document.text(item.title, language),
         "description": document.text(item.description, language),
-        "name_translated": item.title,
-        "description_translated": item.description,
+        "name_translated": translated(item.title, languages),
+        "description_translated": translated(item.description, languages),
         "url": item.download_url or item.access_url or "",
         "access_url": item.access_url or "",
         "download_url": item.download_url or "",
@@ -165,16 +168,19 @@ def distribution_resource(
         "hash": checksum.value if checksum else "",
         "hash_algorithm": f"{SPDX}{checksum.algorithm.lower()}" if checksum else "",
         "license": _iri("licences", item.licence),
-        "license_id": item.licence or "",
+        "license_id": found.id if (found := licences.of_code(item.licence)) else "",
         "rights": document.text(item.rights, language),
         "status": _iri("distribution-status", item.status),
         "availability": _iri("planned-availability", item.availability),
+        "access_service": item.access_service or "",
+        "applicable_legislation": _json(item.legislation),
         "resource_type": None,
     }
 
 
 def service_resource(
-    record: DatasetRecord, item: DataService, position: int, language: str
+    record: DatasetRecord, item: DataService, position: int, language: str,
+    languages: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """A data service (an API) as a resource of type ``api``, as CKAN portals list them."""
     document = record.document
@@ -183,12 +189,19 @@ def service_resource(
         "id": item.id,
         "name": document.text(item.title, language),
         "description": document.text(item.description, language),
-        "name_translated": item.title,
-        "description_translated": item.description,
+        "name_translated": translated(item.title, languages),
+        "description_translated": translated(item.description, languages),
         "url": item.endpoint_url,
         "endpoint_url": item.endpoint_url,
         "endpoint_description": item.endpoint_description or "",
         "conforms_to": _json(item.conforms_to),
+        "documentation": item.documentation or "",
+        "license": _iri("licences", item.licence),
+        "access_rights": _iri("access-rights", item.access_rights
+                              or document.legal.access_rights),
+        "rights": document.text(item.rights, language),
+        "hvd_category": _json(_iris("hvd-categories", item.hvd_categories)),
+        "applicable_legislation": _json(item.legislation),
         "format": "",
         "mimetype": None,
         "size": None,
@@ -197,15 +210,16 @@ def service_resource(
     }
 
 
-def resource_dicts(record: DatasetRecord, language: str) -> list[dict[str, Any]]:
+def resource_dicts(record: DatasetRecord, language: str,
+                   languages: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     technical = record.document.with_generated_ids().technical
     resources = [
-        distribution_resource(record, item, position, language)
+        distribution_resource(record, item, position, language, languages)
         for position, item in enumerate(technical.distributions)
     ]
     offset = len(resources)
     resources += [
-        service_resource(record, item, offset + position, language)
+        service_resource(record, item, offset + position, language, languages)
         for position, item in enumerate(technical.data_services)
     ]
     return resources
@@ -233,6 +247,26 @@ def _legal_extras(document: DatasetDocument, language: str) -> dict[str, str]:
     return extras
 
 
+def _spatial_extras(document: DatasetDocument) -> dict[str, str]:
+    """ckanext-spatial's ``spatial`` (GeoJSON) and ckanext-dcat's ``spatial_bbox`` and
+    ``spatial_centroid`` (WKT): the steward's box, else the first covered country's."""
+    from catalogue.dcat.spatial import country_geometry
+    from catalogue.domain.geometry import parse_bbox, point_wkt
+
+    technical = document.technical
+    found: tuple[Any, tuple[float, float] | None] | None = None
+    if technical.bounding_box:
+        found = (parse_bbox(technical.bounding_box), None)
+    else:
+        found = next((geometry for code in technical.spatial
+                      if (geometry := country_geometry(code)) is not None), None)
+    if found is None:
+        return {}
+    box, centre = found
+    return {"spatial": box.geojson(), "spatial_bbox": box.wkt(),
+            "spatial_centroid": point_wkt(centre or box.centre)}
+
+
 def extras_for(record: DatasetRecord, context: PackageContext) -> list[dict[str, str]]:
     """Our levels as CKAN extras; empty values are left out, keys sorted as CKAN sorts them."""
     document, language = record.document, context.language
@@ -258,6 +292,7 @@ def extras_for(record: DatasetRecord, context: PackageContext) -> list[dict[str,
         "contact_email": (contact.email or "") if contact else "",
         "contact_uri": (contact.url or "") if contact else "",
         "attributes": _json([a.model_dump(mode="json") for a in technical.attributes]),
+        **_spatial_extras(document),
         **_legal_extras(document, language),
         **registry_keys(document, language),
     }
@@ -269,7 +304,7 @@ def package_dict(record: DatasetRecord, context: PackageContext) -> dict[str, An
     document, language = record.document, context.language
     organisation = context.organisations.get(record.publisher)
     contact = document.organisational.contact_point
-    resources = resource_dicts(record, language)
+    resources = resource_dicts(record, language, context.languages)
     tags = [tag_dict(keyword) for keyword in document.semantic.keywords]
     themes = default_vocabularies()["themes"]
     groups = [
@@ -281,9 +316,9 @@ def package_dict(record: DatasetRecord, context: PackageContext) -> dict[str, An
         "id": str(record.id),
         "name": record.slug,
         "title": document.text(document.title, language),
-        "title_translated": document.title,
+        "title_translated": translated(document.title, context.languages),
         "notes": document.text(document.description, language),
-        "notes_translated": document.description,
+        "notes_translated": translated(document.description, context.languages),
         "url": f"{context.base_url}/dataset/{record.slug}",
         **registry_keys(document, language, core=True),
         "author": record.publisher_name or None,

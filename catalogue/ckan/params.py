@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from catalogue.ckan.errors import ValidationError
-from catalogue.web.limits import limits
+from catalogue.limits import limits
 
 TRUE_WORDS = {"true", "1", "yes", "on", "t", "y"}
 FALSE_WORDS = {"false", "0", "no", "off", "f", "n", ""}

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from catalogue.ckan import filters, params, store
+from catalogue.ckan import filters, licences, params, store
 from catalogue.ckan.errors import SearchQueryError, ValidationError
 from catalogue.ckan.fq import Clause, FqError, MatchAll, fields_of, parse_fq, parse_sort
 from catalogue.ckan.groups import theme_group_name
@@ -77,14 +77,19 @@ def ckan_facets(
     search_facets: dict[str, Any] = {}
     for name in requested:
         source = filters.FACETS.get(name, name)
-        ranked = sorted(counts.get(source, []), key=lambda item: (-item[1], item[0]))
+        found = counts.get(source, [])
+        if name == "license_id":
+            found = licences.facet_counts(found)
+        ranked = sorted(found, key=lambda item: (-item[1], item[0]))
         ranked = [(value, count) for value, count in ranked if count > 0]
         if limit >= 0:
             ranked = ranked[:limit]
-        items = [
+        items: list[dict[str, Any]] = [
             {
                 "name": theme_group_name(value) if name == "groups" else value,
-                "display_name": _display(source, value, organisations, language),
+                "display_name": (licence.title if name == "license_id" and (
+                    licence := licences.REGISTER.get(value)) else
+                    _display(source, value, organisations, language)),
                 "count": count,
             }
             for value, count in ranked

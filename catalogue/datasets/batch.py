@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,7 @@ from catalogue.errors import (
 )
 from catalogue.events import Change, announce_many
 from catalogue.organisations.tables import Organisation
+from catalogue.web.statuses import status_for  # per-item statuses: the one table (see pyproject)
 
 CHUNK = 500
 INSERT_ROWS = 100
@@ -66,7 +67,7 @@ class Outcome:
         return self.error is None
 
     def fail(self, error: CatalogueError | InvalidDocument) -> None:
-        self.status = 422 if isinstance(error, InvalidDocument) else error.status_code
+        self.status = status_for(error)
         self.outcome, self.error, self.record = "failed", error, None
 
     @property
@@ -91,31 +92,38 @@ async def write_batch(
     *,
     upsert: bool = False,
     trusted: bool = False,
-    if_match: Sequence[str | None] | None = None,
+    expected: Sequence[int | None] | None = None,
+    actor_name: str | None = None,
 ) -> list[Outcome]:
     """Create (or with ``upsert`` also replace) every item; one :class:`Outcome` each.
 
     ``trusted`` (the seed, the CLI, benchmarks) writes as the system, without a principal;
-    otherwise the principal must be allowed to write each publisher's datasets. ``if_match``
+    otherwise the principal must be allowed to write each publisher's datasets. ``expected``
     gives, per item, the revision an update must find (as the ``If-Match`` of a PUT).
+    ``actor_name`` names who wrote a trusted batch in the history and the audit log (a
+    harvest job) instead of "system".
     """
     if not trusted:
         service._authorise(principal)
     outcomes: list[Outcome] = []
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
-        guards = list(if_match[start : start + CHUNK]) if if_match else [None] * len(chunk)
-        outcomes += await _write_chunk(chunk, guards, start, principal, upsert, trusted)
+        guards: list[int | None] = (
+            list(expected[start : start + CHUNK]) if expected else [None] * len(chunk)
+        )
+        outcomes += await _write_chunk(chunk, guards, start, principal, upsert, trusted,
+                                       actor_name)
     return outcomes
 
 
 async def _write_chunk(
     items: Sequence[Any],
-    guards: list[str | None],
+    guards: list[int | None],
     offset: int,
     principal: Principal | None,
     upsert: bool,
     trusted: bool,
+    actor_name: str | None = None,
 ) -> list[Outcome]:
     outcomes = [Outcome(offset + i, _slug_of(raw)) for i, raw in enumerate(items)]
     parsed: dict[int, DatasetDocument] = {}
@@ -149,7 +157,7 @@ async def _write_chunk(
             item.outcome = outcome
             pending.append(item)
     if pending:
-        await _store(pending, principal)
+        await _store(pending, principal, actor_name)
     return outcomes
 
 
@@ -177,10 +185,10 @@ async def _existing(slugs: set[str]) -> dict[str, DatasetRecord]:
 
 async def _prepare(
     document: DatasetDocument,
-    guard: str | None,
+    guard: int | None,
     publishers: dict[str, dict[str, Any]],
     existing: dict[str, DatasetRecord],
-    schemes: Sequence[str],
+    schemes: Collection[str],
     principal: Principal | None,
     upsert: bool,
     trusted: bool,
@@ -208,7 +216,9 @@ async def _prepare(
                     publisher=publisher, existing=record)
 
 
-async def _store(pending: list[_Pending], principal: Principal | None) -> None:
+async def _store(
+    pending: list[_Pending], principal: Principal | None, actor_name: str | None = None
+) -> None:
     """Write the checked items of one chunk in one transaction, then announce them."""
     now = dt.datetime.now(dt.UTC)
     for item in pending:
@@ -226,8 +236,8 @@ async def _store(pending: list[_Pending], principal: Principal | None) -> None:
                 raise
             await savepoint.rollback_to()
             written += [item for item in creates if await _insert_alone(transaction, item, now)]
-        await _history(written, principal, now)
-        await announce_many([_change(item, principal) for item in written])
+        await _history(written, principal, now, actor_name)
+        await announce_many([_change(item, principal, actor_name) for item in written])
     for item in written:
         item.outcome.status = 200 if item.existing else 201
         item.outcome.outcome = "updated" if item.existing else "created"
@@ -281,7 +291,10 @@ async def _insert_alone(transaction: Any, item: _Pending, now: dt.datetime) -> b
     return True
 
 
-async def _history(items: list[_Pending], principal: Principal | None, now: dt.datetime) -> None:
+async def _history(
+    items: list[_Pending], principal: Principal | None, now: dt.datetime,
+    actor_name: str | None = None,
+) -> None:
     """Themes and one history row per written item, a few multi-row inserts in all."""
     updated = [item.dataset_id for item in items if item.existing is not None]
     if updated:
@@ -292,7 +305,7 @@ async def _history(items: list[_Pending], principal: Principal | None, now: dt.d
         DatasetRevision(
             dataset=item.dataset_id, revision=item.revision, action=_action(item),
             actor=principal.user_id if principal else None,
-            actor_name=principal.name if principal else "system", at=now,
+            actor_name=principal.name if principal else actor_name or "system", at=now,
             changes=changed_fields(_before(item), item.values[Dataset.document]),
             snapshot=item.values[Dataset.document],
         )
@@ -311,8 +324,12 @@ def _action(item: _Pending) -> str:
     return service._action(item.existing.document if item.existing else None, item.document)
 
 
-def _change(item: _Pending, principal: Principal | None) -> Change:
+def _change(
+    item: _Pending, principal: Principal | None, actor_name: str | None = None
+) -> Change:
     before = _before(item)
+    extra: dict[str, Any] = {"revision": item.revision}
+    if actor_name and principal is None:
+        extra["actor_name"] = actor_name
     return Change("dataset", _action(item), str(item.dataset_id), item.document.slug, principal,
-                  before=before or None, after=item.values[Dataset.document],
-                  extra={"revision": item.revision})
+                  before=before or None, after=item.values[Dataset.document], extra=extra)

@@ -24,18 +24,15 @@ from catalogue.datasets.schemas import (
 from catalogue.domain.dataset import Classification, Status
 from catalogue.domain.problems import Problem
 from catalogue.errors import BadRequest
+from catalogue.web.conditional import NO_REVISION, IfMatch, expected_revision
+from catalogue.web.links import with_dataset_links
 from catalogue.web.openapi import errors
 from catalogue.web.params import (
     CurrentPrincipal,
     FromQuery,
-    HeaderParameter,
     QueryParameter,
 )
 
-IfMatch = Annotated[
-    str | None,
-    HeaderParameter(name="If-Match", required=False, description='The ETag you read, e.g. "3"'),
-]
 DatasetSlug = Annotated[
     str,
     PathParameter(
@@ -54,7 +51,10 @@ WRITE_ERRORS = errors(401, 403, 404, 412, 413, 422, 428)
 def _with_etag(
     body: dict[str, Any], record: queries.DatasetRecord, status_code: int = 200
 ) -> Response[dict[str, Any]]:
-    return Response(body, status_code=status_code, headers={"ETag": record.etag})
+    """A dataset's JSON twin with its links and its revision as the ETag."""
+    return Response(
+        with_dataset_links(body), status_code=status_code, headers={"ETag": record.etag}
+    )
 
 
 def _check_filter(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
@@ -123,7 +123,7 @@ class DatasetController(Controller):
         self, data: JSONBody[DatasetBatchBody], principal: CurrentPrincipal
     ) -> Response[DatasetBatchOut]:
         items, upsert, guards = _batch_request(data)
-        outcomes = await batch.write_batch(items, principal, upsert=upsert, if_match=guards)
+        outcomes = await batch.write_batch(items, principal, upsert=upsert, expected=guards)
         return Response(batch_body(outcomes), status_code=207)
 
     @get(
@@ -151,7 +151,7 @@ class DatasetController(Controller):
         principal: CurrentPrincipal,
         if_match: IfMatch,
     ) -> Response[DatasetOut]:
-        record = await service.replace_dataset(slug, data, if_match, principal)
+        record = await service.replace_dataset(slug, data, expected_revision(if_match), principal)
         return _with_etag(await service.represent(record, principal), record)
 
     @patch(
@@ -167,7 +167,7 @@ class DatasetController(Controller):
         principal: CurrentPrincipal,
         if_match: IfMatch,
     ) -> Response[DatasetOut]:
-        record = await service.patch_dataset(slug, data, if_match, principal)
+        record = await service.patch_dataset(slug, data, expected_revision(if_match), principal)
         return _with_etag(await service.represent(record, principal), record)
 
     @delete(
@@ -184,7 +184,9 @@ class DatasetController(Controller):
         if_match: IfMatch,
         reason: FromQuery[str] = "",
     ) -> Response[DatasetOut]:
-        record = await service.withdraw_dataset(slug, if_match, principal, reason)
+        record = await service.withdraw_dataset(
+            slug, expected_revision(if_match), principal, reason
+        )
         return _with_etag(await service.represent(record, principal), record)
 
     @get(
@@ -229,7 +231,7 @@ class DatasetController(Controller):
         }
 
 
-def _batch_request(data: dict[str, Any]) -> tuple[list[Any], bool, list[str | None]]:
+def _batch_request(data: dict[str, Any]) -> tuple[list[Any], bool, list[int | None]]:
     """``{"items": [document | {"document", "if_match"}], "mode": "create" | "upsert"}``."""
     problems = []
     items = data.get("items")
@@ -242,12 +244,16 @@ def _batch_request(data: dict[str, Any]) -> tuple[list[Any], bool, list[str | No
         problems.append(Problem(unknown[0], "is not a field of a batch request"))
     if problems:
         raise BadRequest("the batch request is not well formed", problems)
-    documents, guards = [], []
+    documents: list[Any] = []
+    guards: list[int | None] = []
     for item in items:  # type: ignore[union-attr]
         wrapped = isinstance(item, dict) and "document" in item
         documents.append(item["document"] if wrapped else item)
         guard = item.get("if_match") if wrapped else None
-        guards.append(str(guard) if guard is not None else None)
+        # An item's if_match reads as the header does; one naming nothing matches nothing.
+        guards.append(
+            None if guard is None else expected_revision(str(guard)) or NO_REVISION
+        )
     return documents, mode == "upsert", guards
 
 

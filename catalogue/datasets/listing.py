@@ -17,6 +17,7 @@ from litestar import MediaType, Request, Response
 from catalogue.accounts.principal import Principal
 from catalogue.datasets import queries, seek, service
 from catalogue.datasets.versions import VersionedCache, current_version
+from catalogue.web.links import with_dataset_links
 
 _bodies: VersionedCache[bytes] = VersionedCache(max_entries=2048, max_bytes=64 * 2**20)
 
@@ -56,7 +57,10 @@ async def list_body(
     )
     token = following.token() if following else None
     return {
-        "items": await service.represent_many(queries.records_from_rows(rows), principal),
+        "items": [
+            with_dataset_links(body)
+            for body in await service.represent_many(queries.records_from_rows(rows), principal)
+        ],
         "total": total,
         "page": None if window.after else window.page,
         "size": window.size,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from piccolo.columns.combination import Where, WhereRaw
+from piccolo.columns.combination import Or, Where, WhereRaw
 
 from catalogue.accounts.principal import Principal
 from catalogue.datasets.tables import Dataset, DatasetRevision, DatasetTheme, IdentifierScheme
@@ -22,7 +22,7 @@ from catalogue.errors import NotFound
 from catalogue.organisations.tables import Organisation
 
 MAX_PAGE_SIZE = 100
-log = logging.getLogger("catalogue.datasets")
+log = logging.getLogger(__name__)
 
 RECORD_COLUMNS = (
     Dataset.id,
@@ -131,9 +131,16 @@ def _unindexed(column: Any, values: tuple[str, ...] | list[str]) -> WhereRaw:
     return WhereRaw(f"(\"dataset\".\"{name}\" || '') IN ({marks})", *values)
 
 
+def public_clause() -> Where | WhereRaw | Or:
+    """What anyone may see: :func:`visibility_clause` for an anonymous reader."""
+    clause = visibility_clause(None)
+    assert clause is not None  # only those who read everything get no clause
+    return clause
+
+
 def visibility_clause(
     principal: Principal | None, scan: bool = False
-) -> Where | WhereRaw | None:
+) -> Where | WhereRaw | Or | None:
     """Anonymous: published only. Members: also their organisations' drafts. Admin/auditor: all.
 
     ``scan``: the same rule written for a query that walks an ordering index."""
@@ -204,6 +211,22 @@ async def find_record(slug: str) -> DatasetRecord | None:
         .first()
     )
     return record_from_row(row) if row else None
+
+
+async def get_record_by_slug_or_id(name: str, principal: Principal | None) -> DatasetRecord:
+    """:func:`get_record` by slug, else by the dataset's id (as CKAN addresses datasets)."""
+    record = await find_record(name)
+    if record is None:
+        try:
+            identifier = UUID(name)
+        except ValueError:
+            identifier = None
+        if identifier is not None:
+            row = await Dataset.select(Dataset.slug).where(Dataset.id == identifier).first()
+            record = await find_record(row["slug"]) if row else None
+    if record is None or not may_see(record, principal):
+        raise NotFound(f"no dataset '{name}'")
+    return record
 
 
 async def get_record(slug: str, principal: Principal | None) -> DatasetRecord:
@@ -339,6 +362,25 @@ async def snapshot_at(slug: str, revision: int, principal: Principal | None) -> 
 
 async def identifier_scheme_codes() -> set[str]:
     return {row["code"] for row in await IdentifierScheme.select(IdentifierScheme.code)}
+
+
+async def identifier_schemes() -> list[dict[str, Any]]:
+    """Every identifier scheme (code, label, description), by label: a short admin table."""
+    return await IdentifierScheme.select(
+        IdentifierScheme.code, IdentifierScheme.label, IdentifierScheme.description
+    ).order_by(IdentifierScheme.label)
+
+
+async def identifier_scheme_labels() -> dict[str, str]:
+    """Identifier scheme code -> its name (a table the admin extends, not a SKOS file)."""
+    rows = await IdentifierScheme.select(IdentifierScheme.code, IdentifierScheme.label)
+    return {row["code"]: row["label"] for row in rows}
+
+
+async def organisation_names() -> dict[str, str]:
+    """Organisation slug -> its name (publishers are organisations: a short table)."""
+    rows = await Organisation.select(Organisation.slug, Organisation.name)
+    return {row["slug"]: row["name"] for row in rows}
 
 
 async def publisher_row(slug: str) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -29,6 +29,7 @@ from catalogue.domain.codes import normalise_codes
 from catalogue.domain.dataset import DatasetDocument, Status
 from catalogue.domain.patch import changed_fields, merge_patch
 from catalogue.domain.problems import problems_from_validation_error
+from catalogue.domain.services import link_problems
 from catalogue.errors import (
     Conflict,
     Forbidden,
@@ -40,18 +41,34 @@ from catalogue.errors import (
     Unauthorised,
 )
 from catalogue.events import Change, announce
+from catalogue.plugs import Registry
 from catalogue.settings import get_settings
 from catalogue.vocabularies import default_vocabularies
 
 PublishCheck = Callable[[DatasetDocument], Awaitable[list[Problem]]]
-_publish_checks: list[PublishCheck] = []
+_publish_checks: Registry[PublishCheck] = Registry("publish checks")
+WriteGuard = Callable[[DatasetRecord, DatasetDocument], Awaitable[list[Problem]]]
+_write_guards: Registry[WriteGuard] = Registry("write guards")
 
 
-def register_publish_check(check: PublishCheck) -> PublishCheck:
-    """Add a check that must pass before publishing (the SHACL validation plugs in here)."""
-    if check not in _publish_checks:
-        _publish_checks.append(check)
-    return check
+async def _guard_edit(record: DatasetRecord, document: DatasetDocument) -> None:
+    """Every installed guard's objections to a steward's edit of a stored dataset (harvested
+    fields are read-only, catalogue.harvest.guard)."""
+    problems = [problem for guard in _write_guards.required()
+                for problem in await guard(record, document)]
+    if problems:
+        raise InvalidDocument(problems)
+
+
+def install_publish_checks(checks: Sequence[PublishCheck]) -> None:
+    """Called by :func:`catalogue.wiring.wire`: the checks that must pass before publishing
+    (the SHACL validation is one)."""
+    _publish_checks.install(checks)
+
+
+def install_write_guards(guards: Sequence[WriteGuard]) -> None:
+    """Called by :func:`catalogue.wiring.wire`: the checks of every edit of a stored dataset."""
+    _write_guards.install(guards)
 
 
 def parse_document(raw: Any) -> DatasetDocument:
@@ -76,6 +93,7 @@ def checked_document(
 ) -> DatasetDocument:
     """The codes and the publisher (``publisher``: its row, or None when there is none)."""
     document, problems = normalise_codes(document, default_vocabularies(), schemes)
+    problems.extend(link_problems(document))
     slug = document.organisational.publisher
     if slug is None:
         problems.append(
@@ -89,7 +107,7 @@ def checked_document(
         problems.append(
             Problem(
                 "organisational.publisher",
-                f"There is no organisation '{slug}'; see /api/v1/organisations.",
+                f"There is no organisation '{slug}'; the list of organisations names each one.",
                 "unknown_publisher",
             )
         )
@@ -115,8 +133,9 @@ async def problems_for(
     document: DatasetDocument, context: rules.RuleContext | None = None
 ) -> list[Problem]:
     """What stands between ``document`` and publication (and warnings): rules + publish checks."""
+    checks = _publish_checks.required()  # never publish unchecked because nobody wired
     problems = rules.check(document, context or await rule_context(document))
-    for check in _publish_checks:
+    for check in checks:
         problems.extend(await check(document))
     return problems
 
@@ -141,16 +160,17 @@ def _authorise(principal: Principal | None, *publishers: str | None) -> None:
             )
 
 
-def _expect_revision(record: DatasetRecord, if_match: str | None) -> None:
-    if not if_match:
+def _expect_revision(record: DatasetRecord, expected: int | None) -> None:
+    """A change names the revision it was made on (``expected``), and it must be the current."""
+    if expected is None:
         raise PreconditionRequired(
             "send If-Match with the ETag you read (the dataset's revision), so that nobody "
             "overwrites a change they have not seen"
         )
-    wanted = if_match.strip().removeprefix("W/").strip('"')
-    if wanted != str(record.revision):
+    if expected != record.revision:
+        sent = f"you sent revision {expected}" if expected > 0 else "you named no revision"
         raise PreconditionFailed(
-            f"the dataset changed since you read it: you sent revision {wanted}, it is now at "
+            f"the dataset changed since you read it: {sent}, it is now at "
             f"revision {record.revision}; read it again and reapply your change",
             record.revision,
         )
@@ -309,13 +329,15 @@ async def _free_slug(slug: str, principal: Principal | None) -> str:
                 if (candidate := f"{stem}-{number}") not in taken)
 
 
-async def _existing(slug: str, principal: Principal | None, if_match: str | None) -> DatasetRecord:
+async def _existing(
+    slug: str, principal: Principal | None, expected: int | None
+) -> DatasetRecord:
     _authorise(principal)
     record = await find_record(slug)
     if record is None or not may_see(record, principal):
         raise NotFound(f"no dataset '{slug}'")
     _authorise(principal, record.publisher)
-    _expect_revision(record, if_match)
+    _expect_revision(record, expected)
     return record
 
 
@@ -337,32 +359,34 @@ def _keep_identity(raw: Any, slug: str) -> Any:
 
 
 async def replace_dataset(
-    slug: str, raw: Any, if_match: str | None, principal: Principal | None
+    slug: str, raw: Any, expected: int | None, principal: Principal | None
 ) -> DatasetRecord:
-    record = await _existing(slug, principal, if_match)
+    record = await _existing(slug, principal, expected)
     document = await validate(_keep_identity(raw, slug))
     _authorise(principal, document.organisational.publisher)
+    await _guard_edit(record, document)
     return await _write(document, principal, record)
 
 
 async def patch_dataset(
-    slug: str, patch: Any, if_match: str | None, principal: Principal | None
+    slug: str, patch: Any, expected: int | None, principal: Principal | None
 ) -> DatasetRecord:
     """Apply a JSON Merge Patch (RFC 7396) to the stored document."""
-    record = await _existing(slug, principal, if_match)
+    record = await _existing(slug, principal, expected)
     if not isinstance(patch, dict):
         raise InvalidDocument([Problem("(document)", "a merge patch must be a JSON object")])
     raw = merge_patch(record.document.model_dump(mode="json"), patch)
     document = await validate(_keep_identity(raw, slug))
     _authorise(principal, document.organisational.publisher)
+    await _guard_edit(record, document)
     return await _write(document, principal, record)
 
 
 async def withdraw_dataset(
-    slug: str, if_match: str | None, principal: Principal | None, reason: str = ""
+    slug: str, expected: int | None, principal: Principal | None, reason: str = ""
 ) -> DatasetRecord:
     """Delete is soft: the dataset leaves feeds and search but keeps its history."""
-    record = await _existing(slug, principal, if_match)
+    record = await _existing(slug, principal, expected)
     if record.document.status == Status.WITHDRAWN:
         return record
     document = record.document.model_copy(update={"status": Status.WITHDRAWN})
@@ -378,7 +402,8 @@ async def import_document(document: DatasetDocument, principal: Principal | None
 
 
 async def represent(record: DatasetRecord, principal: Principal | None) -> dict[str, Any]:
-    """The JSON twin of a dataset as ``principal`` may see it (see ``represent_many``)."""
+    """The JSON twin of a dataset as ``principal`` may see it (see ``represent_many``); the
+    edge adds its links (``catalogue.web.links.with_dataset_links``)."""
     return (await represent_many([record], principal))[0]
 
 
@@ -387,7 +412,8 @@ async def represent_many(
 ) -> list[dict[str, Any]]:
     """JSON twins: internal fields only for those who may see them, related datasets only
     when the reader may see them (one query for the whole list)."""
-    related = [slug for record in records for slug in record.document.semantic.related]
+    related = [slug for record in records
+               for slug in disclosure.related_in(record.document.model_dump(mode="json"))]
     visible = await visible_slugs(related, principal)
     return [_represent(record, principal, visible) for record in records]
 
@@ -396,7 +422,7 @@ def _represent(
     record: DatasetRecord, principal: Principal | None, visible: set[str]
 ) -> dict[str, Any]:
     body = disclosure.redact(record.document.model_dump(mode="json"), principal, record.publisher)
-    body["semantic"]["related"] = disclosure.visible_related(body["semantic"]["related"], visible)
+    body = disclosure.hide_related(body, visible)
     return {
         "id": str(record.id),
         **body,
@@ -405,10 +431,4 @@ def _represent(
         "modified": record.modified.isoformat(),
         "issued": record.issued.isoformat() if record.issued else None,
         "publisher_name": record.publisher_name,
-        "links": {
-            "self": f"/api/v1/datasets/{record.slug}",
-            "html": f"/dataset/{record.slug}",
-            "history": f"/api/v1/datasets/{record.slug}/history",
-            "problems": f"/api/v1/datasets/{record.slug}/problems",
-        },
     }

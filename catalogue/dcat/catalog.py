@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -29,7 +29,7 @@ from catalogue.dcat.namespaces import DCAT, DCT, FOAF, HYDRA, RDF, SKOS, XSD, ne
 from catalogue.domain.types import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MULTILINE, IRI_UNSAFE
 from catalogue.vocabularies import Vocabularies
 
-log = logging.getLogger("catalogue.dcat.feed")
+log = logging.getLogger(__name__)
 
 ISO_639_1_TO_EU = {
     "bg": "BUL", "cs": "CES", "da": "DAN", "de": "DEU", "el": "ELL", "en": "ENG", "es": "SPA",
@@ -48,6 +48,25 @@ class CatalogInfo:
     description: str
     languages: tuple[str, ...]
     publisher: PublisherInfo | None
+    issued: dt.datetime | None = None  # when the first dataset was registered
+    licence: str | None = None  # of the catalogue's metadata (an EU licence code)
+    spatial: tuple[str, ...] = ()  # country codes
+    publisher_type: str | None = None  # EU publisher type when no organisation is named
+
+    @classmethod
+    def from_settings(cls, settings: Any, publishers: Mapping[str, PublisherInfo],
+                      issued: dt.datetime | None = None) -> CatalogInfo:
+        return cls(
+            base_url=settings.base_url,
+            title=settings.catalogue_title,
+            description=settings.catalogue_description,
+            languages=settings.languages,
+            publisher=publishers.get(settings.catalogue_publisher),
+            issued=issued,
+            licence=settings.catalogue_licence or None,
+            spatial=settings.catalogue_spatial,
+            publisher_type=settings.catalogue_publisher_type or None,
+        )
 
 
 @dataclass(frozen=True)
@@ -114,7 +133,10 @@ def catalog_triples(
     graph.add((homepage, RDF.type, FOAF.Document))
     if modified is not None:
         graph.add((node, DCT.modified, timestamp(modified)))
+    if catalog.issued is not None:
+        graph.add((node, DCT.issued, timestamp(catalog.issued)))
     _publisher(graph, node, catalog, vocabularies)
+    _licence_and_coverage(graph, node, catalog, vocabularies)
     languages = vocabularies["languages"]
     for language in catalog.languages:
         concept = languages.get(ISO_639_1_TO_EU.get(language, language.upper()))
@@ -183,7 +205,8 @@ def _publisher(
     graph.add((agent, RDF.type, FOAF.Agent))
     graph.add((agent, FOAF.name, Literal(name)))
     types = vocabularies["publisher-types"]
-    concept = types.get(publisher.type) if publisher and publisher.type else None
+    code = publisher.type if publisher and publisher.type else catalog.publisher_type
+    concept = types.get(code) if code else None
     if concept is not None:
         kind = URIRef(concept.iri)
         graph.add((agent, DCT.type, kind))
@@ -191,6 +214,37 @@ def _publisher(
         graph.add((kind, SKOS.inScheme, URIRef(types.iri)))
         graph.add((kind, SKOS.notation, Literal(concept.code)))
         graph.add((kind, SKOS.prefLabel, Literal(concept.label("en"), lang="en")))
+
+
+def _licence_and_coverage(
+    graph: Any, node: URIRef, catalog: CatalogInfo, vocabularies: Vocabularies
+) -> None:
+    """The licence of the catalogue's metadata and the countries it covers, typed and
+    labelled as the datasets' concepts are (with their geometry, when known)."""
+    from catalogue.dcat.spatial import location_triples
+
+    licences = vocabularies["licences"]
+    concept = licences.get(catalog.licence) if catalog.licence else None
+    if concept is not None:
+        iri = URIRef(concept.iri)
+        graph.add((node, DCT.license, iri))
+        for kind in (DCT.LicenseDocument, SKOS.Concept):
+            graph.add((iri, RDF.type, kind))
+        graph.add((iri, SKOS.inScheme, URIRef(licences.iri)))
+        graph.add((iri, SKOS.prefLabel, Literal(concept.label("en"), lang="en")))
+    countries = vocabularies["countries"]
+    for code in catalog.spatial:
+        country = countries.get(code)
+        if country is None:
+            continue
+        iri = URIRef(country.iri)
+        graph.add((node, DCT.spatial, iri))
+        for kind in (DCT.Location, SKOS.Concept):
+            graph.add((iri, RDF.type, kind))
+        graph.add((iri, SKOS.inScheme, URIRef(countries.iri)))
+        graph.add((iri, SKOS.prefLabel, Literal(country.label("en"), lang="en")))
+        for triple in location_triples(iri, code, None):
+            graph.add(triple)
 
 
 def _paging(graph: Any, base_url: str, page: PageInfo) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-logger = logging.getLogger("catalogue")
+logger = logging.getLogger(__name__)
 _local = threading.local()
 SOURCE_FOLDERS = ("dcat", "domain")  # the mapping and the field registry it reads
 

@@ -6,8 +6,11 @@ import sys
 from pathlib import Path
 
 import click
+from rdflib import Graph
 
 from catalogue.dcat.validation import Report, UnreadableRdf, parse_rdf, validate_graph
+from catalogue.i18n import _
+from catalogue.settings import Settings, get_settings
 
 SUFFIX_TYPES = {
     ".ttl": "text/turtle",
@@ -19,20 +22,14 @@ SUFFIX_TYPES = {
 }
 
 
-async def _feed_graph() -> tuple[object, int]:
+async def _feed_graph(settings: Settings | None = None) -> tuple[Graph, int]:
     """Every page of the anonymous feed, merged (what a harvester would collect)."""
-    from rdflib import Graph
-
+    settings = settings or get_settings()
     from catalogue.dcat import feed, rendered
     from catalogue.dcat.catalog import CatalogInfo, PageInfo
     from catalogue.dcat.snapshot import refresh
-    from catalogue.settings import get_settings
-
-    settings = get_settings()
     current = await refresh()
-    catalog = CatalogInfo(settings.base_url, settings.catalogue_title,
-                          settings.catalogue_description, settings.languages,
-                          current.publishers.get(settings.catalogue_publisher))
+    catalog = CatalogInfo.from_settings(settings, current.publishers, await feed.first_issued())
     merged, query = Graph(), feed.FeedQuery()
     while True:
         page_of = await feed.feed_page(query)
@@ -49,9 +46,11 @@ async def _feed_graph() -> tuple[object, int]:
 
 def _print(report: Report, verbose: bool) -> None:
     for finding in report.violations + (report.warnings if verbose else []):
-        click.echo(f"{finding.severity.upper()}: {finding.focus_node}")
-        click.echo(f"  path: {finding.path or '-'}")
-        click.echo(f"  {finding.message}")
+        click.echo(_(
+                       "%(upper)s: %(focus_node)s"
+                   ) % {"upper": finding.severity.upper(), "focus_node": finding.focus_node})
+        click.echo(_("  path: %(path)s") % {"path": finding.path or '-'})
+        click.echo(_("  %(message)s") % {"message": finding.message})
     click.echo(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s): "
                + ("conforms" if report.conforms else "does NOT conform"))
 
@@ -59,7 +58,8 @@ def _print(report: Report, verbose: bool) -> None:
 @click.command("validate")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--warnings/--no-warnings", default=False, help="List warnings too.")
-def validate(file: str | None, warnings: bool) -> None:
+@click.pass_obj
+def validate(settings: Settings, file: str | None, warnings: bool) -> None:
     """Check FILE (Turtle, RDF/XML, JSON-LD, N-Triples) against our DCAT-AP 3.0.1 shapes;
     without FILE, check every page of the current feed. Exits 1 on a violation."""
     if file:
@@ -68,15 +68,16 @@ def validate(file: str | None, warnings: bool) -> None:
         try:
             graph = parse_rdf(path.read_bytes(), content_type)
         except UnreadableRdf as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(_("Error: %(error)s") % {"error": error}, err=True)
             sys.exit(2)
-        click.echo(f"{path}: {len(graph)} triples")
+        click.echo(_("%(path)s: %(len)s triples") % {"path": path, "len": len(graph)})
     else:
-        from catalogue.cli import run
+        from catalogue.running import run
 
-        graph, total = run(_feed_graph)
-        click.echo(f"feed: {total} dataset(s), {len(graph)} triples")  # type: ignore[arg-type]
-    report = validate_graph(graph)  # type: ignore[arg-type]
+        graph, total = run(lambda: _feed_graph(settings))
+        click.echo(_("feed: %(total)s dataset(s), %(len)s triples")
+                   % {"total": total, "len": len(graph)})
+    report = validate_graph(graph)
     _print(report, warnings)
     if not report.conforms:
         sys.exit(1)

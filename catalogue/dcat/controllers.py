@@ -15,11 +15,11 @@ from litestar import Controller, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Redirect
 
-from catalogue.datasets.service import register_publish_check
 from catalogue.datasets.versions import VersionedCache, current_version
 from catalogue.dcat import feed, rendered, snapshot, validation
 from catalogue.dcat.catalog import CatalogInfo, PageInfo
 from catalogue.dcat.schemas import (
+    FEED_CONTENT,
     FEED_PARAMETERS,
     FEED_PARAMS,
     NEGOTIATED_RDF_RESPONSES,
@@ -28,6 +28,8 @@ from catalogue.dcat.schemas import (
     ValidationReport,
 )
 from catalogue.dcat.web import (
+    ALIAS_MEDIA_TYPES,
+    EXTENSION_ALIASES,
     FORMATS,
     accepts_html,
     body_etag,
@@ -36,9 +38,9 @@ from catalogue.dcat.web import (
     rdf_bytes_response,
 )
 from catalogue.domain.problems import InvalidDocument
+from catalogue.limits import LimitExceeded, limits
 from catalogue.settings import get_settings
 from catalogue.web.errors import problem_response
-from catalogue.web.limits import LimitExceeded, limits
 from catalogue.web.openapi import errors, with_content
 
 CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log shows it
@@ -55,30 +57,24 @@ async def _feed_document(
     page_of = await feed.feed_page(query)
     settings = get_settings()
     current = await snapshot.refresh()
-    catalog = CatalogInfo(
-        base_url=settings.base_url,
-        title=settings.catalogue_title,
-        description=settings.catalogue_description,
-        languages=settings.languages,
-        publisher=current.publishers.get(settings.catalogue_publisher),
-    )
+    catalog = CatalogInfo.from_settings(settings, current.publishers, await feed.first_issued())
     page = PageInfo(
         query.page, feed.PAGE_SIZE, page_of.total, path, query.params(),
         after=query.after.token() if query.after else None, next_after=page_of.next_after,
     )
     items = await rendered.describe_rows(page_of.rows, settings)
     last_modified = await feed.last_change()
-    body = rendered.feed_document(catalog, items, page, last_modified, fmt)
+    body = rendered.feed_document(catalog, items, page, last_modified, fmt, query.profile)
     return body, body_etag(body), last_modified
 
 
 async def _catalog_response(request: Request[Any, Any, Any], fmt: str, path: str,
-                            vary: bool) -> Response[Any]:
+                            vary: bool, media_type: str | None = None) -> Response[Any]:
     raw = {name: request.query_params.get(name) for name in FEED_PARAMS}
     try:
         query = feed.parse_feed_query(raw)
         version = await current_version()
-        key = (query, fmt, path)
+        key = (query, fmt, path)  # the query holds the profile, fq and sort too
         found = _pages.get(key, version)
         if found is None:
             if await client_gone(request):  # a harvester that gave up: render nothing for it
@@ -94,7 +90,8 @@ async def _catalog_response(request: Request[Any, Any, Any], fmt: str, path: str
     if await client_gone(request):  # a harvester that gave up: send nothing
         return Response(b"", status_code=CLIENT_GONE)
     body, etag, last_modified = found
-    return rdf_bytes_response(request, body, fmt, last_modified, vary=vary, etag=etag)
+    return rdf_bytes_response(request, body, fmt, last_modified, vary=vary, etag=etag,
+                              media_type=media_type)
 
 
 async def validate_within_budget(body: bytes, content_type: str) -> validation.Report:
@@ -136,18 +133,21 @@ class CatalogController(Controller):
         return await _catalog_response(request, fmt, "/catalog", vary=True)
 
     @get(
-        [f"/catalog.{ext}" for ext in FORMATS],
+        [f"/catalog.{ext}" for ext in (*FORMATS, *EXTENSION_ALIASES)],
         summary="The DCAT-AP catalogue in Turtle, RDF/XML, JSON-LD or N-Triples",
         description="The media type follows the extension: .ttl Turtle, .rdf RDF/XML, "
-        ".jsonld JSON-LD, .nt N-Triples.",
+        ".jsonld JSON-LD, .nt N-Triples; ckanext-dcat's .xml (RDF/XML) and .n3 (Turtle, "
+        "sent as text/n3) too. profile=dcat_ap_2 gives DCAT-AP 2.1.1 (default dcat_ap_3).",
         responses=RDF_RESPONSES,
         operation_class=with_content(
-            {"200": RDF_CONTENT}, parameters=FEED_PARAMETERS, replace=True
+            {"200": FEED_CONTENT}, parameters=FEED_PARAMETERS, replace=True
         ),
     )
     async def catalog_file(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        fmt = request.url.path.rsplit(".", 1)[-1]
-        return await _catalog_response(request, fmt, request.url.path, vary=False)
+        extension = request.url.path.rsplit(".", 1)[-1]
+        fmt = EXTENSION_ALIASES.get(extension, extension)
+        return await _catalog_response(request, fmt, request.url.path, vary=False,
+                                       media_type=ALIAS_MEDIA_TYPES.get(extension))
 
     @post(
         "/api/v1/validate",
@@ -171,5 +171,3 @@ class CatalogController(Controller):
                 "severity": "error"}])
         return Response(report.as_dict())
 
-
-register_publish_check(validation.publish_check)

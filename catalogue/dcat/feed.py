@@ -12,14 +12,14 @@ deep page costs what the first costs. ``page=N`` still works (an offset over the
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.query.functions.aggregate import Max
+from piccolo.query.functions.aggregate import Max, Min
 
 from catalogue.datasets import queries, seek
 from catalogue.datasets.tables import Dataset
+from catalogue.dcat import feed_filters, profiles
 from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.errors import BadRequest
 
@@ -36,17 +36,28 @@ class FeedQuery:
     theme: str | None = None
     classification: str | None = None
     publisher: str | None = None
+    fq: str = ""  # CKAN's filter query (ckanext-dcat's catalogue endpoint takes it)
+    sort: str = ""  # CKAN's sort (``metadata_modified desc``)
+    profile: str = profiles.DEFAULT
 
     def params(self) -> tuple[tuple[str, str], ...]:
         """The filters as query parameters (for the paging links), page excluded."""
         values = [
             ("modified_since", self.modified_since.isoformat() if self.modified_since else ""),
             ("q", self.q),
+            ("fq", self.fq),
+            ("sort", self.sort),
             ("theme", self.theme or ""),
             ("classification", self.classification or ""),
             ("publisher", self.publisher or ""),
+            ("profile", self.profile if self.profile != profiles.DEFAULT else ""),
         ]
         return tuple((name, value) for name, value in values if value)
+
+    @property
+    def searched(self) -> bool:
+        """Answered from the search index (numbered pages) rather than a seek."""
+        return bool(self.q or self.fq or self.sort)
 
 
 def parse_feed_query(raw: dict[str, str | None]) -> FeedQuery:
@@ -83,6 +94,13 @@ def parse_feed_query(raw: dict[str, str | None]) -> FeedQuery:
     classification = raw.get("classification") or None
     if classification and classification not in CLASSIFICATIONS:
         problems.append(Problem("classification", f"must be one of {', '.join(CLASSIFICATIONS)}"))
+    fq, sort = (raw.get("fq") or "").strip(), (raw.get("sort") or "").strip()
+    problems += feed_filters.check(fq, sort)
+    profile = profiles.DEFAULT
+    try:
+        profile = profiles.parse_profile(raw.get("profile"))
+    except InvalidDocument as error:
+        problems += error.problems
     if problems:
         raise InvalidDocument(problems)
     return FeedQuery(
@@ -93,40 +111,25 @@ def parse_feed_query(raw: dict[str, str | None]) -> FeedQuery:
         theme=raw.get("theme") or None,
         classification=classification,
         publisher=raw.get("publisher") or None,
+        fq=fq,
+        sort=sort,
+        profile=profile,
     )
 
 
-async def _matching_slugs(q: str) -> list[str]:
-    """Datasets whose title or description has every word (when there is no search index)."""
-    words = q.casefold().split()
-    rows = await Dataset.select(Dataset.slug, Dataset.document).where(
-        queries.visibility_clause(None)  # type: ignore[arg-type]
-    ).output(load_json=True)
-    found = []
-    for row in rows:
-        document = row["document"]
-        text = " ".join([*document.get("title", {}).values(),
-                         *document.get("description", {}).values()]).casefold()
-        if all(word in text for word in words):
-            found.append(row["slug"])
-    return found
-
-
-async def _searched_page(query: FeedQuery) -> tuple[list[str], int] | None:
+async def _searched_page(query: FeedQuery) -> tuple[list[str], int]:
     """One page of the slugs matching ``q`` with the feed's filters and order, straight from
-    the search index (work for one page, not for every match); None without the search."""
-    try:
-        search = importlib.import_module("catalogue.search.service")
-    except ImportError:
-        return None
-    if not hasattr(search, "search_slugs"):
-        return None
+    the search index (work for one page, not for every match)."""
+    from catalogue.search import service as search  # here: search renders feeds' records
     filters = {name: [value] for name, value in (
         ("classification", query.classification), ("publisher", query.publisher),
         ("theme", query.theme)) if value}
+    plan = await feed_filters.plan(query.fq, query.sort, query.modified_since)
+    text = " ".join([query.q, *plan.text]).strip()
     slugs, total, _facets = await search.search_slugs(
-        search.SearchQuery(q=query.q, filters=filters), None,
-        sort_fields=[("modified", True), ("id", False)], modified_from=query.modified_since,
+        search.SearchQuery(q=text, filters=filters), None,
+        sort_fields=plan.sort_fields, modified_from=plan.modified_from,
+        exclude=plan.exclude, any_of=plan.any_of,
         start=(query.page - 1) * PAGE_SIZE, rows=PAGE_SIZE,
     )
     return slugs, total
@@ -148,8 +151,8 @@ async def feed_page(query: FeedQuery) -> FeedPage:
 
     With ``q`` the search index gives the page (ranked by newest change, numbered pages);
     without it the page is a seek over the registration order."""
-    if query.q and (found := await _searched_page(query)) is not None:
-        slugs, total = found
+    if query.searched:
+        slugs, total = await _searched_page(query)
         _check_page(query, total)
         return FeedPage(await _rows_of(slugs), total, None)
     filters = queries.DatasetFilter(
@@ -158,18 +161,12 @@ async def feed_page(query: FeedQuery) -> FeedPage:
         theme=query.theme,
         modified_since=query.modified_since,
     )
-    slugs = await _matching_slugs(query.q) if query.q else None
-    if slugs is not None:
-        clauses: list[Any] = queries.filter_clauses(None, filters)
-        clauses.append(Dataset.slug.is_in(slugs or [""]))
-        count = await Dataset.count().where(*clauses)
-    else:
-        count = await queries.count_records(None, filters)
+    count = await queries.count_records(None, filters)
     if query.after is None:
         _check_page(query, count)
     offset = 0 if query.after else (query.page - 1) * PAGE_SIZE
     rows, following = await seek.seek_records(
-        None, filters, PAGE_SIZE, query.after, "created", offset=offset, slugs=slugs,
+        None, filters, PAGE_SIZE, query.after, "created", offset=offset,
     )
     return FeedPage(rows, count, following.token() if following else None)
 
@@ -182,15 +179,25 @@ def _check_page(query: FeedQuery, total: int) -> None:
 
 
 async def _rows_of(slugs: list[str]) -> list[dict[str, Any]]:
-    """The public rows of these slugs, newest change first (the searched page's order)."""
+    """The public rows of these slugs, in the searched page's order."""
     rows: list[dict[str, Any]] = (
         await Dataset.select(*queries.RECORD_COLUMNS)
-        .where(Dataset.slug.is_in(slugs or [""]), queries.visibility_clause(None))
-        .order_by(Dataset.modified, ascending=False)
-        .order_by(Dataset.id)
+        .where(Dataset.slug.is_in(slugs or [""]), queries.public_clause())
         .output(load_json=True)
     )
-    return rows
+    place = {slug: number for number, slug in enumerate(slugs)}
+    return sorted(rows, key=lambda row: place.get(row["slug"], len(place)))
+
+
+async def first_issued() -> dt.datetime | None:
+    """When the first dataset was registered: the catalogue's ``dct:issued`` (one index
+    lookup: ``created`` leads the feed's ordering index)."""
+    row = await Dataset.select(Min(Dataset.created, alias="first")).first()
+    value = row["first"] if row else None
+    if value is None:
+        return None
+    value = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 async def last_change() -> dt.datetime | None:

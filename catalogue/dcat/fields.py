@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from catalogue.dcat.namespaces import RDF
+from catalogue.dcat.namespaces import DCT, FOAF, RDF, RDFS
 from catalogue.dcat.writer import Writer, web_iri
 from catalogue.domain.fields import generic
 from catalogue.domain.fieldspec import DCAT_AP, Field
 from catalogue.domain.paths import attribute
+from catalogue.domain.values import web_address
 
 if TYPE_CHECKING:
-    from catalogue.dcat.reverse import _Reader
+    from catalogue.dcat.reverse_reader import Reader as _Reader
 
 GENERIC = generic("dcat")
 
@@ -40,6 +41,8 @@ def write_field(writer: Writer, subject: URIRef, field: Field, value: Any) -> No
     elif field.kind in {"code", "codes"}:
         codes = [value] if field.kind == "code" else value
         for code in codes:
+            # a harvested catalogue's own theme (a foreign IRI) is left out of our feed: our
+            # shapes take only the EU data themes
             node = writer.concept(field.vocabulary or "", code, *_types(field))
             writer.add(subject, predicate, node)
     elif field.kind == "urls":
@@ -73,13 +76,28 @@ def read_field(reader: _Reader, subject: Node, field: Field) -> Any:
         return reader.texts(subject, predicate)
     if field.kind == "code":
         return reader.code(field.vocabulary or "", reader.one(subject, predicate))
-    if field.kind == "codes":
-        return reader.codes(field.vocabulary or "", subject, predicate)
-    if field.kind in {"urls", "strings"}:
-        return sorted(str(value) for value in reader.graph.objects(subject, predicate))
+    if field.kind == "codes":  # a node of the dataset's own (``#location``) is no concept
+        return reader.codes(field.vocabulary or "", subject, predicate,
+                            lambda node: not str(node).startswith(f"{subject}#"))
+    if field.kind == "urls":
+        return sorted({_address(reader, value) for value in reader.all(subject, predicate)})
+    if field.kind == "strings":
+        return sorted({text for value in reader.all(subject, predicate)
+                       if isinstance(value, Literal) and (text := str(value).strip())})
     if field.kind == "flag":
         return reader.flag(subject, predicate)
-    return reader.text(subject, predicate)
+    return reader.literal(subject, predicate)
+
+
+def _address(reader: _Reader, value: Node) -> str:
+    """A web address given as an IRI, a literal or a node that names one (``[ a dct:Standard;
+    foaf:page <...> ]``); else the value's text, for validation to report."""
+    if isinstance(value, URIRef):
+        return str(value)
+    candidates = [str(value)] if isinstance(value, Literal) else [
+        *(str(page) for predicate in (FOAF.page, RDFS.seeAlso, DCT.source)
+          for page in reader.all(value, predicate)), *reader.candidates(value)]
+    return next(filter(None, map(web_address, candidates)), candidates[0] if candidates else "")
 
 
 def read_fields(reader: _Reader, subject: Node) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 
+from catalogue.dcat import spatial
 from catalogue.dcat.dpv import personal_data
 from catalogue.dcat.fields import write_fields
 from catalogue.dcat.namespaces import (
@@ -27,12 +28,14 @@ from catalogue.dcat.namespaces import (
     FOAF,
     IANA_MEDIA_TYPES,
     RDF,
+    RDFS,
     SKOS,
     SPDX,
     VCARD,
     XSD,
     new_graph,
 )
+from catalogue.dcat.services import access_service, legal_resources, write_service
 from catalogue.dcat.writer import (
     DatasetContext,
     PublisherInfo,
@@ -40,10 +43,11 @@ from catalogue.dcat.writer import (
     dataset_iri,
     identifier_scheme_iri,
     organisation_iri,
+    rights_node,
     timestamp,
     web_iri,
 )
-from catalogue.domain.dataset import DataService, DatasetDocument, Distribution, Status
+from catalogue.domain.dataset import DatasetDocument, Distribution, Status
 from catalogue.vocabularies import Vocabularies
 
 
@@ -59,6 +63,8 @@ def dataset_graph(
     base = context.base_url
     subject = dataset_iri(base, document.slug)
     graph.add((subject, RDF.type, DCAT.Dataset))
+    if document.legal.rights:  # one node, shared by the distributions with no rights of their own
+        writer.dataset_rights = rights_node(subject)
     write_fields(writer, subject, document)  # the registry's plain fields
     identifier = str(context.dataset_id) if context.dataset_id else str(subject)
     graph.add((subject, DCT.identifier, Literal(identifier)))
@@ -71,7 +77,24 @@ def dataset_graph(
     _semantic(writer, subject, document)
     _organisational(writer, subject, document)
     _legal(writer, subject, document)
+    if context.source is not None:
+        _source(writer, subject, context)
     return graph
+
+
+def _source(writer: Writer, subject: URIRef, context: DatasetContext) -> None:
+    """A harvested dataset: its original identifier (``adms:identifier``, issued by the source
+    catalogue) and the dataset it came from (``dct:source``, when that is an IRI)."""
+    source, graph = context.source, writer.graph
+    assert source is not None
+    node = URIRef(f"{subject}#source-identifier")
+    graph.add((subject, ADMS.identifier, node))
+    graph.add((node, RDF.type, ADMS.Identifier))
+    graph.add((node, SKOS.notation, Literal(source.identifier)))
+    if source.catalogue and source.catalogue.startswith(("http://", "https://")):
+        graph.add((node, DCT.creator, web_iri(source.catalogue)))
+    if source.identifier.startswith(("http://", "https://")):
+        graph.add((subject, DCT.source, web_iri(source.identifier)))
 
 
 def _technical(writer: Writer, subject: URIRef, document: DatasetDocument) -> None:
@@ -80,9 +103,10 @@ def _technical(writer: Writer, subject: URIRef, document: DatasetDocument) -> No
         node = web_iri(f"{subject}/distribution/{distribution.id or position}")
         graph.add((subject, DCAT.distribution, node))
         _distribution(writer, node, distribution, position)
+        access_service(writer, node, subject, distribution.access_service)
+        legal_resources(writer, node, distribution.legislation)
     for position, service in enumerate(technical.data_services):
-        node = web_iri(f"{subject}/service/{service.id or position}")
-        _data_service(writer, node, subject, service, position, document)
+        write_service(writer, subject, service, position, document)
     for position, attribute in enumerate(technical.attributes):
         node = URIRef(f"{subject}#attribute-{position + 1}")
         graph.add((subject, CAT.attribute, node))
@@ -99,6 +123,13 @@ def _technical(writer: Writer, subject: URIRef, document: DatasetDocument) -> No
             scheme = identifier_scheme_iri(writer.context.base_url, attribute.identifier_scheme)
             _identifier_scheme(graph, scheme, attribute.identifier_scheme)
             graph.add((node, CAT.identifierScheme, scheme))
+    for code in technical.spatial:  # the countries' geometry, as the vocabulary knows it
+        concept = writer.vocabularies["countries"].get(code)
+        if concept is not None:
+            for triple in spatial.location_triples(URIRef(concept.iri), code, None):
+                graph.add(triple)
+    for triple in spatial.dataset_geometry(subject, technical.bounding_box):
+        graph.add(triple)
     if technical.temporal and (technical.temporal.start or technical.temporal.end):
         period = URIRef(f"{subject}#temporal")
         graph.add((subject, DCT.temporal, period))
@@ -131,6 +162,7 @@ def _distribution(
     if distribution.media_type:
         media = web_iri(IANA_MEDIA_TYPES + distribution.media_type)
         graph.add((media, RDF.type, DCT.MediaType))
+        graph.add((media, RDFS.label, Literal(distribution.media_type)))  # ckanext-dcat's
         graph.add((node, DCAT.mediaType, media))
     if distribution.byte_size is not None:
         size = Literal(distribution.byte_size, datatype=XSD.nonNegativeInteger)
@@ -150,48 +182,8 @@ def _distribution(
     writer.add(node, DCATAP.availability, availability)
     if distribution.rights:
         graph.add((node, DCT.rights, writer.rights(URIRef(f"{node}#rights"), distribution.rights)))
-
-
-def _data_service(
-    writer: Writer,
-    node: URIRef,
-    dataset: URIRef,
-    service: DataService,
-    position: int,
-    document: DatasetDocument,
-) -> None:
-    """A service serves only this dataset, so it shares the dataset's publisher, contact,
-    themes and keywords (derived, so the reverse mapping ignores them)."""
-    graph = writer.graph
-    graph.add((node, RDF.type, DCAT.DataService))
-    graph.add((node, CAT.position, Literal(position)))
-    graph.add((node, DCAT.servesDataset, dataset))
-    if service.id:
-        graph.add((node, DCT.identifier, Literal(service.id)))
-    writer.texts(node, DCT.title, service.title)
-    writer.texts(node, DCT.description, service.description)
-    graph.add((node, DCAT.endpointURL, web_iri(service.endpoint_url)))
-    if service.endpoint_description:
-        graph.add((node, DCAT.endpointDescription, web_iri(service.endpoint_description)))
-    for standard in service.conforms_to:
-        graph.add((node, DCT.conformsTo, _standard(graph, standard)))
-    if writer.context.publisher:
-        graph.add((node, DCT.publisher, organisation_iri(writer.context.base_url,
-                                                         writer.context.publisher.slug)))
-    if document.organisational.contact_point:
-        graph.add((node, DCAT.contactPoint, URIRef(f"{dataset}#contact-point")))
-    for code in document.semantic.themes:
-        writer.add(node, DCAT.theme, writer.concept("themes", code))
-    for keyword in document.semantic.keywords:
-        graph.add((node, DCAT.keyword, Literal(keyword)))
-    writer.add(node, DCT.accessRights, writer.concept(
-        "access-rights", document.legal.access_rights, DCT.RightsStatement))
-
-
-def _standard(graph: Graph, url: str) -> URIRef:
-    node = web_iri(url)
-    graph.add((node, RDF.type, DCT.Standard))
-    return node
+    elif writer.dataset_rights is not None:  # the dataset's statement, where MQA reads it
+        graph.add((node, DCT.rights, writer.dataset_rights))
 
 
 def _identifier_scheme(graph: Graph, node: URIRef, code: str) -> None:
@@ -243,7 +235,7 @@ def _legal(writer: Writer, subject: URIRef, document: DatasetDocument) -> None:
         graph.add((node, RDF.type, ELI.LegalResource))
         writer.texts(node, DCT.title, legislation.title)
     if legal.rights:
-        graph.add((subject, DCT.rights, writer.rights(URIRef(f"{subject}#rights"), legal.rights)))
+        graph.add((subject, DCT.rights, writer.rights(rights_node(subject), legal.rights)))
     if legal.restriction:
         writer.texts(subject, CAT.restrictionReason, legal.restriction.reason)
         writer.texts(subject, CAT.howToRequest, legal.restriction.how_to_request)

@@ -24,6 +24,7 @@ CAT = _Terms("https://w3id.org/strategic-data-catalogue/ns#")
 DCATAP = _Terms("http://data.europa.eu/r5r/")
 DPV = _Terms("https://w3id.org/dpv#")
 ELI = _Terms("http://data.europa.eu/eli/ontology#")
+GSP = _Terms("http://www.opengis.net/ont/geosparql#")
 HYDRA = _Terms("http://www.w3.org/ns/hydra/core#")
 LOCN = _Terms("http://www.w3.org/ns/locn#")
 SPDX = _Terms("http://spdx.org/rdf/terms#")
@@ -42,6 +43,7 @@ PREFIXES: dict[str, Namespace] = {
     "dpv": DPV,
     "eli": ELI,
     "foaf": Namespace(str(FOAF)),
+    "gsp": GSP,
     "hydra": HYDRA,
     "locn": LOCN,
     "odrl": Namespace(str(ODRL2)),
@@ -73,6 +75,7 @@ __all__ = [
     "DPV",
     "ELI",
     "FOAF",
+    "GSP",
     "HYDRA",
     "LOCN",
     "PREFIXES",

@@ -1,4 +1,4 @@
-"""Reading an RDF document someone sent us, within the limits (``catalogue.web.limits``).
+"""Reading an RDF document someone sent us, within the limits (``catalogue.limits``).
 
 Two guards around rdflib's parsers: RDF/XML may not declare a DOCTYPE (so no entity is
 ever defined, expanded or fetched: a "billion laughs" is refused at its first line, before
@@ -15,7 +15,7 @@ from xml.parsers import expat
 from rdflib import Graph
 from rdflib.plugins.stores.memory import Memory
 
-from catalogue.web.limits import LimitExceeded, limits
+from catalogue.limits import LimitExceeded, limits
 
 
 class DeclarationsRefused(ValueError):

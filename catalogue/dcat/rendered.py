@@ -24,7 +24,7 @@ from rdflib.term import Node
 
 from catalogue.datasets.queries import DatasetRecord, record_from_row
 from catalogue.datasets.versions import VersionedCache
-from catalogue.dcat import chunk_store, snapshot
+from catalogue.dcat import chunk_store, profiles, snapshot
 from catalogue.dcat.catalog import (
     CatalogInfo,
     PageInfo,
@@ -35,10 +35,12 @@ from catalogue.dcat.catalog import (
 from catalogue.dcat.mapping import DatasetContext, dataset_graph, dataset_iri
 from catalogue.dcat.namespaces import DCAT, PREFIXES
 from catalogue.dcat.triples import TURTLE_HEADER, TripleSink, ntriples, turtle_body
+from catalogue.domain.disclosure import related_in
+from catalogue.harvest.provenance import harvested_sources
 from catalogue.settings import Settings
 from catalogue.vocabularies import default_vocabularies
 
-log = logging.getLogger("catalogue.dcat.feed")
+log = logging.getLogger(__name__)
 CHUNK_FORMATS = ("ttl", "nt")
 SEPARATOR = "\x1e"  # between a stored chunk's service IRIs and its text
 # Per worker: the Turtle and N-Triples (and services) of the datasets read most (about
@@ -66,14 +68,16 @@ class Facts:
     def of_record(cls, record: DatasetRecord) -> Facts:
         return cls(record.id, record.slug, record.revision, record.modified, record.issued,
                    record.publisher, record.publisher_name,
-                   tuple(record.document.semantic.related))
+                   (*record.document.semantic.related,
+                    *(slug for service in record.document.technical.data_services
+                      for slug in service.serves)))
 
     @classmethod
     def of_row(cls, row: dict[str, Any]) -> Facts:
         document = row["document"]
         if isinstance(document, str):
             document = json.loads(document)
-        related = (document.get("semantic") or {}).get("related") or ()
+        related = related_in(document)  # related datasets, and those its services serve
         identifier = row["id"] if isinstance(row["id"], UUID) else UUID(str(row["id"]))
         return cls(identifier, row["slug"], row["revision"], row["modified"], row["issued"],
                    row["publisher.slug"] or "", row["publisher.name"] or "", tuple(related))
@@ -107,7 +111,7 @@ class Described:
     def key(self) -> Hashable:
         context = self.context
         return (self.facts.id, context.base_url, context.languages, context.publisher,
-                self.public_related)
+                self.public_related, context.source)
 
 
 async def describe(records: Sequence[DatasetRecord], settings: Settings) -> list[Described]:
@@ -125,6 +129,7 @@ async def _describe(
 ) -> list[Described]:
     current = await snapshot.refresh()
     public = await snapshot.public_among(slug for facts, _, _ in found for slug in facts.related)
+    sources = await harvested_sources([facts.id for facts, _, _ in found])
     described = []
     for facts, row, record in found:
         mine = public & frozenset(facts.related)
@@ -136,22 +141,24 @@ async def _describe(
             modified=facts.modified,
             publisher=current.publisher(facts.publisher, facts.publisher_name),
             related_visible=mine.__contains__,
+            source=sources.get(facts.id),
         )
         described.append(Described(facts, context, mine, row, record))
     return described
 
 
-def triples(item: Described) -> TripleSink:
-    return dataset_graph(item.record.document, item.context, default_vocabularies(),
-                         TripleSink())  # type: ignore[arg-type,return-value]
+def triples(item: Described, profile: str = profiles.DEFAULT) -> TripleSink:
+    sink = dataset_graph(item.record.document, item.context, default_vocabularies(),
+                         TripleSink())  # type: ignore[arg-type]
+    return profiles.apply(sink, profile)  # type: ignore[arg-type]
 
 
-def renderable_triples(item: Described) -> TripleSink | None:
+def renderable_triples(item: Described, profile: str = profiles.DEFAULT) -> TripleSink | None:
     """The dataset's triples, or None (logged) when its stored record does not read or holds
     what not every format can write: one bad record (stored around the rules) is left out of
     a feed page rather than breaking the page for every other dataset."""
     try:
-        sink = triples(item)
+        sink = triples(item, profile)
     except Exception:
         log.exception("dataset %r left out of the feed: its description cannot be built",
                       item.facts.slug)
@@ -170,56 +177,60 @@ def _serialised(sink: TripleSink, fmt: str) -> str:
     return turtle_body(sink) if fmt == "ttl" else ntriples(sink)
 
 
-def chunks(items: Sequence[Described], fmt: str) -> list[str]:
-    """Each dataset's Turtle statements (no prefixes) or N-Triples, kept per revision: in
-    memory, then on disk (:mod:`catalogue.dcat.chunk_store`), else written now."""
+def chunks(items: Sequence[Described], fmt: str, profile: str = profiles.DEFAULT) -> list[str]:
+    """Each dataset's Turtle statements (no prefixes) or N-Triples in ``profile``, kept per
+    revision: in memory, then on disk (:mod:`catalogue.dcat.chunk_store`), else written now.
+    The profile is part of every key: the two profiles' texts never stand in for each other."""
     found: dict[int, tuple[str, tuple[Node, ...]]] = {}
     wanted: dict[str, str] = {}
     for number, item in enumerate(items):
-        entry = _chunks.get((item.key, fmt), item.revision)
+        entry = _chunks.get((item.key, fmt, profile), item.revision)
         if entry is not None:
             found[number] = entry
         else:
-            wanted[_stored_key(item, fmt)] = _stored_version(item)
+            wanted[_stored_key(item, fmt, profile)] = _stored_version(item)
     stored = chunk_store.get_many(wanted)
     written = []
     for number, item in enumerate(items):
         if number in found:
             continue
-        key = _stored_key(item, fmt)
+        key = _stored_key(item, fmt, profile)
         if key in stored:
             names, _, text = stored[key].partition(SEPARATOR)
             entry = (text, tuple(URIRef(name) for name in names.split("\n") if name))
-        elif (sink := renderable_triples(item)) is None:
+        elif (sink := renderable_triples(item, profile)) is None:
             entry = ("", ())  # left out of the page (and re-tried at its next revision)
         else:
             entry = (_serialised(sink, fmt), _services_of(sink, item))
-            written.append((key, wanted[key], "\n".join(entry[1]) + SEPARATOR + entry[0]))
-        _chunks.put((item.key, fmt), item.revision, entry, len(entry[0]))
+            services = "\n".join(str(node) for node in entry[1])
+            written.append((key, wanted[key], services + SEPARATOR + entry[0]))
+        _chunks.put((item.key, fmt, profile), item.revision, entry, len(entry[0]))
         found[number] = entry
     chunk_store.put_many(written)
     return [found[number][0] for number in range(len(items))]
 
 
-def chunk(item: Described, fmt: str) -> str:
-    return chunks([item], fmt)[0]
+def chunk(item: Described, fmt: str, profile: str = profiles.DEFAULT) -> str:
+    return chunks([item], fmt, profile)[0]
 
 
-def services(item: Described, fmt: str = "ttl") -> tuple[Node, ...]:
+def services(item: Described, fmt: str = "ttl",
+             profile: str = profiles.DEFAULT) -> tuple[Node, ...]:
     """The data services that serve this dataset (the catalogue lists them too)."""
-    entry = _chunks.get((item.key, fmt), item.revision)
+    entry = _chunks.get((item.key, fmt, profile), item.revision)
     if entry is None:
-        chunks([item], fmt)
-        entry = _chunks.get((item.key, fmt), item.revision)
-    return entry[1] if entry is not None else _services_of(triples(item), item)
+        chunks([item], fmt, profile)
+        entry = _chunks.get((item.key, fmt, profile), item.revision)
+    return entry[1] if entry is not None else _services_of(triples(item, profile), item)
 
 
-def _stored_key(item: Described, fmt: str) -> str:
+def _stored_key(item: Described, fmt: str, profile: str = profiles.DEFAULT) -> str:
     context = item.context
     publisher = context.publisher
     parts = [
-        str(item.facts.id), fmt, context.base_url, ",".join(context.languages),
+        str(item.facts.id), fmt, profile, context.base_url, ",".join(context.languages),
         repr(publisher), ",".join(sorted(item.public_related)), chunk_store.fingerprint(),
+        repr(context.source),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
@@ -233,17 +244,26 @@ def _services_of(sink: TripleSink, item: Described) -> tuple[Node, ...]:
     return tuple(dict.fromkeys(sink.subjects(DCAT.servesDataset, subject)))
 
 
-def dataset_document(item: Described, fmt: str) -> bytes:
-    """One dataset as a whole document in ``fmt`` (ttl, nt, rdf, jsonld)."""
-    key = (item.key, fmt)
+def dataset_document(item: Described, fmt: str, profile: str = profiles.DEFAULT,
+                     extra: TripleSink | None = None) -> bytes:
+    """One dataset as a whole document in ``fmt`` (ttl, nt, rdf, jsonld) and ``profile``, with
+    ``extra`` triples after it (the dataset's quality measurements, which change without an
+    edit)."""
+    if extra is not None and len(extra):
+        if fmt in CHUNK_FORMATS:
+            return dataset_document(item, fmt, profile) + _serialised(extra, fmt).encode("utf-8")
+        combined = TripleSink()
+        combined.triples = [*triples(item, profile), *extra]
+        return serialise_rdflib(combined, fmt).encode("utf-8")
+    key = (item.key, fmt, profile)
     body = _documents.get(key, item.revision)
     if body is None:
         if fmt == "ttl":
-            text = TURTLE_HEADER + chunk(item, fmt)
+            text = TURTLE_HEADER + chunk(item, fmt, profile)
         elif fmt == "nt":
-            text = chunk(item, fmt)
+            text = chunk(item, fmt, profile)
         else:
-            text = serialise_rdflib(triples(item), fmt)
+            text = serialise_rdflib(triples(item, profile), fmt)
         body = text.encode("utf-8")
         _documents.put(key, item.revision, body)
     return body
@@ -263,18 +283,19 @@ def feed_document(
     page: PageInfo,
     modified: dt.datetime | None,
     fmt: str,
+    profile: str = profiles.DEFAULT,
 ) -> bytes:
     """A feed page: the catalogue node and paging, then each dataset's cached chunk."""
     head = TripleSink()
     sinks: list[TripleSink] = []
     if fmt in CHUNK_FORMATS:  # chunks first: writing one notes the dataset's services too
-        written = chunks(items, fmt)
+        written = chunks(items, fmt, profile)
         kept = [number for number, text in enumerate(written) if text]
         texts = [written[number] for number in kept]
         items = [items[number] for number in kept]
-        served = [services(item, fmt) for item in items]
+        served = [services(item, fmt, profile) for item in items]
     else:
-        found = [(renderable_triples(item), item) for item in items]
+        found = [(renderable_triples(item, profile), item) for item in items]
         sinks = [sink for sink, _ in found if sink is not None]
         items = [item for sink, item in found if sink is not None]
         served = [_services_of(sink, item) for sink, item in zip(sinks, items, strict=True)]

@@ -2,18 +2,18 @@
 
 The inverse of :mod:`catalogue.dcat.mapping`: exporting a dataset and importing the result
 gives the same document (apart from its status, which an import always sets to draft).
-Foreign descriptions work too: concept IRIs become our codes when a vocabulary knows them
-and stay IRIs otherwise, so that validation names each one the steward must fix. The
-registry's plain fields are read by :mod:`catalogue.dcat.fields`; this module reads the rest.
+Foreign descriptions work too (:mod:`catalogue.dcat.reverse_reader` reads the forms other
+catalogues write): concepts become our codes when a lookup knows them and stay as the source
+gave them otherwise, so that validation (or the harvest's tolerant cleaning) names each one.
+The registry's plain fields are read by :mod:`catalogue.dcat.fields`, the legal level by
+:mod:`catalogue.dcat.reverse_legal`; this module reads the rest.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from catalogue.dcat.fields import read_fields
@@ -24,110 +24,39 @@ from catalogue.dcat.namespaces import (
     DCATAP,
     DCT,
     DPV,
-    FOAF,
-    IANA_MEDIA_TYPES,
     RDF,
     RDFS,
     SPDX,
-    VCARD,
+    TIME,
 )
+from catalogue.dcat.reverse_legal import legal, ordered
+from catalogue.dcat.reverse_reader import Reader, signature, slug_from_iri, without_none
+from catalogue.dcat.services import read_service, service_key, service_nodes
+from catalogue.dcat.spatial import read_bounding_box
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.paths import put
 from catalogue.domain.problems import InvalidDocument, Problem
+from catalogue.domain.values import iso_date
 from catalogue.vocabularies import Vocabularies
+from catalogue.vocabularies.matching import concept_code, media_type
 
-SLUG_CLEANER = re.compile(r"[^a-z0-9]+")
-
-
-def dataset_subjects(graph: Graph) -> list[URIRef]:
-    """Every dataset described in ``graph``, in a stable order."""
-    return sorted(s for s in graph.subjects(RDF.type, DCAT.Dataset) if isinstance(s, URIRef))
-
-
-def slug_from_iri(iri: str) -> str:
-    """The last path segment, made into a slug (``.../dataset/Air_Quality`` -> ``air-quality``)."""
-    tail = iri.rstrip("/#").rsplit("/", 1)[-1].split("#")[-1]
-    return SLUG_CLEANER.sub("-", tail.lower()).strip("-")[:100] or "imported-dataset"
+_Reader = Reader  # the name catalogue.dcat.fields knows it by
+SCHEMA = "http://schema.org/"
+SCHEMA_START = (URIRef(SCHEMA + "startDate"), URIRef("https://schema.org/startDate"))
+SCHEMA_END = (URIRef(SCHEMA + "endDate"), URIRef("https://schema.org/endDate"))
+DCATAP_IT_DATASET = URIRef("http://dati.gov.it/onto/dcatapit#Dataset")
+__all__ = ["dataset_subjects", "document_dict", "document_from_graph", "slug_from_iri"]
 
 
-class _Reader:
-    def __init__(self, graph: Graph, vocabularies: Vocabularies, base_url: str,
-                 default_language: str) -> None:
-        self.graph = graph
-        self.vocabularies = vocabularies
-        self.base_url = base_url
-        self.default_language = default_language
-
-    def one(self, subject: Node, predicate: URIRef) -> Node | None:
-        values = sorted(self.graph.objects(subject, predicate))
-        return values[0] if values else None
-
-    def text(self, subject: Node, predicate: URIRef) -> str | None:
-        value = self.one(subject, predicate)
-        return str(value) if value is not None else None
-
-    def iri(self, subject: Node, predicate: URIRef) -> str | None:
-        value = self.one(subject, predicate)
-        return str(value) if isinstance(value, URIRef) else None
-
-    def texts(self, subject: Node, predicate: URIRef) -> dict[str, str]:
-        values: dict[str, str] = {}
-        for value in sorted(self.graph.objects(subject, predicate)):
-            if isinstance(value, Literal):
-                values.setdefault(value.language or self.default_language, str(value))
-        return values
-
-    def flag(self, subject: Node, predicate: URIRef) -> bool:
-        value = self.one(subject, predicate)
-        return isinstance(value, Literal) and bool(value.toPython())
-
-    def code(self, key: str, value: Node | None) -> str | None:
-        """Our code for a concept IRI; an unknown IRI is kept so validation can name it."""
-        if value is None:
-            return None
-        concept = self.vocabularies[key].get(str(value))
-        return concept.code if concept else str(value)
-
-    def codes(self, key: str, subject: Node, predicate: URIRef,
-              accept: Callable[[Node], bool] = lambda node: True) -> list[str]:
-        return [
-            code for value in sorted(self.graph.objects(subject, predicate)) if accept(value)
-            if (code := self.code(key, value))
-        ]
-
-    def local(self, iri: str | None, kind: str) -> str | None:
-        """The slug of one of our resources (``{base}/{kind}/{slug}``), else the IRI's tail."""
-        if not iri:
-            return None
-        prefix = f"{self.base_url}/{kind}/"
-        return iri[len(prefix):] if iri.startswith(prefix) else slug_from_iri(iri)
-
-    def ordered(self, subject: Node, predicate: URIRef) -> list[Node]:
-        return _by_position(self, self.graph.objects(subject, predicate))
-
-    def contact(self, node: Node | None) -> dict[str, Any] | None:
-        if node is None:
-            return None
-        email = self.iri(node, VCARD.hasEmail) or self.text(node, VCARD.hasEmail)
-        return _without_none({
-            "name": self.text(node, VCARD.fn) or self.text(node, VCARD["organization-name"]),
-            "email": email.removeprefix("mailto:") if email else None,
-            "url": self.iri(node, VCARD.hasURL),
-        })
-
-    def agent(self, node: Node | None) -> dict[str, Any] | None:
-        if node is None:
-            return None
-        email = self.iri(node, FOAF.mbox)
-        return _without_none({
-            "name": self.text(node, FOAF.name),
-            "email": email.removeprefix("mailto:") if email else None,
-            "url": self.iri(node, FOAF.homepage),
-        })
-
-
-def _without_none(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in values.items() if value is not None}
+def dataset_subjects(graph: Graph) -> list[URIRef | BNode]:
+    """Every dataset described in ``graph`` (IRIs and blank nodes), in a stable order: those
+    typed ``dcat:Dataset`` (or DCAT-AP_IT's ``dcatapit:Dataset``) and those a catalogue lists."""
+    found = set(graph.subjects(RDF.type, DCAT.Dataset))
+    found.update(graph.subjects(RDF.type, DCATAP_IT_DATASET))
+    found.update(graph.objects(None, DCAT.dataset))
+    return sorted((s for s in found if isinstance(s, URIRef | BNode)),
+                  key=lambda node: (isinstance(node, BNode), signature(graph, node)
+                                    if isinstance(node, BNode) else str(node)))
 
 
 def document_from_graph(
@@ -150,13 +79,15 @@ def document_from_graph(
 
 
 def document_dict(
-    graph: Graph, subject: URIRef, vocabularies: Vocabularies, base_url: str,
-    default_language: str = "en",
+    graph: Graph, subject: Node, vocabularies: Vocabularies, base_url: str,
+    default_language: str = "en", reader: Reader | None = None,
 ) -> dict[str, Any]:
     """The document as plain JSON-like data (validated by the caller)."""
-    if (subject, RDF.type, DCAT.Dataset) not in graph:
+    if (subject, RDF.type, DCAT.Dataset) not in graph and (
+            subject, RDF.type, DCATAP_IT_DATASET) not in graph and (
+            None, DCAT.dataset, subject) not in graph:
         raise InvalidDocument([Problem("(document)", f"{subject} is not a dcat:Dataset")])
-    reader = _Reader(graph, vocabularies, base_url, default_language)
+    reader = reader or Reader(graph, vocabularies, base_url, default_language)
     classification = reader.text(subject, CAT.classification)
     if classification not in {"open", "closed", "personal"}:
         classification = _guess_classification(reader, subject)
@@ -167,33 +98,32 @@ def document_dict(
         "technical": _technical(reader, subject),
         "semantic": _semantic(reader, subject),
         "organisational": _organisational(reader, subject),
-        "legal": _legal(reader, subject),
+        "legal": legal(reader, subject),
     }
     for path, value in read_fields(reader, subject).items():  # the registry's plain fields
         put(document, path, value)
     return document
 
 
-def _guess_classification(reader: _Reader, subject: URIRef) -> str:
+def _guess_classification(reader: Reader, subject: Node) -> str:
     """Foreign data: personal when DPV says so, open when access is public, else closed."""
-    if any(reader.graph.objects(subject, DPV.hasPersonalData)):
+    if reader.all(subject, DPV.hasPersonalData):
         return "personal"
     access = reader.code("access-rights", reader.one(subject, DCT.accessRights))
-    return "open" if access in (None, "PUBLIC") else "closed"
+    return "closed" if access in ("RESTRICTED", "NON_PUBLIC") else "open"
 
 
-def _technical(reader: _Reader, subject: URIRef) -> dict[str, Any]:
-    graph = reader.graph
+def _technical(reader: Reader, subject: Node) -> dict[str, Any]:
     distributions = [_distribution(reader, node) for node in
-                     reader.ordered(subject, DCAT.distribution)]
-    services = [
-        _service(reader, node)
-        for node in _by_position(reader, graph.subjects(DCAT.servesDataset, subject))
-    ]
+                     ordered(reader, subject, DCAT.distribution)
+                     if not isinstance(node, Literal)]
+    access = reader.code("access-rights", reader.one(subject, DCT.accessRights))
+    services = [read_service(reader, node, subject, access)  # type: ignore[arg-type]
+                for node in service_nodes(reader, subject)]  # type: ignore[arg-type]
     attributes = []
-    for node in reader.ordered(subject, CAT.attribute):
+    for node in ordered(reader, subject, CAT.attribute):
         scheme = reader.iri(node, CAT.identifierScheme)
-        attributes.append(_without_none({
+        attributes.append(without_none({
             "name": reader.text(node, CAT.name) or "",
             "data_type": reader.text(node, CAT.dataType) or "string",
             "description": reader.texts(node, DCT.description),
@@ -202,186 +132,151 @@ def _technical(reader: _Reader, subject: URIRef) -> dict[str, Any]:
             "is_identifier": reader.flag(node, CAT.isIdentifier),
             "identifier_scheme": _scheme_code(reader, scheme),
         }))
-    period = reader.one(subject, DCT.temporal)
-    temporal = None
-    if period is not None:
-        temporal = _without_none({
-            "start": reader.text(period, DCAT.startDate),
-            "end": reader.text(period, DCAT.endDate),
-        })
-    return _without_none({
+    return without_none({
         "distributions": distributions,
         "data_services": services,
         "attributes": attributes,
-        "temporal": temporal or None,
+        "temporal": temporal(reader, subject),
+        "bounding_box": read_bounding_box(reader.graph, subject),
     })
 
 
-def _by_position(reader: _Reader, nodes: Any) -> list[Node]:
-    def position(node: Node) -> tuple[int, str]:
-        value = reader.one(node, CAT.position)
-        return (int(value.toPython()) if isinstance(value, Literal) else 1 << 30, str(node))
+def temporal(reader: Reader, subject: Node) -> dict[str, str] | None:
+    """The period covered, in every DCAT-AP form (``dcat:startDate``/``endDate``,
+    ``schema:startDate``/``endDate``, ``time:hasBeginning``/``hasEnd``, as dates, date-times,
+    years or months; a ``"2010/2020"`` literal); several periods make their union."""
+    starts: list[str] = []
+    ends: list[str] = []
+    for period in reader.all(subject, DCT.temporal):
+        if isinstance(period, Literal):
+            first, _, last = str(period).partition("/")
+            starts.append(iso_date(first) or str(period))
+            if last:
+                ends.append(iso_date(last, end=True) or last)
+            continue
+        start = _date_of(reader, period, (DCAT.startDate, *SCHEMA_START), TIME.hasBeginning)
+        end = _date_of(reader, period, (DCAT.endDate, *SCHEMA_END), TIME.hasEnd, end=True)
+        if start:
+            starts.append(start)
+        if end:
+            ends.append(end)
+    if not starts and not ends:
+        return None
+    dated = [value for value in starts if iso_date(value)]
+    dated_ends = [value for value in ends if iso_date(value)]
+    return without_none({
+        "start": min(dated) if dated else (starts[0] if starts else None),
+        "end": max(dated_ends) if dated_ends else (ends[0] if ends else None),
+    })
 
-    return sorted(nodes, key=position)
+
+def _date_of(reader: Reader, period: Node, predicates: tuple[URIRef, ...], instant: URIRef,
+             end: bool = False) -> str | None:
+    values = [reader.text(period, predicate) for predicate in predicates]
+    node = reader.one(period, instant)
+    if node is not None:
+        values += [reader.text(node, TIME[name]) for name in
+                   ("inXSDDate", "inXSDDateTime", "inXSDDateTimeStamp", "inXSDgYear")]
+    for value in values:
+        if value:
+            return iso_date(value, end=end) or value  # an unreadable one is reported as given
+    return None
 
 
-def _scheme_code(reader: _Reader, iri: str | None) -> str | None:
+def _scheme_code(reader: Reader, iri: str | None) -> str | None:
     if iri is None:
         return None
     notation = reader.text(URIRef(iri), URIRef("http://www.w3.org/2004/02/skos/core#notation"))
     return notation or reader.local(iri, "identifier-scheme")
 
 
-def _distribution(reader: _Reader, node: Node) -> dict[str, Any]:
+def _media(reader: Reader, node: Node) -> str | None:
+    """``text/csv`` from an IANA IRI, a literal or a blank node with ``rdf:value``."""
+    value = reader.one(node, DCAT.mediaType)
+    if value is None:
+        return None
+    for candidate in reader.candidates(value):
+        if media := media_type(candidate):
+            return media
+    return str(value) if not isinstance(value, BNode) else None
+
+
+def _byte_size(reader: Reader, node: Node) -> int | str | None:
+    value = reader.one(node, DCAT.byteSize)
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        return int(float(text)) if float(text).is_integer() else text
+    except ValueError:
+        return text  # reported and dropped by the caller's validation
+
+
+def _distribution(reader: Reader, node: Node) -> dict[str, Any]:
     checksum_node = reader.one(node, SPDX.checksum)
     checksum = None
     if checksum_node is not None:
-        algorithm = reader.iri(checksum_node, SPDX.algorithm) or ""
+        algorithm = reader.iri(checksum_node, SPDX.algorithm) or reader.text(
+            checksum_node, SPDX.algorithm) or ""
         checksum = {
             "algorithm": algorithm.rsplit("checksumAlgorithm_", 1)[-1] or "sha256",
             "value": reader.text(checksum_node, SPDX.checksumValue) or "",
         }
-    media = reader.iri(node, DCAT.mediaType)
-    if media:
-        for prefix in (IANA_MEDIA_TYPES, IANA_MEDIA_TYPES.replace("https:", "http:")):
-            media = media.removeprefix(prefix)
+    media = _media(reader, node)
     rights = reader.one(node, DCT.rights)
-    access = reader.iri(node, DCAT.accessURL)
+    if rights is not None and any(  # the dataset's own statement, repeated for harvesters
+        (owner, RDF.type, DCAT.Dataset) in reader.graph
+        for owner in reader.graph.subjects(DCT.rights, rights)
+    ):
+        rights = None
+    access = reader.address(node, DCAT.accessURL)
     if reader.flag(node, CAT.accessURLFromDownload):
         access = None
-    return _without_none({
+    form = reader.one(node, DCT.format)
+    file_format = reader.code("file-types", form) if form is not None else None
+    if media is None and form is not None:  # dct:format [ a dct:IMT; rdf:value "text/csv" ]
+        media = next(filter(None, map(media_type, reader.candidates(form))), None)
+    if media and (file_format is None or file_format not in reader.vocabularies["file-types"]):
+        file_format = concept_code(reader.vocabularies, "file-types", media) or file_format
+    return without_none({
         "id": reader.text(node, DCT.identifier) or (
             str(node).rsplit("/", 1)[-1] if "/distribution/" in str(node) else None),
         "title": reader.texts(node, DCT.title),
         "description": reader.texts(node, DCT.description),
         "access_url": access,
-        "download_url": reader.iri(node, DCAT.downloadURL),
-        "format": reader.code("file-types", reader.one(node, DCT.format)),
+        "download_url": reader.address(node, DCAT.downloadURL),
+        "format": file_format,
         "media_type": media,
-        "byte_size": int(size.toPython()) if isinstance(
-            size := reader.one(node, DCAT.byteSize), Literal) else None,
+        "byte_size": _byte_size(reader, node),
         "checksum": checksum,
         "licence": reader.code("licences", reader.one(node, DCT.license)),
         "status": reader.code("distribution-status", reader.one(node, ADMS.status)),
         "availability": reader.code("planned-availability",
                                     reader.one(node, DCATAP.availability)),
-        "rights": reader.texts(rights, RDFS.label) if rights is not None else {},
+        "rights": reader.texts(rights, RDFS.label) if isinstance(rights, URIRef | BNode) else (
+            {reader.default_language: str(rights)} if rights is not None else {}),
+        "access_service": service_key(reader, service) if (
+            service := reader.one(node, DCAT.accessService)) is not None else None,
+        "legislation": sorted(str(v) for v in reader.all(node, DCATAP.applicableLegislation)),
     })
 
 
-def _service(reader: _Reader, node: Node) -> dict[str, Any]:
-    return _without_none({
-        "id": reader.text(node, DCT.identifier),
-        "title": reader.texts(node, DCT.title),
-        "description": reader.texts(node, DCT.description),
-        "endpoint_url": reader.iri(node, DCAT.endpointURL),
-        "endpoint_description": reader.iri(node, DCAT.endpointDescription),
-        "conforms_to": sorted(str(v) for v in reader.graph.objects(node, DCT.conformsTo)),
-    })
-
-
-def _semantic(reader: _Reader, subject: URIRef) -> dict[str, Any]:
-    graph = reader.graph
+def _semantic(reader: Reader, subject: Node) -> dict[str, Any]:
     return {
         "related": sorted(
-            slug for v in graph.objects(subject, DCT.relation)
+            slug for v in reader.all(subject, DCT.relation)
             if (slug := reader.local(str(v), "dataset"))
         ),
     }
 
 
-def _organisational(reader: _Reader, subject: URIRef) -> dict[str, Any]:
-    return _without_none({
+def _organisational(reader: Reader, subject: Node) -> dict[str, Any]:
+    return without_none({
         "publisher": reader.local(reader.iri(subject, DCT.publisher), "organisation"),
         "contact_point": reader.contact(reader.one(subject, DCAT.contactPoint)),
         "steward": reader.contact(reader.one(subject, CAT.steward)),
         "identifier_schemes": sorted(
-            code for v in reader.graph.objects(subject, CAT.identifierScheme)
+            code for v in reader.all(subject, CAT.identifierScheme)
             if (code := _scheme_code(reader, str(v)))
         ),
     })
-
-
-def _legal(reader: _Reader, subject: URIRef) -> dict[str, Any]:
-    graph = reader.graph
-    rights = reader.one(subject, DCT.rights)
-    reason = reader.texts(subject, CAT.restrictionReason)
-    how = reader.texts(subject, CAT.howToRequest)
-    restriction = None
-    if reason or how or reader.flag(subject, CAT.restriction):
-        restriction = {"reason": reason, "how_to_request": how}
-    legislation = [
-        {"iri": str(node), "title": reader.texts(node, DCT.title)}
-        for node in sorted(graph.objects(subject, DCATAP.applicableLegislation))
-    ]
-    return _without_none({
-        "legislation": legislation,
-        "rights": reader.texts(rights, RDFS.label) if rights is not None else {},
-        "restriction": restriction,
-        "personal_data": _personal_data(reader, subject),
-    })
-
-
-def _personal_data(reader: _Reader, subject: URIRef) -> dict[str, Any] | None:
-    graph = reader.graph
-    present = reader.flag(subject, CAT.personalData) or any(
-        (subject, predicate, None) in graph
-        for predicate in (DPV.hasLegalBasis, DPV.hasPurpose, DPV.hasDataController)
-    )
-    if not present:
-        return None
-    vocabularies = reader.vocabularies
-    bases = [str(v) for v in sorted(graph.objects(subject, DPV.hasLegalBasis))]
-    controller = reader.agent(reader.one(subject, DPV.hasDataController))
-    if controller is not None:
-        node = reader.one(subject, DPV.hasDataController)
-        organisation = reader.iri(node, CAT.organisation) if node is not None else None
-        if organisation:
-            controller["organisation"] = reader.local(organisation, "organisation")
-    purposes = []
-    for node in reader.ordered(subject, DPV.hasPurpose):
-        kinds = [v for v in graph.objects(node, RDF.type) if v != DPV.Purpose]
-        concept = next((c for v in sorted(kinds)
-                        if (c := vocabularies["purposes"].get(str(v)))), None)
-        code = concept.code if concept else (str(sorted(kinds)[0]) if kinds else str(node))
-        purposes.append({"code": code, "text": reader.texts(node, DCT.description)})
-    retention = None
-    if (node := reader.one(subject, DPV.hasStorageCondition)) is not None:
-        retention = {"period": reader.text(node, RDF.value) or "",
-                     "description": reader.texts(node, DCT.description)}
-    special = vocabularies["special-category-conditions"]
-    return _without_none({
-        "controller": controller,
-        "dpo_contact": reader.agent(reader.one(subject, DPV.hasDataProtectionOfficer)),
-        "legal_bases": [reader.code("legal-bases", URIRef(b)) or b for b in bases
-                        if b not in special],
-        "special_category_conditions": [special.get(b).code for b in bases  # type: ignore[union-attr]
-                                        if b in special],
-        "purposes": purposes,
-        "data_subjects": reader.codes("data-subjects", subject, DPV.hasDataSubject),
-        "personal_data_categories": reader.codes("personal-data", subject, DPV.hasPersonalData),
-        "retention": retention,
-        "measures": reader.codes("measures", subject, DPV.hasTechnicalOrganisationalMeasure),
-        "transfers": _transfers(reader, subject),
-    })
-
-
-def _transfers(reader: _Reader, subject: URIRef) -> list[dict[str, Any]]:
-    graph = reader.graph
-    transfers = []
-    for node in reader.ordered(subject, DPV.hasProcess):
-        if (node, DPV.hasProcessing, DPV.Transfer) not in graph:
-            continue
-        names = {
-            kind: reader.text(agent, FOAF.name)
-            for agent in graph.objects(node, DPV.hasRecipient)
-            for kind in graph.objects(agent, RDF.type)
-        }
-        transfers.append(_without_none({
-            "country": reader.code("countries", reader.one(node, DPV.hasThirdCountry)),
-            "organisation": names.get(DPV.InternationalOrganisation),
-            "recipient": names.get(DPV.Recipient),
-            "basis": reader.code("transfer-bases", reader.one(node, DPV.hasLegalBasis)),
-            "safeguards": reader.texts(node, DCT.description),
-        }))
-    return transfers

@@ -16,13 +16,17 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+
+def _has_class(cls: Node) -> Callable[[TripleIndex, Node], bool]:
+    """sh:class: the value is an instance of ``cls`` (or of a subclass)."""
+    return lambda data, value: data.has_class(value, cls)
 
 class UnsupportedShape(ValueError):
     """The shapes use a SHACL feature this compiler does not implement."""
@@ -204,16 +208,16 @@ class _Compiler:
             return run
 
         if (low := self.one(node, SH.minCount)) is not None:
-            minimum = int(low)
+            minimum = int(cast(Literal, low))
             found.append(lambda d, f, values: iter([None] if len(values) < minimum else []))
         if (high := self.one(node, SH.maxCount)) is not None:
-            maximum = int(high)
+            maximum = int(cast(Literal, high))
             found.append(lambda d, f, values: iter([None] if len(values) > maximum else []))
         if (kind := self.one(node, SH.nodeKind)) is not None:
-            types = NODE_KINDS[kind]
+            types = NODE_KINDS[cast(URIRef, kind)]
             found.append(per_value(lambda d, v: isinstance(v, types)))
         for cls in self.shapes.objects(node, SH["class"]):
-            found.append(per_value(lambda d, v, cls=cls: d.has_class(v, cls)))
+            found.append(per_value(_has_class(cls)))
         if (datatype := self.one(node, SH.datatype)) is not None:
             found.append(per_value(_datatype(datatype)))
         if (pattern := self.one(node, SH.pattern)) is not None:
@@ -272,7 +276,7 @@ class _Compiler:
             values = values_of(data, focus)
             for constraint in constraints:
                 for value in constraint(data, focus, values):
-                    yield Result(severity, focus, result_path, text, value)
+                    yield Result(cast(URIRef, severity), focus, result_path, text, value)
             for child in children:
                 yield from child(data, focus)
 

@@ -17,7 +17,9 @@ from rdflib import Graph
 
 from catalogue.datasets.queries import DatasetRecord
 from catalogue.dcat.namespaces import PREFIXES
-from catalogue.settings import get_settings
+from catalogue.domain.problems import InvalidDocument
+from catalogue.errors import BadRequest
+from catalogue.web.state import settings_of
 
 # extension -> (rdflib format, media type)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -34,6 +36,15 @@ RDF_MEDIA_TYPES: dict[str, str] = {
     "application/n-triples": "nt",
 }
 COMPETING_MEDIA_TYPES = ("text/html", "application/xhtml+xml", "application/json")
+EXTENSION_ALIASES: dict[str, str] = {"xml": "rdf", "n3": "ttl"}
+"""ckanext-dcat's other extensions: ``.xml`` is RDF/XML, ``.n3`` our Turtle (N3 reads it)."""
+ALIAS_MEDIA_TYPES: dict[str, str] = {"xml": "application/rdf+xml", "n3": "text/n3"}
+
+
+def content_type(media_type: str) -> str:
+    """The Content-Type of an RDF body, with ``charset`` once: Litestar adds it to ``text/``
+    types itself, the others get it here."""
+    return media_type if media_type.startswith("text/") else f"{media_type}; charset=utf-8"
 
 
 def parse_accept(accept: str | None) -> list[tuple[str, float, int]]:
@@ -154,9 +165,11 @@ def rdf_bytes_response(
     last_modified: dt.datetime | None,
     vary: bool = False,
     etag: str | None = None,
+    media_type: str | None = None,
 ) -> Response[Any]:
     """The bytes with ETag (a hash of the bytes) and Last-Modified; 304 when the
-    client's copy is current (If-None-Match wins over If-Modified-Since, as RFC 9110 says)."""
+    client's copy is current (If-None-Match wins over If-Modified-Since, as RFC 9110 says).
+    ``media_type`` overrides the format's (``.n3`` is Turtle sent as ``text/n3``)."""
     etag = etag or body_etag(body)
     headers = {"ETag": etag}
     if last_modified is not None:
@@ -172,46 +185,61 @@ def rdf_bytes_response(
         and _not_modified_since(if_modified_since, last_modified)
     ):
         return Response(content=b"", status_code=304, headers=headers)
-    media_type = FORMATS[fmt][1]
-    return Response(content=body, media_type=f"{media_type}; charset=utf-8", headers=headers)
+    media_type = media_type or FORMATS[fmt][1]
+    return Response(content=body, media_type=content_type(media_type), headers=headers)
 
 
 def dataset_rdf_response(
     request: Request[Any, Any, Any], record: DatasetRecord, fmt: str
 ) -> Response[Any]:
-    """One dataset as DCAT-AP in ``fmt``, with ETag, Last-Modified and 304 support.
+    """One dataset as DCAT-AP in ``fmt`` (an extension: ``ttl``, ``rdf``, ``jsonld``, ``nt``,
+    or ckanext-dcat's ``xml`` and ``n3``) and the ``?profile=`` asked for, with ETag,
+    Last-Modified and 304 support; an unknown profile is a 400 naming ``profile``.
 
     Synchronous for the page handler's sake; the document is written (or taken from the
     per-revision cache) when the response is sent, with the publisher and related datasets
     as they are then.
     """
-    return _DatasetRdfResponse(request, record, fmt)
+    from catalogue.dcat import profiles
+
+    try:
+        profile = profiles.parse_profile(request.query_params.get("profile"))
+    except InvalidDocument as error:
+        raise BadRequest(error.problems[0].message, error.problems) from None
+    return _DatasetRdfResponse(request, record, fmt, profile)
 
 
 class _DatasetRdfResponse(Response[Any]):
-    def __init__(self, request: Request[Any, Any, Any], record: DatasetRecord, fmt: str) -> None:
-        super().__init__(content=b"", media_type=FORMATS[fmt][1])
-        self._request, self._record, self._fmt = request, record, fmt
+    def __init__(self, request: Request[Any, Any, Any], record: DatasetRecord, fmt: str,
+                 profile: str) -> None:
+        canonical = EXTENSION_ALIASES.get(fmt, fmt)
+        super().__init__(content=b"", media_type=FORMATS[canonical][1])
+        self._request, self._record, self._fmt, self._profile = request, record, fmt, profile
 
     def to_asgi_response(self, app: Any, request: Request[Any, Any, Any],
                          **options: Any) -> Any:
-        return _SendDatasetRdf(self._request, self._record, self._fmt, options)
+        return _SendDatasetRdf(self._request, self._record, self._fmt, self._profile, options)
 
 
 class _SendDatasetRdf:
     """The ASGI side: refresh the snapshot, build the graph, then answer (200 or 304)."""
 
     def __init__(self, request: Request[Any, Any, Any], record: DatasetRecord, fmt: str,
-                 options: dict[str, Any]) -> None:
+                 profile: str, options: dict[str, Any]) -> None:
         self.request, self.record, self.fmt, self.options = request, record, fmt, options
+        self.profile = profile
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         from catalogue.dcat import rendered
+        from catalogue.quality.rdf import dataset_measurements
 
-        [item] = await rendered.describe([self.record], get_settings())
-        body = rendered.dataset_document(item, self.fmt)
-        response = rdf_bytes_response(self.request, body, self.fmt, self.record.modified,
-                                      vary=True)
+        settings = settings_of(self.request)
+        canonical = EXTENSION_ALIASES.get(self.fmt, self.fmt)
+        [item] = await rendered.describe([self.record], settings)
+        quality = await dataset_measurements(self.record, settings.base_url)
+        body = rendered.dataset_document(item, canonical, self.profile, quality)
+        response = rdf_bytes_response(self.request, body, canonical, self.record.modified,
+                                      vary=True, media_type=ALIAS_MEDIA_TYPES.get(self.fmt))
         options = {k: v for k, v in self.options.items() if k not in ("media_type",
                                                                       "status_code")}
         await response.to_asgi_response(None, self.request, **options)(scope, receive, send)

@@ -18,6 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from catalogue.dcat.namespaces import DCT, RDF, RDFS, SKOS, VCARD, XSD
+from catalogue.domain.ckan_licences import ckan_licence
 from catalogue.domain.dataset import Contact
 from catalogue.vocabularies import Concept, Vocabularies
 
@@ -37,6 +38,14 @@ class PublisherInfo:
 
 
 @dataclass(frozen=True)
+class SourceInfo:
+    """Where a harvested dataset comes from: its identifier there and the source catalogue."""
+
+    identifier: str
+    catalogue: str | None = None
+
+
+@dataclass(frozen=True)
 class DatasetContext:
     """What the server keeps beside the document, and how to write IRIs."""
 
@@ -47,6 +56,7 @@ class DatasetContext:
     modified: dt.datetime | None = None
     publisher: PublisherInfo | None = None
     related_visible: Callable[[str], bool] = field(default=lambda slug: True)
+    source: SourceInfo | None = None  # set for harvested datasets
 
 
 def dataset_iri(base_url: str, slug: str) -> URIRef:
@@ -55,6 +65,11 @@ def dataset_iri(base_url: str, slug: str) -> URIRef:
 
 def organisation_iri(base_url: str, slug: str) -> URIRef:
     return URIRef(f"{base_url}/organisation/{slug}")
+
+
+def rights_node(dataset: URIRef) -> URIRef:
+    """The dataset's rights statement (its distributions without their own point to it)."""
+    return URIRef(f"{dataset}#rights")
 
 
 def identifier_scheme_iri(base_url: str, code: str) -> URIRef:
@@ -96,6 +111,7 @@ class Writer:
         self.graph = graph
         self.vocabularies = vocabularies
         self.context = context
+        self.dataset_rights: URIRef | None = None  # the dataset's rights statement, if any
 
     def add(self, subject: Node, predicate: URIRef, value: Node | None) -> None:
         if value is not None:
@@ -151,6 +167,12 @@ class Writer:
         return node
 
     def licence(self, code: str | None) -> URIRef | None:
-        return self.concept("licences", code, DCT.LicenseDocument)
+        """The EU licence, with the title CKAN's licence register knows it by where the
+        register has it (ckanext-dcat's parser recognises a licence by URL or that title)."""
+        node = self.concept("licences", code, DCT.LicenseDocument)
+        known = ckan_licence(code)
+        if node is not None and known is not None and known.specific:
+            self.graph.add((node, DCT.title, Literal(known.title)))
+        return node
 
 

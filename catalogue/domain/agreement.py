@@ -14,6 +14,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from catalogue.domain.problems import InvalidDocument, Problem, problems_from_validation_error
 from catalogue.domain.types import Code, LangText, LongText, Model, ShortText, Slug, Url
+from catalogue.i18n import _
 
 
 class AgreementStatus(StrEnum):
@@ -71,9 +72,16 @@ def next_status(current: AgreementStatus, decision: Decision) -> AgreementStatus
             [
                 Problem(
                     "status",
-                    f"an agreement that is {current.value.replace('_', ' ')} cannot be "
-                    f"{decision.value}{'d' if decision.value.endswith('e') else 'ed'}; it must "
-                    f"be {' or '.join(s.value.replace('_', ' ') for s in allowed)}",
+                    _(
+                        "an agreement that is %(replace)s cannot be %(value)s%(endswith)s; it must "
+                        "be %(join)s"
+                    )
+                    % {
+                        "replace": current.value.replace("_", " "),
+                        "value": decision.value,
+                        "endswith": "d" if decision.value.endswith("e") else "ed",
+                        "join": " or ".join(s.value.replace("_", " ") for s in allowed),
+                    },
                     "transition_not_allowed",
                 )
             ]
@@ -166,7 +174,7 @@ class AgreementDocument(Model):
 def parse_agreement(raw: object) -> AgreementDocument:
     """Validate the structure; every problem is reported with its field path."""
     if not isinstance(raw, dict):
-        raise InvalidDocument([Problem("(document)", "must be a JSON object")])
+        raise InvalidDocument([Problem("(document)", _("must be a JSON object"))])
     try:
         document = AgreementDocument.model_validate(raw)
     except ValidationError as error:
@@ -181,7 +189,13 @@ def parse_agreement(raw: object) -> AgreementDocument:
     duplicates = sorted({a for a in document.attributes if document.attributes.count(a) > 1})
     if duplicates:
         raise InvalidDocument(
-            [Problem("attributes", f"lists {', '.join(duplicates)} more than once", "duplicate")]
+            [
+                Problem(
+                    "attributes",
+                    _("lists %(join)s more than once") % {"join": ", ".join(duplicates)},
+                    "duplicate",
+                )
+            ]
         )
     return document
 
@@ -190,7 +204,9 @@ def parse_assessment(raw: object) -> CompatibilityAssessment | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise InvalidDocument([Problem("assessment", "must be an object of the Art. 6(4) factors")])
+        raise InvalidDocument(
+            [Problem("assessment", _("must be an object of the factors of Article 6(4) GDPR"))]
+        )
     try:
         return CompatibilityAssessment.model_validate(raw)
     except ValidationError as error:

@@ -12,6 +12,7 @@ from typing import Any
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.fields import FIELDS
 from catalogue.domain.problems import Problem, field_path
+from catalogue.i18n import _
 from catalogue.vocabularies import Vocabularies
 
 IDENTIFIER_SCHEMES = "identifier-schemes"
@@ -38,6 +39,9 @@ NESTED_CONTROLLED_FIELDS: dict[str, str] = {
     "technical.distributions[].licence": "licences",
     "technical.distributions[].status": "distribution-status",
     "technical.distributions[].availability": "planned-availability",
+    "technical.data_services[].licence": "licences",
+    "technical.data_services[].access_rights": "access-rights",
+    "technical.data_services[].hvd_categories[]": "hvd-categories",
     "technical.attributes[].personal_data_category": "personal-data",
     "technical.attributes[].identifier_scheme": IDENTIFIER_SCHEMES,
     "legal.personal_data.legal_bases[]": "legal-bases",
@@ -62,7 +66,20 @@ CONTROLLED_FIELDS: dict[str, str] = {
 """Every path that holds a vocabulary code: the registry's controlled fields, then the nested."""
 
 
-def _slots(node: Any, steps: list[str], location: tuple) -> Iterator[tuple[tuple, Any, Any]]:
+FOREIGN_CONCEPTS = frozenset({"semantic.themes[]"})
+"""Paths that may also hold a concept IRI from outside our vocabulary (a harvested
+catalogue's own themes): kept as given and shown as a link, but never counted as one of ours."""
+
+
+def is_foreign_concept(pattern: str, value: str) -> bool:
+    """True when ``value`` may stay at ``pattern`` although no vocabulary knows it."""
+    return pattern in FOREIGN_CONCEPTS and value.startswith(("http://", "https://")) and not any(
+        character.isspace() for character in value)
+
+
+def _slots(
+    node: Any, steps: list[str], location: tuple[Any, ...]
+) -> Iterator[tuple[tuple[Any, ...], Any, Any]]:
     """Yield ``(location, container, key)`` for every place a path pattern reaches."""
     if node is None:
         return
@@ -102,18 +119,24 @@ def normalise_codes(
                     problems.append(
                         Problem(
                             field_path(location),
-                            f"'{value}' is not a known identifier scheme; use one of: {known}",
+                            _("'%(value)s' is not a known identifier scheme; use one of: %(known)s")
+                            % {"value": value, "known": known},
                             "unknown_code",
                         )
                     )
                 continue
             concept = vocabularies[key].get(value)
+            if concept is None and is_foreign_concept(pattern, value):
+                continue
             if concept is None:
                 problems.append(
                     Problem(
                         field_path(location),
-                        f"'{value}' is not in the {key} vocabulary; "
-                        f"see /api/v1/vocabularies/{key} for the allowed codes",
+                        _(
+                            "'%(value)s' is not in the %(key)s vocabulary; see "
+                            "/api/v1/vocabularies/%(key2)s for the allowed codes"
+                        )
+                        % {"value": value, "key": key, "key2": key},
                         "unknown_code",
                     )
                 )

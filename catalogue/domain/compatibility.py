@@ -24,7 +24,7 @@ from catalogue.domain.compatibility_model import (
 )
 from catalogue.domain.dataset import Classification
 from catalogue.domain.problems import Problem
-from catalogue.domain.rules import PUBLIC_AUTHORITY_TYPES
+from catalogue.domain.rulebook import PUBLIC_AUTHORITY_TYPES
 from catalogue.domain.types import add_duration
 
 __all__ = ["CheckContext", "CheckResult", "Finding", "Outcome", "check", "missing_assessment"]

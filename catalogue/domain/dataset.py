@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 
 from catalogue.domain.languages import text_in
 from catalogue.domain.types import (
+    BoundingBox,
     Code,
     Duration,
     Email,
@@ -68,10 +69,21 @@ class Distribution(Model):
     status: Code | None = None
     availability: Code | None = None
     rights: LangText = Field(default_factory=dict)
+    access_service: ShortText | None = Field(
+        default=None, description="The id of the data service (of this dataset) that serves "
+        "this distribution: dcat:accessService.")
+    legislation: list[Url] = Field(
+        default_factory=list, description="Applicable legislation (ELI) of this distribution; "
+        "for a high-value dataset the HVD regulation http://data.europa.eu/eli/reg_impl/2023/138/oj.")
 
 
 class DataService(Model):
-    """An API through which the data can be queried."""
+    """An API through which the data can be queried (``dcat:DataService``).
+
+    It is described in the dataset that owns it (its IRI is under that dataset's) and may
+    serve other datasets as well (``serves``: their slugs). Every field but the endpoint is
+    optional, so documents stored before services had more than an endpoint stay valid.
+    """
 
     id: ShortText | None = None
     title: LangText = Field(default_factory=dict)
@@ -79,6 +91,17 @@ class DataService(Model):
     endpoint_url: Url
     endpoint_description: Url | None = None
     conforms_to: list[Url] = Field(default_factory=list)
+    documentation: Url | None = Field(
+        default=None, description="A page that documents the service for people: foaf:page.")
+    licence: Code | None = None
+    access_rights: Code | None = Field(
+        default=None, description="Who may use the service; empty: as the dataset.")
+    rights: LangText = Field(default_factory=dict)
+    hvd_categories: list[Code] = Field(default_factory=list)
+    legislation: list[Url] = Field(
+        default_factory=list, description="Applicable legislation (ELI) of the service.")
+    serves: list[Slug] = Field(
+        default_factory=list, description="Other datasets (slugs) this service also serves.")
 
 
 class Attribute(Model):
@@ -115,6 +138,7 @@ class Technical(Model):
     attributes: list[Attribute] = Field(default_factory=list)
     temporal: Temporal | None = None
     spatial: list[Code] = Field(default_factory=list)
+    bounding_box: BoundingBox | None = None  # west,south,east,north (WGS 84 degrees)
     frequency: Code | None = None
     version: ShortText | None = None
     temporal_resolution: Duration | None = None  # dcat:temporalResolution (P1D: daily)

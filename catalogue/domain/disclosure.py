@@ -95,6 +95,13 @@ def redact_changes(
 
 RELATED = "semantic.related"
 """Links to other datasets by slug: each one shown only to readers who may see that dataset."""
+SERVED = "technical.data_services.[].serves"
+"""The other datasets a data service serves: links by slug too, hidden the same way."""
+REFERENCES = (RELATED, SERVED)
+
+
+def _steps(path: str) -> list[str]:
+    return path.split(".")
 
 
 def visible_related(
@@ -107,44 +114,57 @@ def visible_related(
 
 
 def related_in(body: Mapping[str, Any]) -> list[str]:
-    """The related slugs a stored document (or a revision's snapshot) names."""
-    return _slugs(body, RELATED.split("."))
+    """The slugs of other datasets a stored document (or a revision's snapshot) names."""
+    return [slug for path in REFERENCES for slug in _slugs(body, _steps(path))]
 
 
-def _related_part(path: str) -> list[str] | None:
-    """For a change at ``path``, where inside its value the related list sits: ``[]`` when
-    the value is the list itself, ``["related"]`` for ``semantic``, None when elsewhere."""
-    parts, target = path.split("."), RELATED.split(".")
-    return target[len(parts):] if target[: len(parts)] == parts else None
+def _related_parts(path: str) -> list[list[str]]:
+    """For a change at ``path``, where inside its value each list of slugs sits: ``[]`` when
+    the value is the list itself, ``["related"]`` for ``semantic``; none when elsewhere."""
+    parts = path.split(".")
+    return [
+        target[len(parts):] for reference in REFERENCES
+        if (target := _steps(reference))[: len(parts)] == parts
+    ]
 
 
 def _filtered(value: Any, rest: list[str], allowed: set[str]) -> Any:
     if not rest:
         return visible_related(value, allowed) if isinstance(value, list) else value
+    if rest[0] == "[]":
+        if isinstance(value, list):
+            return [_filtered(item, rest[1:], allowed) for item in value]
+        return value
     if isinstance(value, Mapping) and rest[0] in value:
         return {**value, rest[0]: _filtered(value[rest[0]], rest[1:], allowed)}
     return value
 
 
 def _slugs(value: Any, rest: list[str]) -> list[str]:
-    for key in rest:
-        value = value.get(key) if isinstance(value, Mapping) else None
-    return [str(slug) for slug in value] if isinstance(value, list) else []
+    if not rest:
+        return [str(slug) for slug in value] if isinstance(value, list) else []
+    if rest[0] == "[]":
+        items = value if isinstance(value, list) else []
+        return [slug for item in items for slug in _slugs(item, rest[1:])]
+    return _slugs(value.get(rest[0]) if isinstance(value, Mapping) else None, rest[1:])
 
 
 def related_in_changes(changes: Mapping[str, Any]) -> list[str]:
-    """Every related slug a revision's changes name, on either side."""
+    """Every slug of another dataset a revision's changes name, on either side."""
     slugs = []
     for path, change in changes.items():
-        rest = _related_part(path)
-        if rest is not None and isinstance(change, Mapping):
-            slugs += [s for side in ("from", "to") for s in _slugs(change.get(side), rest)]
+        for rest in _related_parts(path):
+            if isinstance(change, Mapping):
+                slugs += [s for side in ("from", "to") for s in _slugs(change.get(side), rest)]
     return slugs
 
 
 def hide_related(body: dict[str, Any], visible: Iterable[str]) -> dict[str, Any]:
-    """A document with only the related datasets in ``visible``."""
-    return dict(_filtered(body, RELATED.split("."), set(visible)))
+    """A document that names only the other datasets in ``visible``."""
+    allowed = set(visible)
+    for path in REFERENCES:
+        body = dict(_filtered(body, _steps(path), allowed))
+    return body
 
 
 def hide_related_changes(changes: Mapping[str, Any], visible: Iterable[str]) -> dict[str, Any]:
@@ -152,9 +172,10 @@ def hide_related_changes(changes: Mapping[str, Any], visible: Iterable[str]) -> 
     nothing is left out)."""
     allowed, result = set(visible), {}
     for path, change in changes.items():
-        rest = _related_part(path)
-        if rest is not None and isinstance(change, Mapping):
-            change = {side: _filtered(value, rest, allowed) for side, value in change.items()}
+        parts = _related_parts(path)
+        if parts and isinstance(change, Mapping):
+            for rest in parts:
+                change = {side: _filtered(value, rest, allowed) for side, value in change.items()}
             if change.get("from") == change.get("to"):
                 continue
         result[path] = change

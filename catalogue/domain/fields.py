@@ -10,6 +10,8 @@ See :mod:`catalogue.domain.fieldspec` for what each declaration means.
 
 from __future__ import annotations
 
+from typing import cast
+
 from catalogue.domain.fieldspec import (
     ALL,
     CAT,
@@ -29,6 +31,7 @@ from catalogue.domain.fieldspec import (
 )
 
 MAPPING, REVERSE = "catalogue.dcat.mapping", "catalogue.dcat.reverse"
+REVERSE_LEGAL = "catalogue.dcat.reverse_legal"  # the reverse mapping's legal level
 PACKAGE, INDEX = "catalogue.ckan.package", "catalogue.search.schema"
 FORM, PAGE = "catalogue.ui.forms.schema", "ui/templates/dataset.html"
 DPV_MODULE = "catalogue.dcat.dpv"
@@ -43,8 +46,8 @@ BY_HAND: dict[Layer, str] = {
 
 def by_hand(**changes: str) -> dict[Layer, str]:
     """:data:`BY_HAND` with some layers elsewhere (or, given "", in none)."""
-    merged: dict[str, str] = {**BY_HAND, **changes}
-    return {layer: module for layer, module in merged.items() if module}  # type: ignore[misc]
+    merged: dict[str, str] = {**cast("dict[str, str]", BY_HAND), **changes}
+    return {cast(Layer, layer): module for layer, module in merged.items() if module}
 
 
 NOT_A_FACET = "not a search filter"
@@ -113,6 +116,17 @@ FIELDS: tuple[Field, ...] = (
         rdf=dcat(DCT + "spatial", DCT + "Location"),
         ckan=(Ckan("spatial_uri", "first-iri"), Ckan("spatial_coverage", "iris")),
         page=Display("Area covered", empty="Not given"),
+        never={"search": NOT_A_FACET},
+    ),
+    Field(
+        "technical.bounding_box",
+        "text",
+        "Bounding box",
+        "The area covered as west,south,east,north in decimal degrees (WGS 84), e.g. "
+        "13.38,45.42,16.61,46.88. Without it, the countries' own boxes are published.",
+        page=Display("Bounding box"),
+        custom={"dcat": "catalogue.dcat.spatial, catalogue.dcat.reverse",
+                "ckan": f"{PACKAGE} (the spatial extras)"},
         never={"search": NOT_A_FACET},
     ),
     Field(
@@ -279,22 +293,32 @@ FIELDS: tuple[Field, ...] = (
         custom={"ckan": f"{PACKAGE} (only for personal data)"},
         never={"search": NOT_A_FACET},
     ),
-    Field("legal.restriction", "object", "Why access is restricted", custom=BY_HAND),
-    Field("legal.legislation", "objects", "Laws that apply", custom=BY_HAND),
+    Field(
+        "legal.restriction",
+        "object",
+        "Why access is restricted",
+        custom=by_hand(dcat=f"{MAPPING}, {REVERSE_LEGAL}"),
+    ),
+    Field(
+        "legal.legislation",
+        "objects",
+        "Laws that apply",
+        custom=by_hand(dcat=f"{MAPPING}, {REVERSE_LEGAL}"),
+    ),
     Field(
         "legal.rights",
         "langtext",
         "Other rights statements",
         ckan=(Ckan("rights", "langtext"),),
         page=Display("Rights"),
-        custom={"dcat": f"{MAPPING}, {REVERSE} (a dct:RightsStatement node)"},
+        custom={"dcat": f"{MAPPING}, {REVERSE_LEGAL} (a dct:RightsStatement node)"},
     ),
     Field(
         "legal.personal_data",
         "object",
         "Personal data (GDPR)",
         section="personal",
-        custom=by_hand(dcat=f"{DPV_MODULE}, {REVERSE}"),
+        custom=by_hand(dcat=f"{DPV_MODULE}, {REVERSE_LEGAL}"),
     ),
 )
 

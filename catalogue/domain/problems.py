@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 Severity = Literal["error", "warning"]
 
@@ -63,7 +64,7 @@ _PLAIN_MESSAGES = {
 }
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error.get("type", "")
     if (
         kind == "string_pattern_mismatch"
@@ -92,7 +93,7 @@ def _message(error: dict[str, Any]) -> str:
         )
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
-    return _PLAIN_MESSAGES.get(kind, error["msg"])
+    return _PLAIN_MESSAGES.get(kind, str(error["msg"]))
 
 
 def problems_from_validation_error(error: ValidationError, prefix: str = "") -> list[Problem]:

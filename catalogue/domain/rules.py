@@ -6,46 +6,22 @@ refused while any rule of severity ``error`` is broken. Messages speak to a data
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from catalogue.domain.dataset import Classification, DatasetDocument
 from catalogue.domain.problems import Problem
-from catalogue.vocabularies import Vocabularies
-
-PUBLIC = "PUBLIC"
-NOT_PUBLIC = ("RESTRICTED", "NON_PUBLIC")
-LEGITIMATE_INTEREST = "A6-1-f"
-PUBLIC_AUTHORITY_TYPES = frozenset(
-    {"NationalAuthority", "RegionalAuthority", "LocalAuthority", "SupraNationalAuthority"}
+from catalogue.domain.rulebook import (
+    LEGITIMATE_INTEREST,
+    NOT_PUBLIC,
+    PUBLIC,
+    PUBLIC_AUTHORITY_TYPES,
+    RULES,
+    RuleContext,
+    rule,
 )
+from catalogue.i18n import N_, _
 
-
-@dataclass(frozen=True)
-class RuleContext:
-    """What the rules need besides the document, supplied by the caller (no I/O in here)."""
-
-    vocabularies: Vocabularies
-    default_language: str = "en"
-    publisher_type: str | None = None
-
-    @property
-    def publisher_is_public_authority(self) -> bool:
-        return self.publisher_type in PUBLIC_AUTHORITY_TYPES
-
-
-Rule = Callable[[DatasetDocument, RuleContext], Iterator[Problem]]
-RULES: list[tuple[Classification | None, Rule]] = []
-
-
-def rule(applies_to: Classification | None = None) -> Callable[[Rule], Rule]:
-    """Register a rule for one classification, or for every dataset when ``None``."""
-
-    def register(function: Rule) -> Rule:
-        RULES.append((applies_to, function))
-        return function
-
-    return register
+__all__ = ["PUBLIC_AUTHORITY_TYPES", "RuleContext", "blocking", "check"]
 
 
 def check(document: DatasetDocument, context: RuleContext) -> list[Problem]:
@@ -72,14 +48,18 @@ def described_in_default_language(
     if not document.title.get(language):
         yield Problem(
             "title",
-            f"Give the dataset a title in the default language ({language}).",
+            _(
+                "Give the dataset a title in the default language (%(language)s)."
+            ) % {"language": language},
             "title_missing",
         )
     if not document.description.get(language):
         yield Problem(
             "description",
-            f"Describe the dataset in the default language ({language}): what it holds "
-            "and who it is for.",
+            _(
+                "Describe the dataset in the default language (%(language)s): what it holds and "
+                "who it is for."
+            ) % {"language": language},
             "description_missing",
         )
 
@@ -90,25 +70,31 @@ def has_publisher_and_contact(document: DatasetDocument, context: RuleContext) -
     if not organisational.publisher:
         yield Problem(
             "organisational.publisher",
-            "Name the organisation that publishes the dataset.",
+            _("Name the organisation that publishes the dataset."),
             "publisher_missing",
         )
     contact = organisational.contact_point
     if contact is None or not (contact.email or contact.url):
         yield Problem(
             "organisational.contact_point",
-            "Add a contact point with an e-mail address or web form, so that users "
-            "can ask questions about the data.",
+            _(
+                "Add a contact point with an e-mail address or web form, so that users can ask "
+                "questions about the data."
+            ),
             "contact_missing",
         )
 
 
 @rule()
 def has_theme(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
-    if not document.semantic.themes:
+    themes = context.vocabularies["themes"]
+    if not any(theme in themes for theme in document.semantic.themes):  # foreign IRIs do not count
+        others = (_(" (the themes it has are not EU data themes)")
+                  if document.semantic.themes else "")
         yield Problem(
             "semantic.themes",
-            "Choose at least one EU data theme (for example 'Economy and finance').",
+            _("Choose at least one EU data theme (for example 'Economy and finance').")
+            + others,
             "theme_missing",
         )
 
@@ -121,8 +107,10 @@ def identifiers_are_declared(document: DatasetDocument, context: RuleContext) ->
         if scheme and scheme not in declared:
             yield Problem(
                 f"technical.attributes[{index}].identifier_scheme",
-                f"Attribute '{attribute.name}' holds the identifier '{scheme}'; list it "
-                "among the identifier schemes the dataset can be joined on.",
+                _(
+                    "Attribute '%(name)s' holds the identifier '%(scheme)s'; list it among the "
+                    "identifier schemes the dataset can be joined on."
+                ) % {"name": attribute.name, "scheme": scheme},
                 "identifier_scheme_undeclared",
                 "warning",
             )
@@ -136,8 +124,10 @@ def open_is_public(document: DatasetDocument, context: RuleContext) -> Iterator[
     if document.legal.access_rights != PUBLIC:
         yield Problem(
             "legal.access_rights",
-            "Open data must be public: set the access rights to PUBLIC, or classify "
-            "the dataset as closed.",
+            _(
+                "Open data must be public: set the access rights to PUBLIC, or classify the "
+                "dataset as closed."
+            ),
             "open_not_public",
         )
 
@@ -149,8 +139,10 @@ def open_has_open_licence(document: DatasetDocument, context: RuleContext) -> It
     if not code:
         yield Problem(
             "legal.licence",
-            "Open data needs an open licence such as CC BY 4.0 or CC0, so that people "
-            "know they may reuse it.",
+            _(
+                "Open data needs an open licence such as CC BY 4.0 or CC0, so that people know "
+                "they may reuse it."
+            ),
             "licence_missing",
         )
         return
@@ -158,8 +150,10 @@ def open_has_open_licence(document: DatasetDocument, context: RuleContext) -> It
     if concept is not None and not concept.flags.get("open"):
         yield Problem(
             "legal.licence",
-            f"'{concept.label()}' is not an open licence (it limits reuse). Choose an "
-            "open licence such as CC BY 4.0, CC0, ODbL or ODC-BY.",
+            _(
+                "'%(label)s' is not an open licence (it limits reuse). Choose an open licence such "
+                "as CC BY 4.0, CC0, ODbL or ODC-BY."
+            ) % {"label": concept.label()},
             "licence_not_open",
         )
     for index, distribution in enumerate(document.technical.distributions):
@@ -167,8 +161,10 @@ def open_has_open_licence(document: DatasetDocument, context: RuleContext) -> It
         if own is not None and not own.flags.get("open"):
             yield Problem(
                 f"technical.distributions[{index}].licence",
-                f"'{own.label()}' is not an open licence; open data must be reusable "
-                "under an open licence.",
+                _(
+                    "'%(label)s' is not an open licence; open data must be reusable under an open "
+                    "licence."
+                ) % {"label": own.label()},
                 "licence_not_open",
             )
 
@@ -178,7 +174,7 @@ def open_can_be_accessed(document: DatasetDocument, context: RuleContext) -> Ite
     if not any(item.access_url for item in document.technical.distributions):
         yield Problem(
             "technical.distributions",
-            "Add at least one distribution with an access URL, so that people can get the data.",
+            _("Add at least one distribution with an access URL, so that people can get the data."),
             "distribution_missing",
         )
 
@@ -193,9 +189,11 @@ def open_holds_no_personal_data(
         if attribute.personal_data_category:
             yield Problem(
                 f"technical.attributes[{index}].personal_data_category",
-                f"Attribute '{attribute.name}' is marked as personal data, which open "
-                "data must not hold. Remove the attribute, classify the dataset as "
-                "personal, or declare the dataset anonymised if it truly is.",
+                _(
+                    "Attribute '%(name)s' is marked as personal data, which open data must not "
+                    "hold. Remove the attribute, classify the dataset as personal, or declare the "
+                    "dataset anonymised if it truly is."
+                ) % {"name": attribute.name},
                 "open_with_personal_data",
             )
 
@@ -207,26 +205,30 @@ def _not_public_access(document: DatasetDocument, what: str) -> Iterator[Problem
     if document.legal.access_rights not in NOT_PUBLIC:
         yield Problem(
             "legal.access_rights",
-            f"{what} cannot be public: set the access rights to RESTRICTED or NON_PUBLIC.",
+            _(
+                "%(what)s cannot be public: set the access rights to RESTRICTED or NON_PUBLIC."
+            ) % {"what": what},
             "access_rights_public",
         )
 
 
 @rule(Classification.CLOSED)
 def closed_is_restricted(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
-    yield from _not_public_access(document, "Closed data")
+    yield from _not_public_access(document, _("Closed data"))
     restriction = document.legal.restriction
     if restriction is None or not restriction.reason:
         yield Problem(
             "legal.restriction.reason",
-            "Explain why the data is restricted (security, confidentiality, "
-            "commercial interest, ...).",
+            _(
+                "Explain why the data is restricted (security, confidentiality, commercial "
+                "interest, ...)."
+            ),
             "restriction_reason_missing",
         )
     if restriction is None or not restriction.how_to_request:
         yield Problem(
             "legal.restriction.how_to_request",
-            "Tell people how to request access: whom to ask and on what terms.",
+            _("Tell people how to request access: whom to ask and on what terms."),
             "how_to_request_missing",
         )
 
@@ -236,34 +238,46 @@ def closed_is_restricted(document: DatasetDocument, context: RuleContext) -> Ite
 _PERSONAL_REQUIRED = (
     (
         "controller",
-        "Name the controller: the organisation that decides why and how the personal "
-        "data is processed.",
+        N_(
+            "Name the controller: the organisation that decides why and how the personal "
+            "data is processed."
+        ),
         "controller_missing",
     ),
     (
         "legal_bases",
-        "Give at least one GDPR Article 6 legal basis (for example 6(1)(e): a task "
-        "in the public interest).",
+        N_(
+            "Give at least one legal basis of Article 6 GDPR (for example Article 6(1)(e) "
+            "GDPR: a task in the public interest)."
+        ),
         "legal_basis_missing",
     ),
-    ("purposes", "State at least one purpose for which the data was collected.", "purpose_missing"),
+    (
+        "purposes",
+        N_("State at least one purpose for which the data was collected."),
+        "purpose_missing",
+    ),
     (
         "data_subjects",
-        "Say whom the data is about (citizens, employees, children, ...).",
+        N_("Say whom the data is about (citizens, employees, children, ...)."),
         "data_subjects_missing",
     ),
     (
         "personal_data_categories",
-        "List the categories of personal data held (name, address, health, ...).",
+        N_("List the categories of personal data held (name, address, health, ...)."),
         "personal_data_categories_missing",
     ),
-    ("retention", "Say how long the data is kept (a period such as P10Y).", "retention_missing"),
+    (
+        "retention",
+        N_("Say how long the data is kept (a period such as P10Y)."),
+        "retention_missing",
+    ),
 )
 
 
 @rule(Classification.PERSONAL)
 def personal_is_restricted(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
-    yield from _not_public_access(document, "Personal data")
+    yield from _not_public_access(document, _("Personal data"))
 
 
 @rule(Classification.PERSONAL)
@@ -273,7 +287,7 @@ def personal_states_gdpr_facts(
     personal = document.legal.personal_data
     for name, message, code in _PERSONAL_REQUIRED:
         if personal is None or not getattr(personal, name):
-            yield Problem(f"legal.personal_data.{name}", message, code)
+            yield Problem(f"legal.personal_data.{name}", _(message), code)
 
 
 @rule(Classification.PERSONAL)
@@ -290,10 +304,10 @@ def special_categories_need_article_9(
     if special and (personal is None or not personal.special_category_conditions):
         yield Problem(
             "legal.personal_data.special_category_conditions",
-            "The dataset holds special categories of personal data ("
-            + ", ".join(special)
-            + "); give the GDPR Article 9(2) condition that "
-            "allows processing them.",
+            _(
+                "The dataset holds special categories of personal data (%(categories)s); give "
+                "the condition of Article 9(2) GDPR that allows processing them."
+            ) % {"categories": ", ".join(special)},
             "article_9_condition_missing",
         )
 
@@ -310,9 +324,12 @@ def no_legitimate_interest_for_authorities(
     ):
         yield Problem(
             "legal.personal_data.legal_bases",
-            "A public authority cannot rely on legitimate interest (Article 6(1)(f)) "
-            "for processing in the performance of its tasks; use 6(1)(c) legal "
-            "obligation or 6(1)(e) public task, naming the law.",
+            _(
+                "A public authority cannot rely on legitimate interest (Article 6(1)(f) GDPR) "
+                "for processing in the performance of its tasks; use Article 6(1)(c) GDPR: a "
+                "legal obligation or Article 6(1)(e) GDPR: a task in the public interest, naming "
+                "the law."
+            ),
             "legitimate_interest_for_authority",
         )
 
@@ -328,8 +345,10 @@ def attribute_categories_are_declared(
         if category and declared and category not in declared:
             yield Problem(
                 f"technical.attributes[{index}].personal_data_category",
-                f"Attribute '{attribute.name}' holds '{category}', which is not among "
-                "the dataset's personal-data categories; add it there.",
+                _(
+                    "Attribute '%(name)s' holds '%(category)s', which is not among the dataset's "
+                    "personal-data categories; add it there."
+                ) % {"name": attribute.name, "category": category},
                 "category_undeclared",
                 "warning",
             )
@@ -353,20 +372,31 @@ def transfers_are_identified(document: DatasetDocument, context: RuleContext) ->
     for index, transfer in enumerate(personal.transfers if personal else []):
         path = f"legal.personal_data.transfers[{index}]"
         if not transfer.country and not transfer.organisation:
-            yield Problem(f"{path}.country", "Name the third country or the international "
-                          "organisation the data goes to.", "transfer_destination_missing")
+            yield Problem(f"{path}.country", _(
+                "Name the third country or the international organisation the data goes to."
+            ), "transfer_destination_missing")
         elif transfer.country in EEA_COUNTRIES:
-            yield Problem(f"{path}.country", "This country is in the EU/EEA: sending data there "
-                          "is not a transfer to a third country; remove it.", "transfer_in_eea")
+            yield Problem(f"{path}.country", _(
+                "This country is in the EU/EEA: sending data there is not a transfer to a third "
+                "country; remove it."
+            ), "transfer_in_eea")
         if not transfer.basis:
-            yield Problem(f"{path}.basis", "Give the transfer's basis: an adequacy decision "
-                          "(Art. 45), safeguards (Art. 46) or a derogation (Art. 49).",
-                          "transfer_basis_missing")
+            yield Problem(f"{path}.basis", _(
+                "Give the transfer's basis: an adequacy decision (Article 45 GDPR), safeguards "
+                "(Article 46 GDPR) or a derogation (Article 49 GDPR)."
+            ), "transfer_basis_missing")
         elif transfer.basis == COMPELLING_INTERESTS and not transfer.safeguards:
-            yield Problem(f"{path}.safeguards", "A transfer for compelling legitimate interests "
-                          "needs its suitable safeguards documented (Art. 30(1)(e), 49(6)).",
-                          "transfer_safeguards_missing")
+            yield Problem(f"{path}.safeguards", _(
+                "A transfer for compelling legitimate interests needs its suitable safeguards "
+                "documented (Article 30(1)(e) and Article 49(6) GDPR)."
+            ), "transfer_safeguards_missing")
         if transfer.basis in NOT_FOR_PUBLIC_POWERS and context.publisher_is_public_authority:
-            yield Problem(f"{path}.basis", "Public authorities cannot use this derogation in "
-                          "the exercise of their public powers (Art. 49(3)); check the basis.",
-                          "transfer_derogation_for_authority", "warning")
+            yield Problem(f"{path}.basis", _(
+                "Public authorities cannot use this derogation in the exercise of their public "
+                "powers (Article 49(3) GDPR); check the basis."
+            ), "transfer_derogation_for_authority", "warning")
+
+
+# The data-service and high-value-dataset rules, registered after these (the order problems
+# are listed in).
+from catalogue.domain import services as _services  # noqa: E402,F401

@@ -101,6 +101,18 @@ def _check_duration(value: str) -> str:
     return value
 
 
+def _check_bounding_box(value: str) -> str:
+    """``west,south,east,north`` in decimal degrees (WGS 84), stored in that plain form."""
+    from catalogue.domain.geometry import parse_bbox
+
+    check_text(value)
+    try:
+        box = parse_bbox(value)
+    except ValueError as error:
+        raise ValueError(str(error)) from None
+    return box.text
+
+
 Slug = Annotated[
     str,
     StringConstraints(min_length=2, max_length=100, pattern=SLUG_PATTERN),
@@ -115,6 +127,8 @@ ShortNote = Annotated[str, StringConstraints(max_length=500), AfterValidator(_mu
 LongText = Annotated[str, StringConstraints(max_length=20000), AfterValidator(_multiline)]
 LangText = Annotated[dict[str, LongText], AfterValidator(_check_lang_text)]
 Duration = Annotated[str, AfterValidator(_check_duration)]
+BoundingBox = Annotated[str, StringConstraints(max_length=200),
+                        AfterValidator(_check_bounding_box)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 
 

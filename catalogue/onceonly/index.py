@@ -8,12 +8,12 @@ a dataset or agreement state that did not commit. ``rebuild`` fills the tables f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
 from catalogue.datasets.queries import PUBLIC_STATUSES
-from catalogue.events import Change, subscribe
+from catalogue.events import Change
 from catalogue.onceonly import facts
 from catalogue.onceonly.tables import RegisterAttribute, RegisterTerm, ServiceUse
 from catalogue.settings import get_settings
@@ -39,7 +39,7 @@ async def index_dataset(dataset_id: str, document: Mapping[str, Any] | None) -> 
         ids = [row["id"] for row in old]
         await RegisterTerm.delete().where(RegisterTerm.attribute.is_in(ids))
         await RegisterAttribute.delete().where(RegisterAttribute.dataset_id == key)
-    public = bool(document) and document.get("status") in PUBLIC_STATUSES
+    public = document is not None and bool(document) and document.get("status") in PUBLIC_STATUSES
     if document:
         await ServiceUse.update({ServiceUse.dataset_public: public}).where(
             ServiceUse.dataset_slug == document.get("slug", "")
@@ -88,7 +88,7 @@ async def index_agreement(
         await ServiceUse.delete().where(ServiceUse.agreement_id == key)
         return
     service = state.get("service") or {}
-    values = {
+    values: dict[Any, Any] = {
         ServiceUse.reference: reference,
         ServiceUse.service_slug: facts.service_slug(service.get("title") or {}, service.get("url")),
         ServiceUse.service_title: service.get("title") or {},
@@ -112,13 +112,75 @@ async def index_agreement(
         )
 
 
-@subscribe
 async def keep_the_map_in_step(change: Change) -> None:
     if change.kind == "dataset":
         await index_dataset(change.object_id, change.after)
     elif change.kind == "agreement":
         reference = change.label.split(":", 1)[0]
         await index_agreement(change.object_id, reference, change.after)
+
+
+async def keep_the_map_in_step_batch(changes: Sequence[Change]) -> None:
+    """A batch write's datasets in a few multi-row statements (harvests, loads)."""
+    datasets = {change.object_id: change.after for change in changes if change.kind == "dataset"}
+    if datasets:
+        await index_datasets(datasets)
+    for change in changes:
+        if change.kind == "agreement":
+            await keep_the_map_in_step(change)
+
+
+async def index_datasets(documents: Mapping[str, Mapping[str, Any] | None]) -> None:
+    """``index_dataset`` for many datasets at once (the same rows, few statements)."""
+    keys = [UUID(str(dataset_id)) for dataset_id in documents]
+    old = [row["id"] for row in await RegisterAttribute.select(RegisterAttribute.id).where(
+        RegisterAttribute.dataset_id.is_in(keys))]
+    for start in range(0, len(old), 500):
+        await RegisterTerm.delete().where(RegisterTerm.attribute.is_in(old[start:start + 500]))
+    if old:
+        await RegisterAttribute.delete().where(RegisterAttribute.dataset_id.is_in(keys))
+    public = {str(key): doc is not None and doc.get("status") in PUBLIC_STATUSES
+              for key, doc in zip(keys, documents.values(), strict=True)}
+    for flag in (True, False):
+        slugs = [doc.get("slug", "") for key, doc in zip(keys, documents.values(), strict=True)
+                 if doc and public[str(key)] is flag]
+        if slugs:
+            await ServiceUse.update({ServiceUse.dataset_public: flag}).where(
+                ServiceUse.dataset_slug.is_in(slugs))
+    labels = _category_labels()
+    pending: list[tuple[UUID, Mapping[str, Any], Any]] = []
+    for key, document in zip(keys, documents.values(), strict=True):
+        if document and public[str(key)]:
+            pending += [(key, document, row) for row in facts.attribute_rows(document, labels)]
+    if not pending:
+        return
+    rows = [RegisterAttribute(
+        dataset_id=key, dataset_slug=document["slug"], dataset_title=document.get("title") or {},
+        publisher=(document.get("organisational") or {}).get("publisher") or "",
+        is_base_register=facts.is_base_register(document), name=row.name,
+        description=row.description, personal_data_category=row.personal_data_category,
+        identifier_scheme=row.identifier_scheme, is_key=row.is_key, fact=row.fact,
+    ) for key, document, row in pending]
+    for start in range(0, len(rows), 200):
+        await RegisterAttribute.insert(*rows[start:start + 200])
+    # The new rows in the order they were inserted (ids grow), matched to their attributes.
+    written = await RegisterAttribute.select(RegisterAttribute.id, RegisterAttribute.dataset_id
+                                             ).where(RegisterAttribute.dataset_id.is_in(keys)
+                                                     ).order_by(RegisterAttribute.id)
+    ids: dict[UUID, list[int]] = {}
+    for row in written:
+        ids.setdefault(row["dataset_id"], []).append(row["id"])
+    terms = []
+    positions: dict[UUID, int] = {}
+    for key, document, row in pending:
+        position = positions.get(key, 0)
+        positions[key] = position + 1
+        attribute_id = ids[key][position]
+        terms += [RegisterTerm(word=word[:100], attribute=attribute_id,
+                               is_base_register=facts.is_base_register(document),
+                               dataset_slug=document["slug"]) for word in sorted(row.words)]
+    for start in range(0, len(terms), 500):
+        await RegisterTerm.insert(*terms[start:start + 500])
 
 
 async def rebuild(batch: int = 500) -> None:

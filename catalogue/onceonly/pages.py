@@ -10,23 +10,23 @@ from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response, get
 
+from catalogue.i18n import N_
 from catalogue.onceonly import picture, rdf, services, views
 from catalogue.ui.rendering import (
     NavItem,
     current_language,
-    register_nav_item,
     render,
     render_to_string,
 )
 from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery
 
-register_nav_item(
+NAV_ITEMS = (
     NavItem(
         "/once-only",
-        "Once only",
+        N_("Once only"),
         45,
         prefixes=("/register/", "/identifier/", "/registers", "/service/"),
-    )
+    ),
 )
 
 Req = Request[Any, Any, Any]

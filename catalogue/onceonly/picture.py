@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from catalogue.i18n import N_
+
 COLUMN_X = (10, 300, 590)
 BOX_WIDTH = 250
 BOX_HEIGHT = 34
@@ -56,9 +58,9 @@ def layout(view: dict[str, Any]) -> dict[str, Any]:
         "width": COLUMN_X[2] + BOX_WIDTH + 10,
         "height": TOP + max(rows, 1) * ROW,
         "headings": [
-            {"x": COLUMN_X[0], "text": "Identifiers"},
-            {"x": COLUMN_X[1], "text": "Base registers"},
-            {"x": COLUMN_X[2], "text": "Public services"},
+            {"x": COLUMN_X[0], "text": N_("Identifiers")},
+            {"x": COLUMN_X[1], "text": N_("Base registers")},
+            {"x": COLUMN_X[2], "text": N_("Public services")},
         ],
         "nodes": list(nodes.values()),
         "links": links,

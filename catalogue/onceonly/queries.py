@@ -11,6 +11,7 @@ from catalogue.datasets.tables import IdentifierScheme
 from catalogue.domain.agreement import AgreementStatus
 from catalogue.onceonly import facts
 from catalogue.onceonly.tables import RegisterAttribute, RegisterTerm, ServiceUse
+from catalogue.organisations.tables import Organisation
 
 LIMIT = 200
 """The most rows one section of a page lists (the page says when there are more)."""
@@ -199,3 +200,14 @@ async def base_register_keys(limit: int = LIMIT) -> list[dict[str, Any]]:
 
 def is_in_force(use: dict[str, Any], on: dt.date) -> bool:
     return use["status"] == APPROVED and use["valid_from"] <= on <= use["valid_until"]
+
+
+async def organisation_names(slugs: Iterable[str]) -> dict[str, str]:
+    """Slug -> name of the organisations named (only those)."""
+    wanted = sorted(set(slugs))
+    if not wanted:
+        return {}
+    rows = await Organisation.select(Organisation.slug, Organisation.name).where(
+        Organisation.slug.is_in(wanted)
+    )
+    return {row["slug"]: row["name"] for row in rows}

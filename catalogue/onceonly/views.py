@@ -7,25 +7,15 @@ Labels come from the same helpers as the citizens' transparency pages.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
 from catalogue.agreements.transparency import _label, _text
 from catalogue.datasets.queries import find_record
 from catalogue.errors import NotFound
 from catalogue.onceonly import queries
-from catalogue.organisations.tables import Organisation
 from catalogue.vocabularies import default_vocabularies
 
-
-async def organisation_names(slugs: Iterable[str]) -> dict[str, str]:
-    wanted = sorted(set(slugs))
-    if not wanted:
-        return {}
-    rows = await Organisation.select(Organisation.slug, Organisation.name).where(
-        Organisation.slug.is_in(wanted)
-    )
-    return {row["slug"]: row["name"] for row in rows}
+organisation_names = queries.organisation_names
 
 
 def attribute_view(row: dict[str, Any], lang: str, schemes: dict[str, str]) -> dict[str, Any]:

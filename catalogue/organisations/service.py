@@ -121,10 +121,12 @@ async def save_organisation(
             await Organisation.insert(Organisation(**values))
         else:
             values["modified"] = dt.datetime.now(dt.UTC)
-            await Organisation.update(values).where(Organisation.slug == document.slug)
+            changed: dict[Any, Any] = values
+            await Organisation.update(changed).where(Organisation.slug == document.slug)
         saved = (
             await Organisation.select(*COLUMNS).where(Organisation.slug == document.slug).first()
         )
+        assert saved is not None  # written just now, in this transaction
         await announce(
             Change(
                 "organisation",

@@ -17,7 +17,7 @@ class Organisation(Table):
     name = Varchar(length=300)
     description = Text(default="")
     type = Varchar(length=100, default="")
-    parent = ForeignKey("self", null=True)
+    parent: "ForeignKey[Organisation]" = ForeignKey("self", null=True)
     homepage = Varchar(length=2000, default="")
     email = Varchar(length=320, default="")
     created = Timestamptz(default=TimestamptzNow())

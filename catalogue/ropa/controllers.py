@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, MediaType, Response, get
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
 
 from catalogue.audit.schemas import RecordOfProcessing
 from catalogue.errors import InvalidDocument, Problem
 from catalogue.ropa import export, service
-from catalogue.settings import get_settings
 from catalogue.web.openapi import errors, text_content, with_content
 from catalogue.web.params import CurrentPrincipal, FromQuery, HeaderParameter, QueryParameter
+from catalogue.web.state import settings_of
 
 FORMATS = ("json", "csv")
 
@@ -48,6 +48,7 @@ class RopaController(Controller):
     )
     async def record_of_processing(
         self,
+        request: Request[Any, Any, Any],
         principal: CurrentPrincipal,
         controller: FromQuery[str | None] = None,
         fmt: Annotated[str | None, QueryParameter(name="format", required=False)] = None,
@@ -55,11 +56,12 @@ class RopaController(Controller):
         accept: Annotated[str | None, HeaderParameter(name="Accept", required=False)] = None,
     ) -> Response[Any]:
         chosen = _format(fmt, accept)
-        languages = get_settings().languages
+        settings = settings_of(request)
+        languages = settings.languages
         if lang is not None and lang not in languages:
             raise InvalidDocument([Problem("lang", f"must be one of {', '.join(languages)}")])
         records = await service.record_of_processing(
-            principal, controller, lang or get_settings().default_language
+            principal, controller, lang or settings.default_language
         )
         if chosen == "csv":
             name = f"ropa-{controller or 'all'}.csv"

@@ -168,9 +168,9 @@ def reuse_activity(
     personal = source.legal.personal_data if source else None
     by_name = {a.name: a for a in source.technical.attributes} if source else {}
     categories = [
-        by_name[name].personal_data_category
+        category
         for name in use.attributes
-        if name in by_name and by_name[name].personal_data_category
+        if name in by_name and (category := by_name[name].personal_data_category)
     ]
     return {
         "activity": "reuse",

@@ -7,14 +7,16 @@ from typing import Any
 
 import click
 
-from catalogue.settings import get_settings
+from catalogue.i18n import _
+from catalogue.settings import Settings
 
 
 @click.command()
 @click.option("--check", is_flag=True, help="Only rebuild when the index is out of step.")
-def reindex(check: bool) -> None:
+@click.pass_obj
+def reindex(settings: Settings, check: bool) -> None:
     """Rebuild the search index from the database (with a progress bar)."""
-    from catalogue.cli import run
+    from catalogue.running import run
     from catalogue.search import index
 
     with contextlib.ExitStack() as stack:
@@ -39,9 +41,11 @@ def reindex(check: bool) -> None:
 
         count, reason = run(rebuild)
     if reason is None:
-        click.echo(f"The search index in {get_settings().index_dir} is up to date.")
+        click.echo(_("The search index in %(folder)s is up to date.")
+                   % {"folder": settings.index_dir})
     else:
-        click.echo(f"Indexed {count} datasets into {get_settings().index_dir} ({reason}).")
+        click.echo(_("Indexed %(count)s datasets into %(folder)s (%(reason)s).")
+                   % {"count": count, "folder": settings.index_dir, "reason": reason})
 
 
 commands = [reindex]

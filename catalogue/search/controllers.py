@@ -42,7 +42,7 @@ class FacetFilters(Operation):
     ``_filters``, so a facet added to the registry is documented without code here)."""
 
     def __post_init__(self) -> None:
-        known = {parameter.name for parameter in self.parameters or []}
+        known = {getattr(parameter, "name", None) for parameter in self.parameters or []}
         self.parameters = [*(self.parameters or []), *(
             Parameter(
                 name=facet.name, param_in=ParamType.QUERY, required=False,
@@ -85,6 +85,7 @@ class SearchController(Controller):
             raise BadRequest(detail, error.problems) from None
         body = asdict(result)
         for item in body["items"]:
+            item.pop("title_language", None)
             item["modified"] = item["modified"].isoformat()
             item["links"] = {
                 "self": f"/api/v1/datasets/{item['slug']}",

@@ -43,7 +43,7 @@ from catalogue.search.schema import (
 from catalogue.search.tables import SearchState
 from catalogue.settings import get_settings
 
-logger = logging.getLogger("catalogue.search")
+logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.json"
 LOCK_FILE = "writer.lock"

@@ -17,11 +17,11 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from catalogue.events import Change, subscribe, subscribe_batch
+from catalogue.events import Change
 from catalogue.search import changelog, index
 from catalogue.settings import get_settings
 
-logger = logging.getLogger("catalogue.search")
+logger = logging.getLogger(__name__)
 
 COMMIT_WAIT_SECONDS = 30.0
 PRUNE_EVERY_SECONDS = 600.0
@@ -34,13 +34,11 @@ def _engine() -> Any:
     return changelog.ChangeLog._meta.db
 
 
-@subscribe
 async def record_change(change: Change) -> None:
     """Append the log row in the change's transaction, then drain once it commits."""
     await record_changes([change])
 
 
-@subscribe_batch(record_change)
 async def record_changes(changes: Sequence[Change]) -> None:
     await changelog.append(changes)
     if not any(change.kind == "dataset" for change in changes):

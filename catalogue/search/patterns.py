@@ -3,7 +3,7 @@
 whoosh would evaluate a pattern by walking every word of the field's dictionary and merging
 the postings of every match, on every search. Here a pattern is first checked against the
 limits (how many per query, how many letters before the first ``*`` or ``?``, see
-:mod:`catalogue.web.limits`), then expanded once per index generation against each
+:mod:`catalogue.limits`), then expanded once per index generation against each
 segment's sorted dictionary, starting at its literal prefix: at most ``max_pattern_scan``
 words are looked at per field and segment, and of the matches the ``max_pattern_words``
 commonest are kept. The pattern becomes an :class:`Expanded` OR of plain terms, which the
@@ -23,8 +23,8 @@ from typing import Any
 from whoosh import query as wq
 
 from catalogue.domain.problems import InvalidDocument, Problem
+from catalogue.limits import Limits, limits
 from catalogue.search.snapshot import Snapshot
-from catalogue.web.limits import Limits, limits
 
 PATTERN_QUERIES = (wq.Prefix, wq.Wildcard)  # the query language has no fuzzy terms (~)
 _WORDS = re.compile(r'"[^"]*"|[^\s()"]+')

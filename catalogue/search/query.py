@@ -21,11 +21,11 @@ from whoosh.fields import TEXT, Schema
 from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser, OrGroup, PlusMinusPlugin
 
 from catalogue.domain.problems import InvalidDocument, Problem
+from catalogue.limits import limits
 from catalogue.search.patterns import check_query_limits
 from catalogue.search.schema import FACET_FIELDS, languages, normalise_title, schema, text_fields
 from catalogue.search.snapshot import Snapshot
 from catalogue.settings import get_settings
-from catalogue.web.limits import limits
 
 ALIASES = {
     "keywords": ["keyword", "tag", "tags"],
@@ -200,8 +200,9 @@ def suggest(snapshot: Snapshot, parsed: ParsedQuery, visible: int) -> str | None
     A word missing from the spelling dictionary (titles, keywords, attribute names) gets
     up to three close words (edit distance ≤ 2, same first letter); a word that matched
     through stemming ("registr") stays a candidate too. Of the combinations, the one that the
-    most visible datasets contain wins (then the one with more dictionary words), so
-    "populaton registr" becomes "population register".
+    one with the most dictionary words wins, then the one with the fewest edits ("wether" is
+    "weather", not "water"), then the one the most visible datasets contain, so "populaton
+    registr" becomes "population register".
     """
     if not parsed.words:
         return None
@@ -216,13 +217,16 @@ def suggest(snapshot: Snapshot, parsed: ParsedQuery, visible: int) -> str | None
         options.append([*close_words(snapshot, word), *keep] or [word])
     if all(choices == [word] for choices, word in zip(options, parsed.words, strict=True)):
         return None
-    best, best_key = None, (0, 0)
+    best, best_key = None, (False, 0, 0, 0)
     for combination in itertools.islice(itertools.product(*options), 64):
         bits = visible
         for word in combination:
             bits &= word_bits(snapshot, word)
         real = sum(1 for word in combination if dictionary.frequency(word))
-        key = (bits.bit_count(), real)
+        distance = sum(
+            OSA.distance(typed, word) for typed, word in zip(parsed.words, combination, strict=True)
+        )
+        key = (bits.bit_count() > 0, real, -distance, bits.bit_count())
         if key[0] and key > best_key:
             best, best_key = combination, key
     if best is None or list(best) == list(parsed.words):
@@ -279,17 +283,18 @@ def _mark(text: str, matches: list[re.Match[str]], start: int, end: int) -> str:
     return ("… " if start else "") + "".join(parts) + (" …" if end < len(text) else "")
 
 
-def snippet(descriptions: dict[str, str], q: Any) -> str:
+def snippet(descriptions: dict[str, str], q: Any, language: str = "") -> str:
     """About 240 characters of the description around the first matched word, with matched
     words in ``<mark>`` and everything else escaped; its beginning when nothing matched.
 
     Words are matched by their indexed form (stem), like the search itself; a small
     tokenizer is used instead of whoosh's highlighter, which analyses every hit's whole text.
     """
-    order = [get_settings().default_language, *languages()]
-    language = next((lang for lang in order if descriptions.get(lang)), None)
-    if language is None:
+    order = [*([language] if language else []), get_settings().default_language, *languages()]
+    found = next((lang for lang in order if descriptions.get(lang)), None)
+    if found is None:
         return ""
+    language = found
     text = descriptions[language]
     field = f"description_{language}"
     terms = {

@@ -21,14 +21,22 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from whoosh.analysis import LanguageAnalyzer, StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import CharsetFilter, LanguageAnalyzer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Existence
 from whoosh.lang import has_stemmer
+from whoosh.support.charset import accent_map
 
 from catalogue.domain.fields import FACETS
 from catalogue.domain.paths import values_at
+from catalogue.search.analysis import (
+    bilingual_analyzer,
+    english_analyzer,
+    fold,
+    folding_analyzer,
+    slovenian_analyzer,
+)
 from catalogue.settings import get_settings
 
 FACET_FIELDS = tuple(facet.name for facet in FACETS)
@@ -36,7 +44,8 @@ FACET_FIELDS = tuple(facet.name for facet in FACETS)
 (declared with their document paths in :data:`catalogue.domain.fields.FACETS`)."""
 
 # 4: the spelling dictionary holds words of public datasets only
-INDEX_VERSION = f"4-{zlib.crc32(repr(FACETS).encode()):08x}"
+# 5: accent folding everywhere, Slovenian stemming (catalogue.search.analysis)
+INDEX_VERSION = f"5-{zlib.crc32(repr(FACETS).encode()):08x}"
 """Bump the number when what is indexed changes: every index built by an older version is
 rebuilt. A change to the registry's facets changes the suffix, so it rebuilds the index too."""
 TITLE_BOOST = 4.0
@@ -50,11 +59,15 @@ def languages() -> tuple[str, ...]:
 
 
 def _analyzer(language: str) -> Any:
+    """Accents are folded in every language ("emso" finds "EMŠO"); words are stemmed where we
+    or whoosh have a stemmer for the language."""
     if language == "en":
-        return StemmingAnalyzer()
+        return english_analyzer()
+    if language == "sl":
+        return slovenian_analyzer()
     if has_stemmer(language):
-        return LanguageAnalyzer(language)
-    return StandardAnalyzer()
+        return LanguageAnalyzer(language) | CharsetFilter(accent_map)
+    return folding_analyzer()
 
 
 def _presence(field: FieldType) -> FieldType:
@@ -83,9 +96,9 @@ def build_schema(langs: tuple[str, ...]) -> Schema:
         "slug": ID(stored=True, sortable=True),
         "title_exact": _presence(KEYWORD(commas=True, lowercase=False)),
         "title_sort": _column_only(ID(sortable=True)),
-        "keywords": _presence(TEXT(analyzer=StemmingAnalyzer())),
-        "attributes": _presence(TEXT(analyzer=StemmingAnalyzer())),
-        "related_text": _presence(TEXT(analyzer=StemmingAnalyzer())),
+        "keywords": _presence(TEXT(analyzer=bilingual_analyzer())),
+        "attributes": _presence(TEXT(analyzer=bilingual_analyzer())),
+        "related_text": _presence(TEXT(analyzer=bilingual_analyzer())),
         "modified": _column_only(DATETIME(stored=True, sortable=True)),
         "created": _column_only(DATETIME(sortable=True)),
         "display": STORED(),
@@ -133,7 +146,8 @@ def split_name(name: str) -> str:
 
 
 def normalise_title(title: str) -> str:
-    return " ".join(re.findall(r"\w+", title.lower()))
+    """Lowercased words with accents folded (an exact title ranks first however typed)."""
+    return " ".join(re.findall(r"\w+", fold(title.lower())))
 
 
 def _texts(value: Any) -> list[str]:

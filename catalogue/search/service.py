@@ -43,8 +43,10 @@ from typing import Any
 from whoosh.query import QueryError
 
 from catalogue.accounts.principal import Principal
-from catalogue.domain.disclosure import PUBLIC_STATUSES, text_in
+from catalogue.domain.disclosure import PUBLIC_STATUSES
+from catalogue.domain.languages import text_and_language
 from catalogue.domain.problems import InvalidDocument, Problem
+from catalogue.i18n import N_, translate
 from catalogue.search import index
 from catalogue.search.patterns import INCOMPLETE_NOTE, Budget, expand
 from catalogue.search.query import (
@@ -58,6 +60,9 @@ from catalogue.search.query import (
 from catalogue.search.ranking import SORT_COLUMNS, ranked_top, sorted_top
 from catalogue.search.schema import FACET_FIELDS, _aware, languages
 from catalogue.search.snapshot import Snapshot, bits_from_ids, current
+
+CORRECTED_NOTE = N_("No dataset matches these words; showing results for “%(query)s”.")
+ANY_WORD_NOTE = N_("No dataset matches all the words; showing datasets that match any of them.")
 
 SORTS = ("relevance", "modified", "title")
 MAX_SIZE = 100
@@ -75,6 +80,8 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     size: int = 20
+    language: str = ""
+    """Titles in this language where the dataset has one (pages); "" the default language."""
 
 
 @dataclass
@@ -87,6 +94,8 @@ class SearchHit:
     publisher_name: str
     themes: list[str]
     modified: dt.datetime
+    title_language: str = ""
+    """The language ``title`` is in (pages mark a title in another language than theirs)."""
 
 
 @dataclass
@@ -145,17 +154,19 @@ def _facets(snapshot: Snapshot, base: int, filter_bits: dict[str, int]) -> dict[
     return facets
 
 
-def _hit(snapshot: Snapshot, docnum: int, q: Any) -> SearchHit:
+def _hit(snapshot: Snapshot, docnum: int, q: Any, language: str = "") -> SearchHit:
     stored = snapshot.stored_fields(docnum)
     display = stored["display"]
     titles = display.get("title") or {}
     descriptions = {lang: stored.get(f"description_{lang}", "") for lang in languages()}
-    default = text_in(titles, "", languages()) or stored["slug"]
+    default, title_language = text_and_language(titles, language, languages())
+    default = default or stored["slug"]
     modified = stored["modified"]
     return SearchHit(
         slug=stored["slug"],
         title=default,
-        snippet=snippet(descriptions, q),
+        title_language=title_language,
+        snippet=snippet(descriptions, q, language),
         classification=display.get("classification", ""),
         publisher=display.get("publisher", ""),
         publisher_name=display.get("publisher_name", ""),
@@ -213,11 +224,19 @@ async def _search(query: SearchQuery, principal: Principal | None) -> SearchResu
     allowed = reduce(lambda acc, bits: acc & bits, filter_bits.values(), visible)
     q, note = parsed.query, None
     text_bits = matching_bits(snapshot, parsed, q) if q is not None else snapshot.live
+    suggestion = suggest(snapshot, parsed, visible) if parsed.words else None
+    if q is not None and not text_bits & allowed and suggestion:
+        corrected, _cut = _with_codes(parse(suggestion), snapshot)
+        if corrected.query is not None:
+            fixed = matching_bits(snapshot, corrected, corrected.query)
+            if fixed & allowed:  # a misspelling: rank what the corrected words find
+                parsed, q, text_bits = corrected, corrected.query, fixed
+                note = translate(CORRECTED_NOTE) % {"query": suggestion}
     if q is not None and not text_bits & allowed and parsed.any_word is not None:
         wider = matching_bits(snapshot, parsed, parsed.any_word)
         if wider & allowed:
             q, text_bits = parsed.any_word, wider
-            note = "No dataset matches all the words; showing datasets that match any of them."
+            note = translate(ANY_WORD_NOTE)
     if cut:
         note = f"{note} {INCOMPLETE_NOTE}" if note else INCOMPLETE_NOTE
     hits = text_bits & allowed
@@ -230,12 +249,12 @@ async def _search(query: SearchQuery, principal: Principal | None) -> SearchResu
         top = sorted_top(snapshot, hits, [("modified", True)], k)
     page = top[(query.page - 1) * query.size :]
     return SearchResult(
-        items=[_hit(snapshot, docnum, q) for docnum in page],
+        items=[_hit(snapshot, docnum, q, query.language) for docnum in page],
         total=hits.bit_count(),
         page=query.page,
         size=query.size,
         facets=_facets(snapshot, text_bits & visible, filter_bits),
-        suggestion=suggest(snapshot, parsed, visible) if parsed.words else None,
+        suggestion=suggestion,
         note=note,
     )
 

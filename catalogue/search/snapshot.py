@@ -28,7 +28,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from catalogue.search import index, spelling
 from catalogue.search.schema import FACET_FIELDS
 
-logger = logging.getLogger("catalogue.search")
+logger = logging.getLogger(__name__)
 TERM_CACHE_SIZE = 4000
 _BYTE_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
 _segment_facets: dict[tuple[str, str], dict[str, int]] = {}
@@ -255,8 +255,8 @@ def _forget_other_segments(keys: set[str]) -> None:
         for cache in (_segment_facets, _segment_columns):
             for key in [key for key in cache if key[0] not in keys]:
                 del cache[key]
-        for key in [key for key in _segment_readers if key not in keys]:
-            del _segment_readers[key]
+        for name in [name for name in _segment_readers if name not in keys]:
+            del _segment_readers[name]
 
 
 def facet_fields() -> tuple[str, ...]:

@@ -19,8 +19,9 @@ from catalogue.accounts.principal import Principal
 from catalogue.accounts.sessions import SESSION_TOKEN_KEY, end_session, start_session
 from catalogue.accounts.signin import authenticate
 from catalogue.errors import TooManyAttempts
+from catalogue.i18n import N_, translate
 from catalogue.ui.csrf import new_csrf_token
-from catalogue.ui.rendering import NavItem, register_context_processor, register_nav_item, render
+from catalogue.ui.rendering import NavItem, render
 from catalogue.web.params import CurrentPrincipal, FromQuery
 
 FLASH_KEY = "flash"
@@ -51,16 +52,16 @@ def _account_context(request: Request[Any, Any, Any], context: dict[str, Any]) -
         else:
             values["sign_in_url"] = "/signin"
     else:
-        values["account_links"] = [{"href": "/signout", "label": "Sign out"}]
+        values["account_links"] = [{"href": "/signout", "label": translate(N_("Sign out"))}]
     session = request.scope.get("session")
     if isinstance(session, dict) and session.get(FLASH_KEY):
         values["messages"] = [*context.get("messages", []), *session.pop(FLASH_KEY)]
     return values
 
 
-register_context_processor(_account_context)
-register_nav_item(
-    NavItem("/dashboard", "My datasets", 40, visible=lambda principal: principal is not None)
+CONTEXT_PROCESSORS = (_account_context,)
+NAV_ITEMS = (
+    NavItem("/dashboard", N_("My datasets"), 40, visible=lambda principal: principal is not None),
 )
 
 
@@ -99,7 +100,8 @@ async def signin(request: Request[Any, Any, Any]) -> Response[Any]:
     target = safe_next(str(form.get("next") or ""))
     if not email or not password:
         return _signin_page(
-            request, target, email, "Enter your e-mail address and your password.", 400
+            request, target, email,
+            translate(N_("Enter your e-mail address and your password.")), 400
         )
     try:
         found = await authenticate(email, password)
@@ -109,8 +111,8 @@ async def signin(request: Request[Any, Any, Any]) -> Response[Any]:
             request,
             target,
             email,
-            "Too many attempts to sign in with this address. "
-            f"Wait {minutes} minutes and try again.",
+            translate(N_("Too many attempts to sign in with this address. "
+                         "Wait %(minutes)s minutes and try again.")) % {"minutes": minutes},
             429,
         )
     if found is None:
@@ -118,7 +120,9 @@ async def signin(request: Request[Any, Any, Any]) -> Response[Any]:
             request,
             target,
             email,
-            "The e-mail address or the password is not right. Check both and try again.",
+            translate(N_(
+                "The e-mail address or the password is not right. Check both and try again."
+            )),
             400,
         )
     session = request.scope.get("session")
@@ -126,7 +130,7 @@ async def signin(request: Request[Any, Any, Any]) -> Response[Any]:
         session.clear()
         session[SESSION_TOKEN_KEY] = await start_session(found.user_id)
         new_csrf_token(session)
-    flash(request, f"Signed in as {found.name or found.email}.")
+    flash(request, translate(N_("Signed in as %(name)s.")) % {"name": found.name or found.email})
     return Redirect(path=target, status_code=303)
 
 
@@ -149,7 +153,7 @@ async def signout(request: Request[Any, Any, Any]) -> Response[Any]:
             await end_session(token)  # a copy of the cookie no longer signs anyone in
         session.clear()
         new_csrf_token(session)
-    flash(request, "You have signed out.")
+    flash(request, translate(N_("You have signed out.")))
     return Redirect(path="/", status_code=303)
 
 

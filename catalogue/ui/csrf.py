@@ -26,7 +26,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 from catalogue.accounts.sessions import SESSION_LIFETIME, SESSION_TOKEN_KEY
-from catalogue.settings import Settings, get_settings
+from catalogue.settings import Settings
 
 SESSION_COOKIE = "catalogue_session"
 SESSION_MAX_AGE = int(SESSION_LIFETIME.total_seconds())
@@ -140,9 +140,8 @@ class CSRFMiddleware:
         await self.app(scope, receive, send)
 
 
-def ui_middleware(settings: Settings | None = None) -> list[Any]:
+def ui_middleware(settings: Settings) -> list[Any]:
     """Session first (outermost), then CSRF, which reads the session."""
-    settings = settings or get_settings()
     return [session_config(settings).middleware, DefineMiddleware(CSRFMiddleware)]
 
 

@@ -10,12 +10,19 @@ from typing import Any
 
 from litestar import MediaType, Request, Response, get
 
-from catalogue.agreements.pages import agreements_for_dataset
-from catalogue.datasets.queries import find_record, get_record, history, visible_slugs
+from catalogue.datasets.queries import (
+    find_record,
+    get_record,
+    get_record_by_slug_or_id,
+    history,
+    visible_slugs,
+)
 from catalogue.datasets.service import represent
 from catalogue.domain import disclosure
 from catalogue.errors import NotFound
-from catalogue.ui import summary
+from catalogue.harvest.service import provenance as harvest_provenance
+from catalogue.quality.views import dataset_panel
+from catalogue.ui import sections, summary
 from catalogue.ui.dataset_view import (
     RDF_FORMATS,
     changed_fields,
@@ -26,9 +33,10 @@ from catalogue.ui.dataset_view import (
 )
 from catalogue.ui.negotiation import wants_json
 from catalogue.ui.rendering import current_language, render
+from catalogue.web.links import with_dataset_links
 from catalogue.web.params import CurrentPrincipal, FromPath
 
-RDF_EXTENSIONS = tuple(ext for ext, _, _ in RDF_FORMATS)
+RDF_EXTENSIONS = (*(ext for ext, _, _ in RDF_FORMATS), "xml", "n3")  # + ckanext-dcat's
 
 
 def _dcat_web() -> Any | None:
@@ -58,10 +66,12 @@ async def dataset_page(
     dcat = _dcat_web()
     name, _, extension = slug.rpartition(".")
     if name and extension in RDF_EXTENSIONS:
-        # ``/dataset/{slug}.ttl`` etc. share this path pattern; the DCAT module answers them.
+        # ``/dataset/{slug}.ttl`` etc. share this path pattern; the DCAT module answers them
+        # (by slug or, as ckanext-dcat addresses datasets, by id).
         if dcat is None:
             raise NotFound(f"no dataset '{slug}'")
-        return dcat.dataset_rdf_response(request, await get_record(name, principal), extension)
+        record = await get_record_by_slug_or_id(name, principal)
+        return dcat.dataset_rdf_response(request, record, extension)
     record = await get_record(slug, principal)
     if dcat is not None:
         rdf_format = dcat.preferred_rdf_format(request.headers.get("accept"))
@@ -69,7 +79,7 @@ async def dataset_page(
             return dcat.dataset_rdf_response(request, record, rdf_format)
     if wants_json(request):
         return Response(
-            await represent(record, principal),
+            with_dataset_links(await represent(record, principal)),
             media_type=MediaType.JSON,
             headers={"ETag": record.etag, "Vary": "Accept"},
         )
@@ -84,22 +94,31 @@ async def dataset_page(
         "doc": document,
         "title": document.text(document.title, lang) or slug,
         "description": document.text(document.description, lang),
+        "title_map": document.title,
+        "description_map": document.description,
         "explanation": explain(document, lang),
         "rows": page_rows(document),
         "licence": licence_of(document),
         "identifier_schemes": await summary.identifier_scheme_labels(),
         "publisher_name": record.publisher_name,
         "related": await _related(list(document.semantic.related), principal, lang),
+        "served": [await _related(list(service.serves), principal, lang)
+                   for service in document.technical.data_services],
+        "services_by_id": {service.id: service for service in document.technical.data_services
+                           if service.id},
         "history": entries,
+        "quality": await dataset_panel(record),
         "rdf_links": rdf_links(slug) if dcat is not None else [],
         "json_twin": f"/api/v1/datasets/{slug}",
+        "harvested": await harvest_provenance(record.id),
         "can_edit": principal is not None and principal.can_edit_datasets_of(record.publisher),
         # Open data needs no agreement; closed and personal data list who uses them.
         "uses_agreements": document.classification.value != "open",
-        "dataset_agreements": (
-            await agreements_for_dataset(slug, principal, lang)
+        # The register of data use fills `dataset_agreements` (catalogue.wiring).
+        **(
+            await sections.fill(sections.DATASET_SECTIONS, slug, principal, lang)
             if document.classification.value != "open"
-            else []
+            else sections.empty(sections.DATASET_SECTIONS)
         ),
     }
     return render(request, "dataset.html", context, headers={"ETag": record.etag})

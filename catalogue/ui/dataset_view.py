@@ -13,7 +13,8 @@ from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.fields import in_section
 from catalogue.domain.fieldspec import Display
 from catalogue.domain.paths import attribute
-from catalogue.ui.filters import concept_label, text_in
+from catalogue.i18n import N_, translate
+from catalogue.ui.filters import CLASSIFICATION_LABELS, concept_label, text_in
 
 RDF_FORMATS: tuple[tuple[str, str, str], ...] = (
     ("ttl", "text/turtle", "Turtle"),
@@ -33,11 +34,14 @@ class Explanation:
     reason: str = ""
 
 
-def _join(items: list[str]) -> str:
+def _join(items: list[str], lang: str) -> str:
+    """``a, b and c`` / ``a, b in c``."""
     items = [item for item in items if item]
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+    return translate(N_("%(items)s and %(last)s"), lang) % {
+        "items": ", ".join(items[:-1]), "last": items[-1]
+    }
 
 
 def licence_of(document: DatasetDocument) -> str | None:
@@ -48,45 +52,71 @@ def licence_of(document: DatasetDocument) -> str | None:
     return licences.pop() if len(licences) == 1 else None
 
 
+SENTENCES = {
+    "open_licence": N_("You may download and reuse this data under %(licence)s."),
+    "open": N_("You may download and reuse this data; check each file's licence."),
+    "closed_how": N_(
+        "This data is not open: it is available on request (see how to request access below)."
+    ),
+    "closed": N_("This data is not open: it is available on request from its publisher."),
+    "personal_bases_purposes": N_(
+        "Contains personal data about %(subjects)s; processed under %(bases)s for "
+        "%(purposes)s. It is not open: only those with a legal right may use it."
+    ),
+    "personal_bases": N_(
+        "Contains personal data about %(subjects)s; processed under %(bases)s. It is not open: "
+        "only those with a legal right may use it."
+    ),
+    "personal_purposes": N_(
+        "Contains personal data about %(subjects)s, used for %(purposes)s. It is not open: "
+        "only those with a legal right may use it."
+    ),
+    "personal": N_(
+        "Contains personal data about %(subjects)s. It is not open: only those with a legal "
+        "right may use it."
+    ),
+}
+PEOPLE = N_("people")
+
+
 def explain(document: DatasetDocument, lang: str = "en") -> Explanation:
     """One sentence per classification: what a reuser may do, or how to ask, or whose data."""
     classification = document.classification.value
     legal = document.legal
+    badge = translate(CLASSIFICATION_LABELS[classification], lang)
     if classification == "open":
         licence = licence_of(document)
         if licence:
             name = concept_label(licence, "licences", lang)
-            sentence = f"You may download and reuse this data under {name}."
+            sentence = translate(SENTENCES["open_licence"], lang) % {"licence": name}
         else:
-            sentence = "You may download and reuse this data; check each file's licence."
-        return Explanation("Open data", sentence)
+            sentence = translate(SENTENCES["open"], lang)
+        return Explanation(badge, sentence)
     if classification == "closed":
         restriction = legal.restriction
         how = text_in(restriction.how_to_request, lang) if restriction else ""
         reason = text_in(restriction.reason, lang) if restriction else ""
-        sentence = "This data is not open: it is available on request"
-        sentence += " (see how to request access below)." if how else " from its publisher."
-        return Explanation("Closed data", sentence, how_to_request=how, reason=reason)
+        sentence = translate(SENTENCES["closed_how" if how else "closed"], lang)
+        return Explanation(badge, sentence, how_to_request=how, reason=reason)
     personal = legal.personal_data
     subjects = _join(
-        [concept_label(code, "data-subjects", lang).lower() for code in personal.data_subjects]
+        [concept_label(code, "data-subjects", lang).lower() for code in personal.data_subjects],
+        lang,
     ) if personal else ""
     bases = _join(
-        [concept_label(code, "legal-bases", lang) for code in personal.legal_bases]
+        [concept_label(code, "legal-bases", lang) for code in personal.legal_bases], lang
     ) if personal else ""
     purposes = _join(
-        [concept_label(p.code, "purposes", lang).lower() for p in personal.purposes]
+        [concept_label(p.code, "purposes", lang).lower() for p in personal.purposes], lang
     ) if personal else ""
-    sentence = f"Contains personal data about {subjects or 'people'}"
-    if bases:
-        sentence += f"; processed under {bases}"
-    if purposes:
-        sentence += f" for {purposes}"
-    sentence += ". It is not open: only those with a legal right may use it."
+    key = "personal" + ("_bases" if bases else "") + ("_purposes" if purposes else "")
+    sentence = translate(SENTENCES[key], lang) % {
+        "subjects": subjects or translate(PEOPLE, lang), "bases": bases, "purposes": purposes,
+    }
     restriction = legal.restriction
     how = text_in(restriction.how_to_request, lang) if restriction else ""
     reason = text_in(restriction.reason, lang) if restriction else ""
-    return Explanation("Personal data", sentence, how_to_request=how, reason=reason)
+    return Explanation(badge, sentence, how_to_request=how, reason=reason)
 
 
 def rdf_links(slug: str) -> list[dict[str, str]]:
@@ -116,9 +146,9 @@ def _plain(value: object) -> bool:
 
 def _shown(value: object) -> str:
     if value is None or value == "":
-        return "(empty)"
+        return translate(N_("(empty)"))
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return translate(N_("Yes")) if value else translate(N_("No"))
     text = str(value)
     return text if len(text) <= SHOWN_VALUE_CHARS else text[: SHOWN_VALUE_CHARS - 1] + "…"
 
@@ -159,7 +189,7 @@ def page_rows(document: DatasetDocument) -> dict[str, list[PageRow]]:
         levels[level] = [
             PageRow(field.path, field.kind, field.vocabulary, field.display(),
                     attribute(document, field.path), field.generic("page"))
-            for field in in_section(level)  # type: ignore[arg-type]
+            for field in in_section(level)
             if "page" not in field.never
         ]
     return levels

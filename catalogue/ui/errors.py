@@ -13,21 +13,29 @@ from typing import Any
 
 from litestar import Request, Response
 
+from catalogue.i18n import N_, translate
 from catalogue.ui.negotiation import wants_html_error
 from catalogue.ui.rendering import render
 
-logger = logging.getLogger("catalogue")
+logger = logging.getLogger(__name__)
 
 Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
 
 EXPLANATIONS = {
-    400: "The address or the form had something we could not understand.",
-    401: "You need to sign in to see this page.",
-    403: "You are signed in, but your account may not see or change this.",
-    404: "There is no page at this address, or it is not public.",
-    405: "This page cannot be used that way.",
-    500: "Something went wrong on our side. It has been logged; please try again later.",
+    400: N_("The address or the form had something we could not understand."),
+    401: N_("You need to sign in to see this page."),
+    403: N_("You are signed in, but your account may not see or change this."),
+    404: N_("There is no page at this address, or it is not public."),
+    405: N_("This page cannot be used that way."),
+    500: N_("Something went wrong on our side. It has been logged; please try again later."),
 }
+TITLES = (
+    N_("Error"), N_("Bad Request"), N_("Unauthorized"), N_("Forbidden"), N_("Not Found"),
+    N_("Method Not Allowed"), N_("Conflict"), N_("Payload Too Large"), N_("URI Too Long"),
+    N_("Unprocessable Entity"), N_("Too Many Requests"), N_("Internal Server Error"),
+    N_("Precondition Failed"), N_("Not Acceptable"), N_("Unsupported Media Type"),
+)
+"""The titles of HTTP errors the pages show (translated where shown)."""
 
 
 def _problem(response: Response[Any]) -> dict[str, Any]:
@@ -48,16 +56,16 @@ def html_aware(handler: Handler) -> Handler:
         if not wants_html_error(request):
             return response
         problem = _problem(response)
-        status = response.status_code
+        status = response.status_code or 500
         try:
             page = render(
                 request,
                 "error.html",
                 {
                     "status": status,
-                    "title": problem.get("title", "Error"),
-                    "detail": problem.get("detail", ""),
-                    "explanation": EXPLANATIONS.get(status, ""),
+                    "title": translate(str(problem.get("title", "Error"))),
+                    "detail": translate(str(problem.get("detail", ""))),
+                    "explanation": translate(EXPLANATIONS.get(status, "")),
                     "problems": problem.get("problems", []),
                 },
                 status=status,

@@ -12,41 +12,61 @@ from typing import Any
 
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from catalogue.domain import languages
+from catalogue.domain.services import HVD_LEGISLATION
+from catalogue.i18n import N_, current_language, translate
+from catalogue.i18n.formatting import byte_size, date_text, duration_text, number_text
+from catalogue.i18n.legal import legal_label
 from catalogue.settings import get_settings
 from catalogue.vocabularies import default_vocabularies
 
-CLASSIFICATION_LABELS = {"open": "Open data", "closed": "Closed data", "personal": "Personal data"}
+CLASSIFICATION_LABELS = {
+    "open": N_("Open data"),
+    "closed": N_("Closed data"),
+    "personal": N_("Personal data"),
+}
 STATUS_LABELS = {
-    "draft": "Draft",
-    "published": "Published",
-    "deprecated": "Deprecated",
-    "withdrawn": "Withdrawn",
+    "draft": N_("Draft"),
+    "published": N_("Published"),
+    "deprecated": N_("Deprecated"),
+    "withdrawn": N_("Withdrawn"),
 }
 ACTION_LABELS = {
-    "create": "Created",
-    "update": "Updated",
-    "publish": "Published",
-    "unpublish": "Unpublished",
-    "deprecate": "Deprecated",
-    "withdraw": "Withdrawn",
+    "create": N_("Created"),
+    "update": N_("Updated"),
+    "publish": N_("Published"),
+    "unpublish": N_("Unpublished"),
+    "deprecate": N_("Deprecated"),
+    "withdraw": N_("Withdrawn"),
 }
-_DURATION = re.compile(
-    r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
-)
-_UNITS = ("years", "months", "weeks", "days", "hours", "minutes", "seconds")
 
 
 def _lang(context: Context) -> str:
+    """The page's language (macros imported without context: the request's language)."""
     value = context.get("lang")
-    return value if isinstance(value, str) else "en"
+    return value if isinstance(value, str) else current_language()
 
 
 def text_in(value: Mapping[str, str] | str | None, lang: str = "") -> str:
     """The text of a language map in ``lang``, else in the configured languages, else any."""
     return languages.text_in(value, lang, get_settings().languages)
+
+
+def lang_attribute(value: Mapping[str, str] | str | None, lang: str) -> Markup:
+    """`` lang="en"`` when the text shown for ``value`` is not in the page's language, else
+    nothing: put it on the element that shows the text (``<h1{{ title | lang_attr }}>``)."""
+    _, shown = languages.text_and_language(value, lang, get_settings().languages)
+    if shown and shown != lang:
+        return Markup(' lang="{}"').format(shown)
+    return Markup("")
+
+
+def label(table: Mapping[str, str], code: str | None) -> str:
+    if code is not None and code in table:
+        return translate(table[code])
+    return humanise_code(code or "")
 
 
 def humanise_code(code: str) -> str:
@@ -58,14 +78,24 @@ def humanise_code(code: str) -> str:
 
 def concept_label(code: str | None, vocabulary: str, lang: str = "en") -> str:
     """The label of ``code`` in ``vocabulary``; unknown codes get a humanised fallback."""
+    return concept_label_and_language(code, vocabulary, lang)[0]
+
+
+def concept_label_and_language(code: str | None, vocabulary: str, lang: str) -> tuple[str, str]:
+    """The label and the language it is in (the vocabulary's own fallback when it has no
+    label in ``lang``); GDPR articles in plain language in ``lang``."""
     if not code:
-        return ""
+        return "", lang
+    plain = legal_label(vocabulary, code, lang)
+    if plain is not None:
+        return plain, lang
     vocabularies = default_vocabularies()
     if vocabulary in vocabularies:
         concept = vocabularies[vocabulary].get(code)
         if concept is not None:
-            return concept.label(lang)
-    return humanise_code(code)
+            label, shown = languages.text_and_language(concept.labels, lang, ("en",))
+            return (label, shown) if label else (concept.code, lang)
+    return humanise_code(code), lang
 
 
 def concept_definition(code: str | None, vocabulary: str, lang: str = "en") -> str:
@@ -77,49 +107,10 @@ def concept_definition(code: str | None, vocabulary: str, lang: str = "en") -> s
     return ""
 
 
-def duration_text(value: str | None) -> str:
-    """ISO 8601 durations in words: ``P10Y`` -> ``10 years``."""
-    if not value:
-        return ""
-    match = _DURATION.match(value)
-    if not match:
-        return value
-    parts = []
-    for unit in _UNITS:
-        amount = match.group(unit)
-        if amount and int(amount):
-            number = int(amount)
-            parts.append(f"{number} {unit if number != 1 else unit[:-1]}")
-    return ", ".join(parts) or value
-
-
-def date_text(value: dt.datetime | dt.date | str | None) -> str:
-    """``24 November 2026`` (no time: pages say when, not to the second)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return f"{value.day} {value:%B %Y}"
-
-
 def iso_date(value: dt.datetime | dt.date | None) -> str:
     if value is None:
         return ""
     return value.isoformat()
-
-
-def byte_size(value: int | None) -> str:
-    if value is None:
-        return ""
-    size = float(value)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{int(size)} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{value} bytes"
 
 
 def install(environment: Environment) -> None:
@@ -130,23 +121,56 @@ def install(environment: Environment) -> None:
         return text_in(value, _lang(context))
 
     @pass_context
-    def concept(context: Context, code: str | None, vocabulary: str) -> str:
-        return concept_label(code, vocabulary, _lang(context))
+    def concept(context: Context, code: str | None, vocabulary: str) -> str | Markup:
+        """The label; inside ``<span lang="en">`` when it is not in the page's language."""
+        label, shown = concept_label_and_language(code, vocabulary, _lang(context))
+        if shown and shown != _lang(context):
+            return Markup('<span lang="{}">{}</span>').format(shown, label)
+        return label
 
     @pass_context
     def definition(context: Context, code: str | None, vocabulary: str) -> str:
         return concept_definition(code, vocabulary, _lang(context))
 
+    @pass_context
+    def law_title(context: Context, iri: str, document: Any) -> str:
+        """A law's title as the dataset's own list of laws gives it, else its address."""
+        for law in document.legal.legislation:
+            if law.iri == iri and law.title:
+                return text_in(law.title, _lang(context))
+        if iri == HVD_LEGISLATION:
+            return "Implementing Regulation (EU) 2023/138 (high-value datasets)"
+        return iri
+
+    @pass_context
+    def lang_attr(context: Context, value: Any) -> Markup:
+        return lang_attribute(value, _lang(context))
+
+    @pass_context
+    def date(context: Context, value: Any) -> str:
+        return date_text(value, _lang(context))
+
+    @pass_context
+    def number(context: Context, value: Any) -> str:
+        return number_text(value, _lang(context))
+
+    @pass_context
+    def size(context: Context, value: Any) -> str:
+        return byte_size(value, _lang(context))
+
     environment.filters.update(
+        law_title=law_title,
         text=text,
+        lang_attr=lang_attr,
+        number=number,
         concept=concept,
         definition=definition,
         duration=duration_text,
-        date=date_text,
+        date=date,
         iso=iso_date,
-        bytes=byte_size,
+        bytes=size,
         capfirst=lambda value: (value[:1].upper() + value[1:]) if value else "",
-        classification=lambda code: CLASSIFICATION_LABELS.get(code, humanise_code(code or "")),
-        action=lambda code: ACTION_LABELS.get(code, humanise_code(code or "")),
-        status=lambda code: STATUS_LABELS.get(code, humanise_code(code or "")),
+        classification=lambda code: label(CLASSIFICATION_LABELS, code),
+        action=lambda code: label(ACTION_LABELS, code),
+        status=lambda code: label(STATUS_LABELS, code),
     )

@@ -7,17 +7,21 @@ from typing import Annotated, Any
 from litestar import MediaType, Request, Response, get
 from litestar.params import QueryParameter
 
-from catalogue.agreements.pages import agreements_for_organisation
 from catalogue.datasets.queries import DatasetFilter, DatasetRecord, list_records
 from catalogue.datasets.versions import VersionedCache
+from catalogue.domain.languages import text_and_language
 from catalogue.organisations.service import get_organisation, list_organisations
-from catalogue.ui import summary
+from catalogue.quality.views import organisation_panel
+from catalogue.settings import get_settings
+from catalogue.ui import sections, summary
 from catalogue.ui.dataset_view import explain
 from catalogue.ui.negotiation import wants_json
 from catalogue.ui.rendering import current_language, render
 from catalogue.ui.search_view import PAGE_SIZE, pagination
 from catalogue.vocabularies import default_vocabularies
+from catalogue.web.links import api_index
 from catalogue.web.params import CurrentPrincipal, FromPath
+from catalogue.web.state import settings_of
 
 RECENT_COUNT = 6
 PageNumber = Annotated[int, QueryParameter(ge=1, le=10_000)]
@@ -34,10 +38,15 @@ async def all_organisations() -> list[dict[str, Any]]:
 def dataset_card(record: DatasetRecord, lang: str) -> dict[str, Any]:
     """The summary a list shows for one dataset (home, organisation and search pages)."""
     document = record.document
+    configured = get_settings().languages
+    title, title_lang = text_and_language(document.title, lang, configured)
+    description, description_lang = text_and_language(document.description, lang, configured)
     return {
         "slug": record.slug,
-        "title": document.text(document.title, lang) or record.slug,
-        "description": document.text(document.description, lang),
+        "title": title or record.slug,
+        "title_lang": title_lang if title and title_lang != lang else None,
+        "description": description,
+        "description_lang": description_lang if description and description_lang != lang else None,
         "classification": document.classification.value,
         "status": document.status.value,
         "publisher": record.publisher,
@@ -59,9 +68,7 @@ async def home_page(request: Request[Any, Any, Any], principal: CurrentPrincipal
     JSON clients get the API index (the former ``/`` handler), unchanged.
     """
     if wants_json(request):
-        from catalogue.app import index
-
-        return _json(await index.fn(request))
+        return _json(api_index(settings_of(request)))
     lang = current_language(request)
     by_classification = await summary.counts_by_classification(principal)
     by_theme = await summary.counts_by_theme(principal)
@@ -74,7 +81,7 @@ async def home_page(request: Request[Any, Any, Any], principal: CurrentPrincipal
             (code, by_classification.get(code, 0)) for code in ("open", "closed", "personal")
         ],
         "themes": sorted(
-            ((code, count, themes.get(code).label(lang) if themes.get(code) else code)
+            ((code, count, concept.label(lang) if (concept := themes.get(code)) else code)
              for code, count in by_theme.items()),
             key=lambda item: item[2],
         ),
@@ -140,6 +147,8 @@ async def organisation_page(
             "total": total,
             "paging": paging,
             "json_twin": f"/api/v1/organisations/{slug}",
-            "organisation_agreements": await agreements_for_organisation(slug, principal, lang),
+            # `organisation_agreements`, from the register of data use (catalogue.wiring).
+            **await sections.fill(sections.ORGANISATION_SECTIONS, slug, principal, lang),
+            "quality": await organisation_panel(slug),
         },
     )

@@ -2,29 +2,34 @@
 
 ``render`` adds what the layout (``ui/templates/base.html``) needs: the signed-in principal,
 the CSRF token, the languages, the navigation and the catalogue title. Other domains extend the
-layout without editing this module: ``register_nav_item`` adds a link to the main navigation and
-``register_context_processor`` adds values to every page (sign-in links, flash messages, ...).
+layout without editing this module: each declares its navigation links and context processors
+(values added to every page: sign-in links, flash messages, ...) as constants, and
+:mod:`catalogue.wiring` installs them with :func:`install_layout`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import MediaType, Request, Response
 from litestar.utils.scope.state import ScopeState
 
 from catalogue.accounts.principal import Principal
-from catalogue.settings import PROJECT_ROOT, get_settings
+from catalogue.i18n import catalogues as i18n
+from catalogue.i18n.middleware import scope_language
+from catalogue.i18n.negotiation import LANGUAGE_COOKIE, LANGUAGE_PARAMETER, choose_language
+from catalogue.settings import PROJECT_ROOT
 from catalogue.ui import filters
+from catalogue.web.state import settings_of
 
 TEMPLATES_DIR = PROJECT_ROOT / "ui" / "templates"
 STATIC_DIR = PROJECT_ROOT / "ui" / "static"
 STATIC_PATH = "/static"
-LANGUAGE_COOKIE = "lang"
 
 ContextProcessor = Callable[[Request[Any, Any, Any], dict[str, Any]], Mapping[str, Any]]
 
@@ -48,16 +53,28 @@ class NavItem:
         return any(path.startswith(prefix) for prefix in self.prefixes)
 
 
-_NAV_ITEMS: list[NavItem] = [
-    NavItem("/", "Home", 0),
-    NavItem("/search", "Datasets", 10, prefixes=("/dataset/",)),
-    NavItem("/organisations", "Organisations", 20, prefixes=("/organisation/",)),
-]
+BASE_NAV_ITEMS = (
+    NavItem("/", i18n.N_("Home"), 0),
+    NavItem("/search", i18n.N_("Datasets"), 10, prefixes=("/dataset/",)),
+    NavItem("/organisations", i18n.N_("Organisations"), 20, prefixes=("/organisation/",)),
+)
+_NAV_ITEMS: list[NavItem] = list(BASE_NAV_ITEMS)
 _CONTEXT_PROCESSORS: list[ContextProcessor] = []
 
 
+def install_layout(items: Sequence[NavItem], processors: Sequence[ContextProcessor]) -> None:
+    """Called by :func:`catalogue.wiring.wire`: the navigation beyond the base links, and
+    the context processors, in order."""
+    _NAV_ITEMS[:] = list(BASE_NAV_ITEMS)
+    _CONTEXT_PROCESSORS[:] = []
+    for item in items:
+        register_nav_item(item)
+    for processor in processors:
+        register_context_processor(processor)
+
+
 def register_nav_item(item: NavItem) -> None:
-    """Add a main-navigation link (call at import time of your pages module)."""
+    """Add a main-navigation link (the wiring does; tests add their own)."""
     if all(existing.href != item.href for existing in _NAV_ITEMS):
         _NAV_ITEMS.append(item)
         _NAV_ITEMS.sort(key=lambda nav: nav.order)
@@ -75,6 +92,11 @@ def _build_environment(directory: Path) -> Environment:
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    environment.policies["ext.i18n.trimmed"] = True
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
     )
     filters.install(environment)
     environment.globals["static_url"] = static_url
@@ -100,12 +122,37 @@ def static_url(name: str) -> str:
 
 
 def current_language(request: Request[Any, Any, Any]) -> str:
-    """``?lang=`` first, then the language cookie, then the catalogue's default language."""
-    settings = get_settings()
-    for candidate in (request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
-        if candidate in settings.languages:
-            return candidate
-    return settings.default_language
+    """``?lang=`` first, then the language cookie, then the browser's Accept-Language, then
+    the catalogue's default language (the middleware decided it; this reads its choice)."""
+    chosen = scope_language(request.scope)
+    if chosen is not None:
+        return chosen
+    return choose_language(
+        i18n.interface_languages(),
+        settings_of(request).default_language,
+        request.query_params.get(LANGUAGE_PARAMETER),
+        request.cookies.get(LANGUAGE_COOKIE),
+        request.headers.get("accept-language"),
+    )
+
+
+LANGUAGE_NAMES = {"en": "English", "sl": "Slovenščina"}
+"""Each language's name in itself (the switcher shows a language in its own words)."""
+
+
+def language_links(request: Request[Any, Any, Any], current: str) -> list[dict[str, Any]]:
+    """The switcher: this page in every interface language (``?lang=`` kept with the rest)."""
+    links = []
+    for language in i18n.interface_languages():
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != LANGUAGE_PARAMETER]
+        query.append((LANGUAGE_PARAMETER, language))
+        links.append({
+            "code": language,
+            "name": LANGUAGE_NAMES.get(language, language),
+            "href": f"{request.url.path}?{urlencode(query)}",
+            "current": language == current,
+        })
+    return links
 
 
 def csrf_token(request: Request[Any, Any, Any]) -> str:
@@ -122,14 +169,16 @@ def navigation(path: str, principal: Principal | None) -> list[dict[str, Any]]:
         current = item.is_current(path)
         marker = ("page" if path == item.href else "true") if current else None
         items.append(
-            {"href": item.href, "label": item.label, "current": current, "aria_current": marker}
+            {"href": item.href, "label": i18n.translate(item.label), "current": current,
+             "aria_current": marker}
         )
     return items
 
 
 def page_context(request: Request[Any, Any, Any], context: Mapping[str, Any]) -> dict[str, Any]:
     """The values every page gets, overridable by the handler's own context."""
-    settings = get_settings()
+    settings = settings_of(request)
+    language = current_language(request)
     principal = context.get("principal")
     if principal is None:
         principal = request.scope.get("state", {}).get("principal")
@@ -137,8 +186,9 @@ def page_context(request: Request[Any, Any, Any], context: Mapping[str, Any]) ->
         "request": request,
         "path": request.url.path,
         "catalogue_title": settings.catalogue_title,
-        "lang": current_language(request),
+        "lang": language,
         "languages": settings.languages,
+        "language_links": language_links(request, language),
         "csrf_token": csrf_token(request),
         "messages": [],
         "json_twin": None,
@@ -157,7 +207,9 @@ def page_context(request: Request[Any, Any, Any], context: Mapping[str, Any]) ->
 def render_to_string(
     request: Request[Any, Any, Any], template: str, context: Mapping[str, Any]
 ) -> str:
-    return template_environment().get_template(template).render(page_context(request, context))
+    with i18n.use_language(current_language(request)):
+        values = page_context(request, context)
+        return template_environment().get_template(template).render(values)
 
 
 def render(
@@ -175,5 +227,6 @@ def render(
     response: Response[str] = Response(
         html, status_code=status, media_type=MediaType.HTML, headers=dict(headers or {})
     )
-    response.headers.setdefault("Vary", "Accept")
+    response.headers.setdefault("Vary", "Accept, Accept-Language, Cookie")
+    response.headers.setdefault("Content-Language", current_language(request))
     return response

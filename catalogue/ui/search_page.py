@@ -37,6 +37,7 @@ def _search_service() -> Any:
 
 def _hit_as_json(hit: Any) -> dict[str, Any]:
     body = dataclasses.asdict(hit)
+    body.pop("title_language", None)
     body["modified"] = hit.modified.isoformat()
     body["links"] = {"self": f"/api/v1/datasets/{hit.slug}", "html": f"/dataset/{hit.slug}"}
     return body
@@ -66,7 +67,8 @@ async def search_page(
     state = parse_state(lambda name: request.query_params.getall(name, []))
     service = _search_service()
     query = service.SearchQuery(
-        q=state.q, filters=state.filters, sort=state.sort, page=state.page, size=PAGE_SIZE
+        q=state.q, filters=state.filters, sort=state.sort, page=state.page, size=PAGE_SIZE,
+        language=current_language(request),
     )
     json_twin = "/api/v1" + state.url()  # the search API takes the same parameters
     error = None
@@ -91,7 +93,8 @@ async def search_page(
     )
     hits = [
         {**dataclasses.asdict(hit), "snippet": Markup(hit.snippet or ""),
-         "modified": hit.modified}
+         "modified": hit.modified,
+         "title_lang": hit.title_language if hit.title_language != lang else None}
         for hit in result.items
     ]
     context = {

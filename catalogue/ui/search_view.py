@@ -13,15 +13,21 @@ from urllib.parse import urlencode
 
 from catalogue.domain.fields import FACETS as REGISTRY_FACETS
 from catalogue.domain.problems import InvalidDocument, Problem
-from catalogue.ui.filters import CLASSIFICATION_LABELS, STATUS_LABELS, concept_label
+from catalogue.i18n import N_, translate
+from catalogue.ui.filters import (
+    CLASSIFICATION_LABELS,
+    STATUS_LABELS,
+    concept_label,
+    concept_label_and_language,
+)
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 500
 FACETS: dict[str, str] = {facet.name: facet.label for facet in REGISTRY_FACETS}
 SORTS: dict[str, str] = {
-    "relevance": "Best match",
-    "modified": "Recently updated",
-    "title": "Title (A to Z)",
+    "relevance": N_("Best match"),
+    "modified": N_("Recently updated"),
+    "title": N_("Title (A to Z)"),
 }
 VOCABULARY_OF_FACET = {facet.name: facet.vocabulary for facet in REGISTRY_FACETS
                        if facet.vocabulary}
@@ -106,16 +112,25 @@ class Labels:
 def facet_value_label(key: str, value: str, labels: Labels, lang: str = "en") -> str:
     """A plain-language label for one facet value (never a raw IRI)."""
     if key == "classification":
-        return CLASSIFICATION_LABELS.get(value, value)
+        return translate(CLASSIFICATION_LABELS[value]) if value in CLASSIFICATION_LABELS else value
     if key == "status":
-        return STATUS_LABELS.get(value, value)
+        return translate(STATUS_LABELS[value]) if value in STATUS_LABELS else value
     if key == "base_register":
-        return "Base register" if value == "true" else "Not a base register"
+        return translate(N_("Base register") if value == "true" else N_("Not a base register"))
     if key == "publisher":
         return labels.organisations.get(value, value)
     if key == "identifier":
         return labels.identifier_schemes.get(value, value)
     return concept_label(value, VOCABULARY_OF_FACET.get(key, ""), lang)
+
+
+def _label_language(key: str, value: str, lang: str) -> str | None:
+    """The language of a vocabulary label shown in another language than the page's."""
+    vocabulary = VOCABULARY_OF_FACET.get(key)
+    if not vocabulary:
+        return None
+    shown = concept_label_and_language(value, vocabulary, lang)[1]
+    return shown if shown and shown != lang else None
 
 
 def facet_groups(
@@ -133,17 +148,18 @@ def facet_groups(
             counts.setdefault(value, 0)
         if not counts:
             continue
-        values = [
+        values: list[dict[str, Any]] = [
             {
                 "value": value,
                 "label": facet_value_label(key, value, labels, lang),
+                "label_lang": _label_language(key, value, lang),
                 "count": count,
                 "selected": state.is_active(key, value),
             }
             for value, count in counts.items()
         ]
         values.sort(key=lambda item: (not item["selected"], -item["count"], item["label"]))
-        groups.append({"key": key, "heading": heading, "values": values,
+        groups.append({"key": key, "heading": translate(heading), "values": values,
                        "selected": sum(1 for v in values if v["selected"])})
     return groups
 
@@ -153,7 +169,7 @@ def active_filters(state: SearchState, labels: Labels, lang: str = "en") -> list
     return [
         {
             "key": key,
-            "heading": FACETS[key],
+            "heading": translate(FACETS[key]),
             "label": facet_value_label(key, value, labels, lang),
             "remove_url": state.without(key, value),
         }

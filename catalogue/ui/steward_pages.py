@@ -17,16 +17,22 @@ from litestar.response import Redirect
 
 from catalogue.accounts.principal import Principal
 from catalogue.datasets import service
-from catalogue.datasets.queries import DatasetFilter, DatasetRecord, get_record, list_records
-from catalogue.datasets.tables import IdentifierScheme
+from catalogue.datasets.queries import (
+    DatasetFilter,
+    DatasetRecord,
+    get_record,
+    identifier_schemes,
+    list_records,
+)
 from catalogue.domain import disclosure, rules
 from catalogue.domain.codes import DATA_TYPES
 from catalogue.domain.dataset import Classification, Status
 from catalogue.domain.rules import blocking
 from catalogue.errors import Conflict, Forbidden, InvalidDocument, PreconditionFailed, Problem
+from catalogue.i18n import N_, translate
 from catalogue.organisations.service import list_organisations
-from catalogue.settings import get_settings
 from catalogue.ui.auth_pages import AUTH_HANDLERS, flash
+from catalogue.ui.filters import STATUS_LABELS
 from catalogue.ui.forms.diff import changed_fields
 from catalogue.ui.forms.mapping import (
     FormData,
@@ -37,23 +43,37 @@ from catalogue.ui.forms.mapping import (
 from catalogue.ui.forms.view import Choices, build_form, rows_requested, vocabulary_choices
 from catalogue.ui.rendering import current_language, render
 from catalogue.vocabularies import default_vocabularies
+from catalogue.web.conditional import NO_REVISION, expected_revision
 from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery
+from catalogue.web.state import settings_of
 
 CLASSES = tuple(item.value for item in Classification)
 DEFAULT_ACCESS = {"open": "PUBLIC", "closed": "NON_PUBLIC", "personal": "RESTRICTED"}
 DATA_TYPE_LABELS = {
-    "string": "Short text", "text": "Long text", "integer": "Whole number",
-    "decimal": "Decimal number", "boolean": "Yes or no", "date": "Date",
-    "datetime": "Date and time", "time": "Time of day", "code": "Code from a list",
-    "identifier": "Identifier", "geometry": "Shape or location", "json": "Structured (JSON)",
-    "binary": "File or image",
+    "string": N_("Short text"), "text": N_("Long text"), "integer": N_("Whole number"),
+    "decimal": N_("Decimal number"), "boolean": N_("Yes or no"), "date": N_("Date"),
+    "datetime": N_("Date and time"), "time": N_("Time of day"), "code": N_("Code from a list"),
+    "identifier": N_("Identifier"), "geometry": N_("Shape or location"),
+    "json": N_("Structured (JSON)"), "binary": N_("File or image"),
 }
 CLASS_HELP = {
-    "open": "Anyone may use it: published with an open licence and a way to download it.",
-    "closed": "Not public, for reasons such as security or confidentiality; people can ask "
-    "for access.",
-    "personal": "About identifiable people; the GDPR applies and access is restricted.",
+    "open": N_("Anyone may use it: published with an open licence and a way to download it."),
+    "closed": N_(
+        "Not public, for reasons such as security or confidentiality; people can ask for access."
+    ),
+    "personal": N_("About identifiable people; the GDPR applies and access is restricted."),
 }
+CLASSIFICATION_NAMES = {
+    "open": N_("Open data"), "closed": N_("Closed data"), "personal": N_("Personal data")
+}
+
+
+def class_choices() -> list[tuple[str, str, str]]:
+    """The three classifications with their names and what each means, translated."""
+    return [
+        (value, translate(CLASSIFICATION_NAMES[value]), translate(CLASS_HELP[value]))
+        for value in CLASSES
+    ]
 
 
 class SignInRequired(Exception):
@@ -85,9 +105,7 @@ def _vocabulary_choices(lang: str) -> dict[str, list[tuple[str, str, str]]]:
 
 async def _choices(principal: Principal, lang: str) -> Choices:
     organisations = await list_organisations()
-    schemes = await IdentifierScheme.select(
-        IdentifierScheme.code, IdentifierScheme.label, IdentifierScheme.description
-    ).order_by(IdentifierScheme.label)
+    schemes = await identifier_schemes()
     return {
         **_vocabulary_choices(lang),
         "organisations": [
@@ -96,7 +114,9 @@ async def _choices(principal: Principal, lang: str) -> Choices:
         ],
         "all-organisations": [(org["slug"], org["name"], "") for org in organisations],
         "identifier-schemes": [(row["code"], row["label"], row["description"]) for row in schemes],
-        "data-types": [(code, DATA_TYPE_LABELS.get(code, code), "") for code in DATA_TYPES],
+        "data-types": [
+            (code, translate(DATA_TYPE_LABELS.get(code, code)), "") for code in DATA_TYPES
+        ],
     }
 
 
@@ -118,20 +138,21 @@ async def _form_page(
         classification = record.document.classification.value if record else "open"
         form["classification"] = [classification]
     choices = await _choices(principal, lang)
+    languages = settings_of(request).languages
     view = build_form(
         form, classification=classification, choices=choices,
-        languages=get_settings().languages, problems=problems or [], rows=rows, new=record is None,
+        languages=languages, problems=problems or [], rows=rows, new=record is None,
     )
     current_status = record.document.status.value if record else Status.DRAFT.value
     guide = build_form(form, classification=classification, choices=choices,
-                       languages=get_settings().languages, problems=guidance or [],
+                       languages=languages, problems=guidance or [],
                        new=record is None).summary if guidance else []
     return render(request, "steward/form.html", {
         "principal": principal,
         "view": view,
         "record": record,
         "classification": classification,
-        "classes": [(value, value.capitalize(), CLASS_HELP[value]) for value in CLASSES],
+        "classes": class_choices(),
         "current_status": current_status,
         "action_url": f"/dataset/{record.slug}/edit" if record else "/dataset/new",
         "revision": (form.get("_revision") or [str(record.revision) if record else ""])[0],
@@ -193,33 +214,39 @@ async def _submit(
             saved = await service.create_dataset(raw, principal)
         else:
             revision = (submitted.get("_revision") or [""])[0]
-            saved = await service.replace_dataset(record.slug, raw, f'"{revision}"', principal)
+            expected = expected_revision(revision) or NO_REVISION  # the form always names one
+            saved = await service.replace_dataset(record.slug, raw, expected, principal)
     except InvalidDocument as error:
         return await _form_page(request, principal, form, record=record, problems=error.problems,
                                 rows=rows, failure=_failure(raw["status"], current), status=422)
     except Conflict as error:  # the short name is taken
         return await _form_page(request, principal, form, record=record, rows=rows,
                                 problems=[Problem("slug", error.message, "slug_taken")],
-                                failure="The dataset could not be saved.", status=409)
+                                failure=translate(N_("The dataset could not be saved.")),
+                                status=409)
     except PreconditionFailed:
         assert record is not None
         return await _stale_page(request, principal, record.slug, form)
     if saved.document.status == Status.PUBLISHED and current == Status.PUBLISHED.value:
-        flash(request, "Changes saved: the published dataset is updated in the catalogue.")
+        flash(request, translate(
+            N_("Changes saved: the published dataset is updated in the catalogue.")
+        ))
         return Redirect(path=f"/dataset/{saved.slug}", status_code=303)
     if saved.document.status == Status.PUBLISHED:
-        flash(request, "Published: the dataset is now in the catalogue.")
+        flash(request, translate(N_("Published: the dataset is now in the catalogue.")))
         return Redirect(path=f"/dataset/{saved.slug}", status_code=303)
-    flash(request, f"Saved ({saved.document.status.value}).")
+    flash(request, translate(N_("Saved (%(status)s).")) % {
+        "status": translate(STATUS_LABELS.get(saved.document.status.value, "")).lower()
+    })
     return Redirect(path=f"/dataset/{saved.slug}/edit", status_code=303)
 
 
 def _failure(wanted: str, current: str) -> str:
     if disclosure.is_public(wanted) and current == wanted:
-        return "The changes cannot be saved while the dataset stays published."
+        return translate(N_("The changes cannot be saved while the dataset stays published."))
     if disclosure.is_public(wanted):
-        return "This dataset cannot be published yet, and nothing has been saved."
-    return "The dataset could not be saved."
+        return translate(N_("This dataset cannot be published yet, and nothing has been saved."))
+    return translate(N_("The dataset could not be saved."))
 
 
 async def _stale_page(
@@ -231,7 +258,7 @@ async def _stale_page(
     changes = changed_fields(
         yours, theirs, classification=classification,
         choices=await _choices(principal, current_language(request)),
-        languages=get_settings().languages,
+        languages=settings_of(request).languages,
     )
     if yours.get("classification") != theirs.get("classification"):
         changes.insert(0, _classification_change(yours, theirs))
@@ -264,8 +291,8 @@ async def new_dataset(
     if classification not in CLASSES:
         return render(request, "steward/choose.html", {
             "principal": steward,
-            "classes": [(value, value.capitalize(), CLASS_HELP[value]) for value in CLASSES],
-            "error": "Choose one of the three." if classification else "",
+            "classes": class_choices(),
+            "error": translate(N_("Choose one of the three.")) if classification else "",
         }, status=400 if classification else 200)
     form: FormData = {
         "classification": [classification],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from catalogue.accounts.principal import Principal
+from catalogue.datasets import queries
 from catalogue.datasets.versions import VersionedCache, visibility_key
 
 _counts: VersionedCache[dict[str, dict[str, int]]] = VersionedCache(max_entries=512)
@@ -40,15 +41,9 @@ async def counts_by_publisher(principal: Principal | None) -> dict[str, int]:
 
 
 async def identifier_scheme_labels() -> dict[str, str]:
-    """Identifier scheme code -> its name (a table the admin extends, not a SKOS file)."""
-    from catalogue.datasets.tables import IdentifierScheme
-
-    rows = await IdentifierScheme.select(IdentifierScheme.code, IdentifierScheme.label)
-    return {row["code"]: row["label"] for row in rows}
+    """Identifier scheme code -> its name."""
+    return await queries.identifier_scheme_labels()
 
 
 async def organisation_names() -> dict[str, str]:
-    from catalogue.organisations.tables import Organisation
-
-    rows = await Organisation.select(Organisation.slug, Organisation.name)
-    return {row["slug"]: row["name"] for row in rows}
+    return await queries.organisation_names()

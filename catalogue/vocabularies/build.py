@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.namespace import DC, DCTERMS, OWL, RDFS, SKOS
@@ -156,7 +157,7 @@ def read_eu_table(table: EuTable, source: Path) -> SchemeOut:
         ),
         rights=ADMS_RIGHTS if "purl.org/adms" in str(scheme_iri) else EU_RIGHTS,
     )
-    for concept in sorted(graph.subjects(SKOS.inScheme, scheme_iri)):
+    for concept in sorted(cast(Iterable[URIRef], graph.subjects(SKOS.inScheme, scheme_iri))):
         if not isinstance(concept, URIRef) or (concept, RDF.type, SKOS.Concept) not in graph:
             continue
         out = ConceptOut(
@@ -209,6 +210,26 @@ def licence_flags(scheme: SchemeOut, graph: Graph, source: Path) -> None:
         concept.flags["open"] = is_open
 
 
+COUNTRY_GEOMETRY: dict[str, tuple[str, str]] = {
+    # code: (bounding box west,south,east,north; centre lon lat), WGS 84 degrees, written by
+    # hand (rounded to 0.01 degree, the mainland and islands included) for the countries the
+    # catalogue's data covers and their neighbours. The centre of Slovenia is its geographic
+    # centre (GEOSS, near Slivna); the others are the centres of their areas, approximately.
+    "SVN": ("13.38,45.42,16.61,46.88", "14.8157 46.1199"),
+    "AUT": ("9.53,46.37,17.16,49.02", "14.14 47.59"),
+    "HRV": ("13.49,42.39,19.45,46.55", "15.20 45.10"),
+    "HUN": ("16.11,45.74,22.90,48.59", "19.50 47.16"),
+    "ITA": ("6.63,35.49,18.52,47.09", "12.57 42.50"),
+}
+
+
+def country_geometry(scheme: SchemeOut, graph: Graph, source: Path) -> None:
+    """``cat:bbox`` and ``cat:centroid`` for the countries in :data:`COUNTRY_GEOMETRY`."""
+    for concept in scheme.concepts:
+        if concept.code in COUNTRY_GEOMETRY:
+            concept.flags["bbox"], concept.flags["centroid"] = COUNTRY_GEOMETRY[concept.code]
+
+
 def media_types(scheme: SchemeOut, graph: Graph, source: Path) -> None:
     """``cat:mediaType``: the table's Cellar MIME type, only when it is a registered IANA type."""
     iana_graph = Graph().parse(source / "media-types.csv.rdf")
@@ -248,7 +269,7 @@ EU_TABLES: tuple[EuTable, ...] = (
     EuTable("file-types", "filetypes-skos.rdf", media_types),
     EuTable("licences", "licences-skos.rdf", licence_flags),
     EuTable("languages", "language.rdf", select_languages),
-    EuTable("countries", "countries-skos.rdf"),
+    EuTable("countries", "countries-skos.rdf", country_geometry),
     EuTable("distribution-status", "distribution-status.rdf"),
     EuTable("hvd-categories", "high-value-dataset-category.rdf"),
     EuTable("publisher-types", "publisher-type.rdf"),

@@ -84,7 +84,7 @@ class SchemeOut:
         return self
 
 
-def clean(text: str) -> str:
+def clean(text: object) -> str:
     """Collapse runs of whitespace: several reference labels carry line breaks and indentation."""
     return " ".join(str(text).split())
 

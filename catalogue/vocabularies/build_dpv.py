@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.namespace import OWL, SKOS
@@ -126,7 +127,8 @@ def purposes(graph: Graph, version: str) -> SchemeOut:
 
 def personal_data(graph: Graph, version: str) -> SchemeOut:
     """Every pd: category, plus the DPV core classes they hang under (so broader links resolve)."""
-    categories = {s for s in graph.subjects(RDF.type, SKOS.Concept) if str(s).startswith(str(PD))}
+    categories = {cast(URIRef, s) for s in graph.subjects(RDF.type, SKOS.Concept)
+                  if str(s).startswith(str(PD))}
     core_under = narrower_closure(graph, DPV.PersonalData) | {DPV.PersonalData}
     core: set[URIRef] = set()
     todo = [b for c in categories for b in graph.objects(c, SKOS.broader)]

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
@@ -198,7 +198,9 @@ def _parse_file(path: Path) -> dict[str, Any]:
             "iri": str(iri),
             "labels": _lang_map(graph, iri, SKOS.prefLabel),
             "definitions": _lang_map(graph, iri, SKOS.definition),
-            "broader": sorted(codes[b] for b in graph.objects(iri, SKOS.broader) if b in codes),
+            "broader": sorted(
+                codes[cast(URIRef, b)] for b in graph.objects(iri, SKOS.broader) if b in codes
+            ),
             "flags": {k: v if isinstance(v, bool | int | float | str) else str(v)
                       for k, v in flags.items()},
         })

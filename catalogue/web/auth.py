@@ -24,9 +24,9 @@ async def current_principal(request: Request[Any, Any, Any]) -> Principal | None
             raise NotAuthorizedException("the token is unknown or has been revoked")
         return principal
     session = request.scope.get("session") or {}
-    token = session.get(SESSION_TOKEN_KEY) if isinstance(session, dict) else None
-    if isinstance(token, str) and token:
-        return await principal_for_session(token)  # None once the session has ended
+    kept = session.get(SESSION_TOKEN_KEY) if isinstance(session, dict) else None
+    if isinstance(kept, str) and kept:
+        return await principal_for_session(kept)  # None once the session has ended
     return None
 
 

@@ -16,9 +16,10 @@ from catalogue.errors import (
     PreconditionFailed,
     TooManyAttempts,
 )
-from catalogue.web.limits import LimitExceeded
+from catalogue.limits import LimitExceeded
+from catalogue.web.statuses import status_for
 
-logger = logging.getLogger("catalogue")
+logger = logging.getLogger(__name__)
 
 TITLES = {
     400: "Bad request",
@@ -48,7 +49,7 @@ def problem_response(status: int, detail: str, **extra: Any) -> Response[dict[st
 
 def invalid_document(_: Request[Any, Any, Any], error: InvalidDocument) -> Response[Any]:
     return problem_response(
-        422,
+        status_for(error),
         f"{len(error.problems)} problem(s) found; each one names its field",
         problems=[problem.as_dict() for problem in error.problems],
     )
@@ -60,7 +61,7 @@ def catalogue_error(_: Request[Any, Any, Any], error: CatalogueError) -> Respons
         extra["current_revision"] = error.current_revision
     if isinstance(error, BadRequest) and error.problems:
         extra["problems"] = [problem.as_dict() for problem in error.problems]
-    response = problem_response(error.status_code, error.message, **extra)
+    response = problem_response(status_for(error), error.message, **extra)
     if isinstance(error, TooManyAttempts):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
@@ -85,7 +86,7 @@ LIMIT_STATUS = {"body": 413, "query_string": 414}
 
 
 def limit_exceeded(_: Request[Any, Any, Any], error: LimitExceeded) -> Response[Any]:
-    """A request over one of the limits in ``catalogue.web.limits``: 413, 414 or 400."""
+    """A request over one of the limits in ``catalogue.limits``: 413, 414 or 400."""
     problem = {"field": error.field, "message": error.message, "code": "limit_exceeded",
                "severity": "error", "limit": error.limit}
     return problem_response(LIMIT_STATUS.get(error.kind, 400), f"{error.field}: {error.message}",

@@ -20,9 +20,9 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 
-from catalogue.web.limits import LimitExceeded, Limits, check_json_depth, limits
+from catalogue.limits import LimitExceeded, Limits, check_json_depth, limits
 
 slow_logger = logging.getLogger("catalogue.web.slow")
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -117,7 +117,7 @@ def _too_large(size: int, maximum: int) -> LimitExceeded:
 def _replay(body: bytes, receive: Receive) -> Receive:
     sent = False
 
-    async def replay() -> Message:
+    async def replay() -> ReceiveMessage:
         nonlocal sent
         if not sent:
             sent = True

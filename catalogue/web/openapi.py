@@ -61,7 +61,7 @@ class ShapePlugin(OpenAPISchemaPlugin):
         return field_definition.has_metadata(Shape)
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Any:
-        shape = field_definition.get_from_metadata(Shape)
+        shape = next((m for m in field_definition.metadata if isinstance(m, Shape)), None)
         assert shape is not None
         schema = schema_creator.for_field_definition(FieldDefinition.from_annotation(shape.model))
         _refine(shape.model, schema_creator.schema_registry, set())

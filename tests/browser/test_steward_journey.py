@@ -146,7 +146,7 @@ def test_a_steward_registers_fails_fixes_publishes_and_finds_a_personal_dataset(
     page.get_by_label("Government and public sector").check()
     page.locator("#f-organisational-contact_point-email").fill("weapons@mnz.example.si")
     page.locator("#f-legal-personal_data-controller-name").fill("Ministry of the Interior")
-    page.get_by_label("Art 6(1-c) legal obligation").check()
+    page.get_by_label("Article 6(1)(c) GDPR: a legal obligation").check()
     page.locator("#f-legal-personal_data-purposes-0-code").select_option("ServiceProvision")
     page.get_by_role("button", name="Publish").click()
 

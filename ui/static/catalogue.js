@@ -13,7 +13,8 @@
     wrapper.className = "facet__find";
     var label = document.createElement("label");
     label.htmlFor = id;
-    label.textContent = "Find a " + (list.getAttribute("data-facet-filter") || "value").toLowerCase();
+    label.textContent = list.getAttribute("data-find-label") ||
+      "Find a " + (list.getAttribute("data-facet-filter") || "value").toLowerCase();
     var input = document.createElement("input");
     input.type = "search";
     input.id = id;
@@ -37,10 +38,18 @@
     var status = document.getElementById(button.getAttribute("aria-describedby") || "");
     button.hidden = false;
     button.addEventListener("click", function () {
-      navigator.clipboard.writeText(window.location.href).then(function () {
-        if (status) { status.textContent = "Link copied."; }
+      // A shared link keeps the page's language (?lang=), whoever opens it.
+      var url = new URL(window.location.href);
+      if (!url.searchParams.has("lang")) {
+        url.searchParams.set("lang", document.documentElement.lang);
+      }
+      navigator.clipboard.writeText(url.toString()).then(function () {
+        if (status) { status.textContent = button.getAttribute("data-copied") || "Link copied."; }
       }, function () {
-        if (status) { status.textContent = "Could not copy; copy the address bar instead."; }
+        if (status) {
+          status.textContent = button.getAttribute("data-copy-failed") ||
+            "Could not copy; copy the address bar instead.";
+        }
       });
     });
   });

@@ -146,7 +146,45 @@ def form_to_document(form: Mapping[str, list[str]]) -> dict[str, Any]:
         value = _read(spec, spec.path, form)
         if value not in (None, False):
             put(document, spec.path, value)
+    link_services(document)
     return document
+
+
+def service_choices(form: Mapping[str, list[str]]) -> list[tuple[str, str, str]]:
+    """The data services of the form as a distribution's choices: a service with a short
+    name by it, one without by its number (``#2``, named when the form is read)."""
+    name = "technical.data_services"
+    choices = []
+    for number, index in enumerate(_row_indices(form, name), start=1):
+        prefix = f"{name}[{index}]."
+        key = _first(form, prefix + "id") or f"#{number}"
+        titles = [_first(form, k) for k in sorted(form) if k.startswith(prefix + "title.")]
+        label = next((t for t in titles if t), "") or _first(form, prefix + "endpoint_url")
+        choices.append((key, f"Data service {number}" + (f": {label}" if label else ""), ""))
+    return choices
+
+
+def link_services(document: dict[str, Any]) -> None:
+    """Give a short name to each service a distribution chose by its number (``#2``)."""
+    technical = document.get("technical") or {}
+    services = technical.get("data_services") or []
+    taken = {service.get("id") for service in services}
+    for distribution in technical.get("distributions") or []:
+        wanted = str(distribution.get("access_service") or "")
+        if not re.fullmatch(r"#\d+", wanted):
+            continue
+        number = int(wanted[1:])
+        if not 1 <= number <= len(services):
+            continue  # left as chosen: validation names it beside the field
+        service = services[number - 1]
+        if not service.get("id"):
+            key, count = f"service-{number}", number
+            while key in taken:
+                count += 1
+                key = f"service-{count}"
+            service["id"] = key
+            taken.add(key)
+        distribution["access_service"] = service["id"]
 
 
 def form_from_multidict(items: Iterable[tuple[str, Any]]) -> FormData:

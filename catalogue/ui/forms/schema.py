@@ -74,6 +74,9 @@ def _contact(path: str, label: str, help: str, required: frozenset[str] = frozen
     )
 
 
+SERVICE_CHOICES = "data-services"
+"""The choice list of a distribution's service: this form's own data services."""
+
 DISTRIBUTION = Spec(
     "technical.distributions", "Distributions", "repeat",
     "Each way to get the data: a file to download, a page to request it, a feed. Open data "
@@ -102,18 +105,42 @@ DISTRIBUTION = Spec(
         Spec("description", "Description", "langtext"),
         Spec("rights", "Rights statement", "langtext",
              "Anything users must know about reusing this distribution."),
+        Spec("access_service", "Served by the data service", "select",
+             "The API (described under Data services) through which this distribution can "
+             "be queried.", choices=SERVICE_CHOICES),
+        Spec("legislation", "Laws that apply to this distribution", "lines",
+             "ELI addresses, one per line. A high-value dataset names "
+             "http://data.europa.eu/eli/reg_impl/2023/138/oj."),
     ),
 )
 
 DATA_SERVICE = Spec(
     "technical.data_services", "Data services (APIs)", "repeat",
-    "An API through which the data can be queried.", item_label="Data service",
+    "An API through which the data can be queried. A high-value dataset needs one, with its "
+    "category, a documentation page, a licence and the HVD regulation.",
+    item_label="Data service",
     children=(
         Spec("title", "Title", "langtext"),
+        Spec("id", "Short name", "text",
+             "For example 'api' or 'wfs': distributions refer to the service by it. Left "
+             "empty, one is made up when a distribution names the service."),
         Spec("endpoint_url", "Endpoint address", "url", "The base address of the API."),
         Spec("endpoint_description", "Description of the endpoint", "url",
              "For example the address of an OpenAPI document."),
+        Spec("documentation", "Documentation page", "url",
+             "Where people read how to use the API."),
         Spec("conforms_to", "Standards it follows", "lines", "One address per line."),
+        Spec("licence", "Licence of the service", "select", choices="licences"),
+        Spec("access_rights", "Who may use the service", "select",
+             "Only if it differs from the dataset's access.", choices="access-rights"),
+        Spec("rights", "Terms of use", "langtext"),
+        Spec("hvd_categories", "High-value dataset categories", "checkboxes",
+             choices="hvd-categories"),
+        Spec("legislation", "Laws that apply to the service", "lines",
+             "ELI addresses, one per line."),
+        Spec("serves", "Other datasets it serves", "lines",
+             "The short names (as in their web address) of other datasets the service also "
+             "gives access to; one per line."),
         Spec("description", "Description", "langtext"),
     ),
 )
@@ -171,7 +198,7 @@ PERSONAL_DATA_SPECS = (
          )),
     _contact("legal.personal_data.dpo_contact", "Data protection officer",
              "How people reach the data protection officer."),
-    Spec("legal.personal_data.legal_bases", "Legal basis (GDPR Article 6)", "checkboxes",
+    Spec("legal.personal_data.legal_bases", "Legal basis (Article 6 GDPR)", "checkboxes",
          "Public bodies usually rely on a legal obligation (c) or a task in the public "
          "interest (e), not on legitimate interest (f).",
          choices="legal-bases", required=ONLY_PERSONAL),
@@ -187,7 +214,7 @@ PERSONAL_DATA_SPECS = (
          "checkboxes", "Everything the dataset holds about people: name, address, health...",
          choices="personal-data", required=ONLY_PERSONAL),
     Spec("legal.personal_data.special_category_conditions",
-         "Condition for special categories (GDPR Article 9(2))", "checkboxes",
+         "Condition for special categories (Article 9(2) GDPR)", "checkboxes",
          "Needed when the data reveals health, ethnic origin, religion, political opinions, "
          "biometric or genetic data, sex life or trade union membership.",
          choices="special-category-conditions"),
@@ -209,11 +236,11 @@ PERSONAL_DATA_SPECS = (
                   "For example the OECD or the World Health Organization."),
              Spec("recipient", "Recipient", "text", "Who receives the data there."),
              Spec("basis", "Basis for the transfer", "select",
-                  "An adequacy decision (Art. 45), appropriate safeguards (Art. 46) or a "
-                  "derogation (Art. 49).", choices="transfer-bases"),
+                  "An adequacy decision (Article 45 GDPR), appropriate safeguards (Article 46 "
+                  "GDPR) or a derogation (Article 49 GDPR).", choices="transfer-bases"),
              Spec("safeguards", "Safeguards, as documented", "langtext",
-                  "Needed for a transfer on compelling legitimate interests (Art. 49(1), "
-                  "second subparagraph)."),
+                  "Needed for a transfer on compelling legitimate interests (Article 49(1) "
+                  "GDPR, second subparagraph)."),
          )),
 )
 

@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalogue.domain.problems import Problem
-from catalogue.ui.forms.mapping import FormData
-from catalogue.ui.forms.schema import NOTE, SECTIONS, SLUG, Section, Spec
+from catalogue.i18n import N_, translate
+from catalogue.i18n.legal import legal_label
+from catalogue.ui.forms.mapping import FormData, service_choices
+from catalogue.ui.forms.schema import NOTE, SECTIONS, SERVICE_CHOICES, SLUG, Section, Spec
 from catalogue.vocabularies import Vocabularies
 
-LANGUAGE_NAMES = {"en": "English", "sl": "Slovenian", "de": "German", "it": "Italian",
-                  "hu": "Hungarian", "hr": "Croatian", "fr": "French"}
+LANGUAGE_NAMES = {"en": N_("English"), "sl": N_("Slovenian"), "de": N_("German"),
+                  "it": N_("Italian"), "hu": N_("Hungarian"), "hr": N_("Croatian"),
+                  "fr": N_("French")}
 ROWS_FIELD = "_rows."
 INDEX_PLACEHOLDER = "__INDEX__"
 LONG_TEXT_NAMES = frozenset({"description", "rights", "reason", "how_to_request", "text"})
@@ -133,7 +136,7 @@ def field_id(name: str) -> str:
 
 
 def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code.upper())
+    return translate(LANGUAGE_NAMES[code]) if code in LANGUAGE_NAMES else code.upper()
 
 
 def vocabulary_choices(
@@ -141,7 +144,7 @@ def vocabulary_choices(
 ) -> list[tuple[str, str, str]]:
     """(code, label, definition) in label order; a label shared by two codes names the code."""
     concepts = list(vocabularies[key].concepts.values())
-    labels = [concept.label(lang) for concept in concepts]
+    labels = [legal_label(key, concept.code, lang) or concept.label(lang) for concept in concepts]
     items = []
     for concept, label in zip(concepts, labels, strict=True):
         text = label[:1].upper() + label[1:]
@@ -175,8 +178,10 @@ class _Builder:
     def item(self, spec: Spec, name: str, context: str, register: bool = True) -> Any:
         required = self.classification in spec.required
         if spec.kind == "group":
-            group = Container("group", name, field_id(name), spec.label, spec.help, required)
-            group.items = [self.item(child, f"{name}.{child.path}", spec.label, register)
+            group = Container(
+                "group", name, field_id(name), translate(spec.label), translate(spec.help), required
+            )
+            group.items = [self.item(child, f"{name}.{child.path}", translate(spec.label), register)
                            for child in spec.children]
             if register:
                 self.containers[name] = group
@@ -190,8 +195,9 @@ class _Builder:
         indices = {int(m.group(1)) for key in self.form if (m := pattern.match(key))}
         count = max([index + 1 for index in indices] + [spec.min_rows, self.rows.get(name, 0)])
         self.rows[name] = count
-        repeat = Container("repeat", name, field_id(name), spec.label, spec.help, required,
-                           item_label=spec.item_label)
+        repeat = Container("repeat", name, field_id(name), translate(spec.label),
+                           translate(spec.help), required,
+                           item_label=translate(spec.item_label))
         for index in range(count):
             repeat.rows.append(self.row(spec, name, index, str(index + 1), register=True))
         repeat.template = self.row(spec, name, INDEX_PLACEHOLDER, "", register=False)
@@ -202,9 +208,10 @@ class _Builder:
         self, spec: Spec, name: str, index: int | str, number: str, register: bool
     ) -> Container:
         row_name = f"{name}[{index}]"
-        label = f"{spec.item_label} {number}".strip()
+        label = f"{translate(spec.item_label)} {number}".strip()
         row = Container("row", row_name, field_id(row_name), label,
-                        index=index if isinstance(index, int) else -1, item_label=spec.item_label)
+                        index=index if isinstance(index, int) else -1,
+                        item_label=translate(spec.item_label))
         row.items = [self.item(child, f"{row_name}.{child.path}", label, register)
                      for child in spec.children]
         return row
@@ -212,7 +219,8 @@ class _Builder:
     def control(
         self, spec: Spec, name: str, context: str, required: bool, register: bool
     ) -> Control:
-        control = Control(spec.kind, name, field_id(name), spec.label, context, spec.help, required)
+        control = Control(spec.kind, name, field_id(name), translate(spec.label), context,
+                          translate(spec.help), required)
         if spec.kind == "langtext":
             present = [lang for lang in self.languages]
             prefix = f"{name}."
@@ -224,8 +232,8 @@ class _Builder:
                 part_name = f"{name}.{lang}"
                 part = Control(
                     "textarea" if long_text else "text", part_name, field_id(part_name),
-                    f"{spec.label} ({language_name(lang)})", context,
-                    help=spec.help if position == 0 else "",
+                    f"{translate(spec.label)} ({language_name(lang)})", context,
+                    help=translate(spec.help) if position == 0 else "",
                     required=required and position == 0, value=(self.values(part_name) or [""])[0],
                     language=lang,
                     folded=spec.secondary_languages_folded and position > 0
@@ -264,14 +272,14 @@ class _Builder:
         return Wrapper(" ".join(sorted(spec.classes)), visible, item)
 
     def section(self, section: Section) -> SectionView:
-        items = [self.wrap(spec, self.item(spec, spec.path, section.legend))
+        items = [self.wrap(spec, self.item(spec, spec.path, translate(section.legend)))
                  for spec in section.specs]
         classes = " ".join(sorted(section.classes)) if section.classes else ""
         visible = section.classes is None or self.classification in section.classes or any(
             self.has_content(spec.path) for spec in section.specs
         )
-        return SectionView(section.id, section.legend, section.intro, section.level, classes,
-                           visible, items)
+        return SectionView(section.id, translate(section.legend), translate(section.intro),
+                           section.level, classes, visible, items)
 
 
 def _parent(path: str) -> str:
@@ -312,10 +320,11 @@ def build_form(
 
     ``new``: the slug is still to be chosen (it cannot change once the dataset exists).
     """
+    choices = {**choices, SERVICE_CHOICES: service_choices(form)}
     builder = _Builder(form, choices, languages, classification, rows or {})
     slug = builder.control(SLUG, "slug", "About the dataset", True, True) if new else None
     sections = [builder.section(section) for section in SECTIONS]
-    note = builder.control(NOTE, NOTE.path, "About the dataset", False, True)
+    note = builder.control(NOTE, NOTE.path, translate(N_("About the dataset")), False, True)
     by_name = {control.name: control for control in builder.controls}
     names = [control.name for control in builder.controls]
     summary: list[SummaryItem] = []

@@ -1,0 +1,1 @@
+"""Harvesting: taking in the catalogues the administration already has."""

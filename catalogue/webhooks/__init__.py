@@ -1,0 +1,1 @@
+"""Webhooks: machines told of changes, by signed, retried, logged HTTP deliveries."""
