@@ -9,8 +9,8 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: run test test-fast test-sqlite test-postgres test-fuzz lint format messages install install-runtime \
 	browser clean
 
-# 1: `make lint` also fails on files `ruff format` would change (0 until the tree is formatted).
-FORMAT_CHECK ?= 0
+# 1: `make lint` also fails on files `ruff format` would change (`make format` fixes them).
+FORMAT_CHECK ?= 1
 
 # The runtime dependencies only: what `make run` needs.
 $(RUNTIME_STAMP): pyproject.toml
@@ -42,7 +42,7 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-## Format the code (ruff format); `make lint FORMAT_CHECK=1` checks it stays formatted.
+## Format the code (ruff format); `make lint` checks it stays formatted.
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --select I --fix .

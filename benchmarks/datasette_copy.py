@@ -55,9 +55,17 @@ def build_datasette_database(source: Path, target: Path, database_url: str) -> i
         for slug, classification, publisher, modified, document in rows:
             document = json.loads(document) if isinstance(document, str) else document
             themes = document.get("semantic", {}).get("themes") or [""]
-            flat.append((slug, document.get("title", {}).get("en", ""),
-                         document.get("description", {}).get("en", ""), classification,
-                         publisher, themes[0], str(modified)))
+            flat.append(
+                (
+                    slug,
+                    document.get("title", {}).get("en", ""),
+                    document.get("description", {}).get("en", ""),
+                    classification,
+                    publisher,
+                    themes[0],
+                    str(modified),
+                )
+            )
         out.executemany("INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?)", flat)
         for column in ("classification", "publisher", "theme", "modified"):
             out.execute(f"CREATE INDEX datasets_{column} ON datasets ({column})")
@@ -65,8 +73,10 @@ def build_datasette_database(source: Path, target: Path, database_url: str) -> i
             "CREATE VIRTUAL TABLE datasets_fts USING fts5(title, description, "
             "content='datasets', content_rowid='rowid')"
         )
-        out.execute("INSERT INTO datasets_fts (rowid, title, description) "
-                    "SELECT rowid, title, description FROM datasets")
+        out.execute(
+            "INSERT INTO datasets_fts (rowid, title, description) "
+            "SELECT rowid, title, description FROM datasets"
+        )
         out.commit()
         out.execute("ANALYZE")
     return len(flat)

@@ -43,14 +43,18 @@ def endpoints(base: str) -> dict[str, tuple[list[str], str]]:
         "sitemap page /sitemap-1.xml": (["/sitemap-1.xml"], xml),
         "sitemap page /sitemap-2.xml": (["/sitemap-2.xml"], xml),
         "atom /feeds/changes.atom": (["/feeds/changes.atom"], "application/atom+xml"),
-        "atom organisation feeds": ([f"/feeds/organisation/{p}.atom" for p in publishers],
-                                    "application/atom+xml"),
-        "atom theme feeds": ([f"/feeds/theme/{t}.atom" for t in ("ECON", "SOCI", "ENVI",
-                                                                  "GOVE", "HEAL")],
-                             "application/atom+xml"),
-        "atom /search.atom?q=": ([f"/search.atom?q={w}" for w in ("register", "tax",
-                                                                   "population", "health")],
-                                 "application/atom+xml"),
+        "atom organisation feeds": (
+            [f"/feeds/organisation/{p}.atom" for p in publishers],
+            "application/atom+xml",
+        ),
+        "atom theme feeds": (
+            [f"/feeds/theme/{t}.atom" for t in ("ECON", "SOCI", "ENVI", "GOVE", "HEAL")],
+            "application/atom+xml",
+        ),
+        "atom /search.atom?q=": (
+            [f"/search.atom?q={w}" for w in ("register", "tax", "population", "health")],
+            "application/atom+xml",
+        ),
         "dataset page (JSON-LD)": ([f"/dataset/{s}" for s in slugs], html),
     }
 
@@ -75,11 +79,17 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="wrk-discovery-"))
     try:
         wait_until_up(base, "/healthz")
-        for path in ("/sitemap.xml", "/sitemap-1.xml", "/sitemap-1.xml", "/feeds/changes.atom",
-                     "/feeds/changes.atom"):
+        for path in (
+            "/sitemap.xml",
+            "/sitemap-1.xml",
+            "/sitemap-1.xml",
+            "/feeds/changes.atom",
+            "/feeds/changes.atom",
+        ):
             status, body, ms = get(base, path, "*/*")
             report.setdefault("first requests (status, bytes, ms)", []).append(
-                [path, status, len(body), round(ms, 1)])
+                [path, status, len(body), round(ms, 1)]
+            )
         results = {}
         for name, (paths, accept) in endpoints(base).items():
             results[name] = run_wrk(base, paths, args, accept, folder)

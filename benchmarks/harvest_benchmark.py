@@ -60,14 +60,15 @@ def write_feed(folder: Path, port: int, count: int, per_page: int, seed: int) ->
         for number in range(min(per_page, count - (page - 1) * per_page)):
             raw = publishable(next(documents), (page - 1) * per_page + number)
             raw["status"] = "published"
-            dataset_graph(DatasetDocument.model_validate(raw), context, vocabularies,
-                          sink)  # type: ignore[arg-type]
+            dataset_graph(DatasetDocument.model_validate(raw), context, vocabularies, sink)  # type: ignore[arg-type]
         here = f"http://127.0.0.1:{port}/page-{page}.ttl"
         paging = ""
         if page < pages:
             following = f"http://127.0.0.1:{port}/page-{page + 1}.ttl"
-            paging = (f"<{here}> a <http://www.w3.org/ns/hydra/core#PagedCollection> ;\n"
-                      f"  <http://www.w3.org/ns/hydra/core#next> <{following}> .\n")
+            paging = (
+                f"<{here}> a <http://www.w3.org/ns/hydra/core#PagedCollection> ;\n"
+                f"  <http://www.w3.org/ns/hydra/core#next> <{following}> .\n"
+            )
         (folder / f"page-{page}.ttl").write_text(TURTLE_HEADER + turtle_body(sink) + paging)
     return pages
 
@@ -97,12 +98,26 @@ async def harvest_twice(args: argparse.Namespace) -> dict[str, Any]:
         port = probe.getsockname()[1]
     started = time.perf_counter()
     pages = write_feed(folder, port, args.datasets, args.per_page, args.seed)
-    report: dict[str, Any] = {"datasets": args.datasets, "pages": pages,
-                              "feed_written_seconds": round(time.perf_counter() - started, 1),
-                              "load_average_before": os.getloadavg()[0]}
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
-                               "127.0.0.1", "--directory", str(folder)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    report: dict[str, Any] = {
+        "datasets": args.datasets,
+        "pages": pages,
+        "feed_written_seconds": round(time.perf_counter() - started, 1),
+        "load_average_before": os.getloadavg()[0],
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             try:
@@ -111,12 +126,26 @@ async def harvest_twice(args: argparse.Namespace) -> dict[str, Any]:
             except OSError:
                 time.sleep(0.1)
         for slug in [*Generator(seed=args.seed).publishers, "harvesters"]:
-            await save_organisation(OrganisationDocument(
-                slug=slug, name=slug.replace("-", " ").title(), type="NationalAuthority",
-                email=f"{slug}@example.si"), None, create=True)
-        await service.save_source(service.parse_source({
-            "name": "bench", "kind": "dcat", "url": f"http://127.0.0.1:{port}/page-1.ttl",
-            "organisation": "harvesters"}))
+            await save_organisation(
+                OrganisationDocument(
+                    slug=slug,
+                    name=slug.replace("-", " ").title(),
+                    type="NationalAuthority",
+                    email=f"{slug}@example.si",
+                ),
+                None,
+                create=True,
+            )
+        await service.save_source(
+            service.parse_source(
+                {
+                    "name": "bench",
+                    "kind": "dcat",
+                    "url": f"http://127.0.0.1:{port}/page-1.ttl",
+                    "organisation": "harvesters",
+                }
+            )
+        )
         for run in ("first", "again"):
             memory: list[float] = []
 
@@ -124,8 +153,12 @@ async def harvest_twice(args: argparse.Namespace) -> dict[str, Any]:
                 if state.pages % max(1, pages // 10) == 0:
                     memory.append(round(rss_mb()))
                     if not args.quiet:
-                        print(f"  {run}: page {state.pages}/{pages}, {state.records} records, "
-                              f"{memory[-1]} MB", file=sys.stderr, flush=True)
+                        print(
+                            f"  {run}: page {state.pages}/{pages}, {state.records} records, "
+                            f"{memory[-1]} MB",
+                            file=sys.stderr,
+                            flush=True,
+                        )
 
             cpu, wall = time.process_time(), time.perf_counter()
             _, result = await harvest("bench", progress=progress)

@@ -101,14 +101,29 @@ def worker_memory_mb(parent: int) -> list[float]:
     return sorted(found)
 
 
-def run_wrk(base: str, paths: list[str], args: argparse.Namespace, accept: str,
-            folder: Path) -> dict[str, Any]:
+def run_wrk(
+    base: str, paths: list[str], args: argparse.Namespace, accept: str, folder: Path
+) -> dict[str, Any]:
     script, listing = folder / "rotate.lua", folder / "paths.txt"
     script.write_text(LUA)
     listing.write_text("\n".join(paths) + "\n")
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
-               "--timeout", "10s", "-H", f"Accept: {accept}", "-H", "Accept-Encoding: gzip",
-               "-s", str(script), base, "--", str(listing)]
+    command = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "--timeout",
+        "10s",
+        "-H",
+        f"Accept: {accept}",
+        "-H",
+        "Accept-Encoding: gzip",
+        "-s",
+        str(script),
+        base,
+        "--",
+        str(listing),
+    ]
     output = subprocess.run(command, capture_output=True, text=True, timeout=args.duration + 60)
     match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", output.stdout)
     if not match:
@@ -145,8 +160,13 @@ def walk_feed(port: int, path: str, limit: float) -> dict[str, Any]:
         path = re.sub(r"^https?://[^/]+", "", found.group(1)) if found else ""
     connection.close()
     seconds = time.perf_counter() - started
-    report = {"pages": pages, "datasets": seen, "seconds": round(seconds, 1),
-              "slowest_page_ms": round(slowest * 1000, 1), "complete": not path}
+    report = {
+        "pages": pages,
+        "datasets": seen,
+        "seconds": round(seconds, 1),
+        "slowest_page_ms": round(slowest * 1000, 1),
+        "complete": not path,
+    }
     if path and seen:
         report["projected_seconds_for_all"] = round(seconds * total / seen, 1)
     return report
@@ -164,48 +184,91 @@ def endpoints(base: str) -> dict[str, tuple[list[str], str]]:
     _, body, _ = get(base, "/api/v1/datasets?size=20&order=created")
     cursor = json.loads(body)["next_cursor"]
     html, ttl = "text/html", "text/turtle"
-    words = ["register", "tax", "population", "address", "health", "register tax",
-             "business register", "income statistics", "road quality", "vehicle permit"]
+    words = [
+        "register",
+        "tax",
+        "population",
+        "address",
+        "health",
+        "register tax",
+        "business register",
+        "income statistics",
+        "road quality",
+        "vehicle permit",
+    ]
     pages = [1, 2, 3, 5, 10, 50]
     return {
         "home /": (["/"], html),
         "search page /search": ([f"/search?q={w.replace(' ', '+')}" for w in words], html),
         "dataset HTML": ([f"/dataset/{s}" for s in slugs], html),
         "dataset JSON (Accept)": ([f"/dataset/{s}" for s in slugs], "application/json"),
-        **{f"dataset .{ext}": ([f"/dataset/{s}.{ext}" for s in slugs], "*/*")
-           for ext in ("ttl", "rdf", "jsonld", "nt")},
+        **{
+            f"dataset .{ext}": ([f"/dataset/{s}.{ext}" for s in slugs], "*/*")
+            for ext in ("ttl", "rdf", "jsonld", "nt")
+        },
         "api list size=20 page=3": (["/api/v1/datasets?size=20&page=3"], "application/json"),
-        "api list pages 1..deep": ([f"/api/v1/datasets?size=20&page={p}"
-                                    for p in (*pages, last_list_page // 2, last_list_page)],
-                                   "application/json"),
-        "api list filtered": ([f"/api/v1/datasets?size=20&{f}" for f in (
-            "classification=open", "classification=personal", "theme=ECON", "status=published",
-            *(f"publisher={p}" for p in publishers[:5]))], "application/json"),
-        "api list cursor": ([f"/api/v1/datasets?size=20&order=created&cursor={cursor}"],
-                            "application/json"),
-        "api search (facets)": ([f"/api/v1/search?q={w.replace(' ', '+')}" for w in words],
-                                "application/json"),
-        "feed /catalog.ttl?page=N": ([f"/catalog.ttl?page={p}"
-                                      for p in (*pages, last_feed_page // 2, last_feed_page)], ttl),
+        "api list pages 1..deep": (
+            [
+                f"/api/v1/datasets?size=20&page={p}"
+                for p in (*pages, last_list_page // 2, last_list_page)
+            ],
+            "application/json",
+        ),
+        "api list filtered": (
+            [
+                f"/api/v1/datasets?size=20&{f}"
+                for f in (
+                    "classification=open",
+                    "classification=personal",
+                    "theme=ECON",
+                    "status=published",
+                    *(f"publisher={p}" for p in publishers[:5]),
+                )
+            ],
+            "application/json",
+        ),
+        "api list cursor": (
+            [f"/api/v1/datasets?size=20&order=created&cursor={cursor}"],
+            "application/json",
+        ),
+        "api search (facets)": (
+            [f"/api/v1/search?q={w.replace(' ', '+')}" for w in words],
+            "application/json",
+        ),
+        "feed /catalog.ttl?page=N": (
+            [f"/catalog.ttl?page={p}" for p in (*pages, last_feed_page // 2, last_feed_page)],
+            ttl,
+        ),
         "feed DCAT-AP 2 ?profile=dcat_ap_2&page=N": (
-            [f"/catalog.ttl?profile=dcat_ap_2&page={p}"
-             for p in (*pages, last_feed_page // 2, last_feed_page)], ttl),
+            [
+                f"/catalog.ttl?profile=dcat_ap_2&page={p}"
+                for p in (*pages, last_feed_page // 2, last_feed_page)
+            ],
+            ttl,
+        ),
         "feed fq=organization:X (ckanext-dcat)": (
-            [f"/catalog.ttl?fq=organization:{p}" for p in publishers[:5]], ttl),
+            [f"/catalog.ttl?fq=organization:{p}" for p in publishers[:5]],
+            ttl,
+        ),
         "organisation page": ([f"/organisation/{p}" for p in publishers], html),
         "transparency": (["/transparency"], html),
-        "ckan package_search": ([f"/api/3/action/package_search?q={w.replace(' ', '+')}&rows=10"
-                                 for w in words], "application/json"),
+        "ckan package_search": (
+            [f"/api/3/action/package_search?q={w.replace(' ', '+')}&rows=10" for w in words],
+            "application/json",
+        ),
         "api dataset": ([f"/api/v1/datasets/{s}" for s in slugs], "application/json"),
         "quality dashboard /quality": (["/quality"], html),
         "quality JSON /quality.json": (["/quality.json"], "application/json"),
-        "dataset quality": ([f"/api/v1/datasets/{s}/quality" for s in slugs],
-                            "application/json"),
+        "dataset quality": ([f"/api/v1/datasets/{s}/quality" for s in slugs], "application/json"),
         "atom /feeds/changes.atom": (["/feeds/changes.atom"], "application/atom+xml"),
-        "atom organisation feed": ([f"/feeds/organisation/{p}.atom" for p in publishers[:5]],
-                                   "application/atom+xml"),
-        "atom search /search.atom": ([f"/search.atom?q={w.replace(' ', '+')}" for w in words],
-                                     "application/atom+xml"),
+        "atom organisation feed": (
+            [f"/feeds/organisation/{p}.atom" for p in publishers[:5]],
+            "application/atom+xml",
+        ),
+        "atom search /search.atom": (
+            [f"/search.atom?q={w.replace(' ', '+')}" for w in words],
+            "application/atom+xml",
+        ),
         "sitemap index /sitemap.xml": (["/sitemap.xml"], "application/xml"),
     }
 
@@ -242,47 +305,112 @@ def build(args: argparse.Namespace, data_dir: Path, database_url: str) -> None:
     """Load the synthetic catalogue (and index it) unless it is there already."""
     if stored_datasets(data_dir, database_url) >= args.datasets:
         return
-    command = [sys.executable, str(ROOT / "benchmarks" / "search_benchmark.py"),
-               "--datasets", str(args.datasets), "--data-dir", str(data_dir), "--reuse",
-               "--queries", "5", "--rounds", "1", "--quiet", "--database-url", database_url,
-               "--load", args.load]
+    command = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "search_benchmark.py"),
+        "--datasets",
+        str(args.datasets),
+        "--data-dir",
+        str(data_dir),
+        "--reuse",
+        "--queries",
+        "5",
+        "--rounds",
+        "1",
+        "--quiet",
+        "--database-url",
+        database_url,
+        "--load",
+        args.load,
+    ]
     subprocess.run(command, check=True)
 
 
 def serve(data_dir: Path, database_url: str, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "CATALOGUE_DATA_DIR": str(data_dir),
-           "CATALOGUE_DATABASE_URL": database_url, "CATALOGUE_AUTO_SEED": "false",
-           "CATALOGUE_SECRET_KEY": "benchmark", "CATALOGUE_BASE_URL": f"http://127.0.0.1:{port}"}
+    env = {
+        **os.environ,
+        "CATALOGUE_DATA_DIR": str(data_dir),
+        "CATALOGUE_DATABASE_URL": database_url,
+        "CATALOGUE_AUTO_SEED": "false",
+        "CATALOGUE_SECRET_KEY": "benchmark",
+        "CATALOGUE_BASE_URL": f"http://127.0.0.1:{port}",
+    }
     log = open(data_dir / "serve.log", "w")  # noqa: SIM115 (kept open for the server's life)
     return subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "catalogue"), "serve", "--workers", str(workers),
-         "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            str(ROOT / ".venv" / "bin" / "catalogue"),
+            "serve",
+            "--workers",
+            str(workers),
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
-def datasette_run(args: argparse.Namespace, data_dir: Path, database_url: str,
-                  folder: Path) -> dict[str, Any]:
+def datasette_run(
+    args: argparse.Namespace, data_dir: Path, database_url: str, folder: Path
+) -> dict[str, Any]:
     datasette = Path(sys.executable).parent / "datasette"
     if not datasette.exists():
         return {"skipped": "pip install datasette into the venv for the comparison"}
     target = folder / "published.db"
     build_datasette_database(data_dir / "catalogue.sqlite", target, database_url)
     port = free_port()
-    process = subprocess.Popen([str(datasette), "serve", str(target), "--port", str(port),
-                                "--setting", "sql_time_limit_ms", "10000",
-                                "--setting", "suggest_facets", "off"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            str(datasette),
+            "serve",
+            str(target),
+            "--port",
+            str(port),
+            "--setting",
+            "sql_time_limit_ms",
+            "10000",
+            "--setting",
+            "suggest_facets",
+            "off",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, "/-/versions.json", 60)
         facets = "&_facet=classification&_facet=publisher&_facet=theme"
-        words = ["register", "tax", "population", "address", "health", "register tax",
-                 "business register", "income statistics", "road quality", "vehicle permit"]
+        words = [
+            "register",
+            "tax",
+            "population",
+            "address",
+            "health",
+            "register tax",
+            "business register",
+            "income statistics",
+            "road quality",
+            "vehicle permit",
+        ]
         return {
-            "list 20 rows": run_wrk(base, ["/published/datasets.json?_size=20&_sort_desc=modified"],
-                                    args, "application/json", folder),
-            "search (facets)": run_wrk(base, [
-                f"/published/datasets.json?_search={w.replace(' ', '+')}&_size=20{facets}"
-                for w in words], args, "application/json", folder),
+            "list 20 rows": run_wrk(
+                base,
+                ["/published/datasets.json?_size=20&_sort_desc=modified"],
+                args,
+                "application/json",
+                folder,
+            ),
+            "search (facets)": run_wrk(
+                base,
+                [
+                    f"/published/datasets.json?_search={w.replace(' ', '+')}&_size=20{facets}"
+                    for w in words
+                ],
+                args,
+                "application/json",
+                folder,
+            ),
         }
     finally:
         process.terminate()
@@ -300,11 +428,19 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
     parser.add_argument("--only", default="", help="comma list: run only endpoints named so")
     parser.add_argument("--no-datasette", action="store_true")
-    parser.add_argument("--load", choices=("full", "bulk"), default="full",
-                        help="how search_benchmark.py loads a new catalogue (bulk: rows only)")
+    parser.add_argument(
+        "--load",
+        choices=("full", "bulk"),
+        default="full",
+        help="how search_benchmark.py loads a new catalogue (bulk: rows only)",
+    )
     parser.add_argument("--no-feed", action="store_true", help="skip the whole-feed read")
-    parser.add_argument("--feed-seconds", type=float, default=900,
-                        help="stop the whole-feed read after this long (and project)")
+    parser.add_argument(
+        "--feed-seconds",
+        type=float,
+        default=900,
+        help="stop the whole-feed read after this long (and project)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -312,8 +448,11 @@ def main() -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     database_url = args.database_url or f"sqlite:///{data_dir / 'catalogue.sqlite'}"
     build(args, data_dir, database_url)
-    report: dict[str, Any] = {"datasets": args.datasets, "database": database_url.split(":")[0],
-                              "load_average_before": os.getloadavg()}
+    report: dict[str, Any] = {
+        "datasets": args.datasets,
+        "database": database_url.split(":")[0],
+        "load_average_before": os.getloadavg(),
+    }
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
@@ -322,10 +461,12 @@ def main() -> None:
     try:
         wait_until_up(base, "/healthz")
         report["start_seconds"] = round(time.perf_counter() - started, 1)
-        for name, path, accept in (("first search", "/api/v1/search?q=register+tax", "*/*"),
-                                   ("first home page", "/", "text/html"),
-                                   ("first list page", "/api/v1/datasets?size=20&page=3", "*/*"),
-                                   ("first feed page", "/catalog.ttl?page=5", "text/turtle")):
+        for name, path, accept in (
+            ("first search", "/api/v1/search?q=register+tax", "*/*"),
+            ("first home page", "/", "text/html"),
+            ("first list page", "/api/v1/datasets?size=20&page=3", "*/*"),
+            ("first feed page", "/catalog.ttl?page=5", "text/turtle"),
+        ):
             report[f"{name} ms"] = round(get(base, path, accept)[2], 1)
         results = {}
         for name, (paths, accept) in endpoints(base).items():
@@ -337,7 +478,8 @@ def main() -> None:
         if not args.no_feed:
             for attempt in ("first", "second"):  # cold chunks, then as kept on disk
                 report[f"whole feed (Turtle, one client), {attempt} read"] = walk_feed(
-                    port, "/catalog.ttl", args.feed_seconds)
+                    port, "/catalog.ttl", args.feed_seconds
+                )
         report["worker memory MB"] = worker_memory_mb(server.pid)
     finally:
         server.terminate()
@@ -346,8 +488,10 @@ def main() -> None:
         theirs = datasette_run(args, data_dir, database_url, folder)
         report["datasette"] = theirs
         ours = report["endpoints"]
-        for mine, their in (("api list size=20 page=3", "list 20 rows"),
-                            ("api search (facets)", "search (facets)")):
+        for mine, their in (
+            ("api list size=20 page=3", "list 20 rows"),
+            ("api search (facets)", "search (facets)"),
+        ):
             if mine in ours and theirs.get(their, {}).get("req_per_s"):
                 ratio = ours[mine].get("req_per_s", 0) / theirs[their]["req_per_s"]
                 report[f"ratio to datasette: {their}"] = round(ratio, 2)

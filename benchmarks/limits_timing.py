@@ -36,8 +36,12 @@ def cases(slug: str) -> list[tuple[str, str, bytes | None, str | None]]:
     patterns = ["a*", "*a*", "??*", "attribute:?*?*?*?*", "*" * 40, " ".join(["a*"] * 17)]
     searches = []
     for text in patterns:
-        for route in ("/api/v1/search?q=", "/search?q=", "/api/3/action/package_search?q=",
-                      "/catalog.ttl?q="):
+        for route in (
+            "/api/v1/search?q=",
+            "/search?q=",
+            "/api/3/action/package_search?q=",
+            "/catalog.ttl?q=",
+        ):
             searches.append(("GET", route + text, None, None))
     big_turtle = b"".join(
         f'<https://x.example/d{n}> <http://purl.org/dc/terms/title> "t{n}" .\n'.encode()
@@ -50,15 +54,22 @@ def cases(slug: str) -> list[tuple[str, str, bytes | None, str | None]]:
         ("GET", "/api/3/action/package_list?offset=100000000000000000000", None, None),
         ("GET", "/api/3/action/package_search?start=100000000000000000000", None, None),
         ("DELETE", "/api/v1/tokens/1" + "0" * 25, None, None),
-        ("POST", "/api/v1/users/1" + "0" * 25 + "/roles", b'{"organisation": "x"}',
-         "application/json"),
+        (
+            "POST",
+            "/api/v1/users/1" + "0" * 25 + "/roles",
+            b'{"organisation": "x"}',
+            "application/json",
+        ),
         ("POST", "/api/v1/datasets", deep, "application/json"),
         ("PATCH", f"/api/v1/datasets/{slug}", deep, "application/merge-patch+json"),
-        ("POST", "/api/3/action/package_search", b"[" * 30_000 + b"]" * 30_000,
-         "application/json"),
+        ("POST", "/api/3/action/package_search", b"[" * 30_000 + b"]" * 30_000, "application/json"),
         ("POST", "/api/v1/agreements/check", deep, "application/json"),
-        ("GET", "/api/3/action/package_search?fq=" + "(" * 1000 + "tags:x" + ")" * 1000,
-         None, None),
+        (
+            "GET",
+            "/api/3/action/package_search?fq=" + "(" * 1000 + "tags:x" + ")" * 1000,
+            None,
+            None,
+        ),
         ("GET", "/api/3/action/package_search?q=" + "(" * 400 + "x" + ")" * 400, None, None),
         ("GET", "/static/%00", None, None),
         ("GET", "/static/.", None, None),

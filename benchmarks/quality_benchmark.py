@@ -40,8 +40,9 @@ async def _score_sample(sample: int) -> tuple[int, float]:
 
     started, done, last = time.perf_counter(), 0, None
     while done < sample:
-        query = Dataset.select(*store.ROW_COLUMNS).order_by(Dataset.id).limit(
-            min(500, sample - done))
+        query = (
+            Dataset.select(*store.ROW_COLUMNS).order_by(Dataset.id).limit(min(500, sample - done))
+        )
         if last is not None:
             query = query.where(Dataset.id > last)
         rows = await query
@@ -61,13 +62,27 @@ async def _fill_the_rest() -> int:
     from catalogue.quality.tables import QualityScore
 
     samples = await QualityScore.select().output(load_json=True)
-    columns = ("points", "rating", "findability", "accessibility", "interoperability",
-               "reusability", "contextuality", "assessment", "dcat_ap_conforms")
+    columns = (
+        "points",
+        "rating",
+        "findability",
+        "accessibility",
+        "interoperability",
+        "reusability",
+        "contextuality",
+        "assessment",
+        "dcat_ap_conforms",
+    )
     scored = {row["dataset_id"] for row in samples}
     filled, last = 0, None
     while True:
-        query = Dataset.select(Dataset.id, Dataset.slug, Dataset.status, Dataset.revision,
-                               Dataset.publisher.slug).order_by(Dataset.id).limit(2000)
+        query = (
+            Dataset.select(
+                Dataset.id, Dataset.slug, Dataset.status, Dataset.revision, Dataset.publisher.slug
+            )
+            .order_by(Dataset.id)
+            .limit(2000)
+        )
         if last is not None:
             query = query.where(Dataset.id > last)
         rows = await query
@@ -79,13 +94,19 @@ async def _fill_the_rest() -> int:
             if row["id"] in scored:
                 continue
             sample = samples[filled % len(samples)]
-            new.append(QualityScore(
-                dataset_id=row["id"], slug=row["slug"], publisher=row["publisher.slug"],
-                public=row["status"] in PUBLIC_STATUSES, revision=row["revision"],
-                **{name: sample[name] for name in columns}))
+            new.append(
+                QualityScore(
+                    dataset_id=row["id"],
+                    slug=row["slug"],
+                    publisher=row["publisher.slug"],
+                    public=row["status"] in PUBLIC_STATUSES,
+                    revision=row["revision"],
+                    **{name: sample[name] for name in columns},
+                )
+            )
             filled += 1
         for start in range(0, len(new), 500):
-            await QualityScore.insert(*new[start:start + 500])
+            await QualityScore.insert(*new[start : start + 500])
 
 
 async def prepare(answered: float, sample: int) -> dict[str, Any]:
@@ -103,8 +124,10 @@ async def prepare(answered: float, sample: int) -> dict[str, Any]:
 
     await migrate()
     await snapshot.refresh()
-    report: dict[str, Any] = {"datasets": await Dataset.count(),
-                              "scores before": await QualityScore.count()}
+    report: dict[str, Any] = {
+        "datasets": await Dataset.count(),
+        "scores before": await QualityScore.count(),
+    }
     if report["scores before"] == 0:
         done, seconds = await _score_sample(sample)
         report["scored for real"] = done
@@ -115,15 +138,19 @@ async def prepare(answered: float, sample: int) -> dict[str, Any]:
         now = dt.datetime.now(dt.UTC)
         for start in range(0, len(chosen), 500):
             await LinkCheck.update({LinkCheck.status: 200, LinkCheck.checked_at: now}).where(
-                LinkCheck.id.is_in(chosen[start:start + 500]))
-        urls = [row["url"] for row in await LinkCheck.select(LinkCheck.url).where(
-            LinkCheck.status == 200)]
+                LinkCheck.id.is_in(chosen[start : start + 500])
+            )
+        urls = [
+            row["url"]
+            for row in await LinkCheck.select(LinkCheck.url).where(LinkCheck.status == 200)
+        ]
         started = time.perf_counter()
         rescored = await store.rescore_urls(urls)
         seconds = time.perf_counter() - started
         report["rescored after link answers"] = rescored
-        report["rescoring: datasets per second (DCAT-AP result kept)"] = round(
-            rescored / seconds, 1) if seconds else None
+        report["rescoring: datasets per second (DCAT-AP result kept)"] = (
+            round(rescored / seconds, 1) if seconds else None
+        )
         report["rows copied from the scored sample"] = await _fill_the_rest()
     started = time.perf_counter()
     await aggregates.record_daily()
@@ -134,10 +161,15 @@ async def prepare(answered: float, sample: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", required=True)
-    parser.add_argument("--answered", type=float, default=0.7,
-                        help="share of addresses marked as answering 200")
-    parser.add_argument("--sample", type=int, default=3000,
-                        help="datasets scored for real; the others get copies of their rows")
+    parser.add_argument(
+        "--answered", type=float, default=0.7, help="share of addresses marked as answering 200"
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=3000,
+        help="datasets scored for real; the others get copies of their rows",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
@@ -145,9 +177,14 @@ def main() -> None:
     args = parser.parse_args()
     data_dir = Path(args.data_dir).resolve()
     database_url = f"sqlite:///{data_dir / 'catalogue.sqlite'}"
-    os.environ.update({"CATALOGUE_DATA_DIR": str(data_dir),
-                       "CATALOGUE_DATABASE_URL": database_url,
-                       "CATALOGUE_AUTO_SEED": "false", "CATALOGUE_SECRET_KEY": "benchmark"})
+    os.environ.update(
+        {
+            "CATALOGUE_DATA_DIR": str(data_dir),
+            "CATALOGUE_DATABASE_URL": database_url,
+            "CATALOGUE_AUTO_SEED": "false",
+            "CATALOGUE_SECRET_KEY": "benchmark",
+        }
+    )
     report: dict[str, Any] = {"load_average_before": os.getloadavg()}
     report.update(asyncio.run(prepare(args.answered, args.sample)))
     print(json.dumps(report, indent=2), file=sys.stderr, flush=True)
@@ -179,11 +216,12 @@ def main() -> None:
         endpoints = {
             "dashboard /quality": (["/quality"], html),
             "api /api/v1/quality (worst pages 1..50)": (walk, "application/json"),
-            "api dataset quality": ([f"/api/v1/datasets/{s}/quality" for s in slugs],
-                                    "application/json"),
+            "api dataset quality": (
+                [f"/api/v1/datasets/{s}/quality" for s in slugs],
+                "application/json",
+            ),
             "dataset page (with quality)": ([f"/dataset/{s}" for s in slugs], html),
-            "organisation page (with quality)": ([f"/organisation/{p}" for p in publishers],
-                                                 html),
+            "organisation page (with quality)": ([f"/organisation/{p}" for p in publishers], html),
         }
         results = {}
         for name, (paths, accept) in endpoints.items():

@@ -72,12 +72,13 @@ async def load(count: int, generator: Any, progress: bool) -> tuple[float, int]:
     from catalogue.vocabularies import default_vocabularies
 
     for slug in generator.publishers:
-        document = OrganisationDocument(slug=slug, name=slug.replace("-", " ").title(),
-                                        type="NationalAuthority")
+        document = OrganisationDocument(
+            slug=slug, name=slug.replace("-", " ").title(), type="NationalAuthority"
+        )
         await save_organisation(document, None, create=True)
     publisher_ids = {
-        row["slug"]: row["id"] for row in await Organisation.select(Organisation.id,
-                                                                    Organisation.slug)
+        row["slug"]: row["id"]
+        for row in await Organisation.select(Organisation.id, Organisation.slug)
     }
     vocabularies = default_vocabularies()
     started, rejected, done = time.perf_counter(), 0, 0
@@ -94,23 +95,51 @@ async def load(count: int, generator: Any, progress: bool) -> tuple[float, int]:
             stored = document.model_dump(mode="json")
             dataset_id = uuid.uuid4()
             moment = dt.datetime.now(dt.UTC)
-            datasets.append(Dataset(
-                id=dataset_id, slug=document.slug, classification=document.classification.value,
-                status=document.status.value,
-                publisher=publisher_ids[document.organisational.publisher],
-                title=document.title.get("en", "")[:500], revision=1, document=stored,
-                created=moment, modified=moment,
-            ))
-            themes.extend(DatasetTheme(dataset=dataset_id, theme=t)
-                          for t in document.semantic.themes)
-            revisions.append(DatasetRevision(dataset=dataset_id, revision=1, action="create",
-                                             actor_name="benchmark", at=moment, changes={},
-                                             snapshot=stored))
-            changes.append(Change("dataset", "create", str(dataset_id), document.slug, None,
-                                  after=stored, extra={"revision": 1}))
+            datasets.append(
+                Dataset(
+                    id=dataset_id,
+                    slug=document.slug,
+                    classification=document.classification.value,
+                    status=document.status.value,
+                    publisher=publisher_ids[document.organisational.publisher],
+                    title=document.title.get("en", "")[:500],
+                    revision=1,
+                    document=stored,
+                    created=moment,
+                    modified=moment,
+                )
+            )
+            themes.extend(
+                DatasetTheme(dataset=dataset_id, theme=t) for t in document.semantic.themes
+            )
+            revisions.append(
+                DatasetRevision(
+                    dataset=dataset_id,
+                    revision=1,
+                    action="create",
+                    actor_name="benchmark",
+                    at=moment,
+                    changes={},
+                    snapshot=stored,
+                )
+            )
+            changes.append(
+                Change(
+                    "dataset",
+                    "create",
+                    str(dataset_id),
+                    document.slug,
+                    None,
+                    after=stored,
+                    extra={"revision": 1},
+                )
+            )
         async with write_transaction():
-            for rows, table in ((datasets, Dataset), (themes, DatasetTheme),
-                                (revisions, DatasetRevision)):
+            for rows, table in (
+                (datasets, Dataset),
+                (themes, DatasetTheme),
+                (revisions, DatasetRevision),
+            ):
                 for start in range(0, len(rows), 100):
                     await table.insert(*rows[start : start + 100])
             for change in changes:
@@ -256,8 +285,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     email = f"bench-{uuid.uuid4().hex[:8]}@example.si"
     admin_id = await create_user(email, "Bench", "benchmark-password", "admin", None)
     admin = await principal_for_user(admin_id)
-    steward = type(admin)(user_id=admin_id, name="steward", email="",
-                          roles={"publisher-001": frozenset({"steward"})})
+    steward = type(admin)(
+        user_id=admin_id, name="steward", email="", roles={"publisher-001": frozenset({"steward"})}
+    )
     principals = [None, None, None, steward, admin]
     report["queries"] = await measure_queries(generator, args.queries, principals)
     report["register_to_searchable"] = await measure_register_to_searchable(
@@ -276,25 +306,37 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=10, help="register-to-searchable rounds")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--load", choices=("full", "bulk"), default="full",
-                        help="full: the services' batch path with every check; bulk: rows only")
+    parser.add_argument(
+        "--load",
+        choices=("full", "bulk"),
+        default="full",
+        help="full: the services' batch path with every check; bulk: rows only",
+    )
     parser.add_argument("--data-dir", default=None, help="keep the catalogue here")
     parser.add_argument("--quiet", action="store_true")
-    parser.add_argument("--reuse", action="store_true",
-                        help="with --data-dir: skip loading when the catalogue is already there")
-    parser.add_argument("--database-url", default=None,
-                        help="default: SQLite in the data directory; or postgresql://...")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --data-dir: skip loading when the catalogue is already there",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="default: SQLite in the data directory; or postgresql://...",
+    )
     args = parser.parse_args()
     print_report(run_in_data_dir(main_async, args, "search-bench-"))
 
 
-def run_in_data_dir(main_async: Any, args: argparse.Namespace, prefix: str,
-                    database_url: str | None = None) -> dict[str, Any]:
+def run_in_data_dir(
+    main_async: Any, args: argparse.Namespace, prefix: str, database_url: str | None = None
+) -> dict[str, Any]:
     """Run ``main_async(args)`` on a catalogue in ``--data-dir`` (or a throw-away one)."""
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix=prefix))
     os.environ["CATALOGUE_DATA_DIR"] = str(data_dir)
     os.environ["CATALOGUE_DATABASE_URL"] = (
-        database_url or getattr(args, "database_url", None)
+        database_url
+        or getattr(args, "database_url", None)
         or f"sqlite:///{data_dir / 'catalogue.sqlite'}"
     )
     os.environ["CATALOGUE_AUTO_SEED"] = "false"
@@ -315,6 +357,7 @@ def print_report(report: dict[str, Any]) -> None:
                 print(f"  {inner:<{width}} {figure}")
         else:
             print(f"{key:<{width + 2}} {value}")
+
 
 if __name__ == "__main__":
     main()

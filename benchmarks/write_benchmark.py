@@ -36,12 +36,16 @@ def publishable(raw: dict[str, Any], number: int) -> dict[str, Any]:
     """Complete a synthetic document with what its class needs to be published."""
     legal = raw["legal"]
     if raw["classification"] == "closed":
-        legal["restriction"] = {"reason": {"en": "Commercial confidentiality."},
-                                "how_to_request": {"en": "Write to the data desk."}}
+        legal["restriction"] = {
+            "reason": {"en": "Commercial confidentiality."},
+            "how_to_request": {"en": "Write to the data desk."},
+        }
     elif raw["classification"] == "personal":
         legal["personal_data"] = {
-            "controller": {"name": "The publisher", "organisation":
-                           raw["organisational"]["publisher"]},
+            "controller": {
+                "name": "The publisher",
+                "organisation": raw["organisational"]["publisher"],
+            },
             "legal_bases": ["A6-1-e"],
             "purposes": [{"code": "ServiceProvision", "text": {"en": "Providing services."}}],
             "data_subjects": ["Citizen"],
@@ -65,9 +69,16 @@ async def load(count: int, batch: int, generator: Any, progress: bool) -> dict[s
     known = {row["slug"] for row in await Organisation.select(Organisation.slug)}
     for slug in generator.publishers:
         if slug not in known:
-            await save_organisation(OrganisationDocument(
-                slug=slug, name=slug.replace("-", " ").title(), type="NationalAuthority",
-                email=f"{slug}@example.si"), None, create=True)
+            await save_organisation(
+                OrganisationDocument(
+                    slug=slug,
+                    name=slug.replace("-", " ").title(),
+                    type="NationalAuthority",
+                    email=f"{slug}@example.si",
+                ),
+                None,
+                create=True,
+            )
     documents = generator.datasets(count)
     blocks: list[float] = []
     cpu_blocks: list[float] = []
@@ -87,14 +98,23 @@ async def load(count: int, batch: int, generator: Any, progress: bool) -> dict[s
             cpu_blocks.append(size / (time.process_time() - block_cpu))
             block_started, block_cpu = now, time.process_time()
             if progress:
-                print(f"  {done:>8} datasets: {blocks[-1]:.0f}/s, {cpu_blocks[-1]:.0f} per "
-                      f"CPU-second, load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+                print(
+                    f"  {done:>8} datasets: {blocks[-1]:.0f}/s, {cpu_blocks[-1]:.0f} per "
+                    f"CPU-second, load {os.getloadavg()[0]:.1f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
-    return {"seconds": round(seconds, 1), "per_second": round(count / seconds),
-            "cpu_seconds": round(cpu, 1), "per_cpu_second": round(count / cpu), **counts,
-            "per_second_by_10k": [round(rate) for rate in blocks],
-            "per_cpu_second_by_10k": [round(rate) for rate in cpu_blocks]}
+    return {
+        "seconds": round(seconds, 1),
+        "per_second": round(count / seconds),
+        "cpu_seconds": round(cpu, 1),
+        "per_cpu_second": round(count / cpu),
+        **counts,
+        "per_second_by_10k": [round(rate) for rate in blocks],
+        "per_cpu_second_by_10k": [round(rate) for rate in cpu_blocks],
+    }
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
@@ -117,9 +137,13 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     try:
         await index.ensure_index()
         before = await Dataset.count()
-        report: dict[str, Any] = {"datasets": args.datasets, "already_stored": before,
-                                  "batch": args.batch, "cpus": os.cpu_count(),
-                                  "load_average_before": os.getloadavg()[0]}
+        report: dict[str, Any] = {
+            "datasets": args.datasets,
+            "already_stored": before,
+            "batch": args.batch,
+            "cpus": os.cpu_count(),
+            "load_average_before": os.getloadavg()[0],
+        }
         generator = Generator(seed=args.seed)
         if args.defer_index:  # as if another process held the index: drains wait for later
             with index.writer_lock(blocking=True):
@@ -146,14 +170,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--data-dir", default=None, help="keep the catalogue here")
     parser.add_argument("--database-url", default=None, help="default: SQLite in the data dir")
-    parser.add_argument("--defer-index", action="store_true",
-                        help="apply the change log to the search index after the load, not "
-                        "during it (the write path's own cost; catch-up timed separately)")
+    parser.add_argument(
+        "--defer-index",
+        action="store_true",
+        help="apply the change log to the search index after the load, not "
+        "during it (the write path's own cost; catch-up timed separately)",
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
     from search_benchmark import print_report, run_in_data_dir
 
     print_report(run_in_data_dir(main_async, args, "write-bench-", args.database_url))
+
 
 if __name__ == "__main__":
     main()

@@ -93,14 +93,21 @@ def create_app(
         template_config=template_config(),
         # The slow-request log and the limits come first: nothing reads a request before them.
         middleware=[
-            slow_request_log, limits_middleware, language_middleware, *ui_middleware(settings)
+            slow_request_log,
+            limits_middleware,
+            language_middleware,
+            *ui_middleware(settings),
         ],
         lifespan=[
-            lifespan, *wiring.LIFESPANS, *(wiring.SERVER_LIFESPANS if prepare else ()),
+            lifespan,
+            *wiring.LIFESPANS,
+            *(wiring.SERVER_LIFESPANS if prepare else ()),
         ],
         # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
         compression_config=CompressionConfig(
-            backend="gzip", minimum_size=1024, gzip_compress_level=6,
+            backend="gzip",
+            minimum_size=1024,
+            gzip_compress_level=6,
             exclude_opt_key="skip_compression",  # handlers that send their own gzip
         ),
         openapi_config=OpenAPIConfig(

@@ -63,8 +63,11 @@ class Limits:
     """Requests slower than this are logged on ``catalogue.web.slow``."""
 
     def body_limit(self, path: str) -> int:
-        matches = [(len(prefix), size) for prefix, size in self.body_bytes_by_route
-                   if path == prefix or path.startswith(prefix.rstrip("/") + "/")]
+        matches = [
+            (len(prefix), size)
+            for prefix, size in self.body_bytes_by_route
+            if path == prefix or path.startswith(prefix.rstrip("/") + "/")
+        ]
         return max(matches)[1] if matches else self.max_body_bytes
 
     @classmethod
@@ -143,6 +146,7 @@ def check_json_depth(body: bytes, field: str = "(body)") -> None:
     maximum = limits().max_json_depth
     if json_depth(body) > maximum:
         raise LimitExceeded(
-            field, "max_json_depth",
+            field,
+            "max_json_depth",
             f"JSON may nest arrays and objects at most {maximum} levels deep",
         )

@@ -117,8 +117,9 @@ async def _datasets(seed_dir: Path, report: SeedReport, progress: Progress | Non
     problems = []
     for start in range(0, len(paths), SEED_CHUNK):
         chunk = paths[start : start + SEED_CHUNK]
-        outcomes = await batch.write_batch([read_json(path) for path in chunk], None,
-                                           upsert=True, trusted=True)
+        outcomes = await batch.write_batch(
+            [read_json(path) for path in chunk], None, upsert=True, trusted=True
+        )
         for path, outcome in zip(chunk, outcomes, strict=True):
             if outcome.error is not None:
                 problems.append(f"{path.name}: {outcome.error}")

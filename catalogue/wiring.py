@@ -68,7 +68,11 @@ from catalogue.webhooks.worker import webhook_lifespan
 # Called inside every writing transaction, in this order: the audit log, the search outbox
 # (and the change log other nodes read), the once-only map, the quality scores, the webhook queue.
 LISTENERS: Sequence[events.Listener] = (
-    audit_change, record_change, keep_the_map_in_step, score_change, queue_deliveries,
+    audit_change,
+    record_change,
+    keep_the_map_in_step,
+    score_change,
+    queue_deliveries,
 )
 # Faster forms of some of them for a batch write's many changes.
 BATCH_LISTENERS: dict[events.Listener, events.BatchListener] = {

@@ -15,8 +15,13 @@ from typing import Any
 SOURCE_BASE = "http://source.example"
 
 
-def page_turtle(documents: list[dict[str, Any]], page_url: str, next_url: str | None,
-                view: str = "PagedCollection", predicate: str = "next") -> bytes:
+def page_turtle(
+    documents: list[dict[str, Any]],
+    page_url: str,
+    next_url: str | None,
+    view: str = "PagedCollection",
+    predicate: str = "next",
+) -> bytes:
     """One feed page: the documents' DCAT-AP (as this catalogue writes it) and hydra paging."""
     from rdflib import Literal, URIRef
 
@@ -31,8 +36,7 @@ def page_turtle(documents: list[dict[str, Any]], page_url: str, next_url: str | 
     graph.add((catalog, RDF.type, DCAT.Catalog))
     for raw in documents:
         document = DatasetDocument.model_validate({**raw, "status": "published"})
-        dataset_graph(document, DatasetContext(base_url=SOURCE_BASE), default_vocabularies(),
-                      graph)
+        dataset_graph(document, DatasetContext(base_url=SOURCE_BASE), default_vocabularies(), graph)
         graph.add((catalog, DCAT.dataset, URIRef(f"{SOURCE_BASE}/dataset/{document.slug}")))
     if next_url:
         here = URIRef(page_url)
@@ -61,15 +65,15 @@ class Source:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def pages(self, documents: list[dict[str, Any]], per_page: int, prefix: str = "/feed",
-              **paging: Any) -> str:
+    def pages(
+        self, documents: list[dict[str, Any]], per_page: int, prefix: str = "/feed", **paging: Any
+    ) -> str:
         """Serve ``documents`` as pages ``/feed/1``, ``/feed/2``, ...; the first page's URL."""
         chunks = [documents[i : i + per_page] for i in range(0, len(documents), per_page)] or [[]]
         for number, chunk in enumerate(chunks, 1):
             url = self.url(f"{prefix}/{number}")
             following = self.url(f"{prefix}/{number + 1}") if number < len(chunks) else None
-            self.routes[f"{prefix}/{number}"] = Route(page_turtle(chunk, url, following,
-                                                                  **paging))
+            self.routes[f"{prefix}/{number}"] = Route(page_turtle(chunk, url, following, **paging))
         return self.url(f"{prefix}/1")
 
 

@@ -80,9 +80,7 @@ async def restore(folder: Path) -> None:
     else:
         for table in _tables():
             name = table._meta.tablename
-            await engine.run_ddl(
-                f'INSERT INTO "{name}" SELECT * FROM "{SNAPSHOT_SCHEMA}"."{name}"'
-            )
+            await engine.run_ddl(f'INSERT INTO "{name}" SELECT * FROM "{SNAPSHOT_SCHEMA}"."{name}"')
             if isinstance(table._meta.primary_key, Serial):
                 await engine.run_ddl(
                     f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "

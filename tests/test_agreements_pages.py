@@ -129,13 +129,13 @@ async def test_the_register_page_and_the_partial_list(client, seeded):
 
 async def test_dataset_and_organisation_pages_list_who_uses_the_data(client, seeded):
 
-    page = await client.get("/dataset/central-population-register",
-                            headers={"Accept": "text/html"})
+    page = await client.get("/dataset/central-population-register", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "Who uses this data" in page.text and "Child benefit" in page.text
     assert "/transparency/central-population-register" in page.text
     open_page = await client.get("/dataset/business-register", headers={"Accept": "text/html"})
     assert "Who uses this data" not in open_page.text
-    organisation = await client.get("/organisation/ministry-of-labour",
-                                    headers={"Accept": "text/html"})
+    organisation = await client.get(
+        "/organisation/ministry-of-labour", headers={"Accept": "text/html"}
+    )
     assert "Data-use agreements" in organisation.text and "Child benefit" in organisation.text

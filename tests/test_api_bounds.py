@@ -14,9 +14,14 @@ async def admin(client) -> dict[str, str]:
     return await make_user("admin@example.gov", global_role="admin")
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/tokens/2147483648", "/api/v1/tokens/492138087348", "/api/v1/tokens/0",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/tokens/2147483648",
+        "/api/v1/tokens/492138087348",
+        "/api/v1/tokens/0",
+    ],
+)
 async def test_a_token_id_beyond_32_bits_is_a_400(client, admin, path):
     response = await client.delete(path, headers=admin)
     assert response.status_code == 400, response.text
@@ -24,17 +29,23 @@ async def test_a_token_id_beyond_32_bits_is_a_400(client, admin, path):
 
 
 async def test_a_user_id_or_revision_beyond_32_bits_is_a_400(client, admin):
-    response = await client.post("/api/v1/users/99999999999/roles", headers=admin,
-                                 json={"organisation": "x", "role": "steward"})
+    response = await client.post(
+        "/api/v1/users/99999999999/roles",
+        headers=admin,
+        json={"organisation": "x", "role": "steward"},
+    )
     assert response.status_code == 400, response.text
     response = await client.get("/api/v1/datasets/some-dataset/history/2147483648")
     assert response.status_code == 400, response.text
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"code": "a" * 51, "label": "Too long a code"}, "code"),
-    ({"code": "long-label", "label": "x" * 201}, "label"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"code": "a" * 51, "label": "Too long a code"}, "code"),
+        ({"code": "long-label", "label": "x" * 201}, "label"),
+    ],
+)
 async def test_identifier_schemes_longer_than_their_columns_are_422(client, admin, body, field):
     response = await client.post("/api/v1/identifier-schemes", headers=admin, json=body)
     assert response.status_code == 422, response.text

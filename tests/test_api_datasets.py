@@ -245,7 +245,8 @@ async def test_concurrent_creates_of_one_slug_give_one_dataset_and_conflicts(cli
     import asyncio
 
     responses = await asyncio.gather(
-        *[client.post(API, json=open_dataset(), headers=steward) for _ in range(5)])
+        *[client.post(API, json=open_dataset(), headers=steward) for _ in range(5)]
+    )
     assert sorted(r.status_code for r in responses) == [201, 409, 409, 409, 409]
 
 
@@ -253,9 +254,16 @@ async def test_concurrent_edits_of_one_revision_let_exactly_one_win(client, stew
     import asyncio
 
     await client.post(API, json=open_dataset(), headers=steward)
-    responses = await asyncio.gather(*[
-        client.patch(f"{API}/open-example", json={"semantic": {"keywords": [f"k{i}"]}},
-                     headers={**steward, "If-Match": '"1"'}) for i in range(4)])
+    responses = await asyncio.gather(
+        *[
+            client.patch(
+                f"{API}/open-example",
+                json={"semantic": {"keywords": [f"k{i}"]}},
+                headers={**steward, "If-Match": '"1"'},
+            )
+            for i in range(4)
+        ]
+    )
     assert sorted(r.status_code for r in responses) == [200, 412, 412, 412]
     history = (await client.get(f"{API}/open-example/history", headers=steward)).json()
     assert [entry["revision"] for entry in history["items"]] == [2, 1]

@@ -19,15 +19,27 @@ BAD_BODIES = [
     {"slug": "ok-slug", "classification": "open", "title": ["not", "a", "map"]},
     {"slug": "ok-slug", "classification": "open", "title": {"not a language": "x"}},
     {"slug": "ok-slug", "classification": "open", "technical": {"distributions": [None]}},
-    {"slug": "ok-slug", "classification": "open", "technical": {"temporal": {
-        "start": "2024-05-01", "end": "2020-01-01"}}},
-    {"slug": "ok-slug", "classification": "personal",
-     "legal": {"personal_data": {"retention": {"period": "ten years"}}}},
-    {"slug": "ok-slug", "classification": "open",
-     "organisational": {"contact_point": {"email": "not-an-email"}}},
+    {
+        "slug": "ok-slug",
+        "classification": "open",
+        "technical": {"temporal": {"start": "2024-05-01", "end": "2020-01-01"}},
+    },
+    {
+        "slug": "ok-slug",
+        "classification": "personal",
+        "legal": {"personal_data": {"retention": {"period": "ten years"}}},
+    },
+    {
+        "slug": "ok-slug",
+        "classification": "open",
+        "organisational": {"contact_point": {"email": "not-an-email"}},
+    },
     {"slug": "ok-slug", "classification": "open", "organisational": {"publisher": "nobody"}},
-    {"slug": "ok-slug", "classification": "open", "technical": {"attributes": [
-        {"name": "x", "data_type": "colour"}]}},
+    {
+        "slug": "ok-slug",
+        "classification": "open",
+        "technical": {"attributes": [{"name": "x", "data_type": "colour"}]},
+    },
 ]
 
 
@@ -48,10 +60,19 @@ async def test_bad_bodies_are_4xx_with_a_reason_and_write_nothing(client, stewar
     assert await Dataset.count() == 0 and await DatasetRevision.count() == 0
 
 
-@pytest.mark.parametrize("query", [
-    {"page": "0"}, {"page": "-1"}, {"page": "abc"}, {"size": "1000"}, {"size": "0"},
-    {"status": "gone"}, {"classification": "x"}, {"theme": "'; DROP TABLE dataset; --"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "0"},
+        {"page": "-1"},
+        {"page": "abc"},
+        {"size": "1000"},
+        {"size": "0"},
+        {"status": "gone"},
+        {"classification": "x"},
+        {"theme": "'; DROP TABLE dataset; --"},
+    ],
+)
 async def test_bad_list_parameters_are_400(client, query):
     response = await client.get(API, params=query)
     assert response.status_code in (200, 400), response.text
@@ -66,14 +87,18 @@ async def test_odd_requests_never_500(client, steward):
     url = f"{API}/open-example"
     cases = [
         client.patch(url, json=[1, 2], headers={**steward, "If-Match": '"1"'}),
-        client.patch(url, json={"technical": None, "legal": "x"},
-                     headers={**steward, "If-Match": '"1"'}),
-        client.put(url, json={"slug": "open-example"}, headers={**steward, "If-Match": "W/\"1\""}),
+        client.patch(
+            url, json={"technical": None, "legal": "x"}, headers={**steward, "If-Match": '"1"'}
+        ),
+        client.put(url, json={"slug": "open-example"}, headers={**steward, "If-Match": 'W/"1"'}),
         client.delete(url, headers={**steward, "If-Match": "garbage"}),
         client.get(f"{API}/no-such-dataset/history"),
         client.get(f"{url}/history/999"),
-        client.post(API, content=b"\xff\xfe not json", headers={
-            **steward, "content-type": "application/json"}),
+        client.post(
+            API,
+            content=b"\xff\xfe not json",
+            headers={**steward, "content-type": "application/json"},
+        ),
         client.get("/api/v1/vocabularies/themes", params={"q": "x" * 300}),
         client.post("/api/v1/tokens", json={"email": 5}),
     ]

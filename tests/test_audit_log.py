@@ -157,8 +157,9 @@ async def test_the_database_refuses_to_change_an_event(client):
     with pytest.raises(Exception, match="append-only"):
         await run_sql("DELETE FROM audit_event")
     with pytest.raises(Exception, match="append-only"):  # the newest event, where the chain
-        await run_sql("DELETE FROM audit_event WHERE sequence = (SELECT MAX(sequence) "
-                      "FROM audit_event)")  # alone could not tell
+        await run_sql(
+            "DELETE FROM audit_event WHERE sequence = (SELECT MAX(sequence) FROM audit_event)"
+        )  # alone could not tell
     assert (await verify_chain()).ok
 
 

@@ -156,9 +156,7 @@ def server_checkpoints():
     path.unlink(missing_ok=True)  # later tests empty the database; the file must go too
 
 
-async def test_the_server_keeps_checkpoints_that_verify_uses(
-    client, server_checkpoints: Path
-):
+async def test_the_server_keeps_checkpoints_that_verify_uses(client, server_checkpoints: Path):
     auditor = await make_user("auditor@example.gov", global_role="auditor")
     for n in range(3):
         await make_organisation(f"agency-{n}")

@@ -43,27 +43,45 @@ PUBLIC_TWIN = "canary-public-register"
 
 # String fields that hold codes, slugs or periods (never free text).
 KEPT = {pattern.replace("[]", "") for pattern in CONTROLLED_FIELDS} | {
-    "slug", "classification", "status", "technical.attributes.data_type",
-    "technical.distributions.checksum.algorithm", "organisational.publisher",
+    "slug",
+    "classification",
+    "status",
+    "technical.attributes.data_type",
+    "technical.distributions.checksum.algorithm",
+    "organisational.publisher",
     "technical.distributions.checksum.value",  # hexadecimal digits, never free text
-    "legal.personal_data.controller.organisation", "legal.personal_data.retention.period",
+    "legal.personal_data.controller.organisation",
+    "legal.personal_data.retention.period",
     "technical.temporal_resolution",  # an ISO 8601 period, like the retention period
     "technical.bounding_box",  # four numbers (west,south,east,north), never free text
-    "semantic.related", "technical.temporal.start", "technical.temporal.end",
+    "semantic.related",
+    "technical.temporal.start",
+    "technical.temporal.end",
     "technical.data_services.serves",  # slugs of other datasets, like related ones
     # a distribution names its service by the service's id: both kept, so they still match
-    "technical.data_services.id", "technical.distributions.access_service",
+    "technical.data_services.id",
+    "technical.distributions.access_service",
 }
-ADDRESS_KEYS = {"access_url", "download_url", "endpoint_url", "endpoint_description", "url",
-                "iri", "conforms_to", "documentation", "legislation"}
+ADDRESS_KEYS = {
+    "access_url",
+    "download_url",
+    "endpoint_url",
+    "endpoint_description",
+    "url",
+    "iri",
+    "conforms_to",
+    "documentation",
+    "legislation",
+}
 
 
 class Markers:
     """Unique marker words: letters only, so the search analyser keeps them as words."""
 
     def __init__(self) -> None:
-        self._letters = ("".join(t) for t in itertools.product("abcdefghijklmnopqrstuvwxy",
-                                                               repeat=4))
+        self._letters = (
+            "".join(t) for t in itertools.product("abcdefghijklmnopqrstuvwxy", repeat=4)
+        )
         self.never_public: set[str] = set()
         self.all: set[str] = set()
 
@@ -77,9 +95,14 @@ class Markers:
     def fill(self, node: Any, never_public: bool = True, path: str = "") -> Any:
         """``node`` with a marker in every free-text, e-mail and web-address leaf."""
         if isinstance(node, dict):
-            return {key: self.fill(value, never_public, f"{path}.{key}".lstrip(".")
-                                   if not _is_language(key) else path + ".*")
-                    for key, value in node.items()}
+            return {
+                key: self.fill(
+                    value,
+                    never_public,
+                    f"{path}.{key}".lstrip(".") if not _is_language(key) else path + ".*",
+                )
+                for key, value in node.items()
+            }
         if isinstance(node, list):
             return [self.fill(item, never_public, path) for item in node]
         if not isinstance(node, str) or path in KEPT:
@@ -108,26 +131,41 @@ def _complete(document: dict[str, Any]) -> dict[str, Any]:
     document["semantic"]["conforms_to"] = ["https://standard.example.gov/"]
     organisational = document["organisational"]
     organisational["owner_unit"] = "unit"
-    organisational["steward"] = {"name": "name", "email": "a@example.gov",
-                                 "url": "https://a.example.gov/"}
+    organisational["steward"] = {
+        "name": "name",
+        "email": "a@example.gov",
+        "url": "https://a.example.gov/",
+    }
     organisational["contact_point"] = {**organisational["steward"]}
     technical = document["technical"]
     technical["version"] = "version"
-    technical["distributions"] = [*technical["distributions"], {
-        "access_url": "https://a.example.gov/", "format": "CSV"}]
+    technical["distributions"] = [
+        *technical["distributions"],
+        {"access_url": "https://a.example.gov/", "format": "CSV"},
+    ]
     for distribution in technical["distributions"]:
-        distribution.update(title={"en": "t"}, description={"en": "d"}, rights={"en": "r"},
-                            media_type="text/csv", id="id",
-                            download_url="https://a.example.gov/",
-                            checksum={"algorithm": "sha256", "value": "0a1b2c"},
-                            legislation=["https://a.example.gov/"])
+        distribution.update(
+            title={"en": "t"},
+            description={"en": "d"},
+            rights={"en": "r"},
+            media_type="text/csv",
+            id="id",
+            download_url="https://a.example.gov/",
+            checksum={"algorithm": "sha256", "value": "0a1b2c"},
+            legislation=["https://a.example.gov/"],
+        )
     for service in technical["data_services"]:
-        service.update(title={"en": "t"}, description={"en": "d"},
-                       endpoint_description="https://a.example.gov/",
-                       conforms_to=["https://a.example.gov/"], id="id",
-                       documentation="https://a.example.gov/", rights={"en": "r"},
-                       legislation=["https://a.example.gov/"],
-                       serves=["central-population-register"])
+        service.update(
+            title={"en": "t"},
+            description={"en": "d"},
+            endpoint_description="https://a.example.gov/",
+            conforms_to=["https://a.example.gov/"],
+            id="id",
+            documentation="https://a.example.gov/",
+            rights={"en": "r"},
+            legislation=["https://a.example.gov/"],
+            serves=["central-population-register"],
+        )
     technical["distributions"][0]["access_service"] = "id"
     for attribute in technical["attributes"]:
         attribute["description"] = {"en": "d"}
@@ -138,15 +176,19 @@ def _complete(document: dict[str, Any]) -> dict[str, Any]:
         law["title"] = {"en": "t"}
     personal = legal["personal_data"]
     personal["controller"].update(name="n", email="a@example.gov", url="https://a.example.gov/")
-    personal["dpo_contact"] = {"name": "n", "email": "a@example.gov",
-                               "url": "https://a.example.gov/"}
+    personal["dpo_contact"] = {
+        "name": "n",
+        "email": "a@example.gov",
+        "url": "https://a.example.gov/",
+    }
     personal["retention"]["description"] = {"en": "d"}
     for purpose in personal["purposes"]:
         purpose["text"] = {"en": "t"}
     for transfer in personal["transfers"]:
         transfer.update(recipient="r", safeguards={"en": "s"})
-    personal["transfers"].append({"organisation": "o", "recipient": "r", "basis": "A46-2-a",
-                                  "safeguards": {"en": "s"}})
+    personal["transfers"].append(
+        {"organisation": "o", "recipient": "r", "basis": "A46-2-a", "safeguards": {"en": "s"}}
+    )
     return document
 
 
@@ -192,8 +234,9 @@ async def _write_canary() -> Canary:
     markers = canary.markers
     await make_organisation(CANARY_ORG)
     steward_email = f"{markers.new()}@example.gov"
-    await create_user(steward_email, "Canary Steward", "canary-password", "", None,
-                      roles={CANARY_ORG: "steward"})
+    await create_user(
+        steward_email, "Canary Steward", "canary-password", "", None, roles={CANARY_ORG: "steward"}
+    )
     steward = await _principal(steward_email, "canary-password")
     await _token(steward, canary.secrets)  # a token nobody shows
     template = json.loads((PROJECT_ROOT / "seed" / "datasets" / f"{TEMPLATE}.json").read_text())
@@ -213,8 +256,9 @@ async def _write_canary() -> Canary:
     await service.replace_dataset(record.slug, again, record.revision, steward)
 
     withdrawn_draft = await service.create_dataset(marked(), steward)
-    await service.withdraw_dataset(withdrawn_draft.slug, withdrawn_draft.revision, steward,
-                                   reason=markers.new())
+    await service.withdraw_dataset(
+        withdrawn_draft.slug, withdrawn_draft.revision, steward, reason=markers.new()
+    )
     canary.hidden_slugs.append(withdrawn_draft.slug)
 
     # Public once, then withdrawn: gone from every output from then on.
@@ -226,8 +270,9 @@ async def _write_canary() -> Canary:
 
     # A published dataset whose drafts, internal notes and related links are all markers.
     twin = await service.create_dataset(marked() | {"slug": PUBLIC_TWIN}, steward)
-    twin = await service.replace_dataset(PUBLIC_TWIN, marked() | {"slug": PUBLIC_TWIN},
-                                         twin.revision, steward)
+    twin = await service.replace_dataset(
+        PUBLIC_TWIN, marked() | {"slug": PUBLIC_TWIN}, twin.revision, steward
+    )
     public = copy.deepcopy(template) | {"slug": PUBLIC_TWIN, "status": "published"}
     public["internal_note"] = markers.new()
     public["semantic"]["related"] = [TEMPLATE, *canary.hidden_slugs]
@@ -237,15 +282,20 @@ async def _write_canary() -> Canary:
     public["internal_note"] = markers.new()
     public["title"] = {**public["title"], "en": "Canary register, renamed"}
     twin = await service.replace_dataset(PUBLIC_TWIN, public, twin.revision, steward)
-    canary.public_slugs += [PUBLIC_TWIN, TEMPLATE, "child-benefit-decisions",
-                            "central-population-register"]
+    canary.public_slugs += [
+        PUBLIC_TWIN,
+        TEMPLATE,
+        "child-benefit-decisions",
+        "central-population-register",
+    ]
     canary.revisions[PUBLIC_TWIN] = twin.revision
 
     # Agreements the register does not show: a proposal and a rejected one.
     labour = await _principal("steward@ministry-of-labour.example.si")
     for reject in (False, True):
         proposal = {
-            "dataset": "central-population-register", "consumer": "ministry-of-labour",
+            "dataset": "central-population-register",
+            "consumer": "ministry-of-labour",
             "service": {"title": {"en": markers.new()}, "url": f"https://{markers.new()}.si/"},
             "attributes": ["personal_id"],
             "needed_attributes": [{"name": "personal_id", "need": {"en": markers.new()}}],
@@ -253,14 +303,17 @@ async def _write_canary() -> Canary:
             "legal_basis": "A6-1-e",
             "valid_from": dt.date.today().isoformat(),
             "valid_until": (dt.date.today() + dt.timedelta(days=365)).isoformat(),
-            "law": {"iri": "http://www.pisrs.si/Pis.web/pregledPredpisa?id=ZAKO4296",
-                    "title": {"en": markers.new()}},
+            "law": {
+                "iri": "http://www.pisrs.si/Pis.web/pregledPredpisa?id=ZAKO4296",
+                "title": {"en": markers.new()},
+            },
         }
         agreement = await agreements.propose(proposal, labour)
         if reject:
             dpo = await _principal(PROVIDER_DPO)
-            await agreements.decide(str(agreement.id), Decision.REJECT,
-                                    {"reason": markers.new()}, dpo)
+            await agreements.decide(
+                str(agreement.id), Decision.REJECT, {"reason": markers.new()}, dpo
+            )
         canary.hidden_agreements.append(str(agreement.id))
     await settle_search_drains()
     other = await _principal(OTHER_STEWARD)
@@ -319,9 +372,19 @@ def path_values(canary: Canary, path: str, name: str) -> list[str]:
     if name == "name" and path.startswith("/api/v1/vocabularies"):
         return ["themes", "purposes"]
     if name == "name":
-        return ["package_search", "package_show", "package_list", "organization_list",
-                "organization_show", "group_list", "group_show", "resource_show",
-                "license_list", "status_show", "help_show"]
+        return [
+            "package_search",
+            "package_show",
+            "package_list",
+            "organization_list",
+            "organization_show",
+            "group_list",
+            "group_show",
+            "resource_show",
+            "license_list",
+            "status_show",
+            "help_show",
+        ]
     if name == "service":  # the once-only machine list of a public service
         return ["child-benefit", "https://e-uprava.example.si/child-benefit"]
     if name == "code":  # identifier schemes (/identifier/{code})
@@ -336,26 +399,46 @@ def path_values(canary: Canary, path: str, name: str) -> list[str]:
 def queries_for(canary: Canary, url: str) -> list[dict[str, str]]:
     """Extra query strings worth asking on some routes: searches, filters, CKAN parameters."""
     misspelt = [_misspelt(m) for m in sorted(canary.markers.never_public)[:6]]
-    searches = [{"q": word} for word in misspelt] + [{"q": " ".join(misspelt[:3])},
-                                                     {"q": f"{PREFIX[:4]}*"}, {"q": ""}]
+    searches = [{"q": word} for word in misspelt] + [
+        {"q": " ".join(misspelt[:3])},
+        {"q": f"{PREFIX[:4]}*"},
+        {"q": ""},
+    ]
     if url in ("/search", "/api/v1/search"):
-        return [*searches, {"publisher": CANARY_ORG}, {"status": "draft"},
-                {"status": "withdrawn"}, {"q": "register", "sort": "modified"}]
+        return [
+            *searches,
+            {"publisher": CANARY_ORG},
+            {"status": "draft"},
+            {"status": "withdrawn"},
+            {"q": "register", "sort": "modified"},
+        ]
     if url.startswith("/catalog"):
         return [{"q": misspelt[0]}, {"publisher": CANARY_ORG}]
     if url == "/api/v1/datasets":
-        return [{"size": "100"}, {"status": "draft"}, {"status": "withdrawn"},
-                {"publisher": CANARY_ORG, "size": "100"}]
+        return [
+            {"size": "100"},
+            {"status": "draft"},
+            {"status": "withdrawn"},
+            {"publisher": CANARY_ORG, "size": "100"},
+        ]
     if url in ("/api/v1/agreements", "/agreements"):
-        return [{"status": "proposed"}, {"status": "rejected"}, {"consumer": "ministry-of-labour"},
-                {"size": "100"}]
+        return [
+            {"status": "proposed"},
+            {"status": "rejected"},
+            {"consumer": "ministry-of-labour"},
+            {"size": "100"},
+        ]
     name = url.rsplit("/", 1)[-1]
     if url.startswith("/api/3/action/"):  # /api/action/ is the same handler, asked plainly
         hidden, public = canary.hidden_slugs, canary.public_slugs
         return {
-            "package_search": [*searches, {"fq": f"organization:{CANARY_ORG}", "rows": "1000"},
-                               {"fq": "state:draft"}, {"include_private": "true"},
-                               {"q": misspelt[0], "facet.field": '["tags","res_format"]'}],
+            "package_search": [
+                *searches,
+                {"fq": f"organization:{CANARY_ORG}", "rows": "1000"},
+                {"fq": "state:draft"},
+                {"include_private": "true"},
+                {"q": misspelt[0], "facet.field": '["tags","res_format"]'},
+            ],
             "package_show": [{"id": slug} for slug in (*public, *hidden)],
             "package_list": [{"limit": "1000"}],
             "organization_list": [{"all_fields": "true"}],
@@ -369,8 +452,15 @@ def queries_for(canary: Canary, url: str) -> list[dict[str, str]]:
     return []
 
 
-ACCEPTS = ["", "application/json", "text/turtle", "application/ld+json",
-           "application/rdf+xml", "application/n-triples", "text/html"]
+ACCEPTS = [
+    "",
+    "application/json",
+    "text/turtle",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/n-triples",
+    "text/html",
+]
 
 
 def _requests(canary: Canary, routes: list[Any]) -> Iterator[tuple[str, dict[str, str]]]:
@@ -390,8 +480,9 @@ def _requests(canary: Canary, routes: list[Any]) -> Iterator[tuple[str, dict[str
                 continue
             seen.add(url)
             for query in [{}, *queries_for(canary, url)]:
-                full = url + ("?" + "&".join(f"{k}={quote(v)}" for k, v in query.items())
-                              if query else "")
+                full = url + (
+                    "?" + "&".join(f"{k}={quote(v)}" for k, v in query.items()) if query else ""
+                )
                 # The API answers JSON only; pages and feeds negotiate every format.
                 many = not url.startswith("/api") and (not query or url.startswith("/dataset"))
                 accepts = ACCEPTS if many else [""]
@@ -463,8 +554,9 @@ async def test_the_canary_reaches_every_field_and_its_owner_sees_it(crawler, can
     """The premise: the markers are really stored, and shown to those who may see them."""
     from catalogue.domain.dataset import DatasetDocument
 
-    document = _complete(json.loads(
-        (PROJECT_ROOT / "seed" / "datasets" / f"{TEMPLATE}.json").read_text()))
+    document = _complete(
+        json.loads((PROJECT_ROOT / "seed" / "datasets" / f"{TEMPLATE}.json").read_text())
+    )
     DatasetDocument.model_validate(document)
     filled = Markers().fill(document)
     unmarked = _unmarked_leaves(filled)
@@ -473,8 +565,9 @@ async def test_the_canary_reaches_every_field_and_its_owner_sees_it(crawler, can
     missing = sorted(_text_paths(DatasetDocument) - KEPT - marked)
     assert not missing, f"fields of the document model the canary leaves empty: {missing}"
 
-    auditor = await _token(await _principal("auditor@information-commissioner.example.si"),
-                           canary.secrets)
+    auditor = await _token(
+        await _principal("auditor@information-commissioner.example.si"), canary.secrets
+    )
     for slug in canary.hidden_slugs:
         response = await crawler.get(f"/api/v1/datasets/{slug}", headers=auditor)
         assert response.status_code == 200 and MARKER.search(response.text)
@@ -484,8 +577,11 @@ async def test_the_canary_reaches_every_field_and_its_owner_sees_it(crawler, can
 
 def _leaf_paths(node: Any, path: str = "") -> set[str]:
     if isinstance(node, dict):
-        return {leaf for key, value in node.items()
-                for leaf in _leaf_paths(value, f"{path}.{key}".lstrip("."))}
+        return {
+            leaf
+            for key, value in node.items()
+            for leaf in _leaf_paths(value, f"{path}.{key}".lstrip("."))
+        }
     if isinstance(node, list):
         return {leaf for item in node for leaf in _leaf_paths(item, path)}
     return {path} if isinstance(node, str) else set()
@@ -503,9 +599,11 @@ def _text_paths(model: Any, prefix: str = "") -> set[str]:
             annotation = stack.pop()
             if isinstance(annotation, type) and issubclass(annotation, BaseModel):
                 paths |= _text_paths(annotation, f"{path}.")
-            elif annotation is str or (isinstance(annotation, type) and
-                                       issubclass(annotation, str) and
-                                       annotation.__module__ == "builtins"):
+            elif annotation is str or (
+                isinstance(annotation, type)
+                and issubclass(annotation, str)
+                and annotation.__module__ == "builtins"
+            ):
                 paths.add(path)
             else:
                 args = typing.get_args(annotation)
@@ -519,8 +617,11 @@ def _text_paths(model: Any, prefix: str = "") -> set[str]:
 
 def _unmarked_leaves(node: Any, path: str = "") -> list[str]:
     if isinstance(node, dict):
-        return [leaf for key, value in node.items()
-                for leaf in _unmarked_leaves(value, f"{path}.{key}".lstrip("."))]
+        return [
+            leaf
+            for key, value in node.items()
+            for leaf in _unmarked_leaves(value, f"{path}.{key}".lstrip("."))
+        ]
     if isinstance(node, list):
         return [leaf for item in node for leaf in _unmarked_leaves(item, path)]
     clean = re.sub(r"\.(en|sl)$", "", path)

@@ -21,11 +21,14 @@ ADMIN = Principal(user_id=None, name="admin", email="", global_role="admin")
 
 
 def test_ids_skipped_by_a_read_are_kept_as_gaps_until_they_appear_or_expire():
-    position, gaps = follow_gaps(10, {}, [Entry(11, "dataset", "create", "x"),
-                                         Entry(14, "dataset", "create", "y")], now=100.0)
+    position, gaps = follow_gaps(
+        10,
+        {},
+        [Entry(11, "dataset", "create", "x"), Entry(14, "dataset", "create", "y")],
+        now=100.0,
+    )
     assert (position, gaps) == (14, {"12": 100.0, "13": 100.0})
-    position, gaps = follow_gaps(position, gaps, [Entry(13, "dataset", "create", "z")],
-                                 now=101.0)
+    position, gaps = follow_gaps(position, gaps, [Entry(13, "dataset", "create", "z")], now=101.0)
     assert (position, gaps) == (14, {"12": 100.0})
     later = 100.0 + changelog.GAP_SECONDS + 1  # a rolled-back id never appears
     assert follow_gaps(position, gaps, [], now=later) == (14, {})
@@ -44,16 +47,24 @@ async def catalogue_with_index(db) -> None:
 async def _write_elsewhere(slug: str, log_id: int) -> None:
     """What another node's commit leaves behind: the row and its change-log entry."""
     document = changed(open_dataset(slug), "title.en", f"Written elsewhere {slug}")
-    row = await Dataset.select(Dataset.id, Dataset.publisher).where(
-        Dataset.slug == "first").first()
+    row = await Dataset.select(Dataset.id, Dataset.publisher).where(Dataset.slug == "first").first()
     new_id = uuid.uuid4()
-    await Dataset.insert(Dataset(
-        id=new_id, slug=slug, classification="open", status="published",
-        publisher=row["publisher"], title=document["title"]["en"],
-        document=(await service.validate(document)).model_dump(mode="json"),
-        modified=dt.datetime.now(dt.UTC), created=dt.datetime.now(dt.UTC)))
-    await ChangeLog.insert(ChangeLog(id=log_id, kind="dataset", action="create",
-                                     object_id=str(new_id)))
+    await Dataset.insert(
+        Dataset(
+            id=new_id,
+            slug=slug,
+            classification="open",
+            status="published",
+            publisher=row["publisher"],
+            title=document["title"]["en"],
+            document=(await service.validate(document)).model_dump(mode="json"),
+            modified=dt.datetime.now(dt.UTC),
+            created=dt.datetime.now(dt.UTC),
+        )
+    )
+    await ChangeLog.insert(
+        ChangeLog(id=log_id, kind="dataset", action="create", object_id=str(new_id))
+    )
 
 
 async def test_a_change_committed_out_of_id_order_is_still_applied(catalogue_with_index):
@@ -61,8 +72,9 @@ async def test_a_change_committed_out_of_id_order_is_still_applied(catalogue_wit
     await _write_elsewhere("later-id-first", last + 2)  # the later id commits first
     await index.drain()
     assert "later-id-first" in indexed_slugs()
-    assert index.read_state()["gaps"] == {str(last + 1): pytest.approx(
-        index.read_state()["gaps"][str(last + 1)])}
+    assert index.read_state()["gaps"] == {
+        str(last + 1): pytest.approx(index.read_state()["gaps"][str(last + 1)])
+    }
     await _write_elsewhere("earlier-id-later", last + 1)  # then the earlier one
     assert await index.pending()
     await index.drain()

@@ -311,8 +311,15 @@ async def test_license_list_is_ckans_register_for_the_eu_licences(client, seeded
     assert cc_by["url"] == "http://www.opendefinition.org/licenses/cc-by"
     assert cc_by["od_conformance"] == "approved" and cc_by["is_okd_compliant"] is True
     assert licences["cc-nc"]["od_conformance"] == "rejected"
-    assert {"cc-zero", "cc-by-sa", "odc-odbl", "odc-by", "odc-pddl", "other-open",
-            "other-closed"} <= set(licences)
+    assert {
+        "cc-zero",
+        "cc-by-sa",
+        "odc-odbl",
+        "odc-by",
+        "odc-pddl",
+        "other-open",
+        "other-closed",
+    } <= set(licences)
 
 
 async def test_status_show_says_which_api_this_is(client, seeded):

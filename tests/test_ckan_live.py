@@ -175,8 +175,9 @@ def test_ckanapi_dump_organizations_and_groups(live_server):
 def test_an_open_dataset_arrives_in_ckan_field_by_field(remote):
     """What a receiving CKAN copies: title, notes (every language), tags, a licence id its
     register knows, resources with formats, and the dataset's APIs as resources."""
-    seed = json.loads((PROJECT_ROOT / "seed" / "datasets" /
-                       "air-quality-measurements.json").read_text())
+    seed = json.loads(
+        (PROJECT_ROOT / "seed" / "datasets" / "air-quality-measurements.json").read_text()
+    )
     package = remote.action.package_show(id="air-quality-measurements")
     assert package["title"] == seed["title"]["en"]
     assert package["title_translated"] == {"en": seed["title"]["en"], "sl": seed["title"]["sl"]}
@@ -192,8 +193,9 @@ def test_an_open_dataset_arrives_in_ckan_field_by_field(remote):
     distributions = seed["technical"]["distributions"]
     assert [r["format"] for r in files] == [d["format"] for d in distributions]
     assert [r["mimetype"] for r in files] == [d["media_type"] for d in distributions]
-    assert all(r["license_id"] == "cc-by" and set(r["name_translated"]) == {"en", "sl"}
-               for r in files)
+    assert all(
+        r["license_id"] == "cc-by" and set(r["name_translated"]) == {"en", "sl"} for r in files
+    )
     services = seed["technical"]["data_services"]
     assert services and [r["url"] for r in apis] == [s["endpoint_url"] for s in services]
     extras = {extra["key"]: extra["value"] for extra in package["extras"]}
@@ -202,8 +204,9 @@ def test_an_open_dataset_arrives_in_ckan_field_by_field(remote):
 
 
 def test_a_harvest_by_licence_uses_ckans_ids(remote):
-    by_ckan_id = remote.action.package_search(fq="license_id:cc-by", rows=1000,
-                                              **{"facet.field": ["license_id"]})
+    by_ckan_id = remote.action.package_search(
+        fq="license_id:cc-by", rows=1000, **{"facet.field": ["license_id"]}
+    )
     assert by_ckan_id["count"] > 20
     assert set(by_ckan_id["facets"]["license_id"]) <= {"cc-by", "cc-zero"}
     assert {package["license_id"] for package in by_ckan_id["results"]} == {"cc-by"}
@@ -213,8 +216,9 @@ def test_a_harvest_by_licence_uses_ckans_ids(remote):
 
 def test_head_before_harvest_as_udata_does(live_server):
     """uData sends HEAD to an extension-less address before harvesting it."""
-    request = urllib.request.Request(f"{live_server[0]}/catalog", method="HEAD",
-                                     headers={"Accept": "application/rdf+xml"})
+    request = urllib.request.Request(
+        f"{live_server[0]}/catalog", method="HEAD", headers={"Accept": "application/rdf+xml"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200
         assert response.headers["Content-Type"] == "application/rdf+xml; charset=utf-8"

@@ -12,8 +12,14 @@ from tests.conftest import PROJECT_ROOT
 
 
 def catalogue(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "catalogue", *args], cwd=PROJECT_ROOT,
-                          env=os.environ.copy(), capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "catalogue", *args],
+        cwd=PROJECT_ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_every_command_explains_itself():
@@ -31,12 +37,29 @@ async def test_seed_users_and_tokens_from_the_command_line(db):
     second = catalogue("seed")
     assert " 0 new" in second.stdout and "datasets: 0 new" in second.stdout
 
-    created = catalogue("users", "create", "--email", "ana@example.gov", "--name", "Ana",
-                        "--password", "a long password", "--role",
-                        "statistical-office:steward")
+    created = catalogue(
+        "users",
+        "create",
+        "--email",
+        "ana@example.gov",
+        "--name",
+        "Ana",
+        "--password",
+        "a long password",
+        "--role",
+        "statistical-office:steward",
+    )
     assert created.returncode == 0, created.stderr
-    duplicate = catalogue("users", "create", "--email", "ana@example.gov", "--name", "Ana",
-                          "--password", "a long password")
+    duplicate = catalogue(
+        "users",
+        "create",
+        "--email",
+        "ana@example.gov",
+        "--name",
+        "Ana",
+        "--password",
+        "a long password",
+    )
     assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
 
     token = catalogue("tokens", "create", "--email", "ana@example.gov", "--name", "laptop")

@@ -43,7 +43,8 @@ def with_service(**changes: Any) -> dict[str, Any]:
     raw = open_dataset("roads")
     raw["technical"]["data_services"] = [{**copy.deepcopy(SERVICE), **changes}]
     raw["technical"]["distributions"][0].update(
-        {"access_service": "api", "legislation": [HVD_LEGISLATION]})
+        {"access_service": "api", "legislation": [HVD_LEGISLATION]}
+    )
     return raw
 
 
@@ -126,15 +127,23 @@ def test_a_high_value_dataset_is_told_what_its_api_lacks(vocabularies: Any) -> N
     for key in ("documentation", "hvd_categories", "legislation", "licence", "rights"):
         del raw["technical"]["data_services"][0][key]
     raw["technical"]["distributions"][0]["legislation"] = []
-    found = {p.field for p in rules.check(DatasetDocument.model_validate(raw), context)
-             if p.code == "hvd"}
+    found = {
+        p.field
+        for p in rules.check(DatasetDocument.model_validate(raw), context)
+        if p.code == "hvd"
+    }
     assert found == {
-        "technical.data_services[0].documentation", "technical.data_services[0].hvd_categories",
-        "technical.data_services[0].legislation", "technical.data_services[0].licence",
+        "technical.data_services[0].documentation",
+        "technical.data_services[0].hvd_categories",
+        "technical.data_services[0].legislation",
+        "technical.data_services[0].licence",
         "technical.distributions[0].legislation",
     }
-    assert all(p.severity == "warning" for p in rules.check(
-        DatasetDocument.model_validate(raw), context) if p.code == "hvd")
+    assert all(
+        p.severity == "warning"
+        for p in rules.check(DatasetDocument.model_validate(raw), context)
+        if p.code == "hvd"
+    )
 
 
 # --- the form -----------------------------------------------------------------------------
@@ -142,20 +151,27 @@ def test_a_high_value_dataset_is_told_what_its_api_lacks(vocabularies: Any) -> N
 
 def test_a_steward_adds_a_service_and_links_a_distribution_to_it() -> None:
     form = document_to_form(open_dataset("roads"))
-    form.update({
-        "technical.data_services[0].title.en": ["Roads API"],
-        "technical.data_services[0].endpoint_url": ["https://api.example.gov/roads/v1"],
-        "technical.data_services[0].documentation": ["https://www.example.gov/dev/roads"],
-        "technical.data_services[0].hvd_categories": ["c_b79e35eb"],
-        "technical.data_services[0].legislation": [HVD_LEGISLATION],
-        "technical.distributions[0].access_service": ["#1"],
-        "technical.distributions[0].legislation": [HVD_LEGISLATION],
-    })
+    form.update(
+        {
+            "technical.data_services[0].title.en": ["Roads API"],
+            "technical.data_services[0].endpoint_url": ["https://api.example.gov/roads/v1"],
+            "technical.data_services[0].documentation": ["https://www.example.gov/dev/roads"],
+            "technical.data_services[0].hvd_categories": ["c_b79e35eb"],
+            "technical.data_services[0].legislation": [HVD_LEGISLATION],
+            "technical.distributions[0].access_service": ["#1"],
+            "technical.distributions[0].legislation": [HVD_LEGISLATION],
+        }
+    )
     view = build_form(form, classification="open", choices={}, languages=["en"])
-    control = next(c for section in view.sections for c in _controls(section)
-                   if c.name == "technical.distributions[0].access_service")
+    control = next(
+        c
+        for section in view.sections
+        for c in _controls(section)
+        if c.name == "technical.distributions[0].access_service"
+    )
     assert [(c.value, c.label, c.selected) for c in control.choices] == [
-        ("#1", "Data service 1: Roads API", True)]
+        ("#1", "Data service 1: Roads API", True)
+    ]
     document = DatasetDocument.model_validate(form_to_document(form))
     assert document.technical.data_services[0].id == "service-1"
     assert document.technical.distributions[0].access_service == "service-1"
@@ -171,10 +187,19 @@ def test_a_wrong_link_is_shown_beside_the_distributions_field() -> None:
     raw = with_service()
     raw["technical"]["distributions"][0]["access_service"] = "gone"
     problems = link_problems(DatasetDocument.model_validate(raw))
-    view = build_form(document_to_form(raw), classification="open", choices={},
-                      languages=["en"], problems=problems)
-    control = next(c for section in view.sections for c in _controls(section)
-                   if c.name == "technical.distributions[0].access_service")
+    view = build_form(
+        document_to_form(raw),
+        classification="open",
+        choices={},
+        languages=["en"],
+        problems=problems,
+    )
+    control = next(
+        c
+        for section in view.sections
+        for c in _controls(section)
+        if c.name == "technical.distributions[0].access_service"
+    )
     assert control.errors and "no data service with the id 'gone'" in control.errors[0]
     assert any("gone" in item.message for item in view.summary)
 
@@ -204,7 +229,8 @@ async def test_the_api_keeps_every_field_of_a_service(client: Any) -> None:
     body = (await client.get(f"{API}/roads", headers=steward)).json()
     service = body["technical"]["data_services"][0]
     assert {key: service[key] for key in SERVICE if key != "serves"} == {
-        key: value for key, value in SERVICE.items() if key != "serves"}
+        key: value for key, value in SERVICE.items() if key != "serves"
+    }
     assert body["technical"]["distributions"][0]["access_service"] == "api"
     turtle = await client.get("/dataset/roads.ttl", headers=steward)
     assert "dcat:accessService" in turtle.text and "foaf:page" in turtle.text
@@ -212,8 +238,9 @@ async def test_the_api_keeps_every_field_of_a_service(client: Any) -> None:
 
 async def test_the_api_names_each_wrong_field_of_a_service(client: Any) -> None:
     steward = await _steward()
-    raw = with_service(documentation="not an address", hvd_categories=["NOPE"],
-                       licence="NO_SUCH_LICENCE")
+    raw = with_service(
+        documentation="not an address", hvd_categories=["NOPE"], licence="NO_SUCH_LICENCE"
+    )
     raw["technical"]["distributions"][0]["access_service"] = "wfs"
     response = await client.post(API, json=raw, headers=steward)
     assert response.status_code == 422
@@ -271,4 +298,5 @@ def test_the_history_hides_served_datasets_the_reader_may_not_see() -> None:
     body = {"semantic": {"related": ["a-draft"]}, "technical": {"data_services": after}}
     assert disclosure.hide_related(body, {"public-one"}) == {
         "semantic": {"related": []},
-        "technical": {"data_services": [{**after[0], "serves": ["public-one"]}]}}
+        "technical": {"data_services": [{**after[0], "serves": ["public-one"]}]},
+    }

@@ -66,8 +66,10 @@ async def test_good_items_are_written_and_each_bad_one_says_why(organisation):
     assert any(p.field == "legal.licence" for p in outcomes[1].problems)
     assert [p.code for p in outcomes[3].problems] == ["unknown_code"]
     assert [p.code for p in outcomes[5].problems] == ["unknown_publisher"]
-    stored = {row["slug"]: row for row in await Dataset.select(Dataset.slug, Dataset.status,
-                                                               Dataset.revision)}
+    stored = {
+        row["slug"]: row
+        for row in await Dataset.select(Dataset.slug, Dataset.status, Dataset.revision)
+    }
     assert set(stored) == {"open-one", "closed-one", "personal-one"}
     assert {row["status"] for row in stored.values()} == {"published"}
     assert outcomes[0].record is not None and outcomes[0].record.revision == 1
@@ -82,7 +84,8 @@ async def test_the_batch_keeps_history_audit_chain_and_change_log_like_single_wr
     outcomes = await write_batch([open_dataset(f"set-{n}") for n in range(7)], ADMIN)
     assert {o.status for o in outcomes} == {201}
     events = await AuditEvent.select(AuditEvent.object_label, AuditEvent.action).where(
-        AuditEvent.object_kind == "dataset")
+        AuditEvent.object_kind == "dataset"
+    )
     assert sorted(e["object_label"] for e in events) == [f"set-{n}" for n in range(7)]
     assert {e["action"] for e in events} == {"create"}
     assert await AuditEvent.count() == before + 7
@@ -100,12 +103,18 @@ async def test_upsert_replaces_keeps_unchanged_and_guards_revisions(organisation
     renamed = changed(open_dataset("river"), "title.en", "River gauges")
     outcomes = await write_batch(
         [renamed, open_dataset("lake"), changed(open_dataset("lake"), "title.en", "Lakes")],
-        ADMIN, upsert=True, expected=[None, None, 7],
+        ADMIN,
+        upsert=True,
+        expected=[None, None, 7],
     )
     assert [(o.status, o.outcome) for o in outcomes] == [
-        (200, "updated"), (200, "unchanged"), (412, "failed")]
-    river = await Dataset.select(Dataset.revision, Dataset.title).where(
-        Dataset.slug == "river").first()
+        (200, "updated"),
+        (200, "unchanged"),
+        (412, "failed"),
+    ]
+    river = (
+        await Dataset.select(Dataset.revision, Dataset.title).where(Dataset.slug == "river").first()
+    )
     assert river == {"revision": 2, "title": "River gauges"}
     assert await DatasetRevision.count().where(DatasetRevision.action == "update") == 1
     again = await write_batch([open_dataset("lake")], ADMIN)  # create mode: a conflict
@@ -137,11 +146,13 @@ async def test_two_batches_racing_for_one_slug_create_it_once(organisation):
 
 async def test_the_batch_endpoint_answers_207_with_a_result_per_item(client, organisation):
     steward = await make_user("steward@example.gov", roles={PUBLISHER: "steward"})
-    body = {"items": [
-        published(open_dataset("api-one")),
-        published(changed(open_dataset("api-two"), "legal.access_rights", "NON_PUBLIC")),
-        open_dataset("elsewhere", publisher="other-ministry"),
-    ]}
+    body = {
+        "items": [
+            published(open_dataset("api-one")),
+            published(changed(open_dataset("api-two"), "legal.access_rights", "NON_PUBLIC")),
+            open_dataset("elsewhere", publisher="other-ministry"),
+        ]
+    }
     response = await client.post("/api/v1/datasets/batch", json=body, headers=steward)
     assert response.status_code == 207, response.text
     answer = response.json()
@@ -155,22 +166,29 @@ async def test_the_batch_endpoint_answers_207_with_a_result_per_item(client, org
     read = await client.get("/api/v1/datasets/api-one", headers=steward)
     assert read.status_code == 200 and read.json()["status"] == "published"
 
-    update = {"mode": "upsert", "items": [
-        {"document": changed(open_dataset("api-one"), "title.en", "Renamed"),
-         "if_match": '"1"'}]}
+    update = {
+        "mode": "upsert",
+        "items": [
+            {"document": changed(open_dataset("api-one"), "title.en", "Renamed"), "if_match": '"1"'}
+        ],
+    }
     response = await client.post("/api/v1/datasets/batch", json=update, headers=steward)
     assert response.json()["items"][0]["status"] == 200
     assert response.json()["items"][0]["revision"] == 2
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"items": []}, "items"),
-    ({"items": "x"}, "items"),
-    ({"items": [{}], "mode": "merge"}, "mode"),
-    ({"items": [{}], "extra": 1}, "extra"),
-])
-async def test_a_malformed_batch_request_is_a_400_naming_the_field(client, organisation, body,
-                                                                   field):
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"items": []}, "items"),
+        ({"items": "x"}, "items"),
+        ({"items": [{}], "mode": "merge"}, "mode"),
+        ({"items": [{}], "extra": 1}, "extra"),
+    ],
+)
+async def test_a_malformed_batch_request_is_a_400_naming_the_field(
+    client, organisation, body, field
+):
     admin = await make_user("admin@example.gov", global_role="admin")
     response = await client.post("/api/v1/datasets/batch", json=body, headers=admin)
     assert response.status_code == 400

@@ -26,15 +26,23 @@ from catalogue.dcat.namespaces import DCAT, DCT, HYDRA, LOCN, RDF, RDFS
 CKAN_LICENCES = {
     "cc-by": ("http://www.opendefinition.org/licenses/cc-by", "Creative Commons Attribution"),
     "cc-zero": ("http://www.opendefinition.org/licenses/cc-zero", "Creative Commons CCZero"),
-    "cc-by-sa": ("http://www.opendefinition.org/licenses/cc-by-sa",
-                 "Creative Commons Attribution Share-Alike"),
-    "odc-odbl": ("http://www.opendefinition.org/licenses/odc-odbl",
-                 "Open Data Commons Open Database License (ODbL)"),
+    "cc-by-sa": (
+        "http://www.opendefinition.org/licenses/cc-by-sa",
+        "Creative Commons Attribution Share-Alike",
+    ),
+    "odc-odbl": (
+        "http://www.opendefinition.org/licenses/odc-odbl",
+        "Open Data Commons Open Database License (ODbL)",
+    ),
 }
 # CKAN 2.12's resource_formats.json, the entries for the media types of the seed.
 CKAN_FORMATS = {
-    "text/csv": "CSV", "application/json": "JSON", "application/geo+json": "GeoJSON",
-    "application/xml": "XML", "application/zip": "ZIP", "application/pdf": "PDF",
+    "text/csv": "CSV",
+    "application/json": "JSON",
+    "application/geo+json": "GeoJSON",
+    "application/xml": "XML",
+    "application/zip": "ZIP",
+    "application/pdf": "PDF",
     "text/html": "HTML",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
 }
@@ -85,8 +93,11 @@ def object_value(graph: Graph, subject: Any, predicate: URIRef, lang: str = "en"
 
 
 def multilingual(graph: Graph, subject: Any, predicate: URIRef) -> dict[str, str]:
-    return {value.language: str(value) for value in graph.objects(subject, predicate)
-            if isinstance(value, Literal) and value.language}
+    return {
+        value.language: str(value)
+        for value in graph.objects(subject, predicate)
+        if isinstance(value, Literal) and value.language
+    }
 
 
 def license_id(graph: Graph, dataset: URIRef) -> str:
@@ -97,7 +108,8 @@ def license_id(graph: Graph, dataset: URIRef) -> str:
         licence = graph.value(distribution, DCT.license)
         if licence is not None:
             found = by_url.get(str(licence)) or by_title.get(
-                object_value(graph, licence, DCT.title))
+                object_value(graph, licence, DCT.title)
+            )
             if found:
                 return found
     return ""
@@ -121,13 +133,16 @@ def ckan_dataset(graph: Graph, dataset: URIRef) -> dict[str, Any]:
     resources = []
     for distribution in graph.objects(dataset, DCAT.distribution):
         imt, label = distribution_format(graph, distribution)
-        resources.append({
-            "url": object_value(graph, distribution, DCAT.downloadURL)
-            or object_value(graph, distribution, DCAT.accessURL),
-            "mimetype": imt, "format": label or imt,
-            "rights": object_value(graph, distribution, DCT.rights),
-            "name_translated": multilingual(graph, distribution, DCT.title),
-        })
+        resources.append(
+            {
+                "url": object_value(graph, distribution, DCAT.downloadURL)
+                or object_value(graph, distribution, DCAT.accessURL),
+                "mimetype": imt,
+                "format": label or imt,
+                "rights": object_value(graph, distribution, DCT.rights),
+                "name_translated": multilingual(graph, distribution, DCT.title),
+            }
+        )
     spatial = graph.value(dataset, DCT.spatial)
     return {
         "title_translated": multilingual(graph, dataset, DCT.title),
@@ -188,8 +203,9 @@ async def test_catalog_xml_and_n3_as_ckanext_dcat_names_them(harvester: Any) -> 
     assert len(Graph().parse(data=n3.content, format="n3")) == len(turtle)
 
 
-@pytest.mark.parametrize("path", ["/catalog.ttl", f"/dataset/{SLUG}.ttl", "/catalog.n3",
-                                  "/catalog.rdf"])
+@pytest.mark.parametrize(
+    "path", ["/catalog.ttl", f"/dataset/{SLUG}.ttl", "/catalog.n3", "/catalog.rdf"]
+)
 async def test_the_content_type_names_its_charset_once(harvester: Any, path: str) -> None:
     content_type = (await harvester.get(path)).headers["content-type"]
     assert content_type.count("charset") == 1, content_type
@@ -219,8 +235,9 @@ async def test_fq_narrows_the_catalogue_to_one_organisation(harvester: Any) -> N
     assert publishers == {"http://127.0.0.1:8000/organisation/environment-agency"}
     page = next(one.subjects(RDF.type, HYDRA.PagedCollection))
     assert "fq=organization%3Aenvironment-agency" in str(page)
-    csv = await graph_of(harvester, "/catalog.ttl?fq=res_format:CSV%20-organization:"
-                                    "environment-agency")
+    csv = await graph_of(
+        harvester, "/catalog.ttl?fq=res_format:CSV%20-organization:environment-agency"
+    )
     assert set(csv.subjects(RDF.type, DCAT.Dataset)).isdisjoint(datasets)
     cc_by = await graph_of(harvester, "/catalog.ttl?fq=license_id:cc-by")
     assert set(cc_by.subjects(RDF.type, DCAT.Dataset))
@@ -233,8 +250,11 @@ async def test_sort_orders_the_catalogue(harvester: Any) -> None:
         response = await harvester.get(f"/catalog.nt?sort=name%20{direction}")
         assert response.status_code == 200
         typed = f"> <{RDF.type}> <{DCAT.Dataset}> ."
-        slugs = [line.split("/dataset/", 1)[1].split(">", 1)[0]
-                 for line in response.text.splitlines() if line.endswith(typed)]
+        slugs = [
+            line.split("/dataset/", 1)[1].split(">", 1)[0]
+            for line in response.text.splitlines()
+            if line.endswith(typed)
+        ]
         orders.append(slugs)
     assert len(orders[0]) > 40
     assert orders[0] == sorted(orders[0]) and orders[1] == orders[0][::-1]
@@ -242,15 +262,17 @@ async def test_sort_orders_the_catalogue(harvester: Any) -> None:
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("fq=organization:(police", "fq"),
-    ("fq=colour:blue", "fq"),
-    ("fq=name:a*", "fq"),
-    ("sort=colour%20asc", "sort"),
-    ("sort=name%20sideways", "sort"),
-])
-async def test_a_bad_fq_or_sort_is_a_400_naming_it(harvester: Any, query: str,
-                                                   field: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("fq=organization:(police", "fq"),
+        ("fq=colour:blue", "fq"),
+        ("fq=name:a*", "fq"),
+        ("sort=colour%20asc", "sort"),
+        ("sort=name%20sideways", "sort"),
+    ],
+)
+async def test_a_bad_fq_or_sort_is_a_400_naming_it(harvester: Any, query: str, field: str) -> None:
     response = await harvester.get(f"/catalog.ttl?{query}")
     assert response.status_code == 400, response.text
     assert response.json()["problems"][0]["field"] == field
@@ -273,9 +295,17 @@ def test_the_catalogue_node_covers_its_countries_with_geometry(vocabularies: Any
     from catalogue.dcat.catalog import CatalogInfo, PageInfo, catalog_triples
     from catalogue.dcat.triples import TripleSink
 
-    info = CatalogInfo("https://data.example.si", "Catalogue", "All of it", ("en",), None,
-                       issued=dt.datetime(2020, 1, 2, tzinfo=dt.UTC), licence="CC_BY_4_0",
-                       spatial=("SVN", "NOPE"), publisher_type="LocalAuthority")
+    info = CatalogInfo(
+        "https://data.example.si",
+        "Catalogue",
+        "All of it",
+        ("en",),
+        None,
+        issued=dt.datetime(2020, 1, 2, tzinfo=dt.UTC),
+        licence="CC_BY_4_0",
+        spatial=("SVN", "NOPE"),
+        publisher_type="LocalAuthority",
+    )
     sink = TripleSink()
     catalog_triples(sink, info, [], PageInfo(1, 100, 0, "/catalog.ttl"), vocabularies, None)
     graph = sink.graph()
@@ -294,10 +324,13 @@ async def test_a_stewards_bounding_box_goes_out_and_comes_back(vocabularies: Any
     from catalogue.dcat.reverse import document_from_graph
     from catalogue.domain.dataset import DatasetDocument
 
-    document = DatasetDocument.model_validate({
-        "slug": "ljubljana-trees", "classification": "open",
-        "technical": {"spatial": ["SVN"], "bounding_box": "14.40, 45.98 14.62 46.14"},
-    })
+    document = DatasetDocument.model_validate(
+        {
+            "slug": "ljubljana-trees",
+            "classification": "open",
+            "technical": {"spatial": ["SVN"], "bounding_box": "14.40, 45.98 14.62 46.14"},
+        }
+    )
     assert document.technical.bounding_box == "14.4,45.98,14.62,46.14"
     base = "https://data.example.si"
     graph = dataset_graph(document, DatasetContext(base_url=base), vocabularies)
@@ -317,5 +350,6 @@ def test_a_bad_bounding_box_is_refused_saying_why(box: str) -> None:
     from catalogue.domain.dataset import DatasetDocument
 
     with pytest.raises(ValidationError, match="bounding_box"):
-        DatasetDocument.model_validate({"slug": "x", "classification": "open",
-                                        "technical": {"bounding_box": box}})
+        DatasetDocument.model_validate(
+            {"slug": "x", "classification": "open", "technical": {"bounding_box": box}}
+        )

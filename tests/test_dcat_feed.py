@@ -107,8 +107,7 @@ def vocabulary_graph() -> Graph:
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-async def test_every_format_lists_the_published_datasets(harvester: Any,
-                                                         fmt: str) -> None:
+async def test_every_format_lists_the_published_datasets(harvester: Any, fmt: str) -> None:
     graph = await fetch(harvester, f"/catalog.{fmt}")
     assert len(datasets_in(graph)) == SEED_PUBLIC
     catalog = next(graph.subjects(RDF.type, DCAT.Catalog))
@@ -127,15 +126,13 @@ async def test_the_seed_feed_conforms_to_the_official_shapes(
     for fmt, graph in graphs.items():
         counts[fmt] = official_results(graph, base)
         assert isomorphic(without_paging(graph), without_paging(graphs["ttl"])), fmt
-    counts["vocabularies"] = official_results(graphs["ttl"] + vocabulary_graph,
-                                              vocabulary_shapes)
+    counts["vocabularies"] = official_results(graphs["ttl"] + vocabulary_graph, vocabulary_shapes)
     print("official DCAT-AP 3.0.1 results:", {k: dict(v) for k, v in counts.items()})
     assert all(count["Violation"] == 0 for count in counts.values()), counts
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "two", "3"])
-async def test_a_bad_page_number_is_a_400_that_says_why(harvester: Any,
-                                                        page: str) -> None:
+async def test_a_bad_page_number_is_a_400_that_says_why(harvester: Any, page: str) -> None:
     response = await harvester.get(f"/catalog.ttl?page={page}")
     assert response.status_code == 400
     body = response.json()
@@ -154,7 +151,9 @@ async def test_filters_narrow_the_feed(harvester: Any) -> None:
     themed = await fetch(harvester, "/catalog.ttl?theme=ENVI")
     assert themed and all(
         URIRef("http://publications.europa.eu/resource/authority/data-theme/ENVI")
-        in set(themed.objects(URIRef(s), DCAT.theme)) for s in datasets_in(themed))
+        in set(themed.objects(URIRef(s), DCAT.theme))
+        for s in datasets_in(themed)
+    )
     personal = await fetch(harvester, "/catalog.ttl?classification=personal")
     assert 0 < len(datasets_in(personal)) < SEED_PUBLIC
     police = await fetch(harvester, "/catalog.ttl?publisher=police")
@@ -169,15 +168,19 @@ async def test_filters_narrow_the_feed(harvester: Any) -> None:
 # --- negotiation and conditional requests -------------------------------------------------
 
 
-@pytest.mark.parametrize(("accept", "media_type"), [
-    ("text/turtle", "text/turtle"),
-    ("application/rdf+xml", "application/rdf+xml"),
-    ("application/ld+json", "application/ld+json"),
-    ("application/n-triples", "application/n-triples"),
-    ("*/*", "text/turtle"),
-])
-async def test_catalog_follows_the_accept_header(harvester: Any, accept: str,
-                                                 media_type: str) -> None:
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("text/turtle", "text/turtle"),
+        ("application/rdf+xml", "application/rdf+xml"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/n-triples", "application/n-triples"),
+        ("*/*", "text/turtle"),
+    ],
+)
+async def test_catalog_follows_the_accept_header(
+    harvester: Any, accept: str, media_type: str
+) -> None:
     response = await harvester.get("/catalog", headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(media_type)
@@ -199,10 +202,12 @@ async def test_feed_answers_304_to_a_current_copy(harvester: Any) -> None:
     assert again.content == b""
     since = await harvester.get("/catalog.ttl", headers={"If-Modified-Since": modified})
     assert since.status_code == 304
-    old = format_datetime(__import__("datetime").datetime(2000, 1, 1,
-                          tzinfo=__import__("datetime").UTC), usegmt=True)
-    assert (await harvester.get("/catalog.ttl", headers={"If-Modified-Since": old})).status_code \
-        == 200
+    old = format_datetime(
+        __import__("datetime").datetime(2000, 1, 1, tzinfo=__import__("datetime").UTC), usegmt=True
+    )
+    assert (
+        await harvester.get("/catalog.ttl", headers={"If-Modified-Since": old})
+    ).status_code == 200
     other = await harvester.get("/catalog.nt", headers={"If-None-Match": etag})
     assert other.status_code == 200  # another format is another representation
 
@@ -216,8 +221,10 @@ async def test_the_feed_is_gzipped_for_clients_that_accept_it(harvester: Any) ->
     assert packed.headers["content-encoding"] == "gzip"
     assert int(packed.headers["content-length"]) * 3 < len(plain.content)
     assert packed.content == plain.content  # the client decoded it: the same document
-    raw = await harvester.send(harvester.build_request(
-        "GET", "/catalog.ttl", headers={"Accept-Encoding": "gzip"}), stream=True)
+    raw = await harvester.send(
+        harvester.build_request("GET", "/catalog.ttl", headers={"Accept-Encoding": "gzip"}),
+        stream=True,
+    )
     assert gzip.decompress(b"".join([chunk async for chunk in raw.aiter_raw()])) == plain.content
 
 
@@ -227,15 +234,18 @@ async def test_one_dataset_in_every_format(harvester: Any, fmt: str) -> None:
     assert datasets_in(graph) == {"http://127.0.0.1:8000/dataset/central-population-register"}
     response = await harvester.get(f"/dataset/central-population-register.{fmt}")
     assert b"Maribor archive" not in response.content  # the internal note stays inside
-    repeat = await harvester.get(f"/dataset/central-population-register.{fmt}",
-                              headers={"If-None-Match": response.headers["etag"]})
+    repeat = await harvester.get(
+        f"/dataset/central-population-register.{fmt}",
+        headers={"If-None-Match": response.headers["etag"]},
+    )
     assert repeat.status_code == 304
     assert "last-modified" in repeat.headers
 
 
 async def test_dataset_page_serves_rdf_to_rdf_clients(harvester: Any) -> None:
-    response = await harvester.get("/dataset/air-quality-measurements",
-                                headers={"Accept": "text/turtle"})
+    response = await harvester.get(
+        "/dataset/air-quality-measurements", headers={"Accept": "text/turtle"}
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
 
@@ -248,17 +258,20 @@ async def test_drafts_have_no_public_rdf(harvester: Any) -> None:
     assert allowed.status_code == 200
 
 
-@pytest.mark.parametrize(("accept", "expected"), [
-    ("text/turtle", "ttl"),
-    ("application/ld+json", "jsonld"),
-    ("text/html,application/xhtml+xml,*/*;q=0.8", None),
-    ("application/json", None),
-    ("*/*", None),
-    (None, None),
-    ("text/html;q=0.5, application/rdf+xml", "rdf"),
-    ("application/n-triples;q=0.4, application/json;q=0.9", None),
-    ("application/json, text/turtle", None),  # equal quality: the first named wins
-    ("text/turtle, application/json", "ttl"),
-])
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("text/turtle", "ttl"),
+        ("application/ld+json", "jsonld"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", None),
+        ("application/json", None),
+        ("*/*", None),
+        (None, None),
+        ("text/html;q=0.5, application/rdf+xml", "rdf"),
+        ("application/n-triples;q=0.4, application/json;q=0.9", None),
+        ("application/json, text/turtle", None),  # equal quality: the first named wins
+        ("text/turtle, application/json", "ttl"),
+    ],
+)
 def test_preferred_rdf_format(accept: str | None, expected: str | None) -> None:
     assert preferred_rdf_format(accept) == expected

@@ -36,9 +36,13 @@ HVD_SEED = [p for p in SEED_FILES if json.loads(p.read_text())["semantic"]["hvd_
 @pytest.fixture(scope="module", params=["single", "full"])
 def hvd_shapes(request: Any, shared_dir: Path) -> Graph:
     folder = shared_dir / "dcat-ap" / "3.0.0-hvd"
-    files = ([folder / "shacl" / "hvd-SHACL.ttl"] if request.param == "single" else
-             [folder / "html" / f"hvd-SHACL-{part}.ttl"
-              for part in ("base", "ranges", "usagenotes")])
+    files = (
+        [folder / "shacl" / "hvd-SHACL.ttl"]
+        if request.param == "single"
+        else [
+            folder / "html" / f"hvd-SHACL-{part}.ttl" for part in ("base", "ranges", "usagenotes")
+        ]
+    )
     shapes = Graph()
     for path in files:
         if not path.exists():
@@ -50,8 +54,9 @@ def hvd_shapes(request: Any, shared_dir: Path) -> Graph:
 def hvd_part(graph: Graph) -> Graph:
     """The HVD datasets, the services serving them, and all they link to but other datasets
     (a related dataset that is not high-value is described, and checked, on its own)."""
-    hvd = {s for s in graph.subjects(RDF.type, DCAT.Dataset) if (s, DCATAP.hvdCategory, None)
-           in graph}
+    hvd = {
+        s for s in graph.subjects(RDF.type, DCAT.Dataset) if (s, DCATAP.hvdCategory, None) in graph
+    }
     todo = list(hvd) + [s for d in hvd for s in graph.subjects(DCAT.servesDataset, d)]
     part, seen = Graph(), set()
     while todo:
@@ -71,8 +76,11 @@ def hvd_part(graph: Graph) -> Graph:
 def violations(data: Graph, shapes: Graph) -> list[tuple[str, str, str]]:
     _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="rdfs")
     return sorted(
-        (str(results.value(r, SH.focusNode)), str(results.value(r, SH.resultPath)),
-         str(results.value(r, SH.resultMessage)))
+        (
+            str(results.value(r, SH.focusNode)),
+            str(results.value(r, SH.resultPath)),
+            str(results.value(r, SH.resultMessage)),
+        )
         for r in results.objects(None, SH.result)
         if results.value(r, SH.resultSeverity) == SH.Violation
     )
@@ -106,8 +114,11 @@ def test_each_high_value_dataset_passes_on_its_own(
     """Each dataset's own description (as /dataset/{slug}.ttl gives it) has its API; only a
     link to another dataset a service also serves points outside it."""
     graph = seed_graph(vocabularies, [path])
-    own = [v for v in violations(hvd_part(graph), hvd_shapes)
-           if "servesDataset" not in v[1] or f"/dataset/{path.stem}/" not in v[0]]
+    own = [
+        v
+        for v in violations(hvd_part(graph), hvd_shapes)
+        if "servesDataset" not in v[1] or f"/dataset/{path.stem}/" not in v[0]
+    ]
     assert own == []
 
 
@@ -120,9 +131,12 @@ def test_the_shapes_name_what_a_bare_service_lacks(hvd_shapes: Graph, vocabulari
     raw["technical"]["distributions"][0]["legislation"] = []
     raw["technical"]["distributions"][0].pop("licence")
     document = DatasetDocument.model_validate(raw).with_generated_ids()
-    found = {(focus.rsplit("/", 2)[-2], path) for focus, path, _ in
-             violations(hvd_part(dataset_graph(document, context(document), vocabularies)),
-                        hvd_shapes)}
+    found = {
+        (focus.rsplit("/", 2)[-2], path)
+        for focus, path, _ in violations(
+            hvd_part(dataset_graph(document, context(document), vocabularies)), hvd_shapes
+        )
+    }
     assert ("service", str(DCATAP.hvdCategory)) in found
     assert ("service", str(DCATAP.applicableLegislation)) in found
     assert ("service", "http://xmlns.com/foaf/0.1/page") in found
@@ -165,11 +179,19 @@ async def test_every_high_value_dataset_of_the_feed_passes_the_hvd_shapes(
     # every one reaches an API; distributions name the HVD regulation and their service
     for dataset in datasets:
         assert any(part.subjects(DCAT.servesDataset, dataset)), dataset
-    assert all((d, DCATAP.applicableLegislation, URIRef(HVD_LEGISLATION)) in part
-               for dataset in datasets for d in part.objects(dataset, DCAT.distribution))
+    assert all(
+        (d, DCATAP.applicableLegislation, URIRef(HVD_LEGISLATION)) in part
+        for dataset in datasets
+        for d in part.objects(dataset, DCAT.distribution)
+    )
     assert any(part.triples((None, DCAT.accessService, None)))
-    served_by_pxweb = set(part.objects(
-        URIRef(f"{BASE_FEED}/dataset/consumer-price-index/service/pxweb"), DCAT.servesDataset))
+    served_by_pxweb = set(
+        part.objects(
+            URIRef(f"{BASE_FEED}/dataset/consumer-price-index/service/pxweb"), DCAT.servesDataset
+        )
+    )
     assert {str(s).rsplit("/", 1)[-1] for s in served_by_pxweb} == {
-        "consumer-price-index", "gdp-quarterly", "population-by-municipality"}
-
+        "consumer-price-index",
+        "gdp-quarterly",
+        "population-by-municipality",
+    }

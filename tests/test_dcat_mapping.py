@@ -31,8 +31,13 @@ def context(document: DatasetDocument) -> DatasetContext:
         base_url=BASE,
         languages=("en", "sl"),
         dataset_id=UUID("12345678-1234-5678-1234-567812345678"),
-        publisher=PublisherInfo(document.organisational.publisher or "", "Ministry",
-                                "NationalAuthority", "https://gov.example.si", "info@gov.si"),
+        publisher=PublisherInfo(
+            document.organisational.publisher or "",
+            "Ministry",
+            "NationalAuthority",
+            "https://gov.example.si",
+            "info@gov.si",
+        ),
     )
 
 
@@ -43,14 +48,19 @@ def exported(raw: dict[str, Any], vocabularies: Any) -> tuple[DatasetDocument, G
 
 def unordered(document: DatasetDocument) -> Any:
     """The document with every list of plain values sorted (RDF keeps sets, not order)."""
+
     def walk(value: Any) -> Any:
         if isinstance(value, dict):
             return {key: walk(item) for key, item in value.items()}
         if isinstance(value, list):
             items = [walk(item) for item in value]
-            return items if items and isinstance(items[0], dict) and "name" in items[0] \
+            return (
+                items
+                if items and isinstance(items[0], dict) and "name" in items[0]
                 else sorted(items, key=json.dumps)
+            )
         return value
+
     return walk(document.model_dump(mode="json"))
 
 
@@ -94,15 +104,37 @@ def test_internal_notes_never_reach_rdf(fmt: str, vocabularies: Any) -> None:
 def test_a_dataset_carries_every_dcat_ap_property_we_hold(vocabularies: Any) -> None:
     raw = open_dataset()
     raw["technical"]["distributions"][0].update(
-        {"download_url": "https://data.example.gov/open.csv", "media_type": "text/csv",
-         "byte_size": 1234, "checksum": {"algorithm": "sha256", "value": "ab12"},
-         "status": "COMPLETED", "availability": "STABLE", "rights": {"en": "Cite us."}})
-    raw["technical"].update({"temporal": {"start": "2020-01-01", "end": "2024-12-31"},
-                             "spatial": ["SVN"], "frequency": "ANNUAL", "version": "2.1"})
-    raw["semantic"].update({"languages": ["SLV"], "hvd_categories": ["c_dd313021"],
-                            "conforms_to": ["https://example.org/standard"]})
-    raw["legal"]["legislation"] = [{"iri": "http://data.europa.eu/eli/dir/2019/1024/oj",
-                                    "title": {"en": "Open Data Directive"}}]
+        {
+            "download_url": "https://data.example.gov/open.csv",
+            "media_type": "text/csv",
+            "byte_size": 1234,
+            "checksum": {"algorithm": "sha256", "value": "ab12"},
+            "status": "COMPLETED",
+            "availability": "STABLE",
+            "rights": {"en": "Cite us."},
+        }
+    )
+    raw["technical"].update(
+        {
+            "temporal": {"start": "2020-01-01", "end": "2024-12-31"},
+            "spatial": ["SVN"],
+            "frequency": "ANNUAL",
+            "version": "2.1",
+        }
+    )
+    raw["semantic"].update(
+        {
+            "languages": ["SLV"],
+            "hvd_categories": ["c_dd313021"],
+            "conforms_to": ["https://example.org/standard"],
+        }
+    )
+    raw["legal"]["legislation"] = [
+        {
+            "iri": "http://data.europa.eu/eli/dir/2019/1024/oj",
+            "title": {"en": "Open Data Directive"},
+        }
+    ]
     document, graph = exported(raw, vocabularies)
     subject = dataset_iri(BASE, document.slug)
     assert (subject, RDF.type, DCAT.Dataset) in graph
@@ -131,9 +163,11 @@ def test_a_dataset_carries_every_dcat_ap_property_we_hold(vocabularies: Any) -> 
     assert (law, RDF.type, URIRef("http://data.europa.eu/eli/ontology#LegalResource")) in graph
     distribution = graph.value(subject, DCAT.distribution)
     assert graph.value(distribution, DCAT.byteSize) == Literal(
-        1234, datatype=XSD.nonNegativeInteger)
+        1234, datatype=XSD.nonNegativeInteger
+    )
     assert graph.value(distribution, DCAT.mediaType) == URIRef(
-        "https://www.iana.org/assignments/media-types/text/csv")
+        "https://www.iana.org/assignments/media-types/text/csv"
+    )
     assert (graph.value(distribution, DCT.format), RDF.type, DCT.MediaTypeOrExtent) in graph
     assert (graph.value(distribution, DCT.rights), RDF.type, DCT.RightsStatement) in graph
     assert graph.value(distribution, DCATAP.availability) is not None

@@ -70,9 +70,11 @@ def violations(data: Graph, shapes: Graph) -> list[str]:
     found = []
     for result in results.objects(None, SH.result):
         if results.value(result, SH.resultSeverity) == SH.Violation:
-            found.append(f"{results.value(result, SH.focusNode)} "
-                         f"{results.value(result, SH.resultPath)}: "
-                         f"{results.value(result, SH.resultMessage)}")
+            found.append(
+                f"{results.value(result, SH.focusNode)} "
+                f"{results.value(result, SH.resultPath)}: "
+                f"{results.value(result, SH.resultMessage)}"
+            )
     return found
 
 
@@ -107,14 +109,18 @@ async def test_every_seed_dataset_in_dcat_ap_2_passes_the_2_1_1_shapes(
     assert len(items) == SEED_DATASETS
     found: dict[str, list[str]] = {}
     for item in items:
-        graph = Graph().parse(data=rendered.dataset_document(item, "ttl", "dcat_ap_2"),
-                              format="turtle")
+        graph = Graph().parse(
+            data=rendered.dataset_document(item, "ttl", "dcat_ap_2"), format="turtle"
+        )
         problems = check(graph, shapes_2_1_1, vocabulary_graph)
         if any(service.serves for service in item.record.document.technical.data_services):
             # a service also serving another dataset links it; that dataset is described
             # (and typed) in its own document and the feed, as the publish check allows
-            problems = [p for p in problems
-                        if "servesDataset: Value does not have class dcat:Dataset" not in p]
+            problems = [
+                p
+                for p in problems
+                if "servesDataset: Value does not have class dcat:Dataset" not in p
+            ]
         if problems:
             found[item.facts.slug] = problems
     assert found == {}
@@ -127,15 +133,20 @@ async def test_the_default_profile_fails_2_1_1_where_the_profiles_differ(
     response = await harvester.get("/catalog.ttl")
     graph = Graph().parse(data=response.content, format="turtle")
     problems = check(graph, shapes_2_1_1, vocabulary_graph)
-    paths = Counter(path for problem in problems
-                    for path in (str(DCAT.byteSize), str(ADMS.status)) if path in problem)
+    paths = Counter(
+        path
+        for problem in problems
+        for path in (str(DCAT.byteSize), str(ADMS.status))
+        if path in problem
+    )
     assert paths[str(DCAT.byteSize)] > 0 and paths[str(ADMS.status)] > 0, problems[:3]
 
 
 async def test_what_each_profile_writes(harvester: Any) -> None:
     three = Graph().parse(data=(await harvester.get("/catalog.ttl")).content, format="turtle")
-    two = Graph().parse(data=(await harvester.get("/catalog.ttl?profile=dcat_ap_2")).content,
-                        format="turtle")
+    two = Graph().parse(
+        data=(await harvester.get("/catalog.ttl?profile=dcat_ap_2")).content, format="turtle"
+    )
     sizes_3 = set(three.objects(None, DCAT.byteSize))
     sizes_2 = set(two.objects(None, DCAT.byteSize))
     assert sizes_3 and {size.datatype for size in sizes_3} == {XSD.nonNegativeInteger}
@@ -161,10 +172,13 @@ async def test_a_dataset_in_either_profile_and_paging_keeps_the_profile(
     assert two.headers["etag"] != three.headers["etag"]
     size_2 = next(Graph().parse(data=two.content, format="turtle").objects(None, DCAT.byteSize))
     assert isinstance(size_2, Literal) and size_2.datatype == XSD.decimal
-    feed = Graph().parse(data=(await harvester.get(
-        "/catalog.ttl?profile=dcat_ap_2&classification=open")).content, format="turtle")
-    pages = {str(link) for link in feed.objects(None, URIRef(
-        "http://www.w3.org/ns/hydra/core#first"))}
+    feed = Graph().parse(
+        data=(await harvester.get("/catalog.ttl?profile=dcat_ap_2&classification=open")).content,
+        format="turtle",
+    )
+    pages = {
+        str(link) for link in feed.objects(None, URIRef("http://www.w3.org/ns/hydra/core#first"))
+    }
     assert pages and all("profile=dcat_ap_2" in link for link in pages)
 
 
@@ -181,10 +195,10 @@ async def test_the_profile_is_part_of_every_cache_key(harvester: Any) -> None:
     assert rendered.chunk(item, "ttl", "dcat_ap_2") != rendered.chunk(item, "ttl")
 
 
-@pytest.mark.parametrize("path", ["/catalog.ttl", "/catalog",
-                                  "/dataset/air-quality-measurements.ttl"])
-async def test_an_unknown_profile_is_a_400_naming_the_parameter(harvester: Any,
-                                                                path: str) -> None:
+@pytest.mark.parametrize(
+    "path", ["/catalog.ttl", "/catalog", "/dataset/air-quality-measurements.ttl"]
+)
+async def test_an_unknown_profile_is_a_400_naming_the_parameter(harvester: Any, path: str) -> None:
     response = await harvester.get(f"{path}?profile=dcat_ap_9")
     assert response.status_code == 400
     body = response.json()
@@ -207,8 +221,10 @@ def test_the_2_1_1_rewrite_of_checksums_statuses_and_versions() -> None:
     dist, sha1, sha256 = (URIRef(f"https://example.org/{n}") for n in ("d", "c1", "c2"))
     eu = "http://publications.europa.eu/resource/authority/distribution-status/"
     for triple in (
-        (dist, SPDX.checksum, sha1), (sha1, SPDX.algorithm, SPDX.checksumAlgorithm_sha1),
-        (dist, SPDX.checksum, sha256), (sha256, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+        (dist, SPDX.checksum, sha1),
+        (sha1, SPDX.algorithm, SPDX.checksumAlgorithm_sha1),
+        (dist, SPDX.checksum, sha256),
+        (sha256, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
         (sha256, SPDX.checksumValue, Literal("ab")),
         (dist, ADMS.status, URIRef(eu + "DEVELOP")),
         (URIRef(eu + "DEVELOP"), RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#Concept")),

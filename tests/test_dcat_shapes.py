@@ -29,18 +29,27 @@ from tests.conftest import PROJECT_ROOT
 from tests.factories import closed_dataset, open_dataset, personal_dataset
 
 BASE = "https://catalogue.example"
-PUBLISHER = PublisherInfo(slug="ministry-of-examples", name="Ministry of Examples",
-                          type="NationalAuthority", email="info@example.gov")
+PUBLISHER = PublisherInfo(
+    slug="ministry-of-examples",
+    name="Ministry of Examples",
+    type="NationalAuthority",
+    email="info@example.gov",
+)
 SEED_DATASETS = sorted((PROJECT_ROOT / "seed" / "datasets").rglob("*.json"))
-SCHEMES = [s["code"] for s in json.loads((PROJECT_ROOT / "seed" / "identifier-schemes.json")
-                                          .read_text())]
+SCHEMES = [
+    s["code"] for s in json.loads((PROJECT_ROOT / "seed" / "identifier-schemes.json").read_text())
+]
 
 
 def graph_of(raw: dict, publisher: PublisherInfo | None = PUBLISHER) -> Graph:
     document, problems = normalise_codes(parse_document(raw), default_vocabularies(), SCHEMES)
     assert not problems, problems
-    context = DatasetContext(base_url=BASE, languages=("en", "sl"), publisher=publisher,
-                             modified=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC))
+    context = DatasetContext(
+        base_url=BASE,
+        languages=("en", "sl"),
+        publisher=publisher,
+        modified=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+    )
     return dataset_graph(document.with_generated_ids(), context, default_vocabularies())
 
 
@@ -65,34 +74,91 @@ def test_the_index_the_mapping_writes_into_holds_the_same_triples():
     graph = graph_of(raw)
     document = parse_document(raw).with_generated_ids()
     document, _ = normalise_codes(document, default_vocabularies(), ())
-    context = DatasetContext(base_url=BASE, languages=("en", "sl"), publisher=PUBLISHER,
-                             modified=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC))
+    context = DatasetContext(
+        base_url=BASE,
+        languages=("en", "sl"),
+        publisher=PUBLISHER,
+        modified=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+    )
     index = dataset_graph(document, context, default_vocabularies(), TripleIndex())
     assert set(index) == set(graph) and len(index) == len(graph)
 
 
 WRONG_VALUES = [
-    Literal("not an address"), Literal("lots"), Literal("-3", datatype=XSD.nonNegativeInteger),
-    Literal("12", datatype=XSD.nonNegativeInteger), Literal("zz", datatype=XSD.hexBinary),
-    Literal("2024-13-45", datatype=XSD.date), Literal("2024", datatype=XSD.gYear),
-    Literal("2024-01-02", datatype=XSD.date), Literal("yesterday"), Literal("x", lang="en"),
-    URIRef("mailto:desk@example.gov"), URIRef("https://example.org/not-a-concept"),
+    Literal("not an address"),
+    Literal("lots"),
+    Literal("-3", datatype=XSD.nonNegativeInteger),
+    Literal("12", datatype=XSD.nonNegativeInteger),
+    Literal("zz", datatype=XSD.hexBinary),
+    Literal("2024-13-45", datatype=XSD.date),
+    Literal("2024", datatype=XSD.gYear),
+    Literal("2024-01-02", datatype=XSD.date),
+    Literal("yesterday"),
+    Literal("x", lang="en"),
+    URIRef("mailto:desk@example.gov"),
+    URIRef("https://example.org/not-a-concept"),
     URIRef("https://www.iana.org/assignments/media-types/text/csv"),
-    URIRef("http://publications.europa.eu/resource/authority/file-type/CSV"), BNode(),
+    URIRef("http://publications.europa.eu/resource/authority/file-type/CSV"),
+    BNode(),
 ]
 PREDICATES = [
-    DCT.title, DCT.description, DCT.identifier, DCT.publisher, DCAT.contactPoint,
-    DCT.accessRights, DCT.accrualPeriodicity, DCT.language, DCT.spatial, DCAT.theme,
-    DCATAP.hvdCategory, DCATAP.applicableLegislation, DCT.conformsTo, DCT.temporal,
-    DCAT.distribution, DCT.issued, DCT.modified, DCAT.version, DCAT.keyword, DCT.rights,
-    DCT.relation, DCAT.accessURL, DCAT.downloadURL, DCT.format, DCAT.mediaType,
-    DCAT.byteSize, SPDX.checksum, SPDX.checksumValue, SPDX.algorithm, DCT.license,
-    ADMS.status, DCATAP.availability, VCARD.hasEmail, VCARD.hasURL, FOAF.name, DCT.type,
-    SKOS.prefLabel, SKOS.inScheme, DCAT.startDate, DCAT.endDate, DCAT.endpointURL,
-    DCAT.endpointDescription, DCAT.servesDataset, RDF.type,
+    DCT.title,
+    DCT.description,
+    DCT.identifier,
+    DCT.publisher,
+    DCAT.contactPoint,
+    DCT.accessRights,
+    DCT.accrualPeriodicity,
+    DCT.language,
+    DCT.spatial,
+    DCAT.theme,
+    DCATAP.hvdCategory,
+    DCATAP.applicableLegislation,
+    DCT.conformsTo,
+    DCT.temporal,
+    DCAT.distribution,
+    DCT.issued,
+    DCT.modified,
+    DCAT.version,
+    DCAT.keyword,
+    DCT.rights,
+    DCT.relation,
+    DCAT.accessURL,
+    DCAT.downloadURL,
+    DCT.format,
+    DCAT.mediaType,
+    DCAT.byteSize,
+    SPDX.checksum,
+    SPDX.checksumValue,
+    SPDX.algorithm,
+    DCT.license,
+    ADMS.status,
+    DCATAP.availability,
+    VCARD.hasEmail,
+    VCARD.hasURL,
+    FOAF.name,
+    DCT.type,
+    SKOS.prefLabel,
+    SKOS.inScheme,
+    DCAT.startDate,
+    DCAT.endDate,
+    DCAT.endpointURL,
+    DCAT.endpointDescription,
+    DCAT.servesDataset,
+    RDF.type,
 ]
-CLASSES = [DCAT.Dataset, DCAT.Distribution, DCAT.DataService, FOAF.Agent, VCARD.Kind,
-           SKOS.Concept, DCT.PeriodOfTime, SPDX.Checksum, DCAT.Catalog, DCT.Standard]
+CLASSES = [
+    DCAT.Dataset,
+    DCAT.Distribution,
+    DCAT.DataService,
+    FOAF.Agent,
+    VCARD.Kind,
+    SKOS.Concept,
+    DCT.PeriodOfTime,
+    SPDX.Checksum,
+    DCAT.Catalog,
+    DCT.Standard,
+]
 
 
 def broken(graph: Graph, rng: random.Random) -> Graph:
@@ -143,10 +209,13 @@ def test_a_catalogue_node_and_several_datasets_in_one_graph_agree():
 
 
 def test_a_shape_feature_that_is_not_compiled_is_refused_not_ignored():
-    shapes = Graph().parse(data="""
+    shapes = Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
         ex:S a sh:NodeShape ; sh:targetClass ex:C ;
             sh:property [ sh:path ex:p ; sh:minLength 3 ; sh:message "short" ] .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     with pytest.raises(UnsupportedShape):
         compile_shapes(shapes)

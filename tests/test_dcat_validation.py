@@ -53,15 +53,19 @@ def test_a_minimal_dataset_conforms_with_warnings() -> None:
     report = validate_graph(Graph().parse(data=GOOD, format="turtle"))
     assert report.conforms
     assert {w.path for w in report.warnings} >= {
-        "http://www.w3.org/ns/dcat#contactPoint", "http://www.w3.org/ns/dcat#distribution"}
+        "http://www.w3.org/ns/dcat#contactPoint",
+        "http://www.w3.org/ns/dcat#distribution",
+    }
 
 
 def test_violations_name_focus_node_path_and_a_plain_message() -> None:
     report = validate_graph(Graph().parse(data=BROKEN, format="turtle"))
     assert not report.conforms
     by_path = {v.path: v for v in report.violations}
-    assert by_path["http://purl.org/dc/terms/description"].focus_node == \
-        "https://data.example/dataset/a"
+    assert (
+        by_path["http://purl.org/dc/terms/description"].focus_node
+        == "https://data.example/dataset/a"
+    )
     assert "description" in by_path["http://purl.org/dc/terms/description"].message
     assert "access URL" in by_path["http://www.w3.org/ns/dcat#accessURL"].message
     assert "whole number" in by_path["http://www.w3.org/ns/dcat#byteSize"].message
@@ -72,8 +76,9 @@ def test_violations_name_focus_node_path_and_a_plain_message() -> None:
 
 
 async def test_the_validate_endpoint_grades_a_turtle_body(client: Any) -> None:
-    response = await client.post("/api/v1/validate", content=BROKEN,
-                                 headers={"Content-Type": "text/turtle"})
+    response = await client.post(
+        "/api/v1/validate", content=BROKEN, headers={"Content-Type": "text/turtle"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["conforms"] is False
@@ -85,23 +90,32 @@ async def test_the_validate_endpoint_grades_a_turtle_body(client: Any) -> None:
 async def test_the_validate_endpoint_reads_json_ld_and_rdf_xml(client: Any) -> None:
     graph = Graph().parse(data=GOOD, format="turtle")
     for fmt, media in (("json-ld", "application/ld+json"), ("xml", "application/rdf+xml")):
-        response = await client.post("/api/v1/validate", content=graph.serialize(format=fmt),
-                                     headers={"Content-Type": media})
+        response = await client.post(
+            "/api/v1/validate", content=graph.serialize(format=fmt), headers={"Content-Type": media}
+        )
         assert response.status_code == 200, response.text
         assert response.json()["conforms"] is True
 
 
-@pytest.mark.parametrize(("body", "content_type", "status"), [
-    ("this is not turtle <", "text/turtle", 400),
-    ("", "text/turtle", 400),
-    ("a,b,c", "text/csv", 415),
-    ('{"@context": "https://schema.org/", "@id": "https://x.example/a"}',
-     "application/ld+json", 400),
-])
-async def test_unreadable_bodies_are_client_errors(client: Any, body: str, content_type: str,
-                                                   status: int) -> None:
-    response = await client.post("/api/v1/validate", content=body,
-                                 headers={"Content-Type": content_type})
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        ("this is not turtle <", "text/turtle", 400),
+        ("", "text/turtle", 400),
+        ("a,b,c", "text/csv", 415),
+        (
+            '{"@context": "https://schema.org/", "@id": "https://x.example/a"}',
+            "application/ld+json",
+            400,
+        ),
+    ],
+)
+async def test_unreadable_bodies_are_client_errors(
+    client: Any, body: str, content_type: str, status: int
+) -> None:
+    response = await client.post(
+        "/api/v1/validate", content=body, headers={"Content-Type": content_type}
+    )
     assert response.status_code == status
     assert response.json()["problems"][0]["field"] == "(body)"
 
@@ -112,8 +126,7 @@ async def test_unreadable_bodies_are_client_errors(client: Any, body: str, conte
 async def test_a_dcat_ap_violation_blocks_publishing_with_field_paths(client: Any) -> None:
     headers = await steward()
     raw = open_dataset()
-    raw["technical"]["distributions"][0]["checksum"] = {"algorithm": "sha256",
-                                                        "value": "not-hex!"}
+    raw["technical"]["distributions"][0]["checksum"] = {"algorithm": "sha256", "value": "not-hex!"}
     raw["technical"]["distributions"].append({"title": {"en": "Nowhere"}, "format": "CSV"})
     response = await client.post("/api/v1/datasets/", json=published(raw), headers=headers)
     assert response.status_code == 422
@@ -123,14 +136,16 @@ async def test_a_dcat_ap_violation_blocks_publishing_with_field_paths(client: An
     draft = await client.post("/api/v1/datasets/", json=raw, headers=headers)
     assert draft.status_code == 201  # drafts may be incomplete
     listed = await client.get("/api/v1/datasets/open-example/problems", headers=headers)
-    assert any(p["code"] == "dcat_ap" and p["severity"] == "error"
-               for p in listed.json()["problems"])
+    assert any(
+        p["code"] == "dcat_ap" and p["severity"] == "error" for p in listed.json()["problems"]
+    )
 
 
 async def test_a_clean_dataset_publishes_with_dcat_ap_warnings_only(client: Any) -> None:
     headers = await steward()
-    response = await client.post("/api/v1/datasets/", json=published(personal_dataset()),
-                                 headers=headers)
+    response = await client.post(
+        "/api/v1/datasets/", json=published(personal_dataset()), headers=headers
+    )
     assert response.status_code == 201, response.text
     problems = await client.get("/api/v1/datasets/personal-example/problems", headers=headers)
     dcat = [p for p in problems.json()["problems"] if p["code"] == "dcat_ap"]
@@ -165,8 +180,7 @@ async def test_paging_walks_every_page_in_both_hydra_vocabularies(client: Any) -
         assert graph.value(collection, HYDRA.firstPage) is not None
         assert graph.value(collection, HYDRA.first) is not None
         assert graph.value(collection, HYDRA.lastPage) is not None
-        older, newer = graph.value(collection, HYDRA.nextPage), graph.value(collection,
-                                                                            HYDRA.next)
+        older, newer = graph.value(collection, HYDRA.nextPage), graph.value(collection, HYDRA.next)
         assert (older is None) == (newer is None)
         assert "classification=open" in str(collection)
         url = str(older).split("8000", 1)[-1] if older else None
@@ -181,8 +195,9 @@ async def test_paging_walks_every_page_in_both_hydra_vocabularies(client: Any) -
 async def test_a_withdrawn_dataset_leaves_the_next_harvest(client: Any) -> None:
     headers = await steward()
     for slug in ("stays", "goes"):
-        response = await client.post("/api/v1/datasets/", json=published(open_dataset(slug)),
-                                     headers=headers)
+        response = await client.post(
+            "/api/v1/datasets/", json=published(open_dataset(slug)), headers=headers
+        )
         assert response.status_code == 201
     before = await client.get("/catalog.ttl")
     assert b"/dataset/goes" in before.content
@@ -201,11 +216,15 @@ async def test_a_change_invalidates_the_cached_copy(client: Any) -> None:
     await client.post("/api/v1/datasets/", json=published(open_dataset()), headers=headers)
     first = await client.get("/dataset/open-example.ttl")
     etag = first.headers["etag"]
-    assert (await client.get("/dataset/open-example.ttl",
-                             headers={"If-None-Match": etag})).status_code == 304
+    assert (
+        await client.get("/dataset/open-example.ttl", headers={"If-None-Match": etag})
+    ).status_code == 304
     revision = (await client.get("/api/v1/datasets/open-example")).headers["etag"]
-    patch = await client.patch("/api/v1/datasets/open-example", json={"technical": {
-        "version": "2"}}, headers={**headers, "If-Match": revision})
+    patch = await client.patch(
+        "/api/v1/datasets/open-example",
+        json={"technical": {"version": "2"}},
+        headers={**headers, "If-Match": revision},
+    )
     assert patch.status_code == 200, patch.text
     again = await client.get("/dataset/open-example.ttl", headers={"If-None-Match": etag})
     assert again.status_code == 200
@@ -253,8 +272,11 @@ async def test_a_deprecated_dataset_stays_in_the_feed_marked_deprecated(client: 
     headers = await steward()
     await client.post("/api/v1/datasets/", json=published(open_dataset()), headers=headers)
     revision = (await client.get("/api/v1/datasets/open-example")).headers["etag"]
-    response = await client.patch("/api/v1/datasets/open-example", json={"status": "deprecated"},
-                                  headers={**headers, "If-Match": revision})
+    response = await client.patch(
+        "/api/v1/datasets/open-example",
+        json={"status": "deprecated"},
+        headers={**headers, "If-Match": revision},
+    )
     assert response.status_code == 200, response.text
     graph = Graph().parse(data=(await client.get("/catalog.ttl")).content, format="turtle")
     subject = URIRef("http://127.0.0.1:8000/dataset/open-example")

@@ -23,8 +23,9 @@ async def stewards(client) -> tuple[dict[str, str], dict[str, str]]:
 
 
 async def _put(client, headers, document, revision: int) -> None:
-    response = await client.put(f"{API}/{document['slug']}", json=document,
-                                headers={**headers, "If-Match": f'"{revision}"'})
+    response = await client.put(
+        f"{API}/{document['slug']}", json=document, headers={**headers, "If-Match": f'"{revision}"'}
+    )
     assert response.status_code == 200, response.text
 
 
@@ -33,8 +34,9 @@ async def test_the_public_history_starts_at_the_first_public_revision(client, st
     draft = changed(open_dataset(), "description", {"en": "Draft wording zqdraftone."})
     assert (await client.post(API, json=draft, headers=own)).status_code == 201
     await _put(client, own, changed(draft, "description", {"en": "Still zqdrafttwo."}), 1)
-    public = changed(changed(draft, "description", {"en": "Published wording."}),
-                     "status", "published")
+    public = changed(
+        changed(draft, "description", {"en": "Published wording."}), "status", "published"
+    )
     await _put(client, own, public, 2)
     await _put(client, own, changed(public, "title", {"en": "Renamed"}), 3)
 
@@ -46,8 +48,10 @@ async def test_the_public_history_starts_at_the_first_public_revision(client, st
         assert "zqdraft" not in history.text
         first = entries[-1]["changes"]
         assert first["description"] == {"from": None, "to": {"en": "Published wording."}}
-        assert entries[0]["changes"]["title.en"] == {"from": "Example open dataset",
-                                                     "to": "Renamed"}
+        assert entries[0]["changes"]["title.en"] == {
+            "from": "Example open dataset",
+            "to": "Renamed",
+        }
         for revision in (1, 2):
             hidden = await client.get(f"{API}/open-example/history/{revision}", headers=headers)
             assert hidden.status_code == 404 and "zqdraft" not in hidden.text
@@ -74,7 +78,8 @@ async def test_a_republication_is_compared_with_the_last_public_revision(client,
     history = await client.get(f"{API}/open-example/history")
     assert [entry["revision"] for entry in history.json()["items"]] == [4, 1]
     assert history.json()["items"][0]["changes"] == {
-        "description.en": {"from": "What it holds and who it is for.", "to": "Final."}}
+        "description.en": {"from": "What it holds and who it is for.", "to": "Final."}
+    }
     assert "zqsecret" not in history.text
 
 
@@ -82,20 +87,29 @@ async def test_related_drafts_are_left_out_for_those_who_may_not_see_them(client
     own, other = stewards
     hidden = changed(open_dataset("zq-hidden-draft"), "title", {"en": "Hidden"})
     assert (await client.post(API, json=hidden, headers=own)).status_code == 201
-    shown = changed(changed(open_dataset(), "status", "published"),
-                    "semantic.related", ["zq-hidden-draft"])
+    shown = changed(
+        changed(open_dataset(), "status", "published"), "semantic.related", ["zq-hidden-draft"]
+    )
     assert (await client.post(API, json=shown, headers=own)).status_code == 201
     await _put(client, own, changed(shown, "title", {"en": "Renamed"}), 1)
 
     for headers in ({}, other):
-        for url in (f"{API}/open-example", "/dataset/open-example", f"{API}/open-example/history",
-                    f"{API}/open-example/history/1", f"{API}?size=100", "/catalog.ttl",
-                    "/dataset/open-example.ttl", "/api/3/action/package_show?id=open-example"):
+        for url in (
+            f"{API}/open-example",
+            "/dataset/open-example",
+            f"{API}/open-example/history",
+            f"{API}/open-example/history/1",
+            f"{API}?size=100",
+            "/catalog.ttl",
+            "/dataset/open-example.ttl",
+            "/api/3/action/package_show?id=open-example",
+        ):
             response = await client.get(url, headers=headers)
             assert response.status_code == 200, url
             assert "zq-hidden-draft" not in response.text, url
-        twin = await client.get("/dataset/open-example",
-                                headers={**headers, "Accept": "application/json"})
+        twin = await client.get(
+            "/dataset/open-example", headers={**headers, "Accept": "application/json"}
+        )
         assert twin.json()["semantic"]["related"] == []
 
     mine = await client.get(f"{API}/open-example", headers=own)
@@ -104,8 +118,9 @@ async def test_related_drafts_are_left_out_for_those_who_may_not_see_them(client
 
 async def test_a_slug_hidden_from_the_steward_is_not_disclosed_by_a_409(client, stewards):
     own, other = stewards
-    assert (await client.post(API, json=open_dataset("shared-name"), headers=own)).status_code \
-        == 201
+    assert (
+        await client.post(API, json=open_dataset("shared-name"), headers=own)
+    ).status_code == 201
     theirs = open_dataset("shared-name", publisher=OTHER)
     created = await client.post(API, json=theirs, headers=other)
     assert created.status_code == 201, created.text
@@ -144,6 +159,7 @@ async def test_editing_a_draft_leaves_the_feed_headers_alone(client, stewards):
 
 # --- the rules themselves (plain Python) --------------------------------------------------
 
+
 def test_one_language_fallback_follows_the_configured_languages():
     from catalogue.domain.disclosure import text_in
 
@@ -167,25 +183,29 @@ def test_who_sees_unpublished_work_and_internal_fields():
         assert disclosure.may_see(reader, "draft", PUBLISHER) is sees
         assert disclosure.may_see(reader, "deprecated", PUBLISHER)
         assert ("internal_note" in disclosure.redact(body, reader, PUBLISHER)) is sees
-        changes = disclosure.redact_changes({"internal_note": 1, "title.en": 2}, reader,
-                                            PUBLISHER)
+        changes = disclosure.redact_changes({"internal_note": 1, "title.en": 2}, reader, PUBLISHER)
         assert ("internal_note" in changes) is sees and "title.en" in changes
 
 
 def test_the_public_history_skips_drafts_and_compares_public_states():
     from catalogue.domain.disclosure import PublicRevision, public_revisions, statuses_of
 
-    steps = statuses_of([
-        (1, {"status": {"from": None, "to": "draft"}}),
-        (2, {"title.en": {}}),
-        (3, {"status": {"from": "draft", "to": "published"}}),
-        (4, {"title.en": {}}),
-        (5, {"status": {"from": "published", "to": "draft"}}),
-        (6, {"description.en": {}}),
-        (7, {"status": {"from": "draft", "to": "deprecated"}}),
-    ])
+    steps = statuses_of(
+        [
+            (1, {"status": {"from": None, "to": "draft"}}),
+            (2, {"title.en": {}}),
+            (3, {"status": {"from": "draft", "to": "published"}}),
+            (4, {"title.en": {}}),
+            (5, {"status": {"from": "published", "to": "draft"}}),
+            (6, {"description.en": {}}),
+            (7, {"status": {"from": "draft", "to": "deprecated"}}),
+        ]
+    )
     assert public_revisions(steps) == [
-        PublicRevision(3, None, 0), PublicRevision(4, {"title.en": {}}), PublicRevision(7, None, 4)]
+        PublicRevision(3, None, 0),
+        PublicRevision(4, {"title.en": {}}),
+        PublicRevision(7, None, 4),
+    ]
 
 
 def test_related_slugs_are_filtered_wherever_a_change_holds_them():
@@ -202,7 +222,8 @@ def test_related_slugs_are_filtered_wherever_a_change_holds_them():
         "title.en": {"from": "a", "to": "b"},
     }
     assert hide_related({"semantic": {"related": ["hidden", "seen"]}}, ["seen"]) == {
-        "semantic": {"related": ["seen"]}}
+        "semantic": {"related": ["seen"]}
+    }
 
 
 async def test_every_data_access_path_applies_the_one_rule(seeded):
@@ -217,16 +238,21 @@ async def test_every_data_access_path_applies_the_one_rule(seeded):
     everything = [await find_record(row["slug"]) for row in await Dataset.select(Dataset.slug)]
     readers = [
         None,
-        Principal(1, "s", "s@example.gov", roles={"financial-administration":
-                                                    frozenset({"steward"})}),
+        Principal(
+            1, "s", "s@example.gov", roles={"financial-administration": frozenset({"steward"})}
+        ),
         Principal(2, "a", "a@example.gov", global_role="auditor"),
     ]
     for reader in readers:
-        expected = {r.slug for r in everything
-                    if r and disclosure.may_see(reader, r.document.status.value, r.publisher)}
+        expected = {
+            r.slug
+            for r in everything
+            if r and disclosure.may_see(reader, r.document.status.value, r.publisher)
+        }
         listed, total = await list_records(reader, size=100)
         assert {r.slug for r in listed} == expected and total == len(expected)
         found = await search(SearchQuery(size=100), reader)
         assert {hit.slug for hit in found.items} == expected
     assert "pre-filled-income-tax-assessments" in {
-        r.slug for r in (await list_records(readers[1], size=100))[0]}
+        r.slug for r in (await list_records(readers[1], size=100))[0]
+    }

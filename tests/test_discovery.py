@@ -23,9 +23,19 @@ SCHEMA = "https://schema.org/"
 # recommended ones that a catalogue record can state (citation, funder, measurementTechnique
 # and the like are facts this catalogue does not hold).
 GOOGLE_REQUIRED = ("name", "description")
-GOOGLE_RECOMMENDED = ("creator", "distribution", "identifier", "isAccessibleForFree",
-                      "keywords", "license", "spatialCoverage", "temporalCoverage", "url",
-                      "variableMeasured", "includedInDataCatalog")
+GOOGLE_RECOMMENDED = (
+    "creator",
+    "distribution",
+    "identifier",
+    "isAccessibleForFree",
+    "keywords",
+    "license",
+    "spatialCoverage",
+    "temporalCoverage",
+    "url",
+    "variableMeasured",
+    "includedInDataCatalog",
+)
 
 
 def json_ld(html: str) -> list[dict[str, Any]]:
@@ -43,8 +53,10 @@ def schema_graph(body: dict[str, Any]) -> Graph:
 
 def _iris(value: Any, key: str) -> Any:
     if isinstance(value, dict):
-        return {k: ({"@id": v} if k == key and k != "@id" and isinstance(v, str) else
-                    _iris(v, key)) for k, v in value.items()}
+        return {
+            k: ({"@id": v} if k == key and k != "@id" and isinstance(v, str) else _iris(v, key))
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_iris(item, key) for item in value]
     return value
@@ -77,7 +89,8 @@ async def test_a_public_dataset_page_carries_schema_org_dataset_json_ld(
     assert all(item["contentUrl"] and item["encodingFormat"] for item in downloads)
     assert body["spatialCoverage"][0]["@type"] == "Place"
     assert body["spatialCoverage"][0]["sameAs"].startswith(
-        "http://publications.europa.eu/resource/authority/country/")
+        "http://publications.europa.eu/resource/authority/country/"
+    )
     assert re.fullmatch(r"\d{4}-\d\d-\d\d/(\d{4}-\d\d-\d\d|\.\.)", body["temporalCoverage"])
     assert body["dateModified"] and body["inLanguage"]
     assert all(re.fullmatch(r"[a-z]{2,3}", tag) for tag in body["inLanguage"])
@@ -88,8 +101,12 @@ async def test_every_term_of_the_json_ld_exists_in_the_schema_org_vocabulary(
 ) -> None:
     """Parsed as RDF: every property and class IRI is a schema.org term (rdflib's list of
     the vocabulary) and one of those the module declares it writes."""
-    slugs = ("air-quality-measurements", "central-population-register", "criminal-records",
-             "business-register")
+    slugs = (
+        "air-quality-measurements",
+        "central-population-register",
+        "criminal-records",
+        "business-register",
+    )
     for slug in slugs:
         html = (await client.get(f"/dataset/{slug}", headers=BROWSER)).text
         [body] = json_ld(html)
@@ -113,8 +130,9 @@ async def test_json_ld_tells_only_what_the_public_may_read(client: Any, db: None
     document["status"] = "published"
     document["internal_note"] = "Do not mention the budget cut"
     document["description"]["en"] = "A </script><b>tricky</b> description & more " * 3
-    assert (await client.post("/api/v1/datasets", json=document, headers=steward)).status_code \
-        == 201
+    assert (
+        await client.post("/api/v1/datasets", json=document, headers=steward)
+    ).status_code == 201
     draft = {**open_dataset("still-a-draft"), "internal_note": "secret draft note"}
     assert (await client.post("/api/v1/datasets", json=draft, headers=steward)).status_code == 201
 
@@ -124,7 +142,7 @@ async def test_json_ld_tells_only_what_the_public_may_read(client: Any, db: None
     assert "budget cut" not in json.dumps(body)
     assert body["description"].startswith("A </script><b>tricky</b>")  # escaped, read back
     assert page.count("</script>") == page.count("<script")  # no text closed the element
-    draft_page = (await client.get("/dataset/still-a-draft", headers={**BROWSER, **steward}))
+    draft_page = await client.get("/dataset/still-a-draft", headers={**BROWSER, **steward})
     assert draft_page.status_code == 200 and json_ld(draft_page.text) == []
 
 
@@ -160,8 +178,9 @@ async def test_the_sitemap_index_lists_pages_of_every_public_dataset(
     page = await client.get("/sitemap-1.xml")
     urls = locs(page.content)
     public = (await client.get("/api/v1/datasets?size=100")).json()
-    assert sorted(urls) == sorted(f"http://127.0.0.1:8000/dataset/{item['slug']}"
-                                  for item in public["items"])
+    assert sorted(urls) == sorted(
+        f"http://127.0.0.1:8000/dataset/{item['slug']}" for item in public["items"]
+    )
     assert not any("maribor-municipal-spatial-plan" in url for url in urls)  # a draft
     assert len(urls) == len(set(urls))
     assert len(list(ET.fromstring(page.content).iter(f"{SITEMAP}lastmod"))) == len(urls)
@@ -179,25 +198,40 @@ async def test_sitemap_pages_split_at_the_page_size_and_follow_changes(
     await make_organisation()
     steward = await make_user("s@example.si", {"ministry-of-examples": "steward"})
     for number in range(7):
-        document = {**open_dataset(f"set-{number}"),
-                    "status": "draft" if number == 4 else "published"}
-        assert (await client.post("/api/v1/datasets", json=document, headers=steward)
-                ).status_code == 201
+        document = {
+            **open_dataset(f"set-{number}"),
+            "status": "draft" if number == 4 else "published",
+        }
+        assert (
+            await client.post("/api/v1/datasets", json=document, headers=steward)
+        ).status_code == 201
     index = ET.fromstring((await client.get("/sitemap.xml")).content)
     entries = index.findall(f"{SITEMAP}sitemap")
     assert [e.findtext(f"{SITEMAP}loc") for e in entries][:3] == [
-        f"http://127.0.0.1:8000/sitemap-{n}.xml" for n in (1, 2, 3)]
+        f"http://127.0.0.1:8000/sitemap-{n}.xml" for n in (1, 2, 3)
+    ]
     pages = [locs((await client.get(f"/sitemap-{n}.xml")).content) for n in (1, 2, 3)]
     assert [[url.rsplit("/", 1)[1] for url in page] for page in pages] == [
-        ["set-0", "set-1", "set-2"], ["set-3", "set-5"], ["set-6"]]
+        ["set-0", "set-1", "set-2"],
+        ["set-3", "set-5"],
+        ["set-6"],
+    ]
     before = [e.findtext(f"{SITEMAP}lastmod") for e in entries][:3]
 
     current = await client.get("/api/v1/datasets/set-4", headers=steward)
-    published = await client.patch("/api/v1/datasets/set-4", json={"status": "published"},
-                                   headers={**steward, "If-Match": current.headers["etag"]})
+    published = await client.patch(
+        "/api/v1/datasets/set-4",
+        json={"status": "published"},
+        headers={**steward, "If-Match": current.headers["etag"]},
+    )
     assert published.status_code == 200
-    withdrawn = await client.delete("/api/v1/datasets/set-0", headers={
-        **steward, "If-Match": (await client.get("/api/v1/datasets/set-0")).headers["etag"]})
+    withdrawn = await client.delete(
+        "/api/v1/datasets/set-0",
+        headers={
+            **steward,
+            "If-Match": (await client.get("/api/v1/datasets/set-0")).headers["etag"],
+        },
+    )
     assert withdrawn.status_code in (200, 204)
     index = ET.fromstring((await client.get("/sitemap.xml")).content)
     after = [e.findtext(f"{SITEMAP}lastmod") for e in index.findall(f"{SITEMAP}sitemap")][:3]
@@ -210,8 +244,7 @@ async def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_privat
     client: Any,
 ) -> None:
     response = await client.get("/robots.txt")
-    assert response.status_code == 200 and response.headers["content-type"].startswith(
-        "text/plain")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
     lines = response.text.splitlines()
     assert lines[0] == "User-agent: *"
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in lines
@@ -223,8 +256,10 @@ async def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_privat
 async def test_every_page_links_the_opensearch_description(client: Any, seeded: None) -> None:
     for path in ("/", "/search?q=tax", "/organisations", "/dataset/gdp-quarterly"):
         html = (await client.get(path, headers=BROWSER)).text
-        assert ('<link rel="search" type="application/opensearchdescription+xml" '
-                'title="Public Data Catalogue" href="/opensearch.xml">') in html, path
+        assert (
+            '<link rel="search" type="application/opensearchdescription+xml" '
+            'title="Public Data Catalogue" href="/opensearch.xml">'
+        ) in html, path
     response = await client.get("/opensearch.xml")
     assert response.headers["content-type"].startswith("application/opensearchdescription+xml")
     root = ET.fromstring(response.content)
@@ -235,8 +270,11 @@ async def test_every_page_links_the_opensearch_description(client: Any, seeded: 
     assert templates["text/html"] == "http://127.0.0.1:8000/search?q={searchTerms}"
     assert templates["application/atom+xml"] == "http://127.0.0.1:8000/search.atom?q={searchTerms}"
     html_search = await client.get(
-        templates["text/html"].replace("{searchTerms}", "population").removeprefix(
-            "http://127.0.0.1:8000"), headers=BROWSER)
+        templates["text/html"]
+        .replace("{searchTerms}", "population")
+        .removeprefix("http://127.0.0.1:8000"),
+        headers=BROWSER,
+    )
     assert html_search.status_code == 200 and "population" in html_search.text.lower()
 
 

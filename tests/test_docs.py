@@ -40,8 +40,11 @@ def test_every_setting_is_documented():
 
 def _commands(command: click.Command, prefix: tuple[str, ...] = ()) -> list[str]:
     if isinstance(command, click.Group):
-        return [name for sub_name, sub in command.commands.items()
-                for name in _commands(sub, (*prefix, sub_name))]
+        return [
+            name
+            for sub_name, sub in command.commands.items()
+            for name in _commands(sub, (*prefix, sub_name))
+        ]
     return [" ".join(prefix)]
 
 

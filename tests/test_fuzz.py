@@ -93,8 +93,15 @@ def _real_ids(case: Any, pick: int, agreements: list[str], protected: set[int]) 
             case.headers["If-Match"] = revision
 
 
-def _run(operation: Any, per_operation: int, headers: dict[str, str], tally: Tally,
-         agreements: list[str], protected: set[int], mode: GenerationMode) -> None:
+def _run(
+    operation: Any,
+    per_operation: int,
+    headers: dict[str, str],
+    tally: Tally,
+    agreements: list[str],
+    protected: set[int],
+    mode: GenerationMode,
+) -> None:
     label = operation.label
 
     @settings(
@@ -171,8 +178,10 @@ def test_generated_requests_never_fail_and_match_the_document(fuzz_app: dict[str
                 count = max(1, round(per_operation * share))
                 _run(operation, count, headers, tally, fuzz_app["agreements"], protected, mode)
 
-    print(f"\nfuzz: {tally.cases} cases over {len(operations)} operations x 3 callers; "
-          f"statuses {sorted(tally.statuses.items())}")
+    print(
+        f"\nfuzz: {tally.cases} cases over {len(operations)} operations x 3 callers; "
+        f"statuses {sorted(tally.statuses.items())}"
+    )
     assert len(tally.operations) == len(operations)
     assert tally.cases >= TOTAL_CASES * 0.8, tally.cases  # operations with few inputs run dry
     report = "\n\n".join(f"{key}\n{detail}" for key, detail in sorted(tally.failures.items()))

@@ -27,8 +27,14 @@ async def steward(db: None) -> dict[str, str]:
 
 
 def source(url: str, name: str = "portal", **extra: Any) -> dict[str, Any]:
-    return {"name": name, "kind": "dcat", "url": url, "organisation": PUBLISHER,
-            "schedule": "P1D", **extra}
+    return {
+        "name": name,
+        "kind": "dcat",
+        "url": url,
+        "organisation": PUBLISHER,
+        "schedule": "P1D",
+        **extra,
+    }
 
 
 async def wait_for(client: Any, location: str, headers: dict[str, str]) -> dict[str, Any]:
@@ -51,12 +57,21 @@ async def test_sources_are_managed_and_run_through_the_api(client, steward):
         assert body["schedule"] == "P1D" and body["next_run"] and body["organisation"] == PUBLISHER
         again = await client.post("/api/v1/harvest/sources", json=source(url), headers=steward)
         assert again.status_code == 409
-        refused = await client.post("/api/v1/harvest/sources", json=source(url, "theirs"),
-                                    headers=other)
+        refused = await client.post(
+            "/api/v1/harvest/sources", json=source(url, "theirs"), headers=other
+        )
         assert refused.status_code == 403
-        bad = await client.post("/api/v1/harvest/sources", headers=steward, json={
-            "name": "Not a slug", "kind": "ftp", "organisation": PUBLISHER,
-            "schedule": "sometimes", "options": {"archive_grace_days": -1}})
+        bad = await client.post(
+            "/api/v1/harvest/sources",
+            headers=steward,
+            json={
+                "name": "Not a slug",
+                "kind": "ftp",
+                "organisation": PUBLISHER,
+                "schedule": "sometimes",
+                "options": {"archive_grace_days": -1},
+            },
+        )
         assert bad.status_code == 422
         fields = {problem["field"] for problem in bad.json()["problems"]}
         assert {"name", "kind", "options.archive_grace_days"} <= fields
@@ -64,8 +79,9 @@ async def test_sources_are_managed_and_run_through_the_api(client, steward):
         listed = (await client.get("/api/v1/harvest/sources", headers=steward)).json()
         assert [item["name"] for item in listed["items"]] == ["portal"]
         assert (await client.get("/api/v1/harvest/sources", headers=other)).json()["total"] == 0
-        changed = await client.put("/api/v1/harvest/sources/portal", headers=steward,
-                                   json=source(url, schedule="manual"))
+        changed = await client.put(
+            "/api/v1/harvest/sources/portal", headers=steward, json=source(url, schedule="manual")
+        )
         assert changed.status_code == 200 and changed.json()["schedule"] == "manual"
 
         run = await client.post("/api/v1/harvest/sources/portal/run", headers=steward)
@@ -76,34 +92,49 @@ async def test_sources_are_managed_and_run_through_the_api(client, steward):
         jobs = (await client.get("/api/v1/harvest/sources/portal/jobs", headers=steward)).json()
         assert [item["id"] for item in jobs["items"]] == [job["id"]]
 
-        page = await client.get("/harvest/sources/portal", headers={**steward,
-                                                                     "Accept": "text/html"})
+        page = await client.get(
+            "/harvest/sources/portal", headers={**steward, "Accept": "text/html"}
+        )
         assert page.status_code == 200 and "Harvest now" in page.text
         report = await client.get(job["links"]["html"], headers={**steward, "Accept": "text/html"})
         assert "Complete. Pages read: 3; records: 5" in report.text
-        twin = await client.get(job["links"]["html"], headers={**steward,
-                                                                "Accept": "application/json"})
+        twin = await client.get(
+            job["links"]["html"], headers={**steward, "Accept": "application/json"}
+        )
         assert twin.json()["report"]["summary"]["created"] == 5
-        assert (await client.get("/harvest/sources", headers={
-            **steward, "Accept": "application/json"})).json()["total"] == 1
-        from_form = await client.post("/harvest/sources/portal/run", headers=steward,
-                                      data={"dry_run": "1"}, follow_redirects=False)
+        assert (
+            await client.get("/harvest/sources", headers={**steward, "Accept": "application/json"})
+        ).json()["total"] == 1
+        from_form = await client.post(
+            "/harvest/sources/portal/run",
+            headers=steward,
+            data={"dry_run": "1"},
+            follow_redirects=False,
+        )
         assert from_form.status_code == 303
         dry = await wait_for(client, "/api/v1" + from_form.headers["location"], steward)
         assert dry["dry_run"] and dry["report"]["summary"]["unchanged"] == 5
 
-        assert (await client.get("/api/v1/harvest/sources/portal/jobs/999999",
-                                 headers=steward)).status_code == 404
+        assert (
+            await client.get("/api/v1/harvest/sources/portal/jobs/999999", headers=steward)
+        ).status_code == 404
         gone = await client.delete("/api/v1/harvest/sources/portal", headers=steward)
         assert gone.status_code == 200
         assert await Dataset.count() == 5  # the datasets stay, as local ones
-        assert (await client.get("/api/v1/harvest/sources/portal",
-                                 headers=steward)).status_code == 404
+        assert (
+            await client.get("/api/v1/harvest/sources/portal", headers=steward)
+        ).status_code == 404
 
 
 def catalogue(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "catalogue", *args], cwd=PROJECT_ROOT,
-                          env=os.environ.copy(), capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "catalogue", *args],
+        cwd=PROJECT_ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.slow
@@ -111,8 +142,18 @@ async def test_the_harvest_commands(db, tmp_path: Path):
     await make_organisation()
     with serving() as feed:
         url = feed.pages(documents(3), per_page=2)
-        added = catalogue("harvest", "add", "--name", "cli-source", "--kind", "dcat", "--url",
-                          url, "--organisation", PUBLISHER)
+        added = catalogue(
+            "harvest",
+            "add",
+            "--name",
+            "cli-source",
+            "--kind",
+            "dcat",
+            "--url",
+            url,
+            "--organisation",
+            PUBLISHER,
+        )
         assert added.returncode == 0, added.stderr
         assert "cli-source" in catalogue("harvest", "list").stdout
         dry = catalogue("harvest", "run", "cli-source", "--dry-run")
@@ -131,9 +172,10 @@ async def test_the_harvest_commands(db, tmp_path: Path):
     imported = catalogue("harvest", "import", str(turtle), "--organisation", PUBLISHER)
     assert imported.returncode == 0, imported.stdout + imported.stderr
     assert "2 created" in imported.stdout
-    assert "2 unchanged" in catalogue("harvest", "import", str(turtle), "--organisation",
-                                      PUBLISHER).stdout
+    assert (
+        "2 unchanged"
+        in catalogue("harvest", "import", str(turtle), "--organisation", PUBLISHER).stdout
+    )
     broken = tmp_path / "broken.ttl"
-    broken.write_text("<http://a> <http://b> \"unterminated .")
-    assert catalogue("harvest", "import", str(broken), "--organisation", PUBLISHER
-                     ).returncode == 1
+    broken.write_text('<http://a> <http://b> "unterminated .')
+    assert catalogue("harvest", "import", str(broken), "--organisation", PUBLISHER).returncode == 1

@@ -28,9 +28,17 @@ def documents(count: int, prefix: str = "harvested") -> list[dict[str, Any]]:
 
 
 async def add_source(url: str, name: str = "local", **options: Any) -> None:
-    await service.save_source(service.parse_source({
-        "name": name, "kind": "dcat", "url": url, "organisation": PUBLISHER,
-        "options": {"archive_grace_days": 0, **options}}))
+    await service.save_source(
+        service.parse_source(
+            {
+                "name": name,
+                "kind": "dcat",
+                "url": url,
+                "organisation": PUBLISHER,
+                "options": {"archive_grace_days": 0, **options},
+            }
+        )
+    )
 
 
 async def statuses() -> dict[str, str]:
@@ -69,8 +77,11 @@ async def test_a_paged_feed_is_harvested_then_changes_are_reported_exactly(organ
         assert third.records_by_outcome["created"] == ["harvested-8"]
         assert third.records_by_outcome["archived"] == ["harvested-5"]
         assert (await statuses())["harvested-5"] == "withdrawn"  # archived, never deleted
-        history = await DatasetRevision.select(DatasetRevision.actor_name).where(
-            DatasetRevision.action == "update").first()
+        history = (
+            await DatasetRevision.select(DatasetRevision.actor_name)
+            .where(DatasetRevision.action == "update")
+            .first()
+        )
         assert history["actor_name"].startswith("harvest job ")
 
         source.pages([*docs, documents(8)[7]], per_page=3)
@@ -90,8 +101,7 @@ async def test_gone_datasets_wait_for_the_grace_period(organisation):
         assert (await statuses())["harvested-3"] == "published"
 
 
-async def test_local_enrichment_survives_and_harvested_fields_are_read_only(organisation,
-                                                                              client):
+async def test_local_enrichment_survives_and_harvested_fields_are_read_only(organisation, client):
     from tests.factories import make_user
 
     headers = await make_user("steward@example.gov", {PUBLISHER: "steward"})
@@ -102,15 +112,22 @@ async def test_local_enrichment_survives_and_harvested_fields_are_read_only(orga
         await harvest("local")
         read = await client.get("/api/v1/datasets/harvested-1")
         etag = read.headers["etag"]
-        refused = await client.patch("/api/v1/datasets/harvested-1", headers={
-            **headers, "If-Match": etag}, json={"title": {"en": "My own title"}})
+        refused = await client.patch(
+            "/api/v1/datasets/harvested-1",
+            headers={**headers, "If-Match": etag},
+            json={"title": {"en": "My own title"}},
+        )
         assert refused.status_code == 422
         problem = refused.json()["problems"][0]
         assert problem["field"] == "title" and "read-only" in problem["message"]
-        enriched = await client.patch("/api/v1/datasets/harvested-1", headers={
-            **headers, "If-Match": etag}, json={
+        enriched = await client.patch(
+            "/api/v1/datasets/harvested-1",
+            headers={**headers, "If-Match": etag},
+            json={
                 "technical": {"attributes": [{"name": "tax_number", "is_identifier": True}]},
-                "organisational": {"is_base_register": True}})
+                "organisational": {"is_base_register": True},
+            },
+        )
         assert enriched.status_code == 200, enriched.text
 
         docs[0]["description"] = {"en": "Changed at the source."}
@@ -140,26 +157,31 @@ async def test_dry_run_stores_nothing(organisation):
 async def test_a_harvest_that_fails_part_way_archives_nothing(organisation, failure):
     with serving() as source:
         docs = documents(6)
-        await add_source(source.pages(docs, per_page=2), timeout_seconds=1,
-                         max_page_bytes=200_000)
+        await add_source(source.pages(docs, per_page=2), timeout_seconds=1, max_page_bytes=200_000)
         _, first = await harvest("local")
         assert first.complete and first.created == 6
         source.pages(docs[:3], per_page=2)  # three datasets gone, then a failure on page 2
         if failure == "500":
             source.routes["/feed/2"].status = 500
         elif failure == "loop":  # page 2 leads back to page 1
-            source.routes["/feed/2"] = Route(page_turtle(docs[2:4], source.url("/feed/2"),
-                                                         source.url("/feed/1")))
+            source.routes["/feed/2"] = Route(
+                page_turtle(docs[2:4], source.url("/feed/2"), source.url("/feed/1"))
+            )
         elif failure == "oversized":
             source.routes["/feed/2"] = Route(b"# " + b"x" * 300_000)
         elif failure == "slow":
             source.routes["/feed/2"].delay = 3
         else:
-            source.routes["/feed/2"] = Route(b"<http://a> <http://b> \"unterminated .")
+            source.routes["/feed/2"] = Route(b'<http://a> <http://b> "unterminated .')
         job_id, report = await harvest("local")
         assert not report.complete
-        expected = {"500": "HTTP 500", "loop": "paging loop", "oversized": "larger than",
-                    "slow": "did not answer", "invalid": "not valid RDF"}[failure]
+        expected = {
+            "500": "HTTP 500",
+            "loop": "paging loop",
+            "oversized": "larger than",
+            "slow": "did not answer",
+            "invalid": "not valid RDF",
+        }[failure]
         assert expected in report.error
         assert report.archived == 0 and report.missing == 0
         assert set((await statuses()).values()) == {"published"}
@@ -193,15 +215,26 @@ async def test_a_scheduled_source_is_started_when_it_is_due(organisation):
     from catalogue.harvest.jobs import run_due
 
     with serving() as source:
-        await service.save_source(service.parse_source({
-            "name": "nightly", "kind": "dcat", "url": source.pages(documents(2), per_page=5),
-            "organisation": PUBLISHER, "schedule": "P1D"}))
+        await service.save_source(
+            service.parse_source(
+                {
+                    "name": "nightly",
+                    "kind": "dcat",
+                    "url": source.pages(documents(2), per_page=5),
+                    "organisation": PUBLISHER,
+                    "schedule": "P1D",
+                }
+            )
+        )
         started = await run_due()
         assert len(started) == 1
         assert await run_due() == []  # running (and next due tomorrow): not started twice
         for _ in range(300):
-            job = await HarvestJob.select(HarvestJob.status).where(
-                HarvestJob.id == started[0]).first()
+            job = (
+                await HarvestJob.select(HarvestJob.status)
+                .where(HarvestJob.id == started[0])
+                .first()
+            )
             if job["status"] != "running":
                 break
             await asyncio.sleep(0.1)
@@ -211,28 +244,45 @@ async def test_a_scheduled_source_is_started_when_it_is_due(organisation):
         assert await run_due() == []
 
 
-async def test_an_incremental_ckan_source_asks_for_what_changed_and_archives_nothing(
-        organisation):
+async def test_an_incremental_ckan_source_asks_for_what_changed_and_archives_nothing(organisation):
     import json
 
     def answer(names: list[str]) -> Route:
-        packages = [{"id": name, "name": name, "title": name.title(), "notes": "Text.",
-                     "license_id": "CC_BY_4_0", "organization": {"name": PUBLISHER},
-                     "groups": [{"name": "gove"}], "tags": [{"name": "example"}],
-                     "resources": [{"url": f"https://data.example.gov/{name}.csv",
-                                    "format": "CSV"}],
-                     "extras": [{"key": "contact_email", "value": "data@example.gov"},
-                                {"key": "access_rights", "value": "PUBLIC"}],
-                     "metadata_modified": "2026-01-01T00:00:00"} for name in names]
+        packages = [
+            {
+                "id": name,
+                "name": name,
+                "title": name.title(),
+                "notes": "Text.",
+                "license_id": "CC_BY_4_0",
+                "organization": {"name": PUBLISHER},
+                "groups": [{"name": "gove"}],
+                "tags": [{"name": "example"}],
+                "resources": [{"url": f"https://data.example.gov/{name}.csv", "format": "CSV"}],
+                "extras": [
+                    {"key": "contact_email", "value": "data@example.gov"},
+                    {"key": "access_rights", "value": "PUBLIC"},
+                ],
+                "metadata_modified": "2026-01-01T00:00:00",
+            }
+            for name in names
+        ]
         body = {"success": True, "result": {"count": len(packages), "results": packages}}
         return Route(json.dumps(body).encode(), media_type="application/json")
 
     with serving() as source:
         source.routes["/api/3/action/package_search"] = answer(["alpha", "beta"])
-        await service.save_source(service.parse_source({
-            "name": "ckan-site", "kind": "ckan", "url": source.url("/"),
-            "organisation": PUBLISHER, "options": {"incremental": True,
-                                                   "archive_grace_days": 0}}))
+        await service.save_source(
+            service.parse_source(
+                {
+                    "name": "ckan-site",
+                    "kind": "ckan",
+                    "url": source.url("/"),
+                    "organisation": PUBLISHER,
+                    "options": {"incremental": True, "archive_grace_days": 0},
+                }
+            )
+        )
         _, first = await harvest("ckan-site")
         assert first.complete and first.created == 2
         assert "sort=id+asc" in source.requests[0] and "fq=" not in source.requests[0]

@@ -42,23 +42,31 @@ pytestmark = pytest.mark.slow
 class SourceCatalogue:
     def __init__(self, url: str) -> None:
         self.url = url
-        self.token = self.call("POST", "/api/v1/tokens", {
-            "email": "admin@demo.example.si", "password": "demo-password"})["token"]
+        self.token = self.call(
+            "POST",
+            "/api/v1/tokens",
+            {"email": "admin@demo.example.si", "password": "demo-password"},
+        )["token"]
 
-    def call(self, method: str, path: str, body: Any = None,
-             headers: dict[str, str] | None = None) -> Any:
+    def call(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> Any:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.url}{path}", data=data, method=method,
-                                         headers={"Content-Type": "application/json",
-                                                  **(headers or {})})
+        request = urllib.request.Request(
+            f"{self.url}{path}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
         if getattr(self, "token", None):
             request.add_header("Authorization", f"Bearer {self.token}")
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read() or b"null")
 
     def etag(self, slug: str) -> str:
-        request = urllib.request.Request(f"{self.url}/api/v1/datasets/{slug}",
-                                         headers={"Authorization": f"Bearer {self.token}"})
+        request = urllib.request.Request(
+            f"{self.url}/api/v1/datasets/{slug}", headers={"Authorization": f"Bearer {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.headers["ETag"]
 
@@ -82,8 +90,11 @@ def source_catalogue() -> Iterator[SourceCatalogue]:
     log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "catalogue", "serve", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=server_environment(data_dir, url), stdout=log,
-        stderr=subprocess.STDOUT)
+        cwd=PROJECT_ROOT,
+        env=server_environment(data_dir, url),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
@@ -108,9 +119,17 @@ def source_catalogue() -> Iterator[SourceCatalogue]:
 
 async def add_source(name: str, kind: str, url: str) -> None:
     await make_organisation("harvesters")
-    await service.save_source(service.parse_source({
-        "name": name, "kind": kind, "url": url, "organisation": "harvesters",
-        "options": {"create_publishers": True, "archive_grace_days": 0}}))
+    await service.save_source(
+        service.parse_source(
+            {
+                "name": name,
+                "kind": kind,
+                "url": url,
+                "organisation": "harvesters",
+                "options": {"create_publishers": True, "archive_grace_days": 0},
+            }
+        )
+    )
 
 
 async def test_another_catalogue_harvested_as_dcat(db, source_catalogue):
@@ -119,23 +138,35 @@ async def test_another_catalogue_harvested_as_dcat(db, source_catalogue):
     assert first.complete and first.failed == 0, first.lines()
     assert first.created == SEED_PUBLIC
     # Publishers of the source became organisations here.
-    row = await Dataset.select(Dataset.publisher.slug).where(
-        Dataset.slug == "consumer-price-index").first()
+    row = (
+        await Dataset.select(Dataset.publisher.slug)
+        .where(Dataset.slug == "consumer-price-index")
+        .first()
+    )
     assert row["publisher.slug"] == "statistical-office"
 
-    source_catalogue.change("consumer-price-index",
-                            {"description": {"en": "Changed at the source."}})
+    source_catalogue.change(
+        "consumer-price-index", {"description": {"en": "Changed at the source."}}
+    )
     source_catalogue.withdraw("public-transport-timetables")  # related to by none
     source_catalogue.add("harvest-newcomer")
     _, second = await harvest("peer")
     assert second.complete and second.failed == 0, second.lines()
     assert (second.created, second.updated, second.archived, second.unchanged) == (
-        1, 1, 1, SEED_PUBLIC - 2)
+        1,
+        1,
+        1,
+        SEED_PUBLIC - 2,
+    )
     assert second.records_by_outcome["created"] == ["harvest-newcomer"]
     assert second.records_by_outcome["updated"] == ["consumer-price-index"]
     assert second.records_by_outcome["archived"] == ["public-transport-timetables"]
-    document = (await Dataset.select(Dataset.document).where(
-        Dataset.slug == "consumer-price-index").output(load_json=True).first())["document"]
+    document = (
+        await Dataset.select(Dataset.document)
+        .where(Dataset.slug == "consumer-price-index")
+        .output(load_json=True)
+        .first()
+    )["document"]
     assert document["description"]["en"] == "Changed at the source."
 
 
@@ -152,7 +183,11 @@ async def test_another_catalogue_harvested_as_ckan(db, source_catalogue):
     _, second = await harvest("peer-ckan")
     assert second.complete and second.failed == 0, second.lines()
     assert (second.created, second.updated, second.archived, second.unchanged) == (
-        1, 1, 1, total - 2)
+        1,
+        1,
+        1,
+        total - 2,
+    )
     assert second.records_by_outcome["created"] == ["ckan-newcomer"]
     assert second.records_by_outcome["updated"] == ["gdp-quarterly"]
     assert second.records_by_outcome["archived"] == ["vehicle-register"]
@@ -165,11 +200,18 @@ async def test_a_harvest_killed_with_sigkill_is_completed_by_the_next_run(db):
         first = source.pages(docs, per_page=4)
         for number in range(3, 11):
             source.routes[f"/feed/{number}"].delay = 0.7
-        await service.save_source(service.parse_source({
-            "name": "slow", "kind": "dcat", "url": first, "organisation": PUBLISHER}))
-        process = subprocess.Popen([sys.executable, "-m", "catalogue", "harvest", "run", "slow"],
-                                   cwd=PROJECT_ROOT, env=os.environ.copy(),
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        await service.save_source(
+            service.parse_source(
+                {"name": "slow", "kind": "dcat", "url": first, "organisation": PUBLISHER}
+            )
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "catalogue", "harvest", "run", "slow"],
+            cwd=PROJECT_ROOT,
+            env=os.environ.copy(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 120
         while True:
             job = await HarvestJob.select(HarvestJob.pages).first()
@@ -191,6 +233,8 @@ async def test_a_harvest_killed_with_sigkill_is_completed_by_the_next_run(db):
         assert report.complete and report.failed == 0
         assert report.created == 40 - stored and report.unchanged == stored
         assert await Dataset.count() == 40 and await HarvestRecord.count() == 40
-        statuses = [row["status"] for row in await HarvestJob.select(HarvestJob.status)
-                    .order_by(HarvestJob.id)]
+        statuses = [
+            row["status"]
+            for row in await HarvestJob.select(HarvestJob.status).order_by(HarvestJob.id)
+        ]
         assert statuses == ["interrupted", "complete"]

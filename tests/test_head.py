@@ -22,8 +22,11 @@ def get_paths() -> list[str]:
     paths = set()
     for route in create_app(prepare=False, pool=False).routes:
         if isinstance(route, HTTPRoute) and "GET" in route.methods:
-            paths.add(re.sub(r"\{(\w+)(?::(\w+))?\}",
-                             lambda m: SAMPLE.get(m.group(2) or "", "x"), route.path))
+            paths.add(
+                re.sub(
+                    r"\{(\w+)(?::(\w+))?\}", lambda m: SAMPLE.get(m.group(2) or "", "x"), route.path
+                )
+            )
     return sorted(paths)
 
 
@@ -48,13 +51,16 @@ async def test_every_get_route_answers_head_like_get(seeded: None, client: Any) 
             if name == "etag" and "text/html" in got.headers.get("content-type", ""):
                 continue  # a page holds a fresh CSRF token each time
             if head.headers.get(name) != got.headers.get(name):
-                problems.append(f"{path}: {name} {head.headers.get(name)!r} on HEAD, "
-                                f"{got.headers.get(name)!r} on GET")
+                problems.append(
+                    f"{path}: {name} {head.headers.get(name)!r} on HEAD, "
+                    f"{got.headers.get(name)!r} on GET"
+                )
     assert not problems, "\n".join(problems)
 
 
-async def test_head_of_the_feed_and_a_dataset_tells_length_and_etag(seeded: None,
-                                                                   client: Any) -> None:
+async def test_head_of_the_feed_and_a_dataset_tells_length_and_etag(
+    seeded: None, client: Any
+) -> None:
     for path in ("/catalog.ttl", "/dataset/air-quality-measurements.ttl", "/catalog"):
         got, head = await client.get(path), await client.head(path)
         assert head.status_code == 200 and head.content == b""

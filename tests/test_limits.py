@@ -128,16 +128,20 @@ def test_json_depth_counts_brackets_outside_strings_only():
     assert json_depth(b'"' + b'\\"' * 500_000) == 0  # one linear pass, not one per quote
 
 
-@pytest.mark.parametrize(("method", "url", "content_type"), [
-    ("POST", "/api/v1/datasets", "application/json"),
-    ("PATCH", f"/api/v1/datasets/{DATASET}", "application/merge-patch+json"),
-    ("POST", "/api/3/action/package_search", "application/json"),
-    ("POST", "/api/3/action/package_search", "text/plain"),  # CKAN reads JSON regardless
-    ("POST", "/api/v1/agreements/check", "application/json"),
-    ("POST", "/api/v1/validate", "application/ld+json"),
-])
-async def test_json_nested_past_the_limit_is_a_400_on_every_route(client, admin, method, url,
-                                                                  content_type):
+@pytest.mark.parametrize(
+    ("method", "url", "content_type"),
+    [
+        ("POST", "/api/v1/datasets", "application/json"),
+        ("PATCH", f"/api/v1/datasets/{DATASET}", "application/merge-patch+json"),
+        ("POST", "/api/3/action/package_search", "application/json"),
+        ("POST", "/api/3/action/package_search", "text/plain"),  # CKAN reads JSON regardless
+        ("POST", "/api/v1/agreements/check", "application/json"),
+        ("POST", "/api/v1/validate", "application/ld+json"),
+    ],
+)
+async def test_json_nested_past_the_limit_is_a_400_on_every_route(
+    client, admin, method, url, content_type
+):
     headers = {**admin, "content-type": content_type, "If-Match": '"1"'}
     for depth in (LIMITS.max_json_depth + 1, 1000, 30_000):
         response = await client.request(method, url, content=nested(depth), headers=headers)
@@ -145,9 +149,11 @@ async def test_json_nested_past_the_limit_is_a_400_on_every_route(client, admin,
 
 
 async def test_json_at_the_depth_limit_reaches_the_handler(client, admin):
-    response = await client.post("/api/3/action/package_search",
-                                 content=nested(LIMITS.max_json_depth),
-                                 headers={"content-type": "application/json"})
+    response = await client.post(
+        "/api/3/action/package_search",
+        content=nested(LIMITS.max_json_depth),
+        headers={"content-type": "application/json"},
+    )
     assert response.status_code == 409, response.text  # CKAN's answer: q is not a string
     assert response.json()["error"]["q"]
 
@@ -158,8 +164,9 @@ async def test_a_deep_dataset_document_is_refused_and_writes_nothing(client, adm
     before = await Dataset.count()
     deep = b"[" * 100_000 + b"]" * 100_000
     body = b'{"slug": "deep", "classification": "open", "x": ' + deep + b"}"
-    response = await client.post("/api/v1/datasets", content=body,
-                                 headers={**admin, "content-type": "application/json"})
+    response = await client.post(
+        "/api/v1/datasets", content=body, headers={**admin, "content-type": "application/json"}
+    )
     assert_refused(response, 400, "(body)", "max_json_depth")
     assert await Dataset.count() == before
 
@@ -201,9 +208,14 @@ async def test_a_static_404_does_not_show_the_servers_directory(client, path):
 # --- integers -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("number", [
-    LIMITS.max_int + 1, 9223372036854775808, 99999999999999999999999,
-])
+@pytest.mark.parametrize(
+    "number",
+    [
+        LIMITS.max_int + 1,
+        9223372036854775808,
+        99999999999999999999999,
+    ],
+)
 async def test_a_revision_past_the_integer_limit_is_a_400_naming_it(client, number):
     response = await client.get(f"/api/v1/datasets/{DATASET}/history/{number}")
     assert_refused(response, 400, "revision", "max_int")
@@ -216,17 +228,22 @@ async def test_a_revision_at_the_integer_limit_is_looked_up(client):
 
 async def test_token_and_user_ids_past_the_limit_are_400s_naming_them(client, admin):
     big = 10**25
-    assert_refused(await client.delete(f"/api/v1/tokens/{big}", headers=admin), 400,
-                   "token_id", "max_int")
-    response = await client.post(f"/api/v1/users/{big}/roles", headers=admin,
-                                 json={"organisation": "police", "role": "steward"})
+    assert_refused(
+        await client.delete(f"/api/v1/tokens/{big}", headers=admin), 400, "token_id", "max_int"
+    )
+    response = await client.post(
+        f"/api/v1/users/{big}/roles",
+        headers=admin,
+        json={"organisation": "police", "role": "steward"},
+    )
     assert_refused(response, 400, "user_id", "max_int")
     response = await client.delete(f"/api/v1/tokens/{LIMITS.max_int}", headers=admin)
     assert response.status_code == 404, response.text
 
 
-@pytest.mark.parametrize(("action", "name"), [("package_list", "offset"),
-                                              ("package_search", "start")])
+@pytest.mark.parametrize(
+    ("action", "name"), [("package_list", "offset"), ("package_search", "start")]
+)
 async def test_ckan_offsets_past_the_limit_are_validation_errors(client, action, name):
     url = f"/api/3/action/{action}"
     response = await client.get(url, params={name: str(10**20)})
@@ -264,8 +281,9 @@ async def test_ckan_chains_of_negations_are_bounded(client):
         response = await client.get("/api/3/action/package_search", params={"fq": text})
         assert response.status_code == 409, response.text
         assert "in a row" in response.json()["error"]["message"]
-    response = await client.get("/api/3/action/package_search",
-                                params={"fq": "-" * LIMITS.max_query_depth + "tags:tax"})
+    response = await client.get(
+        "/api/3/action/package_search", params={"fq": "-" * LIMITS.max_query_depth + "tags:tax"}
+    )
     assert response.status_code == 200, response.text
 
 
@@ -300,8 +318,9 @@ PLAIN_XML = b"""<?xml version="1.0"?>
 
 
 def triples(count: int) -> bytes:
-    lines = [f'<https://data.example/a> <http://purl.org/dc/terms/title> "t{n}" .'
-             for n in range(count)]
+    lines = [
+        f'<https://data.example/a> <http://purl.org/dc/terms/title> "t{n}" .' for n in range(count)
+    ]
     return "\n".join(lines).encode()
 
 
@@ -311,15 +330,17 @@ async def test_rdf_xml_declaring_entities_is_refused_before_any_expansion(client
 
     with pytest.raises(DeclarationsRefused):
         refuse_xml_declarations(document)  # the prologue alone: nothing is expanded
-    response = await client.post("/api/v1/validate", content=document,
-                                 headers={"content-type": "application/rdf+xml"})
+    response = await client.post(
+        "/api/v1/validate", content=document, headers={"content-type": "application/rdf+xml"}
+    )
     assert response.status_code == 400, response.text
     assert "DOCTYPE" in response.json()["detail"]
 
 
 async def test_plain_rdf_xml_is_still_validated(client):
-    response = await client.post("/api/v1/validate", content=PLAIN_XML,
-                                 headers={"content-type": "application/rdf+xml"})
+    response = await client.post(
+        "/api/v1/validate", content=PLAIN_XML, headers={"content-type": "application/rdf+xml"}
+    )
     assert response.status_code == 200, response.text
 
 
@@ -345,8 +366,9 @@ async def test_an_rdf_body_over_the_size_limit_is_a_413(client):
 
 async def test_validation_past_its_time_budget_is_a_400(client, use_limits):
     use_limits(validation_budget_seconds=0.0)
-    response = await client.post("/api/v1/validate", content=triples(3),
-                                 headers={"content-type": "application/n-triples"})
+    response = await client.post(
+        "/api/v1/validate", content=triples(3), headers={"content-type": "application/n-triples"}
+    )
     assert_refused(response, 400, "(body)", "validation_budget_seconds")
 
 
@@ -358,8 +380,7 @@ async def test_a_slow_request_is_logged_with_its_route_and_parameters_never_its_
 ):
     use_limits(slow_request_seconds=0.0)
     with caplog.at_level(logging.WARNING, logger="catalogue.web.slow"):
-        await client.post("/api/3/action/package_search?rows=1",
-                          json={"q": "body-marker-4f1c"})
+        await client.post("/api/3/action/package_search?rows=1", json={"q": "body-marker-4f1c"})
     records = [r for r in caplog.records if r.name == "catalogue.web.slow"]
     assert records, "nothing was logged"
     message = records[-1].getMessage()
@@ -384,10 +405,19 @@ async def test_the_feed_is_not_rendered_for_a_client_that_has_gone(client):
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "http_version": "1.1", "method": "GET", "path": "/catalog.ttl",
-             "raw_path": b"/catalog.ttl", "root_path": "", "scheme": "http",
-             "query_string": b"", "headers": [(b"host", b"testserver")],
-             "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "GET",
+        "path": "/catalog.ttl",
+        "raw_path": b"/catalog.ttl",
+        "root_path": "",
+        "scheme": "http",
+        "query_string": b"",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+    }
     await client.app(scope, receive, send)
     start = next(message for message in sent if message["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
@@ -407,7 +437,8 @@ async def test_tabs_and_new_lines_in_the_query_string_are_read(client):
 
 async def test_a_form_body_with_a_control_character_is_a_400(client):
     response = await client.post(
-        "/signin", content=b"email=a%00b%40example.si&password=x",
+        "/signin",
+        content=b"email=a%00b%40example.si&password=x",
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert_refused(response, 400, "(body)", "control_characters")

@@ -46,17 +46,22 @@ class Node:
 
     def start(self) -> None:
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CATALOGUE_")}
-        environment.update({
-            "CATALOGUE_DATA_DIR": str(self.data_dir),
-            "CATALOGUE_DATABASE_URL": get_settings().database_url,
-            "CATALOGUE_BASE_URL": "http://catalogue.example",
-            "CATALOGUE_AUTO_SEED": "false",
-            "CATALOGUE_SECRET_KEY": "shared-by-every-node",
-        })
+        environment.update(
+            {
+                "CATALOGUE_DATA_DIR": str(self.data_dir),
+                "CATALOGUE_DATABASE_URL": get_settings().database_url,
+                "CATALOGUE_BASE_URL": "http://catalogue.example",
+                "CATALOGUE_AUTO_SEED": "false",
+                "CATALOGUE_SECRET_KEY": "shared-by-every-node",
+            }
+        )
         log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 - the child keeps it
         self.process = subprocess.Popen(
             [sys.executable, "-m", "catalogue", "serve", "--port", str(self.port)],
-            cwd=PROJECT_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         log.close()
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -85,12 +90,16 @@ class Node:
         state = json.loads((self.data_dir / "index" / "state.json").read_text())
         return float(state["built_at"])
 
-    def request(self, method: str, path: str, body: Any = None,
-                headers: dict[str, str] | None = None) -> Any:
+    def request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> Any:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.url}{path}", data=data, method=method,
-                                         headers={"content-type": "application/json",
-                                                  **(headers or {})})
+        request = urllib.request.Request(
+            f"{self.url}{path}",
+            data=data,
+            method=method,
+            headers={"content-type": "application/json", **(headers or {})},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)
 

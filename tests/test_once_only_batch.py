@@ -11,13 +11,27 @@ from catalogue.onceonly.tables import RegisterAttribute, RegisterTerm
 
 async def snapshot() -> set[tuple[object, ...]]:
     attributes = await RegisterAttribute.select(
-        RegisterAttribute.id, RegisterAttribute.dataset_slug, RegisterAttribute.name,
-        RegisterAttribute.fact, RegisterAttribute.is_key, RegisterAttribute.is_base_register)
+        RegisterAttribute.id,
+        RegisterAttribute.dataset_slug,
+        RegisterAttribute.name,
+        RegisterAttribute.fact,
+        RegisterAttribute.is_key,
+        RegisterAttribute.is_base_register,
+    )
     words: dict[int, list[str]] = {}
     for term in await RegisterTerm.select(RegisterTerm.attribute, RegisterTerm.word):
         words.setdefault(term["attribute"], []).append(term["word"])
-    return {(a["dataset_slug"], a["name"], a["fact"], a["is_key"], a["is_base_register"],
-             tuple(sorted(words.get(a["id"], [])))) for a in attributes}
+    return {
+        (
+            a["dataset_slug"],
+            a["name"],
+            a["fact"],
+            a["is_key"],
+            a["is_base_register"],
+            tuple(sorted(words.get(a["id"], []))),
+        )
+        for a in attributes
+    }
 
 
 async def test_the_batch_form_writes_the_rows_of_the_single_one(seeded):

@@ -40,8 +40,17 @@ def validate(document: dict[str, Any], schema: dict[str, Any], instance: Any) ->
 
 def test_the_dataset_document_and_every_body_are_component_schemas(document):
     schemas = document["components"]["schemas"]
-    for name in ("DatasetDocument", "DatasetResource", "DatasetList", "ErrorBody", "ProblemItem",
-                 "AgreementDocument", "AgreementResource", "OrganisationDocument", "SearchResults"):
+    for name in (
+        "DatasetDocument",
+        "DatasetResource",
+        "DatasetList",
+        "ErrorBody",
+        "ProblemItem",
+        "AgreementDocument",
+        "AgreementResource",
+        "OrganisationDocument",
+        "SearchResults",
+    ):
         assert name in schemas, name
     assert len(schemas) >= 60
 
@@ -50,14 +59,17 @@ def test_no_request_or_success_body_is_an_untyped_object(document):
     untyped = []
     for method, path, operation in operations(document):
         bodies = [("request", operation.get("requestBody", {}).get("content", {}))]
-        bodies += [(status, response.get("content") or {})
-                   for status, response in operation["responses"].items()
-                   if status.startswith("2")]
+        bodies += [
+            (status, response.get("content") or {})
+            for status, response in operation["responses"].items()
+            if status.startswith("2")
+        ]
         for where, content in bodies:
             for media, entry in content.items():
                 schema = entry.get("schema", {})
                 if not ({"$ref", "allOf", "oneOf", "properties", "type"} & set(schema)) or (
-                    schema.get("type") == "object" and not schema.get("properties")
+                    schema.get("type") == "object"
+                    and not schema.get("properties")
                     and media != "application/ld+json"
                 ):
                     untyped.append(f"{method} {path} {where} {media}: {schema}")
@@ -108,8 +120,9 @@ def _examples(node: Any, schema_of: dict[str, Any] | None = None) -> Iterator[tu
     """(schema, example) for every example in the document: in schemas, media types and
     parameters."""
     if isinstance(node, dict):
-        if isinstance(node.get("examples"), list) and ("type" in node or "allOf" in node
-                                                       or "$ref" in node or "properties" in node):
+        if isinstance(node.get("examples"), list) and (
+            "type" in node or "allOf" in node or "$ref" in node or "properties" in node
+        ):
             for example in node["examples"]:
                 yield node, example
         if "schema" in node and isinstance(node.get("examples"), dict):
@@ -141,8 +154,11 @@ def test_the_readme_examples_conform_to_the_schemas(document):
     calls = [
         call.groups()
         for command in readme.split("curl ")[1:]
-        if (call := re.match(r"-s (?:-X (\w+) )?\S*?(/api/v1/[\w/-]+)[^@]*?-d '(\{.*?\})'",
-                             command, flags=re.S))
+        if (
+            call := re.match(
+                r"-s (?:-X (\w+) )?\S*?(/api/v1/[\w/-]+)[^@]*?-d '(\{.*?\})'", command, flags=re.S
+            )
+        )
     ]
     assert len(calls) >= 2
     for method, path, body in calls:
@@ -150,12 +166,17 @@ def test_the_readme_examples_conform_to_the_schemas(document):
         validate(document, _request_schema(document, method or "POST", template), json.loads(body))
     problem = re.search(r'(\{"field": "technical[^}]*\})', readme.replace("\n", " "))
     assert problem
-    validate(document, {"$ref": "#/components/schemas/ProblemItem"},
-             json.loads(re.sub(r"\s+", " ", problem.group(1))))
+    validate(
+        document,
+        {"$ref": "#/components/schemas/ProblemItem"},
+        json.loads(re.sub(r"\s+", " ", problem.group(1))),
+    )
 
 
-@pytest.mark.parametrize("path", sorted((PROJECT_ROOT / "seed" / "datasets").glob("*.json")),
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", sorted((PROJECT_ROOT / "seed" / "datasets").glob("*.json")), ids=lambda p: p.stem
+)
 def test_every_seed_dataset_conforms_to_the_documented_dataset_document(document, path: Path):
-    validate(document, {"$ref": "#/components/schemas/DatasetDocument"},
-             json.loads(path.read_text()))
+    validate(
+        document, {"$ref": "#/components/schemas/DatasetDocument"}, json.loads(path.read_text())
+    )

@@ -73,7 +73,12 @@ async def test_the_catalogue_aggregates_count_the_public_datasets(client):
     assert sum(r["datasets"] for r in body["ratings"]) == public
     assert sum(b["datasets"] for b in body["histogram"]) == public
     assert [d["dimension"] for d in body["dimensions"]] == [
-        "findability", "accessibility", "interoperability", "reusability", "contextuality"]
+        "findability",
+        "accessibility",
+        "interoperability",
+        "reusability",
+        "contextuality",
+    ]
     assert sum(o["datasets"] for o in body["organisations"]) == public
 
 
@@ -105,16 +110,18 @@ async def test_the_dashboard_draws_accessible_svg_plots_without_javascript(clien
 
 
 async def test_the_dataset_page_says_what_to_change(client):
-    html = (await client.get("/dataset/air-quality-measurements",
-                             headers={"Accept": "text/html"})).text
+    html = (
+        await client.get("/dataset/air-quality-measurements", headers={"Accept": "text/html"})
+    ).text
     assert 'id="quality"' in html
     assert "What to change to gain points" in html
     assert "Access address answers (+50)" in html
 
 
 async def test_the_organisation_page_shows_its_datasets_quality(client):
-    html = (await client.get("/organisation/environment-agency",
-                             headers={"Accept": "text/html"})).text
+    html = (
+        await client.get("/organisation/environment-agency", headers={"Accept": "text/html"})
+    ).text
     assert 'id="quality-heading"' in html and "Average score of its public datasets" in html
 
 
@@ -124,11 +131,16 @@ async def test_the_dataset_rdf_carries_dqv_measurements(client):
     graph = Graph().parse(data=response.text, format="turtle")
     dataset = next(graph.subjects(predicate=DQV.hasQualityMeasurement))
     assert str(dataset).endswith("/dataset/air-quality-measurements")
-    metrics = {graph.value(m, DQV.isMeasurementOf)
-               for m in graph.objects(dataset, DQV.hasQualityMeasurement)}
+    metrics = {
+        graph.value(m, DQV.isMeasurementOf)
+        for m in graph.objects(dataset, DQV.hasQualityMeasurement)
+    }
     assert {PV.keywordAvailability, PV.scoring, PV.findabilityScoring} <= metrics
-    score = next(m for m in graph.objects(dataset, DQV.hasQualityMeasurement)
-                 if graph.value(m, DQV.isMeasurementOf) == PV.scoring)
+    score = next(
+        m
+        for m in graph.objects(dataset, DQV.hasQualityMeasurement)
+        if graph.value(m, DQV.isMeasurementOf) == PV.scoring
+    )
     quality = (await client.get("/api/v1/datasets/air-quality-measurements/quality")).json()
     assert int(graph.value(score, DQV.value)) == quality["points"]
     distribution_metrics = {

@@ -46,16 +46,29 @@ def test_the_indicators_and_points_are_piveaus(piveau: Graph):
 
 def test_405_points_over_five_dimensions():
     assert TOTAL_POINTS == 405
-    assert MAX_POINTS == {"findability": 100, "accessibility": 100, "interoperability": 110,
-                          "reusability": 75, "contextuality": 20}
+    assert MAX_POINTS == {
+        "findability": 100,
+        "accessibility": 100,
+        "interoperability": 110,
+        "reusability": 75,
+        "contextuality": 20,
+    }
 
 
 def test_the_ratings_are_the_schemes_bands(shared_dir):
     scheme = Graph().parse(shared_dir / "vocabularies" / "piveau-scoring-skos.rdf")
     assert {URIRef(r.iri) for r in RATINGS} == set(scheme.subjects(RDF.type, SKOS.Concept))
     assert [rating_for(p).key for p in (405, 351, 350, 221, 220, 121, 120, 0, -10)] == [
-        "excellent", "excellent", "good", "good", "sufficient", "sufficient", "bad", "bad",
-        "bad"]
+        "excellent",
+        "excellent",
+        "good",
+        "good",
+        "sufficient",
+        "sufficient",
+        "bad",
+        "bad",
+        "bad",
+    ]
 
 
 def _seed(slug: str) -> DatasetDocument:
@@ -64,14 +77,17 @@ def _seed(slug: str) -> DatasetDocument:
 
 
 def _all_answer(document: DatasetDocument, status: int = 200) -> dict[str, LinkResult]:
-    return {url: LinkResult(status) for d in document.technical.distributions
-            for url in (d.access_url, d.download_url) if url}
+    return {
+        url: LinkResult(status)
+        for d in document.technical.distributions
+        for url in (d.access_url, d.download_url)
+        if url
+    }
 
 
 def test_a_complete_open_dataset_whose_addresses_answer_is_excellent():
     document = _seed("air-quality-measurements")
-    facts = Facts(issued=True, modified=True, dcat_ap_conforms=True,
-                  links=_all_answer(document))
+    facts = Facts(issued=True, modified=True, dcat_ap_conforms=True, links=_all_answer(document))
     result = assess(document, facts)
     assert result.rating == "excellent" and result.points >= 351
     assert sum(result.dimensions.values()) == result.points
@@ -80,33 +96,42 @@ def test_a_complete_open_dataset_whose_addresses_answer_is_excellent():
 
 def test_an_address_that_does_not_answer_loses_its_points_and_says_so():
     document = _seed("air-quality-measurements")
-    facts = Facts(issued=True, modified=True, dcat_ap_conforms=True,
-                  links=_all_answer(document, 404))
+    facts = Facts(
+        issued=True, modified=True, dcat_ap_conforms=True, links=_all_answer(document, 404)
+    )
     result = assess(document, facts)
     assert result.dimensions["accessibility"] == 20  # the download address is still given
     missing = {m["indicator"]: m for m in result.missing()}
     assert missing["accessUrlStatusCode"]["points"] == 50
     assert "HTTP 404" in missing["accessUrlStatusCode"]["advice"]
-    redirected = Facts(issued=True, modified=True, dcat_ap_conforms=True,
-                       links=_all_answer(document, 500))
+    redirected = Facts(
+        issued=True, modified=True, dcat_ap_conforms=True, links=_all_answer(document, 500)
+    )
     assert assess(document, redirected).points == result.points
 
 
 def test_the_best_distribution_counts_once():
     document = _seed("air-quality-measurements")
-    one = document.model_copy(update={"technical": document.technical.model_copy(
-        update={"distributions": document.technical.distributions[:1]})})
-    facts = Facts(issued=True, modified=True, dcat_ap_conforms=True,
-                  links=_all_answer(document))
+    one = document.model_copy(
+        update={
+            "technical": document.technical.model_copy(
+                update={"distributions": document.technical.distributions[:1]}
+            )
+        }
+    )
+    facts = Facts(issued=True, modified=True, dcat_ap_conforms=True, links=_all_answer(document))
     assert assess(one, facts).points == assess(document, facts).points
     assert assess(document, facts).best_distribution == 0
 
 
 def test_a_missing_format_and_media_type_cost_points():
-    document = DatasetDocument.model_validate({
-        "slug": "bare", "classification": "open",
-        "technical": {"distributions": [{"access_url": "https://example.org/data"}]},
-    })
+    document = DatasetDocument.model_validate(
+        {
+            "slug": "bare",
+            "classification": "open",
+            "technical": {"distributions": [{"access_url": "https://example.org/data"}]},
+        }
+    )
     result = assess(document, Facts(modified=False))
     assert result.dimensions["interoperability"] == -10  # pv:falseScore of each
     missing = {m["indicator"]: m["points"] for m in result.missing()}
@@ -140,11 +165,18 @@ async def test_a_published_dataset_is_not_checked_twice(db):
     await load_seed(PROJECT_ROOT / "seed")
     settings = get_settings()
     current = await snapshot.refresh()
-    published = [path for path in (PROJECT_ROOT / "seed" / "datasets").glob("*.json")
-                 if json.loads(path.read_text())["status"] == "published"]
+    published = [
+        path
+        for path in (PROJECT_ROOT / "seed" / "datasets").glob("*.json")
+        if json.loads(path.read_text())["status"] == "published"
+    ]
     assert published
     for path in published:
         document = _seed(path.stem)
-        key = compliance._key(document, settings.base_url, settings.languages,
-                              current.publisher(document.organisational.publisher))
+        key = compliance._key(
+            document,
+            settings.base_url,
+            settings.languages,
+            current.publisher(document.organisational.publisher),
+        )
         assert compliance._known.get(key) is True, path.stem

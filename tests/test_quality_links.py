@@ -79,8 +79,11 @@ def fast_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     from catalogue import settings as settings_module
 
     current = settings_module.get_settings()
-    monkeypatch.setattr(settings_module, "_settings", dataclasses.replace(
-        current, link_check_timeout=1.0, link_check_concurrency=4))
+    monkeypatch.setattr(
+        settings_module,
+        "_settings",
+        dataclasses.replace(current, link_check_timeout=1.0, link_check_concurrency=4),
+    )
 
 
 async def _queue(*urls: str) -> None:
@@ -93,8 +96,10 @@ async def test_each_answer_is_stored_with_its_status_method_and_time(db, server,
     from catalogue.quality import linkcheck
     from catalogue.quality.tables import LinkCheck
 
-    urls = {name: f"{server}/{name}/file.csv"
-            for name in ("ok", "missing", "broken", "no-head", "moved", "hang")}
+    urls = {
+        name: f"{server}/{name}/file.csv"
+        for name in ("ok", "missing", "broken", "no-head", "moved", "hang")
+    }
     await _queue(*urls.values())
     before = dt.datetime.now(dt.UTC)
     started = time.monotonic()
@@ -103,8 +108,14 @@ async def test_each_answer_is_stored_with_its_status_method_and_time(db, server,
     assert report.checked == 6
     rows = {row["url"]: row for row in await LinkCheck.select()}
     answers = {name: rows[url]["status"] for name, url in urls.items()}
-    assert answers == {"ok": 200, "missing": 404, "broken": 500, "no-head": 200,
-                       "moved": 200, "hang": None}
+    assert answers == {
+        "ok": 200,
+        "missing": 404,
+        "broken": 500,
+        "no-head": 200,
+        "moved": 200,
+        "hang": None,
+    }
     assert rows[urls["no-head"]]["method"] == "GET"  # HEAD refused: asked again with GET
     assert rows[urls["ok"]]["method"] == "HEAD"
     assert rows[urls["missing"]]["method"] == "GET"  # a failed HEAD is tried with GET too
@@ -123,8 +134,13 @@ async def test_concurrency_is_bounded(db, server, fast_settings, monkeypatch):
     from catalogue import settings as settings_module
     from catalogue.quality import linkcheck
 
-    monkeypatch.setattr(settings_module, "_settings", dataclasses.replace(
-        settings_module.get_settings(), link_check_concurrency=2, link_check_timeout=0.5))
+    monkeypatch.setattr(
+        settings_module,
+        "_settings",
+        dataclasses.replace(
+            settings_module.get_settings(), link_check_concurrency=2, link_check_timeout=0.5
+        ),
+    )
     await _queue(*[f"{server}/hang/{n}" for n in range(4)])
     started = time.monotonic()
     report = await linkcheck.check_due()
@@ -141,8 +157,9 @@ async def test_a_changed_answer_rescores_the_datasets_using_the_address(db, serv
     from tests.conftest import PROJECT_ROOT
 
     await load_seed(PROJECT_ROOT / "seed")
-    dataset = await Dataset.select(Dataset.id).where(
-        Dataset.slug == "air-quality-measurements").first()
+    dataset = (
+        await Dataset.select(Dataset.id).where(Dataset.slug == "air-quality-measurements").first()
+    )
     before = await store.stored(dataset["id"])
     assert before["accessibility"] == 20  # a download address, but no answer yet
 
@@ -167,10 +184,13 @@ async def test_the_open_seed_datasets_reach_excellent_when_their_addresses_answe
     await linkcheck.check_all(rewrite=lambda url: server + "/ok" + urlsplit(url).path)
     rows = await QualityScore.raw(
         "SELECT q.slug, q.points, q.rating FROM quality_score q JOIN dataset d"
-        " ON d.id = q.dataset_id WHERE d.classification = 'open' AND q.public = {}", True)
+        " ON d.id = q.dataset_id WHERE d.classification = 'open' AND q.public = {}",
+        True,
+    )
     assert len(rows) >= 20
     assert {row["slug"]: row["rating"] for row in rows} == {
-        row["slug"]: "excellent" for row in rows}
+        row["slug"]: "excellent" for row in rows
+    }
 
 
 async def test_an_unanswered_address_scores_no_accessibility_points(db):
@@ -195,8 +215,11 @@ async def test_the_server_loop_never_blocks_a_request(db, server, fast_settings,
     from catalogue.app import create_app
     from catalogue.quality import linkcheck
 
-    monkeypatch.setattr(settings_module, "_settings", dataclasses.replace(
-        settings_module.get_settings(), link_check_seconds=0.2))
+    monkeypatch.setattr(
+        settings_module,
+        "_settings",
+        dataclasses.replace(settings_module.get_settings(), link_check_seconds=0.2),
+    )
     await _queue(*[f"{server}/hang/loop-{n}" for n in range(3)])
     task = asyncio.get_running_loop().create_task(linkcheck.run_forever())
     try:

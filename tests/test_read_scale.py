@@ -35,7 +35,8 @@ async def publish(client: Any, headers: dict[str, str], slug: str, **extra: Any)
 async def retitle(client: Any, headers: dict[str, str], slug: str, title: str) -> None:
     current = await client.get(f"{API}/{slug}")
     response = await client.patch(
-        f"{API}/{slug}", json={"title": {"en": title}},
+        f"{API}/{slug}",
+        json={"title": {"en": title}},
         headers={**headers, "If-Match": current.headers["etag"]},
     )
     assert response.status_code == 200, response.text
@@ -94,8 +95,9 @@ async def test_totals_and_counts_follow_every_change_at_once(client, steward):
     assert {o["slug"]: o["dataset_count"] for o in organisations}[PUBLISHER] == 2
 
     current = await client.get(f"{API}/counted-1")
-    withdrawn = await client.delete(f"{API}/counted-1",
-                                    headers={**steward, "If-Match": current.headers["etag"]})
+    withdrawn = await client.delete(
+        f"{API}/counted-1", headers={**steward, "If-Match": current.headers["etag"]}
+    )
     assert withdrawn.status_code == 200
     assert (await client.get(API)).json()["total"] == 1
     assert (await client.get(API, params={"classification": "open"})).json()["total"] == 1
@@ -137,8 +139,9 @@ async def test_a_cached_dataset_document_never_outlives_an_edit(client, steward)
     assert (subject, DCT.relation, None) not in await graph("ttl", "turtle")
 
     # The publisher renamed: its name in the dataset's RDF follows.
-    renamed = await client.put(f"/api/v1/organisations/{PUBLISHER}", headers=steward,
-                               json={"name": "Renamed Ministry"})
+    renamed = await client.put(
+        f"/api/v1/organisations/{PUBLISHER}", headers=steward, json={"name": "Renamed Ministry"}
+    )
     assert renamed.status_code == 200
     document = await graph("ttl", "turtle")
     publisher = document.value(subject, DCT.publisher)

@@ -47,8 +47,16 @@ async def test_an_empty_query_lists_every_published_dataset_with_facets(client, 
     assert body["total"] == 46  # 49 in the seed, 3 of them drafts
     assert len(body["items"]) == 46
     assert set(body["facets"]) == {
-        "classification", "theme", "publisher", "format", "licence", "identifier",
-        "base_register", "hvd", "status", "language",
+        "classification",
+        "theme",
+        "publisher",
+        "format",
+        "licence",
+        "identifier",
+        "base_register",
+        "hvd",
+        "status",
+        "language",
     }
     assert sum(facet(body, "classification").values()) == 46
     assert facet(body, "status") == {"published": 46}
@@ -60,8 +68,14 @@ async def test_a_hit_names_the_dataset_and_highlights_the_matched_words(client, 
     body = await search(client, q="tax register")
     first = body["items"][0]
     assert set(first) >= {
-        "slug", "title", "snippet", "classification", "publisher", "publisher_name",
-        "themes", "modified",
+        "slug",
+        "title",
+        "snippet",
+        "classification",
+        "publisher",
+        "publisher_name",
+        "themes",
+        "modified",
     }
     assert "<mark>" in first["snippet"]
     assert first["publisher_name"]
@@ -175,6 +189,4 @@ async def test_bad_input_is_a_400_naming_the_field(client, seeded, params, field
     assert response.status_code == 400, response.text
     body = response.json()
     assert body["status"] == 400
-    assert field in {problem["field"] for problem in body.get("problems", [])} or field in str(
-        body
-    )
+    assert field in {problem["field"] for problem in body.get("problems", [])} or field in str(body)

@@ -16,8 +16,13 @@ from catalogue.settings import get_settings
 from tests.factories import PUBLISHER, changed, make_organisation, open_dataset
 
 ADMIN = Principal(user_id=0, name="admin", email="", global_role="admin")
-TITLES = ["Quarry permits", "Bridge inspections", "Ferry timetables", "Avalanche warnings",
-          "Beekeeping register"]
+TITLES = [
+    "Quarry permits",
+    "Bridge inspections",
+    "Ferry timetables",
+    "Avalanche warnings",
+    "Beekeeping register",
+]
 
 
 @pytest.fixture
@@ -25,8 +30,9 @@ async def admin(db) -> Principal:
     from catalogue.accounts.service import create_user, principal_for_user
 
     await make_organisation()
-    user_id = await create_user("admin@example.gov", "Admin", "correct horse battery", "admin",
-                                None)
+    user_id = await create_user(
+        "admin@example.gov", "Admin", "correct horse battery", "admin", None
+    )
     principal = await principal_for_user(user_id)
     assert principal is not None
     return principal
@@ -137,7 +143,13 @@ def test_words_of_a_dataset_come_from_titles_keywords_and_attribute_names():
     document = changed(open_dataset(), "status", "published")
     document["technical"]["attributes"] = [{"name": "employerTaxNumber"}]
     assert spelling.words_of(document) == {
-        "example", "open", "dataset", "primer", "employer", "tax", "number",
+        "example",
+        "open",
+        "dataset",
+        "primer",
+        "employer",
+        "tax",
+        "number",
     }
     assert spelling.words_of(changed(document, "status", "draft")) == set()
 
@@ -179,8 +191,13 @@ async def test_a_rebuild_killed_before_publishing_leaves_the_old_index_and_no_li
     names yet. Searches keep using the old index; the next rebuild removes the leftovers."""
     folder = get_settings().index_dir
     before = await everything(sort_fields=[("slug", False)])
-    row = ("00000000-0000-0000-0000-0000000000ff", open_dataset("orphan"), "Nobody",
-           dt.datetime.now(dt.UTC), dt.datetime.now(dt.UTC))
+    row = (
+        "00000000-0000-0000-0000-0000000000ff",
+        open_dataset("orphan"),
+        "Nobody",
+        dt.datetime.now(dt.UTC),
+        dt.datetime.now(dt.UTC),
+    )
     orphan, _words = build.build_segment(str(folder), [row])  # never published
     (folder / "dead-worker.tmp").mkdir()
     snapshot.forget()

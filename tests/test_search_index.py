@@ -23,7 +23,11 @@ async def steward(db) -> Principal:
 
     await make_organisation()
     user_id = await create_user(
-        "steward@example.gov", "Steward", "correct horse battery", "", None,
+        "steward@example.gov",
+        "Steward",
+        "correct horse battery",
+        "",
+        None,
         roles={PUBLISHER: STEWARD},
     )
     principal = await principal_for_user(user_id)
@@ -181,13 +185,17 @@ async def test_search_slugs_expresses_ckan_filters_and_sorts(steward):
     assert dict(facets["format"]) == {"CSV": 2, "JSON": 1}
 
     slugs, _, _ = await search_slugs(
-        SearchQuery(), ADMIN, exclude={"format": ["JSON"]}, sort_fields=[("title", False),
-                                                                           ("slug", True)]
+        SearchQuery(),
+        ADMIN,
+        exclude={"format": ["JSON"]},
+        sort_fields=[("title", False), ("slug", True)],
     )
     assert slugs == ["charlie", "alpha"]
 
     slugs, total, _ = await search_slugs(
-        SearchQuery(), ADMIN, any_of=[{"format": ["JSON"], "slug": ["alpha"]}],
+        SearchQuery(),
+        ADMIN,
+        any_of=[{"format": ["JSON"], "slug": ["alpha"]}],
         sort_fields=[("slug", True)],
     )
     assert (slugs, total) == (["bravo", "alpha"], 2)
@@ -197,8 +205,9 @@ async def test_search_slugs_expresses_ckan_filters_and_sorts(steward):
     earlier = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     assert (await search_slugs(SearchQuery(), ADMIN, modified_from=earlier))[1] == 3
 
-    slugs, total, _ = await search_slugs(SearchQuery(), ADMIN, start=1, rows=1,
-                                         sort_fields=[("slug", False)])
+    slugs, total, _ = await search_slugs(
+        SearchQuery(), ADMIN, start=1, rows=1, sort_fields=[("slug", False)]
+    )
     assert (slugs, total) == (["bravo"], 3)
     assert (await search_slugs(SearchQuery(), None))[1] == 0  # all drafts: nothing public
 
@@ -260,10 +269,13 @@ async def test_a_process_killed_after_its_commit_is_healed_by_the_next_start(ste
     from tests.conftest import PROJECT_ROOT
 
     await index.ensure_index()
-    admin_id = await create_user("root@example.gov", "Root", "correct horse battery", "admin",
-                                 None)
-    process = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(admin_id)],
-                             cwd=PROJECT_ROOT, capture_output=True, timeout=120)
+    admin_id = await create_user("root@example.gov", "Root", "correct horse battery", "admin", None)
+    process = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITER, str(admin_id)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        timeout=120,
+    )
     assert process.returncode == -signal.SIGKILL, process.stderr.decode()
     assert await index.pending()
     assert "killed-before-indexing" not in indexed_slugs()

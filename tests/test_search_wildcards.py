@@ -100,8 +100,7 @@ def leaves(q: Any) -> list[Any]:
 async def test_an_expansion_keeps_the_commonest_words_up_to_the_cap(client, use_limits):
     use_limits(max_pattern_words=2)
     current_snapshot = await snapshot()
-    words, complete = expansion(current_snapshot, wq.Prefix("description_en", "a"),
-                                Budget.start())
+    words, complete = expansion(current_snapshot, wq.Prefix("description_en", "a"), Budget.start())
     assert len(words) == 2 and not complete
     reader = current_snapshot.searcher.reader()
     everything = [w.decode() for w in reader.expand_prefix("description_en", "a")]
@@ -148,17 +147,30 @@ def _nodes(q: Any) -> list[Any]:
     return [q, *(node for sub in q.children() for node in _nodes(sub))]
 
 
-@pytest.mark.parametrize(("name", "at_limit", "over"), [
-    ("max_search_terms", " ".join(["tax"] * LIMITS.max_search_terms),
-     " ".join(["tax"] * (LIMITS.max_search_terms + 1))),
-    ("max_search_patterns", " ".join(["ta*"] * LIMITS.max_search_patterns),
-     " ".join(["ta*"] * (LIMITS.max_search_patterns + 1))),
-    ("min_pattern_prefix", "t*", "*t"),
-    ("max_query_depth", "(" * LIMITS.max_query_depth + "tax" + ")" * LIMITS.max_query_depth,
-     "(" * (LIMITS.max_query_depth + 1) + "tax" + ")" * (LIMITS.max_query_depth + 1)),
-])
-async def test_each_query_limit_passes_at_the_limit_and_refuses_one_over(client, name,
-                                                                          at_limit, over):
+@pytest.mark.parametrize(
+    ("name", "at_limit", "over"),
+    [
+        (
+            "max_search_terms",
+            " ".join(["tax"] * LIMITS.max_search_terms),
+            " ".join(["tax"] * (LIMITS.max_search_terms + 1)),
+        ),
+        (
+            "max_search_patterns",
+            " ".join(["ta*"] * LIMITS.max_search_patterns),
+            " ".join(["ta*"] * (LIMITS.max_search_patterns + 1)),
+        ),
+        ("min_pattern_prefix", "t*", "*t"),
+        (
+            "max_query_depth",
+            "(" * LIMITS.max_query_depth + "tax" + ")" * LIMITS.max_query_depth,
+            "(" * (LIMITS.max_query_depth + 1) + "tax" + ")" * (LIMITS.max_query_depth + 1),
+        ),
+    ],
+)
+async def test_each_query_limit_passes_at_the_limit_and_refuses_one_over(
+    client, name, at_limit, over
+):
     response = await client.get("/api/v1/search", params={"q": at_limit})
     assert response.status_code == 200, response.text
     response = await client.get("/api/v1/search", params={"q": over})
@@ -167,8 +179,10 @@ async def test_each_query_limit_passes_at_the_limit_and_refuses_one_over(client,
     assert problem["field"] == "q" and name in problem["message"]
 
 
-@pytest.mark.parametrize("params", [{"q": "a*"}, {"q": "regist*", "classification": "open"},
-                                    {"q": "tax", "theme": "ECON"}])
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "a*"}, {"q": "regist*", "classification": "open"}, {"q": "tax", "theme": "ECON"}],
+)
 async def test_the_feed_pages_a_search_from_the_index_with_its_filters(client, params):
     from rdflib import Graph
 

@@ -164,7 +164,8 @@ async def test_only_admins_change_users_and_bad_changes_are_named(client, admin)
     fields = {problem["field"] for problem in response.json()["problems"]}
     assert fields == {"active", "colour"}
     response = await client.patch(
-        f"/api/v1/users/{user_id}", json={"password": "short", "global_role": "king"},
+        f"/api/v1/users/{user_id}",
+        json={"password": "short", "global_role": "king"},
         headers=admin,
     )
     assert {p["field"] for p in response.json()["problems"]} == {"password", "global_role"}

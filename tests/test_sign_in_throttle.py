@@ -46,13 +46,16 @@ async def test_ten_wrong_passwords_through_the_api_lock_the_address_everywhere(c
     assert "too many failed sign-ins" in refused.json()["detail"]
 
     page = await client.get("/signin")
-    form = await client.post("/signin", data={"email": EMAIL.upper(), "password": PASSWORD,
-                                              "_csrf_token": csrf(page.text)})
+    form = await client.post(
+        "/signin",
+        data={"email": EMAIL.upper(), "password": PASSWORD, "_csrf_token": csrf(page.text)},
+    )
     assert form.status_code == 429
     assert "Too many attempts to sign in with this address" in form.text
 
-    other = await client.post("/api/v1/tokens", json={"email": "other@example.gov",
-                                                      "password": "anything at all"})
+    other = await client.post(
+        "/api/v1/tokens", json={"email": "other@example.gov", "password": "anything at all"}
+    )
     assert other.status_code == 401  # another address is not affected
 
 
@@ -111,9 +114,7 @@ async def test_two_worker_processes_guessing_at_once_share_one_limit(user):
     assert statuses == {401: signin.MAX_FAILURES, 429: 30 - signin.MAX_FAILURES}
 
 
-async def test_the_lock_ends_when_the_window_ages_out_and_a_success_clears_the_count(
-    client, user
-):
+async def test_the_lock_ends_when_the_window_ages_out_and_a_success_clears_the_count(client, user):
     for _ in range(signin.MAX_FAILURES):
         assert await signin.authenticate(EMAIL, "wrong guess") is None
     with pytest.raises(TooManyAttempts):

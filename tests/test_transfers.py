@@ -34,13 +34,16 @@ def test_a_transfer_with_a_country_and_a_basis_is_complete(vocabularies):
     assert problems(with_transfers(to_oecd), vocabularies) == set()
 
 
-@pytest.mark.parametrize(("transfer", "field", "code"), [
-    ({"basis": "A45-3"}, "country", "transfer_destination_missing"),
-    ({"country": "CHE"}, "basis", "transfer_basis_missing"),
-    ({"country": "DEU", "basis": "A45-3"}, "country", "transfer_in_eea"),
-    ({"country": "NOR", "basis": "A45-3"}, "country", "transfer_in_eea"),
-    ({"country": "USA", "basis": "A49-2"}, "safeguards", "transfer_safeguards_missing"),
-])
+@pytest.mark.parametrize(
+    ("transfer", "field", "code"),
+    [
+        ({"basis": "A45-3"}, "country", "transfer_destination_missing"),
+        ({"country": "CHE"}, "basis", "transfer_basis_missing"),
+        ({"country": "DEU", "basis": "A45-3"}, "country", "transfer_in_eea"),
+        ({"country": "NOR", "basis": "A45-3"}, "country", "transfer_in_eea"),
+        ({"country": "USA", "basis": "A49-2"}, "safeguards", "transfer_safeguards_missing"),
+    ],
+)
 def test_each_transfer_rule_names_the_field(transfer, field, code, vocabularies):
     found = problems(with_transfers(TO_SWITZERLAND, transfer), vocabularies)
     assert (f"legal.personal_data.transfers[1].{field}", code, "error") in found
@@ -54,8 +57,11 @@ def test_compelling_interests_with_documented_safeguards_pass(vocabularies):
 
 def test_authorities_are_warned_off_consent_and_contract_derogations(vocabularies):
     transfer = {"country": "USA", "basis": "A49-1-a"}
-    warning = ("legal.personal_data.transfers[0].basis", "transfer_derogation_for_authority",
-               "warning")
+    warning = (
+        "legal.personal_data.transfers[0].basis",
+        "transfer_derogation_for_authority",
+        "warning",
+    )
     assert warning in problems(with_transfers(transfer), vocabularies)
     assert warning not in problems(with_transfers(transfer), vocabularies, "Company")
 
@@ -65,8 +71,10 @@ def test_transfer_codes_are_controlled(vocabularies):
 
     raw = with_transfers({"country": "Narnia", "basis": "A99"})
     _document, found = normalise_codes(DatasetDocument.model_validate(raw), vocabularies, ())
-    assert {p.field for p in found} == {"legal.personal_data.transfers[0].country",
-                                        "legal.personal_data.transfers[0].basis"}
+    assert {p.field for p in found} == {
+        "legal.personal_data.transfers[0].country",
+        "legal.personal_data.transfers[0].basis",
+    }
     iri = with_transfers({"country": "CHE", "basis": f"{GDPR}A46-2-c"})
     document, found = normalise_codes(DatasetDocument.model_validate(iri), vocabularies, ())
     assert found == [] and document.legal.personal_data.transfers[0].basis == "A46-2-c"
@@ -89,10 +97,12 @@ def test_transfers_are_published_in_dpv_and_read_back(vocabularies):
     from catalogue.dcat.mapping import DatasetContext, dataset_graph
     from catalogue.dcat.reverse import document_from_graph
 
-    document = DatasetDocument.model_validate(with_transfers(
-        TO_SWITZERLAND, {"organisation": "OECD", "basis": "A46-2-a",
-                         "safeguards": {"en": "Aggregates only."}},
-    ))
+    document = DatasetDocument.model_validate(
+        with_transfers(
+            TO_SWITZERLAND,
+            {"organisation": "OECD", "basis": "A46-2-a", "safeguards": {"en": "Aggregates only."}},
+        )
+    )
     context = DatasetContext(base_url="http://127.0.0.1:8000")
     graph: Graph = dataset_graph(document, context, vocabularies)
     subject = URIRef("http://127.0.0.1:8000/dataset/personal-example")
@@ -101,8 +111,11 @@ def test_transfers_are_published_in_dpv_and_read_back(vocabularies):
     first = URIRef(f"{subject}#transfer-1")
     assert (first, URIRef(f"{DPV}hasProcessing"), URIRef(f"{DPV}Transfer")) in graph
     assert (first, URIRef(f"{DPV}hasLegalBasis"), URIRef(f"{GDPR}A45-3")) in graph
-    assert (first, URIRef(f"{DPV}hasThirdCountry"),
-            URIRef("http://publications.europa.eu/resource/authority/country/CHE")) in graph
+    assert (
+        first,
+        URIRef(f"{DPV}hasThirdCountry"),
+        URIRef("http://publications.europa.eu/resource/authority/country/CHE"),
+    ) in graph
     again = document_from_graph(graph, subject, vocabularies, "http://127.0.0.1:8000")
     assert again.legal.personal_data.transfers == document.legal.personal_data.transfers
 
@@ -112,9 +125,12 @@ async def test_the_seed_records_transfers_in_the_ropa_and_for_citizens(client, s
 
     admin = await make_user("admin@example.gov", global_role="admin")
     ropa = (await client.get("/api/v1/ropa", headers=admin)).json()
-    activities = [a for record in ropa["controllers"] for a in record["activities"]
-                  if a["dataset"] == "compulsory-health-insurance-register"
-                  and a["activity"] == "register"]
+    activities = [
+        a
+        for record in ropa["controllers"]
+        for a in record["activities"]
+        if a["dataset"] == "compulsory-health-insurance-register" and a["activity"] == "register"
+    ]
     transfers = activities[0]["transfers"]["third_countries"]
     assert [t["country"]["label"] for t in transfers] == ["Bosnia and Herzegovina", "Switzerland"]
     assert transfers[0]["basis"]["code"] == "A46-2-a"
@@ -143,8 +159,10 @@ async def test_a_steward_records_a_transfer_in_the_form_and_an_eea_country_is_re
     await make_user(EMAIL, {PUBLISHER: "steward"})
     client.follow_redirects = False
     page = await client.get("/signin")
-    await client.post("/signin", data={"email": EMAIL, "password": "correct horse battery",
-                                       "_csrf_token": csrf(page.text)})
+    await client.post(
+        "/signin",
+        data={"email": EMAIL, "password": "correct horse battery", "_csrf_token": csrf(page.text)},
+    )
     page = await client.get("/dataset/new?classification=personal")
     assert 'value="add:legal.personal_data.transfers"' in page.text  # "Add a transfer"
     complete = {
@@ -169,6 +187,11 @@ async def test_a_steward_records_a_transfer_in_the_form_and_an_eea_country_is_re
     assert published.status_code == 303, published.text
     stored = (await client.get("/api/v1/datasets/staff-records")).json()
     assert stored["legal"]["personal_data"]["transfers"] == [
-        {"country": "CHE", "organisation": None, "recipient": "Payroll bureau",
-         "basis": "A46-2-c", "safeguards": {}}
+        {
+            "country": "CHE",
+            "organisation": None,
+            "recipient": "Payroll bureau",
+            "basis": "A46-2-c",
+            "safeguards": {},
+        }
     ]

@@ -55,8 +55,14 @@ async def test_the_page_shows_the_four_levels_in_labelled_sections(
     for level in ("technical", "semantic", "organisational", "legal"):
         assert f'<section id="{level}" class="level" aria-labelledby="{level}-heading">' in html
     text = visible_text(html)
-    for heading in ("Technical level", "Semantic level", "Organisational level", "Legal level",
-                    "Files and APIs", "Change history"):
+    for heading in (
+        "Technical level",
+        "Semantic level",
+        "Organisational level",
+        "Legal level",
+        "Files and APIs",
+        "Change history",
+    ):
         assert heading in text
 
 
@@ -98,8 +104,12 @@ async def test_the_page_links_its_rdf_and_json_twins(client: Any, seeded: None) 
     html = (await client.get("/dataset/census-microdata", headers=BROWSER)).text
     json_link = '<link rel="alternate" type="application/json" href="/api/v1/datasets/census-micro'
     assert json_link + 'data">' in html
-    for ext, media_type in (("ttl", "text/turtle"), ("rdf", "application/rdf+xml"),
-                            ("jsonld", "application/ld+json"), ("nt", "application/n-triples")):
+    for ext, media_type in (
+        ("ttl", "text/turtle"),
+        ("rdf", "application/rdf+xml"),
+        ("jsonld", "application/ld+json"),
+        ("nt", "application/n-triples"),
+    ):
         link = f'<link rel="alternate" type="{media_type}" href="/dataset/census-microdata.{ext}"'
         assert link in html
 
@@ -113,8 +123,10 @@ async def test_json_clients_get_the_api_representation(client: Any, seeded: None
     assert "internal_note" not in page.json()
 
 
-@pytest.mark.parametrize(("accept", "media_type"), [("text/turtle", "text/turtle"),
-                                                    ("application/ld+json", "application/ld+json")])
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json")],
+)
 async def test_rdf_clients_get_dcat_ap(
     client: Any, seeded: None, accept: str, media_type: str
 ) -> None:

@@ -25,8 +25,11 @@ def boom() -> None:
 
 @get("/page", sync_to_thread=False)
 def page(request: Request[Any, Any, Any]) -> Response[str]:
-    return render(request, "error.html", {"status": 418, "title": "A test page", "detail": "x",
-                                          "principal": STEWARD})
+    return render(
+        request,
+        "error.html",
+        {"status": 418, "title": "A test page", "detail": "x", "principal": STEWARD},
+    )
 
 
 def make_app() -> Litestar:

@@ -37,7 +37,9 @@ def test_removing_one_filter_keeps_the_others_and_goes_back_to_page_one() -> Non
     assert removed == {"q": "tax", "classification": "open", "theme": "AGRI"}
     chips = active_filters(state, Labels())
     assert [chip["label"] for chip in chips] == [
-        "Open data", "Agriculture, fisheries, forestry and food", "Economy and finance"
+        "Open data",
+        "Agriculture, fisheries, forestry and food",
+        "Economy and finance",
     ]
     assert all("page=" not in chip["remove_url"] for chip in chips)
 

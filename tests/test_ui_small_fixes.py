@@ -107,8 +107,13 @@ def test_the_progress_line_counts_on_a_terminal_and_is_quiet_elsewhere() -> None
 def in_a_terminal(*args: str) -> tuple[int, str]:
     """Run ``python -m catalogue ARGS`` on a pseudo-terminal, as a user at a shell does."""
     leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "catalogue", *args], cwd=PROJECT_ROOT,
-                               env=os.environ.copy(), stdout=follower, stderr=follower)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "catalogue", *args],
+        cwd=PROJECT_ROOT,
+        env=os.environ.copy(),
+        stdout=follower,
+        stderr=follower,
+    )
     os.close(follower)
     output = b""
     deadline = time.monotonic() + 120
@@ -158,13 +163,15 @@ async def test_the_reindex_bar_starts_at_the_real_total(client: Any) -> None:
 
 
 def test_history_shows_old_and_new_values_of_plain_fields_only() -> None:
-    fields = changed_fields({
-        "title.en": {"from": "Old title", "to": "New title"},
-        "status": {"from": "draft", "to": "published"},
-        "semantic.keywords": {"from": ["a"], "to": ["a", "b"]},
-        "technical.byte_size": {"from": None, "to": 12},
-        "description.en": {"from": "x" * 200, "to": ""},
-    })
+    fields = changed_fields(
+        {
+            "title.en": {"from": "Old title", "to": "New title"},
+            "status": {"from": "draft", "to": "published"},
+            "semantic.keywords": {"from": ["a"], "to": ["a", "b"]},
+            "technical.byte_size": {"from": None, "to": 12},
+            "description.en": {"from": "x" * 200, "to": ""},
+        }
+    )
     assert fields[0] == FieldChange("title › en", "Old title", "New title")
     assert fields[1] == FieldChange("status", "draft", "published")
     assert fields[2] == FieldChange("semantic › keywords")  # a list: the name only
@@ -176,16 +183,22 @@ def test_history_shows_old_and_new_values_of_plain_fields_only() -> None:
 async def test_the_history_on_the_page_shows_from_what_to_what(client: Any) -> None:
     await make_organisation()
     steward = await make_user("steward@example.gov", {PUBLISHER: "steward"})
-    assert (await client.post("/api/v1/datasets", json=open_dataset(),
-                              headers=steward)).status_code == 201
-    renamed = await client.patch("/api/v1/datasets/open-example",
-                                 json={"title": {"en": "Renamed dataset"}},
-                                 headers={**steward, "If-Match": '"1"'})
+    assert (
+        await client.post("/api/v1/datasets", json=open_dataset(), headers=steward)
+    ).status_code == 201
+    renamed = await client.patch(
+        "/api/v1/datasets/open-example",
+        json={"title": {"en": "Renamed dataset"}},
+        headers={**steward, "If-Match": '"1"'},
+    )
     assert renamed.status_code == 200
     page = (await client.get("/dataset/open-example", headers={**BROWSER, **steward})).text
     history = page.split('id="history"', 1)[1].split("</section>", 1)[0]
-    assert re.search(r'title › en: <span class="history__from">Example open dataset</span>'
-                     r'.*?<span class="history__to">Renamed dataset</span>', history), history
+    assert re.search(
+        r'title › en: <span class="history__from">Example open dataset</span>'
+        r'.*?<span class="history__to">Renamed dataset</span>',
+        history,
+    ), history
 
 
 # --- make run installs the runtime only --------------------------------------------------------
@@ -193,8 +206,9 @@ async def test_the_history_on_the_page_shows_from_what_to_what(client: Any) -> N
 
 def make_commands(target: str) -> list[str]:
     """The pip commands ``make TARGET`` would run on a fresh checkout (``-n -B``: print all)."""
-    result = subprocess.run(["make", "-n", "-B", target], cwd=PROJECT_ROOT, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        ["make", "-n", "-B", target], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return [line for line in result.stdout.splitlines() if "pip install" in line]
 

@@ -66,8 +66,10 @@ def test_blank_inputs_rows_and_groups_are_left_out():
 
 
 def test_a_value_that_does_not_parse_is_kept_as_typed():
-    form = {"technical.distributions[0].byte_size": ["12 kB"],
-            "technical.distributions[0].access_url": ["https://x.example/a.csv"]}
+    form = {
+        "technical.distributions[0].byte_size": ["12 kB"],
+        "technical.distributions[0].access_url": ["https://x.example/a.csv"],
+    }
     document = form_to_document(form)
     assert document["technical"]["distributions"][0]["byte_size"] == "12 kB"
     assert document_to_form(document)["technical.distributions[0].byte_size"] == ["12 kB"]
@@ -80,9 +82,14 @@ def test_field_ids_are_valid_html_ids():
 
 
 def test_problem_paths_find_the_nearest_control():
-    names = ["title.en", "title.sl", "technical.distributions[0].title.en",
-             "technical.distributions[0].access_url", "organisational.contact_point.name",
-             "semantic.themes"]
+    names = [
+        "title.en",
+        "title.sl",
+        "technical.distributions[0].title.en",
+        "technical.distributions[0].access_url",
+        "organisational.contact_point.name",
+        "semantic.themes",
+    ]
     assert locate("title", names, []) == "title.en"
     assert locate("technical.distributions", names, []) == "technical.distributions[0].title.en"
     assert locate("technical.distributions[0].access_url", names, []) == (
@@ -102,8 +109,9 @@ def test_problems_are_shown_beside_their_fields_and_listed_in_the_summary():
         Problem("technical.attributes[0].identifier_scheme", "just a warning", severity="warning"),
     ]
     choices = {"themes": [("GOVE", "Government", ""), ("ECON", "Economy", "")]}
-    view = build_form(form, classification="open", choices=choices, languages=["en", "sl"],
-                      problems=problems)
+    view = build_form(
+        form, classification="open", choices=choices, languages=["en", "sl"], problems=problems
+    )
     hrefs = [item.href for item in view.summary]
     assert hrefs == [
         "#f-technical-distributions-0-access_url",
@@ -116,8 +124,12 @@ def test_problems_are_shown_beside_their_fields_and_listed_in_the_summary():
 
 def test_the_form_asks_what_the_classification_needs():
     def visible(classification: str) -> dict[str, bool]:
-        view = build_form({"classification": [classification]}, classification=classification,
-                          choices=NO_CHOICES, languages=["en"])
+        view = build_form(
+            {"classification": [classification]},
+            classification=classification,
+            choices=NO_CHOICES,
+            languages=["en"],
+        )
         return {section.id: section.visible for section in view.sections}
 
     assert visible("open")["personal"] is False
@@ -128,16 +140,20 @@ def test_a_part_for_another_classification_stays_visible_when_it_holds_values():
     form = {"classification": ["closed"], "legal.licence": ["CC_BY_4_0"]}
     view = build_form(form, classification="closed", choices=NO_CHOICES, languages=["en"])
     legal = next(section for section in view.sections if section.id == "legal")
-    licence = next(item for item in legal.items if getattr(item, "classes", "") == "open"
-                   and item.item.name == "legal.licence")
+    licence = next(
+        item
+        for item in legal.items
+        if getattr(item, "classes", "") == "open" and item.item.name == "legal.licence"
+    )
     assert licence.visible is True
 
 
 def test_rows_asked_for_include_blank_ones():
     form = {"_rows.technical.distributions": ["3"], "technical.distributions[0].access_url": [""]}
     assert rows_requested(form) == {"technical.distributions": 3}
-    view = build_form(form, classification="open", choices=NO_CHOICES, languages=["en"],
-                      rows=rows_requested(form))
+    view = build_form(
+        form, classification="open", choices=NO_CHOICES, languages=["en"], rows=rows_requested(form)
+    )
     technical = next(section for section in view.sections if section.id == "technical")
     assert len(technical.items[0].rows) == 3
 
@@ -146,10 +162,14 @@ def test_the_stale_page_lists_only_the_fields_that_differ():
     mine = document_to_form(open_dataset())
     theirs = document_to_form({**open_dataset(), "title": {"en": "Renamed", "sl": "Primer"}})
     mine["technical.distributions[0].access_url"] = ["https://data.example.gov/v2.csv"]
-    changes = changed_fields(mine, theirs, classification="open", choices=NO_CHOICES,
-                             languages=["en", "sl"])
+    changes = changed_fields(
+        mine, theirs, classification="open", choices=NO_CHOICES, languages=["en", "sl"]
+    )
     assert [(c.label, c.yours, c.current) for c in changes] == [
         ("About the dataset: Title (English)", "Example open dataset", "Renamed"),
-        ("Distribution 1: Access address", "https://data.example.gov/v2.csv",
-         "https://data.example.gov/open.csv"),
+        (
+            "Distribution 1: Access address",
+            "https://data.example.gov/v2.csv",
+            "https://data.example.gov/open.csv",
+        ),
     ]

@@ -34,8 +34,12 @@ async def signed_in(client, api_steward) -> dict[str, str]:
     page = await client.get("/signin")
     response = await client.post(
         "/signin",
-        data={"email": EMAIL, "password": PASSWORD, "next": "/dashboard",
-              "_csrf_token": csrf(page.text)},
+        data={
+            "email": EMAIL,
+            "password": PASSWORD,
+            "next": "/dashboard",
+            "_csrf_token": csrf(page.text),
+        },
     )
     assert response.status_code == 303
     return api_steward
@@ -76,8 +80,12 @@ async def test_signing_in_sets_a_protected_session_cookie_and_goes_where_asked(c
 
     response = await client.post(
         "/signin",
-        data={"email": EMAIL.upper(), "password": PASSWORD, "next": "/dataset/new",
-              "_csrf_token": csrf(page.text)},
+        data={
+            "email": EMAIL.upper(),
+            "password": PASSWORD,
+            "next": "/dataset/new",
+            "_csrf_token": csrf(page.text),
+        },
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/dataset/new"
@@ -108,8 +116,12 @@ async def test_only_local_addresses_are_followed_after_signing_in(client, api_st
     page = await client.get("/signin")
     response = await client.post(
         "/signin",
-        data={"email": EMAIL, "password": PASSWORD, "next": "//evil.example/",
-              "_csrf_token": csrf(page.text)},
+        data={
+            "email": EMAIL,
+            "password": PASSWORD,
+            "next": "//evil.example/",
+            "_csrf_token": csrf(page.text),
+        },
     )
     assert response.headers["location"] == "/dashboard"
 
@@ -157,15 +169,22 @@ async def test_a_failed_publish_saves_nothing_and_keeps_everything_typed(client,
     assert response.status_code == 422
     page = html.unescape(response.text)
     assert "This dataset cannot be published yet, and nothing has been saved." in page
-    for typed in ('value="Staff records"', "Who works for the ministry, and in which unit.",
-                  'value="hr@example.gov"', 'value="employee_name"'):
+    for typed in (
+        'value="Staff records"',
+        "Who works for the ministry, and in which unit.",
+        'value="hr@example.gov"',
+        'value="employee_name"',
+    ):
         assert typed in page
     assert '<option value="HumanResourceManagement" selected>' in page
     # Each rule's problem sits beside its field and is linked from the summary.
     assert 'href="#f-legal-personal_data-retention-period"' in page
-    assert re.search(r'id="f-legal-personal_data-retention-period"[^>]*aria-describedby='
-                     r'"f-legal-personal_data-retention-period-hint '
-                     r'f-legal-personal_data-retention-period-error"', page)
+    assert re.search(
+        r'id="f-legal-personal_data-retention-period"[^>]*aria-describedby='
+        r'"f-legal-personal_data-retention-period-hint '
+        r'f-legal-personal_data-retention-period-error"',
+        page,
+    )
     assert 'id="f-legal-personal_data-retention-period-error"' in page
     assert "Say whom the data is about" in page
     stored = await client.get("/api/v1/datasets/staff-records", headers=signed_in)
@@ -182,13 +201,16 @@ async def test_a_steward_saves_a_draft_then_fixes_and_publishes_it(client, signe
     assert "Before this dataset can be published" in edit
     assert 'name="_revision" value="1"' in edit
 
-    complete = personal_form(token, **{
-        "_revision": "1",
-        "_action": "publish",
-        "legal.personal_data.data_subjects": "Employee",
-        "legal.personal_data.personal_data_categories": "Name",
-        "legal.personal_data.retention.period": "P5Y",
-    })
+    complete = personal_form(
+        token,
+        **{
+            "_revision": "1",
+            "_action": "publish",
+            "legal.personal_data.data_subjects": "Employee",
+            "legal.personal_data.personal_data_categories": "Name",
+            "legal.personal_data.retention.period": "P5Y",
+        },
+    )
     del complete["slug"]
     published = await client.post("/dataset/staff-records/edit", data=complete)
     assert published.status_code == 303, published.text
@@ -200,12 +222,18 @@ async def test_a_steward_saves_a_draft_then_fixes_and_publishes_it(client, signe
 
 async def test_a_bad_value_in_a_draft_is_shown_beside_its_field(client, signed_in):
     _, token = await form_page(client, "/dataset/new?classification=open")
-    response = await client.post("/dataset/new", data={
-        "_csrf_token": token, "_action": "save", "slug": "Not A Slug", "classification": "open",
-        "organisational.publisher": PUBLISHER,
-        "technical.distributions[0].access_url": "data.example.gov/file.csv",
-        "technical.distributions[0].byte_size": "12 kB",
-    })
+    response = await client.post(
+        "/dataset/new",
+        data={
+            "_csrf_token": token,
+            "_action": "save",
+            "slug": "Not A Slug",
+            "classification": "open",
+            "organisational.publisher": PUBLISHER,
+            "technical.distributions[0].access_url": "data.example.gov/file.csv",
+            "technical.distributions[0].byte_size": "12 kB",
+        },
+    )
     assert response.status_code == 422
     page = html.unescape(response.text)
     assert 'href="#f-slug"' in page and 'value="Not A Slug"' in page
@@ -216,11 +244,16 @@ async def test_a_bad_value_in_a_draft_is_shown_beside_its_field(client, signed_i
 
 async def test_add_another_works_without_javascript(client, signed_in):
     _, token = await form_page(client, "/dataset/new?classification=open")
-    response = await client.post("/dataset/new", data={
-        "_csrf_token": token, "_action": "add:technical.distributions",
-        "_rows.technical.distributions": "1", "classification": "open",
-        "technical.distributions[0].access_url": "https://data.example.gov/a.csv",
-    })
+    response = await client.post(
+        "/dataset/new",
+        data={
+            "_csrf_token": token,
+            "_action": "add:technical.distributions",
+            "_rows.technical.distributions": "1",
+            "classification": "open",
+            "technical.distributions[0].access_url": "https://data.example.gov/a.csv",
+        },
+    )
     assert response.status_code == 200
     assert 'value="https://data.example.gov/a.csv"' in response.text
     assert 'id="f-technical-distributions-1-access_url"' in response.text
@@ -233,8 +266,11 @@ async def test_a_stale_edit_shows_both_versions_and_overwrites_nothing(client, s
     assert 'name="_revision" value="1"' in edit
 
     # Someone else renames the dataset meanwhile.
-    other = await client.patch("/api/v1/datasets/open-example", json={"title": {"en": "Theirs"}},
-                               headers={**signed_in, "If-Match": '"1"'})
+    other = await client.patch(
+        "/api/v1/datasets/open-example",
+        json={"title": {"en": "Theirs"}},
+        headers={**signed_in, "If-Match": '"1"'},
+    )
     assert other.status_code == 200
 
     form: dict = document_to_form(open_dataset())  # what the edit page sends back
@@ -244,7 +280,7 @@ async def test_a_stale_edit_shows_both_versions_and_overwrites_nothing(client, s
     page = html.unescape(response.text)
     assert "Someone changed this dataset since you opened it" in page
     assert re.search(r"Title \(English\)</th>\s*<td[^>]*>Mine</td>\s*<td[^>]*>Theirs</td>", page)
-    assert page.count("<tr><th scope=\"row\">") == 1  # only the title differs
+    assert page.count('<tr><th scope="row">') == 1  # only the title differs
     stored = (await client.get("/api/v1/datasets/open-example", headers=signed_in)).json()
     assert stored["title"]["en"] == "Theirs" and stored["revision"] == 2
 
@@ -265,14 +301,20 @@ async def test_signing_out_ends_the_session(client, signed_in):
     assert (await client.get("/dashboard")).status_code == 303
 
 
-
 async def test_a_short_name_already_taken_is_reported_beside_it(client, signed_in):
     await client.post("/api/v1/datasets", json=open_dataset(), headers=signed_in)
     _, token = await form_page(client, "/dataset/new?classification=open")
-    response = await client.post("/dataset/new", data={
-        "_csrf_token": token, "_action": "save", "slug": "open-example", "classification": "open",
-        "title.en": "A second one", "organisational.publisher": PUBLISHER,
-    })
+    response = await client.post(
+        "/dataset/new",
+        data={
+            "_csrf_token": token,
+            "_action": "save",
+            "slug": "open-example",
+            "classification": "open",
+            "title.en": "A second one",
+            "organisational.publisher": PUBLISHER,
+        },
+    )
     assert response.status_code == 409
     assert 'href="#f-slug"' in response.text and 'value="A second one"' in response.text
 
@@ -286,12 +328,14 @@ async def test_the_form_title_uses_the_right_article(client, signed_in):
 
 async def test_saving_a_published_dataset_says_the_changes_were_saved(client, signed_in):
     published = {**open_dataset(), "status": "published"}
-    assert (await client.post("/api/v1/datasets", json=published,
-                              headers=signed_in)).status_code == 201
+    assert (
+        await client.post("/api/v1/datasets", json=published, headers=signed_in)
+    ).status_code == 201
     _, token = await form_page(client, "/dataset/open-example/edit")
     form: dict = document_to_form(published)
-    form.update({"_csrf_token": token, "_action": "save", "_revision": "1",
-                 "title.en": "A better title"})
+    form.update(
+        {"_csrf_token": token, "_action": "save", "_revision": "1", "title.en": "A better title"}
+    )
     saved = await client.post("/dataset/open-example/edit", data=form)
     assert saved.status_code == 303, saved.text
     assert saved.headers["location"] == "/dataset/open-example"

@@ -32,13 +32,50 @@ needs_reference = pytest.mark.skipif(
 )
 
 REQUIRED_KEYS = {
-    "themes", "access-rights", "frequencies", "file-types", "licences", "languages",
-    "countries", "planned-availability", "distribution-status", "hvd-categories",
-    "publisher-types", "legal-bases", "special-category-conditions", "purposes",
-    "personal-data", "data-subjects", "measures",
+    "themes",
+    "access-rights",
+    "frequencies",
+    "file-types",
+    "licences",
+    "languages",
+    "countries",
+    "planned-availability",
+    "distribution-status",
+    "hvd-categories",
+    "publisher-types",
+    "legal-bases",
+    "special-category-conditions",
+    "purposes",
+    "personal-data",
+    "data-subjects",
+    "measures",
 }
-EU_24 = ["BUL", "CES", "DAN", "DEU", "ELL", "ENG", "EST", "FIN", "FRA", "GLE", "HRV", "HUN",
-         "ITA", "LAV", "LIT", "MLT", "NLD", "POL", "POR", "RON", "SLK", "SLV", "SPA", "SWE"]
+EU_24 = [
+    "BUL",
+    "CES",
+    "DAN",
+    "DEU",
+    "ELL",
+    "ENG",
+    "EST",
+    "FIN",
+    "FRA",
+    "GLE",
+    "HRV",
+    "HUN",
+    "ITA",
+    "LAV",
+    "LIT",
+    "MLT",
+    "NLD",
+    "POL",
+    "POR",
+    "RON",
+    "SLK",
+    "SLV",
+    "SPA",
+    "SWE",
+]
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
 DPV = "https://w3id.org/dpv#"
 
@@ -63,31 +100,37 @@ def test_an_unknown_vocabulary_is_a_key_error(vocabularies: Vocabularies) -> Non
         vocabularies["no-such-scheme"]
 
 
-@pytest.mark.parametrize(("key", "count"), [
-    ("themes", 14),
-    ("access-rights", 3),
-    ("planned-availability", 4),
-    ("hvd-categories", 96),
-    ("legal-bases", 6),
-    ("special-category-conditions", 10),
-    ("distribution-status", 5),
-    ("publisher-types", 11),
-])
+@pytest.mark.parametrize(
+    ("key", "count"),
+    [
+        ("themes", 14),
+        ("access-rights", 3),
+        ("planned-availability", 4),
+        ("hvd-categories", 96),
+        ("legal-bases", 6),
+        ("special-category-conditions", 10),
+        ("distribution-status", 5),
+        ("publisher-types", 11),
+    ],
+)
 def test_exact_sizes(vocabularies: Vocabularies, key: str, count: int) -> None:
     assert len(vocabularies[key].concepts) == count
 
 
-@pytest.mark.parametrize(("key", "minimum"), [
-    ("file-types", 60),
-    ("licences", 20),
-    ("languages", 24 + 15),
-    ("countries", 250),
-    ("frequencies", 25),
-    ("purposes", 140),
-    ("personal-data", 200),
-    ("data-subjects", 25),
-    ("measures", 200),
-])
+@pytest.mark.parametrize(
+    ("key", "minimum"),
+    [
+        ("file-types", 60),
+        ("licences", 20),
+        ("languages", 24 + 15),
+        ("countries", 250),
+        ("frequencies", 25),
+        ("purposes", 140),
+        ("personal-data", 200),
+        ("data-subjects", 25),
+        ("measures", 200),
+    ],
+)
 def test_minimum_sizes(vocabularies: Vocabularies, key: str, minimum: int) -> None:
     assert len(vocabularies[key].concepts) >= minimum
 
@@ -110,10 +153,18 @@ def test_every_concept_has_code_iri_english_label_and_broader_within_its_scheme(
 
 
 def test_eu_tables_use_authority_codes(vocabularies: Vocabularies) -> None:
-    for key, code in [("themes", "ECON"), ("licences", "CC_BY_4_0"), ("frequencies", "ANNUAL"),
-                      ("file-types", "CSV"), ("languages", "ENG"), ("countries", "SVN"),
-                      ("access-rights", "PUBLIC"), ("distribution-status", "COMPLETED"),
-                      ("planned-availability", "STABLE"), ("hvd-categories", "c_a9135398")]:
+    for key, code in [
+        ("themes", "ECON"),
+        ("licences", "CC_BY_4_0"),
+        ("frequencies", "ANNUAL"),
+        ("file-types", "CSV"),
+        ("languages", "ENG"),
+        ("countries", "SVN"),
+        ("access-rights", "PUBLIC"),
+        ("distribution-status", "COMPLETED"),
+        ("planned-availability", "STABLE"),
+        ("hvd-categories", "c_a9135398"),
+    ]:
         concept = vocabularies[key].get(code)
         assert concept is not None, f"{code} missing from {key}"
         assert concept.iri.endswith("/" + code)
@@ -129,7 +180,9 @@ def test_dpv_concepts_use_the_iri_local_name_and_official_iri(vocabularies: Voca
         ("measures", "Pseudonymisation", DPV + "Pseudonymisation"),
     ]:
         assert vocabularies[key].get(code).iri == iri
-    assert vocabularies["purposes"].iri == "https://w3id.org/strategic-data-catalogue/vocab/purposes"
+    assert (
+        vocabularies["purposes"].iri == "https://w3id.org/strategic-data-catalogue/vocab/purposes"
+    )
 
 
 def test_dpv_concepts_carry_plain_language_definitions(vocabularies: Vocabularies) -> None:
@@ -208,14 +261,26 @@ def test_file_types_carry_iana_media_types(vocabularies: Vocabularies) -> None:
     file_types = vocabularies["file-types"]
     assert file_types.get("CSV").flags["mediaType"] == "text/csv"
     assert file_types.get("PDF").flags["mediaType"] == "application/pdf"
-    assert all("/" in c.flags["mediaType"] and ";" not in c.flags["mediaType"]
-               for c in file_types.concepts.values() if "mediaType" in c.flags)
+    assert all(
+        "/" in c.flags["mediaType"] and ";" not in c.flags["mediaType"]
+        for c in file_types.concepts.values()
+        if "mediaType" in c.flags
+    )
 
 
 def test_special_categories_and_criminal_data_are_flagged(vocabularies: Vocabularies) -> None:
     data = vocabularies["personal-data"]
-    for code in ("Health", "HealthRecord", "MentalHealth", "Genetic", "Biometric",
-                 "EthnicOrigin", "Religion", "SexualPreference", "TradeUnionMembership"):
+    for code in (
+        "Health",
+        "HealthRecord",
+        "MentalHealth",
+        "Genetic",
+        "Biometric",
+        "EthnicOrigin",
+        "Religion",
+        "SexualPreference",
+        "TradeUnionMembership",
+    ):
         assert data.get(code).flags.get("specialCategory") is True, code
     for code in ("Name", "BirthDate", "PhysicalAddress", "Tax", "Income"):
         assert "specialCategory" not in data.get(code).flags, code
@@ -242,8 +307,13 @@ def test_art89_purposes_and_safeguards(vocabularies: Vocabularies) -> None:
     assert {"ScientificResearch", "ProvideOfficialStatistics"} <= art89
     assert "Marketing" not in art89
     measures = vocabularies["measures"]
-    for code in ("Pseudonymisation", "Anonymisation", "Encryption", "AccessControlMethod",
-                 "DataMinimisationPrinciple"):
+    for code in (
+        "Pseudonymisation",
+        "Anonymisation",
+        "Encryption",
+        "AccessControlMethod",
+        "DataMinimisationPrinciple",
+    ):
         assert measures.get(code).flags.get("art89Safeguard") is True, code
     assert "art89Safeguard" not in measures.get("Notice").flags
 
@@ -257,7 +327,8 @@ def test_ancestors_on_purposes(vocabularies: Vocabularies) -> None:
     assert {"SocialWelfareManagement", "PublicServiceManagement", "PublicBenefit"} <= ancestors
     assert "SocialWelfareEligibilityAssessment" not in ancestors
     assert purposes.ancestors(DPV + "ScientificResearch") == purposes.ancestors(
-        "ScientificResearch")
+        "ScientificResearch"
+    )
     assert purposes.is_same_or_narrower("AcademicResearch", "ResearchAndDevelopment")
     assert purposes.is_same_or_narrower("ServiceProvision", "ServiceProvision")
     assert not purposes.is_same_or_narrower("ResearchAndDevelopment", "AcademicResearch")
@@ -275,8 +346,11 @@ def test_personal_data_broader_links_resolve_up_to_personal_data(
     vocabularies: Vocabularies,
 ) -> None:
     data = vocabularies["personal-data"]
-    assert data.ancestors("HealthRecord") >= {"MedicalHealth", "SpecialCategoryPersonalData",
-                                              "PersonalData"}
+    assert data.ancestors("HealthRecord") >= {
+        "MedicalHealth",
+        "SpecialCategoryPersonalData",
+        "PersonalData",
+    }
     assert [c.code for c in data.concepts.values() if not c.broader] == ["PersonalData"]
 
 
@@ -293,8 +367,12 @@ def test_json_cache_gives_the_same_result_and_follows_file_changes(tmp_path: Pat
     assert dict(warm) == dict(cold)
 
     themes = directory / "themes.ttl"
-    themes.write_text(themes.read_text(encoding="utf-8").replace(
-        '"Economy and finance"@en', '"Economy, finance"@en'), encoding="utf-8")
+    themes.write_text(
+        themes.read_text(encoding="utf-8").replace(
+            '"Economy and finance"@en', '"Economy, finance"@en'
+        ),
+        encoding="utf-8",
+    )
     changed = load_vocabularies(directory, cache_dir=cache_dir)
     assert changed["themes"].get("ECON").label() == "Economy, finance"
     assert len(list(cache_dir.glob("*.json"))) == 1  # the stale cache was dropped
@@ -369,9 +447,11 @@ def test_eu_concepts_exist_in_the_reference_with_the_same_english_label(
     for concept in vocabularies[key].concepts.values():
         if concept.iri in NOT_IN_REFERENCE:
             continue
-        english = {" ".join(str(label).split())
-                   for label in reference.objects(URIRef(concept.iri), SKOS.prefLabel)
-                   if label.language == "en"}
+        english = {
+            " ".join(str(label).split())
+            for label in reference.objects(URIRef(concept.iri), SKOS.prefLabel)
+            if label.language == "en"
+        }
         assert english, f"{concept.iri} is not in {REFERENCE_FILES[key]}"
         assert concept.labels["en"] in english, concept.iri
 
@@ -388,4 +468,5 @@ def test_committed_files_are_what_the_generator_makes() -> None:
         committed = (VOCABULARY_DIR / f"{scheme.key}.ttl").read_text(encoding="utf-8")
         assert committed == to_turtle(scheme), (
             f"{scheme.key}.ttl is stale: run python -m catalogue.vocabularies.build "
-            "--source ../shared/vocabularies --out vocabularies")
+            "--source ../shared/vocabularies --out vocabularies"
+        )

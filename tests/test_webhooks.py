@@ -86,13 +86,13 @@ async def deliveries(client: Any, admin: dict[str, str], hook: int) -> list[dict
     return response.json()["items"]
 
 
-async def setup(client: Any, url: str, events: list[str]) -> tuple[dict[str, str],
-                                                                   dict[str, str], dict]:
+async def setup(
+    client: Any, url: str, events: list[str]
+) -> tuple[dict[str, str], dict[str, str], dict]:
     await make_organisation()
     admin = await make_user("admin@example.si", global_role="admin")
     steward = await make_user("steward@example.si", STEWARD_ROLES)
-    hook = await client.post("/api/v1/webhooks", json={"url": url, "events": events},
-                             headers=admin)
+    hook = await client.post("/api/v1/webhooks", json={"url": url, "events": events}, headers=admin)
     assert hook.status_code == 201, hook.text
     return admin, steward, hook.json()
 
@@ -103,15 +103,15 @@ async def test_only_an_admin_registers_and_addresses_must_be_http(client: Any, d
     steward = await make_user("steward@example.si", STEWARD_ROLES)
     good = {"url": "https://receiver.example.org/in", "events": ["dataset.published"]}
     assert (await client.post("/api/v1/webhooks", json=good)).status_code == 401
-    assert (await client.post("/api/v1/webhooks", json=good, headers=steward)).status_code \
-        == 403
+    assert (await client.post("/api/v1/webhooks", json=good, headers=steward)).status_code == 403
     assert (await client.get("/api/v1/webhooks", headers=steward)).status_code == 403
     for url in ("ftp://receiver.example.org/in", "file:///etc/passwd", "receiver", ""):
         bad = await client.post("/api/v1/webhooks", json={**good, "url": url}, headers=admin)
         assert bad.status_code == 422, url
         assert [p["field"] for p in bad.json()["problems"]] == ["url"]
-    unknown = await client.post("/api/v1/webhooks", json={**good, "events": ["dataset.eaten"]},
-                                headers=admin)
+    unknown = await client.post(
+        "/api/v1/webhooks", json={**good, "events": ["dataset.eaten"]}, headers=admin
+    )
     assert unknown.status_code == 422 and unknown.json()["problems"][0]["field"] == "events[0]"
     empty = await client.post("/api/v1/webhooks", json={**good, "events": []}, headers=admin)
     assert empty.status_code == 422 and empty.json()["problems"][0]["field"] == "events"
@@ -126,23 +126,30 @@ async def test_only_an_admin_registers_and_addresses_must_be_http(client: Any, d
     one = await client.get(f"/api/v1/webhooks/{body['id']}", headers=admin)
     assert one.status_code == 200 and "secret" not in one.json()
     assert (await client.delete(f"/api/v1/webhooks/{body['id']}", headers=admin)).json() == {
-        "id": body["id"], "deleted": True}
-    assert (await client.get(f"/api/v1/webhooks/{body['id']}", headers=admin)).status_code \
-        == 404
+        "id": body["id"],
+        "deleted": True,
+    }
+    assert (await client.get(f"/api/v1/webhooks/{body['id']}", headers=admin)).status_code == 404
 
 
 async def test_a_publication_reaches_the_receiver_signed(
     client: Any, db: None, fast: None, receiver: Receiver
 ) -> None:
-    admin, steward, hook = await setup(client, receiver.url,
-                                       ["dataset.published", "dataset.withdrawn"])
+    admin, steward, hook = await setup(
+        client, receiver.url, ["dataset.published", "dataset.withdrawn"]
+    )
     draft = {**open_dataset("a-draft"), "internal_note": "not for the receiver"}
-    assert (await client.post("/api/v1/datasets", json=draft, headers=steward)).status_code \
-        == 201  # a draft: no event
-    published = {**open_dataset("now-public"), "status": "published",
-                 "internal_note": "not for the receiver"}
-    assert (await client.post("/api/v1/datasets", json=published, headers=steward)
-            ).status_code == 201
+    assert (
+        await client.post("/api/v1/datasets", json=draft, headers=steward)
+    ).status_code == 201  # a draft: no event
+    published = {
+        **open_dataset("now-public"),
+        "status": "published",
+        "internal_note": "not for the receiver",
+    }
+    assert (
+        await client.post("/api/v1/datasets", json=published, headers=steward)
+    ).status_code == 201
     await until(lambda: len(receiver.requests) >= 1)
     [request] = receiver.requests
     signature = request["headers"]["X-Catalogue-Signature"]
@@ -168,8 +175,9 @@ async def test_a_publication_reaches_the_receiver_signed(
     assert attempt["duration_ms"] >= 0 and attempt["at"]
 
     etag = (await client.get("/api/v1/datasets/now-public")).headers["etag"]
-    withdrawn = await client.delete("/api/v1/datasets/now-public",
-                                    headers={**steward, "If-Match": etag})
+    withdrawn = await client.delete(
+        "/api/v1/datasets/now-public", headers={**steward, "If-Match": etag}
+    )
     assert withdrawn.status_code in (200, 204)
     await until(lambda: len(receiver.requests) >= 2)
     assert json.loads(receiver.requests[1]["body"])["event"] == "dataset.withdrawn"
@@ -181,8 +189,9 @@ async def test_a_failed_delivery_is_retried_with_backoff(
 ) -> None:
     admin, steward, hook = await setup(client, receiver.url, ["dataset.published"])
     document = {**open_dataset("retried"), "status": "published"}
-    assert (await client.post("/api/v1/datasets", json=document, headers=steward)
-            ).status_code == 201
+    assert (
+        await client.post("/api/v1/datasets", json=document, headers=steward)
+    ).status_code == 201
     await until(lambda: len(receiver.requests) >= 2)
     first, second = receiver.requests
     assert first["body"] == second["body"]  # the same delivery, the same id
@@ -202,16 +211,19 @@ async def test_a_failed_delivery_is_retried_with_backoff(
 async def test_a_hanging_receiver_times_out_and_never_holds_up_the_write(
     client: Any, db: None, fast: None, receiver: Receiver
 ) -> None:
-    admin, steward, hook = await setup(client, receiver.url, ["dataset.published",
-                                                              "dataset.changed"])
+    admin, steward, hook = await setup(
+        client, receiver.url, ["dataset.published", "dataset.changed"]
+    )
     started = time.monotonic()
     document = {**open_dataset("slow-receiver"), "status": "published"}
     response = await client.post("/api/v1/datasets", json=document, headers=steward)
     assert response.status_code == 201
     etag = response.headers["etag"]
-    changed = await client.patch("/api/v1/datasets/slow-receiver",
-                                 json={"title": {"en": "Changed"}},
-                                 headers={**steward, "If-Match": etag})
+    changed = await client.patch(
+        "/api/v1/datasets/slow-receiver",
+        json={"title": {"en": "Changed"}},
+        headers={**steward, "If-Match": etag},
+    )
     assert changed.status_code == 200
     assert time.monotonic() - started < 4.0  # the receiver would have held each for 5 s
     await until(lambda: len(receiver.requests) >= 2)
@@ -243,10 +255,17 @@ def test_which_changes_make_which_events() -> None:
     assert rules.dataset_event(None, draft) is None
     assert rules.dataset_event(draft, draft) is None
     assert rules.dataset_event(withdrawn, draft) is None
-    for action, expected in (("approve", 1), ("reject", 1), ("suspend", 1), ("propose", 0),
-                             ("review", 0), ("expire", 0)):
-        events = rules.events_of("agreement", action, "a1", None, {"status": "approved"},
-                                 {"dataset": "d"}, "http://x")
+    for action, expected in (
+        ("approve", 1),
+        ("reject", 1),
+        ("suspend", 1),
+        ("propose", 0),
+        ("review", 0),
+        ("expire", 0),
+    ):
+        events = rules.events_of(
+            "agreement", action, "a1", None, {"status": "approved"}, {"dataset": "d"}, "http://x"
+        )
         assert len(events) == expected, action
         assert all(e.name == "agreement.decided" for e in events)
     assert [rules.backoff(n) for n in (1, 2, 3)] == [10.0, 20.0, 40.0]
@@ -266,9 +285,15 @@ async def test_the_admin_page_registers_shows_the_secret_once_and_lists_deliveri
     async def sign_in(email: str) -> None:
         page = await client.get("/signin")
         token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
-        response = await client.post("/signin", data={
-            "email": email, "password": "correct horse battery", "next": "/",
-            "_csrf_token": token})
+        response = await client.post(
+            "/signin",
+            data={
+                "email": email,
+                "password": "correct horse battery",
+                "next": "/",
+                "_csrf_token": token,
+            },
+        )
         assert response.status_code == 303
 
     await sign_in("steward@example.si")
@@ -280,20 +305,26 @@ async def test_the_admin_page_registers_shows_the_secret_once_and_lists_deliveri
     assert page.status_code == 200 and "Register a webhook" in page.text
     assert 'href="/admin/webhooks"' in page.text  # in the admin's navigation
     token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
-    bad = await client.post("/admin/webhooks", data={
-        "url": "ftp://x.example.org", "events": "dataset.published", "_csrf_token": token})
+    bad = await client.post(
+        "/admin/webhooks",
+        data={"url": "ftp://x.example.org", "events": "dataset.published", "_csrf_token": token},
+    )
     assert bad.status_code == 422 and 'id="hook-url-error"' in bad.text
     assert 'value="ftp://x.example.org"' in bad.text  # what was typed is kept
-    made = await client.post("/admin/webhooks", data={
-        "url": "https://receiver.example.org/in", "events": ["dataset.published",
-                                                              "agreement.decided"],
-        "description": "Portal", "_csrf_token": token})
+    made = await client.post(
+        "/admin/webhooks",
+        data={
+            "url": "https://receiver.example.org/in",
+            "events": ["dataset.published", "agreement.decided"],
+            "description": "Portal",
+            "_csrf_token": token,
+        },
+    )
     assert made.status_code == 201
     secret = re.search(r"<code>(whsec_[^<]+)</code>", made.text).group(1)
     again = await client.get("/admin/webhooks")
     assert secret not in again.text and "https://receiver.example.org/in" in again.text
     hook_id = re.search(r'action="/admin/webhooks/(\d+)/delete"', again.text).group(1)
-    removed = await client.post(f"/admin/webhooks/{hook_id}/delete",
-                                data={"_csrf_token": token})
+    removed = await client.post(f"/admin/webhooks/{hook_id}/delete", data={"_csrf_token": token})
     assert removed.status_code == 303
     assert "https://receiver.example.org/in" not in (await client.get("/admin/webhooks")).text

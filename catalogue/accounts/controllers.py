@@ -104,9 +104,7 @@ class TokenController(Controller):
     @delete(
         "/{token_id:int}", status_code=200, summary="Revoke a token", responses=errors(401, 404)
     )
-    async def revoke_token(
-        self, token_id: RowId, principal: CurrentPrincipal
-    ) -> RevokedTokenOut:
+    async def revoke_token(self, token_id: RowId, principal: CurrentPrincipal) -> RevokedTokenOut:
         await service.revoke_token(token_id, require_principal(principal))
         return {"id": token_id, "revoked": True}
 
@@ -148,9 +146,7 @@ class UserController(Controller):
         )
         return {"id": user_id, "email": email.lower(), "name": name}
 
-    @get(
-        "/", summary="Every user with their roles (admin or auditor)", responses=errors(401, 403)
-    )
+    @get("/", summary="Every user with their roles (admin or auditor)", responses=errors(401, 403))
     async def list_users(self, principal: CurrentPrincipal) -> UserListOut:
         actor = require_principal(principal)
         if not (actor.is_admin or actor.is_auditor):
@@ -175,7 +171,6 @@ class UserController(Controller):
             raise InvalidDocument(problems)
         await service.grant_role(user_id, organisation, role, actor)
         return {"id": user_id, "organisation": organisation, "role": role}
-
 
     @delete(
         "/{user_id:int}/roles/{organisation:str}/{role:str}",

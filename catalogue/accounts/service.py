@@ -218,16 +218,21 @@ async def update_user(
 
 
 async def list_users() -> list[dict[str, Any]]:
-    users = await User.select(User.id, User.email, User.name, User.global_role, User.active,
-                              User.created).order_by(User.email)
-    memberships = await Membership.select(Membership.user, Membership.organisation.slug,
-                                          Membership.role)
+    users = await User.select(
+        User.id, User.email, User.name, User.global_role, User.active, User.created
+    ).order_by(User.email)
+    memberships = await Membership.select(
+        Membership.user, Membership.organisation.slug, Membership.role
+    )
     roles: dict[int, dict[str, list[str]]] = {}
     for row in memberships:
         roles.setdefault(row["user"], {}).setdefault(row["organisation.slug"], []).append(
-            row["role"])
-    return [{**user, "created": user["created"].isoformat(), "roles": roles.get(user["id"], {})}
-            for user in users]
+            row["role"]
+        )
+    return [
+        {**user, "created": user["created"].isoformat(), "roles": roles.get(user["id"], {})}
+        for user in users
+    ]
 
 
 async def user_id_for_email(email: str) -> int:

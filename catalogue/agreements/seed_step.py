@@ -94,4 +94,3 @@ async def load_agreements(seed_dir: Path, report: SeedReport) -> None:
         report.count("agreements", True)
     if problems:
         raise SystemExit("seed agreements with problems:\n  " + "\n  ".join(problems))
-

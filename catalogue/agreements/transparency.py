@@ -84,8 +84,7 @@ def information_label(document: DatasetDocument, name: str, lang: str) -> str:
 
 TRANSFER_REASONS = {
     "45": N_(
-        "The European Commission has decided that this country protects personal data "
-        "adequately."
+        "The European Commission has decided that this country protects personal data adequately."
     ),
     "46": N_("Safeguards required by the GDPR protect the data there."),
     "49": N_("An exception the GDPR allows for specific situations."),
@@ -98,18 +97,23 @@ def transfers(document: DatasetDocument, lang: str) -> list[dict[str, Any]]:
     personal = document.legal.personal_data
     result = []
     for transfer in personal.transfers if personal else []:
-        places = [_label(vocabularies, "countries", transfer.country, lang),
-                  transfer.organisation or ""]
+        places = [
+            _label(vocabularies, "countries", transfer.country, lang),
+            transfer.organisation or "",
+        ]
         basis = vocabularies["transfer-bases"].get(transfer.basis or "")
         article = str(basis.flags.get("article", "")) if basis else ""
-        result.append({
-            "to": ", ".join(place for place in places if place),
-            "recipient": transfer.recipient,
-            "why": translate(TRANSFER_REASONS.get(article[:2], ""), lang),
-            "article": translate(N_("Article %(article)s GDPR"), lang) % {"article": article}
-            if article else None,
-            "safeguards": _text(transfer.safeguards, lang) or None,
-        })
+        result.append(
+            {
+                "to": ", ".join(place for place in places if place),
+                "recipient": transfer.recipient,
+                "why": translate(TRANSFER_REASONS.get(article[:2], ""), lang),
+                "article": translate(N_("Article %(article)s GDPR"), lang) % {"article": article}
+                if article
+                else None,
+                "safeguards": _text(transfer.safeguards, lang) or None,
+            }
+        )
     return result
 
 
@@ -226,8 +230,10 @@ async def overview(lang: str) -> dict[str, Any]:
         by_dataset.setdefault(agreement.document.dataset, []).append(agreement)
     entries = []
     for record in sorted(datasets, key=lambda item: _text(item.title, lang)):
-        uses = sorted(by_dataset.get(record.slug, []),
-                      key=lambda agreement: (agreement.consumer_name, agreement.reference))
+        uses = sorted(
+            by_dataset.get(record.slug, []),
+            key=lambda agreement: (agreement.consumer_name, agreement.reference),
+        )
         entries.append(
             {
                 "slug": record.slug,

@@ -190,9 +190,7 @@ class ChainVerifier:
             if point.events == 0 and point.head_hash != GENESIS_HASH:
                 self._break(0, "a checkpoint of an empty log names a head: it is not ours")
             elif key is None or not is_genuine(point, key):
-                self._break(
-                    0, f"the checkpoint of {point.at} is not signed with this audit key"
-                )
+                self._break(0, f"the checkpoint of {point.at} is not signed with this audit key")
 
     def _break(self, sequence: int, reason: str) -> None:
         if self.broken is None:

@@ -62,8 +62,13 @@ async def _append_all(values: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for value in values:
         sequence += 1
-        row = {**value, "sequence": sequence, "at": now, "previous_hash": previous,
-               "version": KEYED}
+        row = {
+            **value,
+            "sequence": sequence,
+            "at": now,
+            "previous_hash": previous,
+            "version": KEYED,
+        }
         row["row_hash"] = previous = event_hash(row, key)
         rows.append(row)
     for start in range(0, len(rows), INSERT_BATCH):

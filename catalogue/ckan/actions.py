@@ -109,9 +109,7 @@ def _list_window(data: Mapping[str, Any], all_fields: bool) -> tuple[int, int]:
 
 def _sort_key(field: str) -> Callable[[dict[str, Any]], Any]:
     """Text sorts without regard to case, numbers as numbers."""
-    return lambda entry: (
-        entry[field].casefold() if isinstance(entry[field], str) else entry[field]
-    )
+    return lambda entry: entry[field].casefold() if isinstance(entry[field], str) else entry[field]
 
 
 def _sorted_entries(data: Mapping[str, Any], entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

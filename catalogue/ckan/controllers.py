@@ -227,8 +227,12 @@ def limit_in_envelope(request: Request[Any, Any, Any], error: LimitExceeded) -> 
     """A request over one of our limits (checked before the action runs), in CKAN's
     envelope as CKAN clients expect every answer of the Action API to be."""
     name = str(request.path_params.get("name", "")) if request.scope.get("path_params") else ""
-    body = {"__type": "Bad Request", "message": f"{error.field}: {error.message}",
-            "field": error.field, "limit": error.limit}
+    body = {
+        "__type": "Bad Request",
+        "message": f"{error.field}: {error.message}",
+        "field": error.field,
+        "limit": error.limit,
+    }
     return envelope(
         request, name, LIMIT_STATUS.get(error.kind, 400), {"success": False, "error": body}
     )

@@ -16,8 +16,20 @@ from typing import Any
 from catalogue.domain.ckan_licences import REGISTER, CkanLicence, ckan_licence
 from catalogue.vocabularies import default_vocabularies
 
-OPEN_IDS = frozenset({"odc-pddl", "odc-odbl", "odc-by", "cc-zero", "cc-by", "cc-by-sa", "gfdl",
-                      "other-open", "other-pd", "other-at"})
+OPEN_IDS = frozenset(
+    {
+        "odc-pddl",
+        "odc-odbl",
+        "odc-by",
+        "cc-zero",
+        "cc-by",
+        "cc-by-sa",
+        "gfdl",
+        "other-open",
+        "other-pd",
+        "other-at",
+    }
+)
 
 
 def of_code(code: str | None) -> CkanLicence | None:
@@ -32,8 +44,12 @@ def package_keys(code: str | None) -> dict[str, Any]:
     """``license_id``, ``license_title``, ``license_url`` and ``isopen`` of a package."""
     found = of_code(code)
     if found is None:
-        return {"license_id": code or "", "license_title": code, "license_url": None,
-                "isopen": False}
+        return {
+            "license_id": code or "",
+            "license_title": code,
+            "license_url": None,
+            "isopen": False,
+        }
     concept = default_vocabularies()["licences"].get(code or "")
     return {
         "license_id": found.id,
@@ -47,8 +63,11 @@ def codes_for(value: str) -> list[str]:
     """The EU codes a ``license_id`` filter value stands for (a CKAN id or an EU code)."""
     if value not in REGISTER:
         return [value]
-    codes = [code for code in default_vocabularies()["licences"].concepts
-             if (found := of_code(code)) is not None and found.id == value]
+    codes = [
+        code
+        for code in default_vocabularies()["licences"].concepts
+        if (found := of_code(code)) is not None and found.id == value
+    ]
     return codes or [f"(no licence {value})"]
 
 
@@ -63,8 +82,11 @@ def facet_counts(counts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
 
 def licence_list() -> list[dict[str, Any]]:
     """CKAN's ``license_list``: the register entries this catalogue's licences map to."""
-    used = {found.id for code in default_vocabularies()["licences"].concepts
-            if (found := of_code(code)) is not None}
+    used = {
+        found.id
+        for code in default_vocabularies()["licences"].concepts
+        if (found := of_code(code)) is not None
+    }
     return [
         {
             "id": entry.id,
@@ -74,8 +96,11 @@ def licence_list() -> list[dict[str, Any]]:
             "maintainer": "",
             "family": "",
             "is_generic": entry.id.startswith("other-"),
-            "od_conformance": "approved" if entry.id in OPEN_IDS else "not reviewed"
-            if entry.id == "notspecified" else "rejected",
+            "od_conformance": "approved"
+            if entry.id in OPEN_IDS
+            else "not reviewed"
+            if entry.id == "notspecified"
+            else "rejected",
             "osd_conformance": "not reviewed",
             "is_okd_compliant": entry.id in OPEN_IDS,
             "is_osi_compliant": False,
@@ -83,5 +108,6 @@ def licence_list() -> list[dict[str, Any]]:
             "domain_data": True,
             "domain_software": False,
         }
-        for entry in REGISTER.values() if entry.id in used
+        for entry in REGISTER.values()
+        if entry.id in used
     ]

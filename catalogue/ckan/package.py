@@ -146,7 +146,10 @@ def _resource_common(record: DatasetRecord, position: int) -> dict[str, Any]:
 
 
 def distribution_resource(
-    record: DatasetRecord, item: Distribution, position: int, language: str,
+    record: DatasetRecord,
+    item: Distribution,
+    position: int,
+    language: str,
     languages: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     document = record.document
@@ -179,7 +182,10 @@ def distribution_resource(
 
 
 def service_resource(
-    record: DatasetRecord, item: DataService, position: int, language: str,
+    record: DatasetRecord,
+    item: DataService,
+    position: int,
+    language: str,
     languages: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """A data service (an API) as a resource of type ``api``, as CKAN portals list them."""
@@ -197,8 +203,7 @@ def service_resource(
         "conforms_to": _json(item.conforms_to),
         "documentation": item.documentation or "",
         "license": _iri("licences", item.licence),
-        "access_rights": _iri("access-rights", item.access_rights
-                              or document.legal.access_rights),
+        "access_rights": _iri("access-rights", item.access_rights or document.legal.access_rights),
         "rights": document.text(item.rights, language),
         "hvd_category": _json(_iris("hvd-categories", item.hvd_categories)),
         "applicable_legislation": _json(item.legislation),
@@ -210,8 +215,9 @@ def service_resource(
     }
 
 
-def resource_dicts(record: DatasetRecord, language: str,
-                   languages: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+def resource_dicts(
+    record: DatasetRecord, language: str, languages: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     technical = record.document.with_generated_ids().technical
     resources = [
         distribution_resource(record, item, position, language, languages)
@@ -258,13 +264,22 @@ def _spatial_extras(document: DatasetDocument) -> dict[str, str]:
     if technical.bounding_box:
         found = (parse_bbox(technical.bounding_box), None)
     else:
-        found = next((geometry for code in technical.spatial
-                      if (geometry := country_geometry(code)) is not None), None)
+        found = next(
+            (
+                geometry
+                for code in technical.spatial
+                if (geometry := country_geometry(code)) is not None
+            ),
+            None,
+        )
     if found is None:
         return {}
     box, centre = found
-    return {"spatial": box.geojson(), "spatial_bbox": box.wkt(),
-            "spatial_centroid": point_wkt(centre or box.centre)}
+    return {
+        "spatial": box.geojson(),
+        "spatial_bbox": box.wkt(),
+        "spatial_centroid": point_wkt(centre or box.centre),
+    }
 
 
 def extras_for(record: DatasetRecord, context: PackageContext) -> list[dict[str, str]]:

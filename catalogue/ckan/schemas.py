@@ -35,9 +35,7 @@ DATA_DICT = Schema(
 )
 
 QUERY_PARAMETERS = [
-    Parameter(
-        name=name, param_in=ParamType.QUERY, required=False, schema=schema, description=text
-    )
+    Parameter(name=name, param_in=ParamType.QUERY, required=False, schema=schema, description=text)
     for name, (schema, text) in DATA_DICT_FIELDS.items()
 ]
 

@@ -87,9 +87,11 @@ def ckan_facets(
         items: list[dict[str, Any]] = [
             {
                 "name": theme_group_name(value) if name == "groups" else value,
-                "display_name": (licence.title if name == "license_id" and (
-                    licence := licences.REGISTER.get(value)) else
-                    _display(source, value, organisations, language)),
+                "display_name": (
+                    licence.title
+                    if name == "license_id" and (licence := licences.REGISTER.get(value))
+                    else _display(source, value, organisations, language)
+                ),
                 "count": count,
             }
             for value, count in ranked

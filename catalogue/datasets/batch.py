@@ -111,8 +111,7 @@ async def write_batch(
         guards: list[int | None] = (
             list(expected[start : start + CHUNK]) if expected else [None] * len(chunk)
         )
-        outcomes += await _write_chunk(chunk, guards, start, principal, upsert, trusted,
-                                       actor_name)
+        outcomes += await _write_chunk(chunk, guards, start, principal, upsert, trusted, actor_name)
     return outcomes
 
 
@@ -142,8 +141,9 @@ async def _write_chunk(
         if document is None:
             continue
         try:
-            item = await _prepare(document, guard, publishers, existing, schemes, principal,
-                                  upsert, trusted)
+            item = await _prepare(
+                document, guard, publishers, existing, schemes, principal, upsert, trusted
+            )
             if document.slug in claimed:
                 raise Conflict(f"the slug '{document.slug}' appears twice in this batch")
             claimed.add(document.slug)
@@ -212,8 +212,9 @@ async def _prepare(
         if record.document == document:
             return None
     await service.refuse_unpublishable(document, service.context_for(publisher))
-    return _Pending(outcome=Outcome(-1, document.slug), document=document,
-                    publisher=publisher, existing=record)
+    return _Pending(
+        outcome=Outcome(-1, document.slug), document=document, publisher=publisher, existing=record
+    )
 
 
 async def _store(
@@ -242,11 +243,13 @@ async def _store(
         item.outcome.status = 200 if item.existing else 201
         item.outcome.outcome = "updated" if item.existing else "created"
         item.outcome.record = DatasetRecord(
-            id=item.dataset_id, revision=item.revision,  # type: ignore[arg-type]
-            created=item.existing.created if item.existing else now, modified=now,
-            issued=item.values.get(Dataset.issued, item.existing.issued if item.existing
-                                   else None),
-            publisher_name=item.publisher["name"], document=item.document,
+            id=item.dataset_id,  # type: ignore[arg-type]
+            revision=item.revision,
+            created=item.existing.created if item.existing else now,
+            modified=now,
+            issued=item.values.get(Dataset.issued, item.existing.issued if item.existing else None),
+            publisher_name=item.publisher["name"],
+            document=item.document,
         )
 
 
@@ -260,9 +263,13 @@ async def _update(item: _Pending) -> bool:
         .returning(Dataset.id)
     )
     if not updated:
-        item.outcome.fail(PreconditionFailed(
-            "the dataset changed while the batch was saving; read it again and reapply "
-            "your change", existing.revision + 1))
+        item.outcome.fail(
+            PreconditionFailed(
+                "the dataset changed while the batch was saving; read it again and reapply "
+                "your change",
+                existing.revision + 1,
+            )
+        )
     return bool(updated)
 
 
@@ -270,8 +277,14 @@ async def _insert(items: list[_Pending], now: dt.datetime) -> None:
     rows = []
     for item in items:
         item.dataset_id = item.dataset_id or uuid.uuid4()
-        rows.append(Dataset(id=item.dataset_id, revision=1, created=now,
-                            **{column._meta.name: v for column, v in item.values.items()}))
+        rows.append(
+            Dataset(
+                id=item.dataset_id,
+                revision=1,
+                created=now,
+                **{column._meta.name: v for column, v in item.values.items()},
+            )
+        )
     for start in range(0, len(rows), INSERT_ROWS):
         await Dataset.insert(*rows[start : start + INSERT_ROWS])
 
@@ -284,28 +297,37 @@ async def _insert_alone(transaction: Any, item: _Pending, now: dt.datetime) -> b
         if not is_unique_violation(error):
             raise
         await savepoint.rollback_to()
-        item.outcome.fail(Conflict(f"a dataset with the slug '{item.document.slug}' already "
-                                   "exists"))
+        item.outcome.fail(
+            Conflict(f"a dataset with the slug '{item.document.slug}' already exists")
+        )
         return False
     await savepoint.release()
     return True
 
 
 async def _history(
-    items: list[_Pending], principal: Principal | None, now: dt.datetime,
+    items: list[_Pending],
+    principal: Principal | None,
+    now: dt.datetime,
     actor_name: str | None = None,
 ) -> None:
     """Themes and one history row per written item, a few multi-row inserts in all."""
     updated = [item.dataset_id for item in items if item.existing is not None]
     if updated:
         await DatasetTheme.delete().where(DatasetTheme.dataset.is_in(updated))
-    themes = [DatasetTheme(dataset=item.dataset_id, theme=theme)
-              for item in items for theme in dict.fromkeys(item.document.semantic.themes)]
+    themes = [
+        DatasetTheme(dataset=item.dataset_id, theme=theme)
+        for item in items
+        for theme in dict.fromkeys(item.document.semantic.themes)
+    ]
     revisions = [
         DatasetRevision(
-            dataset=item.dataset_id, revision=item.revision, action=_action(item),
+            dataset=item.dataset_id,
+            revision=item.revision,
+            action=_action(item),
             actor=principal.user_id if principal else None,
-            actor_name=principal.name if principal else actor_name or "system", at=now,
+            actor_name=principal.name if principal else actor_name or "system",
+            at=now,
             changes=changed_fields(_before(item), item.values[Dataset.document]),
             snapshot=item.values[Dataset.document],
         )
@@ -324,12 +346,18 @@ def _action(item: _Pending) -> str:
     return service._action(item.existing.document if item.existing else None, item.document)
 
 
-def _change(
-    item: _Pending, principal: Principal | None, actor_name: str | None = None
-) -> Change:
+def _change(item: _Pending, principal: Principal | None, actor_name: str | None = None) -> Change:
     before = _before(item)
     extra: dict[str, Any] = {"revision": item.revision}
     if actor_name and principal is None:
         extra["actor_name"] = actor_name
-    return Change("dataset", _action(item), str(item.dataset_id), item.document.slug, principal,
-                  before=before or None, after=item.values[Dataset.document], extra=extra)
+    return Change(
+        "dataset",
+        _action(item),
+        str(item.dataset_id),
+        item.document.slug,
+        principal,
+        before=before or None,
+        after=item.values[Dataset.document],
+        extra=extra,
+    )

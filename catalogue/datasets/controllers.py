@@ -251,9 +251,7 @@ def _batch_request(data: dict[str, Any]) -> tuple[list[Any], bool, list[int | No
         documents.append(item["document"] if wrapped else item)
         guard = item.get("if_match") if wrapped else None
         # An item's if_match reads as the header does; one naming nothing matches nothing.
-        guards.append(
-            None if guard is None else expected_revision(str(guard)) or NO_REVISION
-        )
+        guards.append(None if guard is None else expected_revision(str(guard)) or NO_REVISION)
     return documents, mode == "upsert", guards
 
 
@@ -262,19 +260,32 @@ def batch_body(outcomes: list[batch.Outcome]) -> dict[str, Any]:
     revision and links or the problems (as the single write's error body has them)."""
     results = []
     for outcome in outcomes:
-        result: dict[str, Any] = {"index": outcome.index, "slug": outcome.slug,
-                                  "status": outcome.status, "outcome": outcome.outcome}
+        result: dict[str, Any] = {
+            "index": outcome.index,
+            "slug": outcome.slug,
+            "status": outcome.status,
+            "outcome": outcome.outcome,
+        }
         if outcome.record is not None:
             record = outcome.record
-            result.update(id=str(record.id), revision=record.revision, etag=record.etag,
-                          links={"self": f"/api/v1/datasets/{record.slug}",
-                                 "html": f"/dataset/{record.slug}"})
+            result.update(
+                id=str(record.id),
+                revision=record.revision,
+                etag=record.etag,
+                links={
+                    "self": f"/api/v1/datasets/{record.slug}",
+                    "html": f"/dataset/{record.slug}",
+                },
+            )
         elif outcome.error is not None:
-            result["detail"] = str(getattr(outcome.error, "message", "") or
-                                   f"{len(outcome.problems)} problem(s) found; each one "
-                                   "names its field")
+            result["detail"] = str(
+                getattr(outcome.error, "message", "")
+                or f"{len(outcome.problems)} problem(s) found; each one names its field"
+            )
             result["problems"] = [problem.as_dict() for problem in outcome.problems]
         results.append(result)
-    summary = {name: sum(1 for o in outcomes if o.outcome == name)
-               for name in ("created", "updated", "unchanged", "failed")}
+    summary = {
+        name: sum(1 for o in outcomes if o.outcome == name)
+        for name in ("created", "updated", "unchanged", "failed")
+    }
     return {"summary": summary, "items": results}

@@ -42,7 +42,9 @@ class IdentifierSchemeController(Controller):
     @get("/", summary="Every identifier scheme", responses=errors())
     async def list_schemes(self) -> IdentifierSchemeListOut:
         rows = await IdentifierScheme.select(
-            IdentifierScheme.code, IdentifierScheme.label, IdentifierScheme.description,
+            IdentifierScheme.code,
+            IdentifierScheme.label,
+            IdentifierScheme.description,
             IdentifierScheme.iri,
         ).order_by(IdentifierScheme.label)
         return {"items": rows, "total": len(rows)}
@@ -65,6 +67,9 @@ class IdentifierSchemeController(Controller):
             if await IdentifierScheme.exists().where(IdentifierScheme.code == scheme.code):
                 raise Conflict(f"an identifier scheme '{scheme.code}' already exists")
             await IdentifierScheme.insert(IdentifierScheme(**values))
-            await announce(Change("identifier-scheme", "create", scheme.code, scheme.label,
-                                  actor, after=values))
+            await announce(
+                Change(
+                    "identifier-scheme", "create", scheme.code, scheme.label, actor, after=values
+                )
+            )
         return values

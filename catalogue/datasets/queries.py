@@ -101,8 +101,9 @@ def records_from_rows(rows: list[dict[str, Any]]) -> list[DatasetRecord]:
         try:
             records.append(record_from_row(row))
         except (ValueError, TypeError):  # a pydantic ValidationError is a ValueError
-            log.exception("dataset %r left out of a list: its stored document does not read",
-                          row.get("slug"))
+            log.exception(
+                "dataset %r left out of a list: its stored document does not read", row.get("slug")
+            )
     return records
 
 
@@ -128,7 +129,7 @@ def _unindexed(column: Any, values: tuple[str, ...] | list[str]) -> WhereRaw:
     (SQLite's planner prefers any equality index, even with statistics)."""
     name = column._meta.db_column_name
     marks = ", ".join("{}" for _ in values)
-    return WhereRaw(f"(\"dataset\".\"{name}\" || '') IN ({marks})", *values)
+    return WhereRaw(f'("dataset"."{name}" || \'\') IN ({marks})', *values)
 
 
 def public_clause() -> Where | WhereRaw | Or:
@@ -175,8 +176,10 @@ def filter_clauses(
         clauses.append(
             # One organisation: a scalar lookup lets the (publisher, modified) index give
             # the order too (a join would make the planner sort).
-            WhereRaw('"dataset"."publisher" = (SELECT "id" FROM "organisation" WHERE "slug" = {})',
-                     filters.publisher)
+            WhereRaw(
+                '"dataset"."publisher" = (SELECT "id" FROM "organisation" WHERE "slug" = {})',
+                filters.publisher,
+            )
             if scan
             else Dataset.publisher.slug == filters.publisher
         )
@@ -189,9 +192,13 @@ def filter_clauses(
     if filters.theme and scan:
         # Probed per row while walking the ordering index (an IN list would be read whole
         # and sorted).
-        clauses.append(WhereRaw(
-            'EXISTS (SELECT 1 FROM "dataset_theme" WHERE "dataset_theme"."dataset" = '
-            '"dataset"."id" AND "dataset_theme"."theme" = {})', filters.theme))
+        clauses.append(
+            WhereRaw(
+                'EXISTS (SELECT 1 FROM "dataset_theme" WHERE "dataset_theme"."dataset" = '
+                '"dataset"."id" AND "dataset_theme"."theme" = {})',
+                filters.theme,
+            )
+        )
     elif filters.theme:
         clauses.append(
             Dataset.id.is_in(
@@ -313,8 +320,13 @@ async def _public_changes(
     """The public revisions with changes that compare public states only."""
     steps = disclosure.statuses_of([(row["revision"], row["changes"]) for row in rows])
     public = disclosure.public_revisions(steps)
-    wanted = {n for item in public if item.compare_with is not None
-              for n in (item.revision, item.compare_with) if n}
+    wanted = {
+        n
+        for item in public
+        if item.compare_with is not None
+        for n in (item.revision, item.compare_with)
+        if n
+    }
     snapshots = await _snapshots(record, wanted)
     shown = []
     for item in public:
@@ -356,8 +368,9 @@ async def snapshot_at(slug: str, revision: int, principal: Principal | None) -> 
     ):
         raise NotFound(f"dataset '{slug}' has no revision {revision}")
     visible = await visible_slugs(disclosure.related_in(snapshot), principal)
-    return disclosure.hide_related(disclosure.redact(snapshot, principal, record.publisher),
-                                   visible)
+    return disclosure.hide_related(
+        disclosure.redact(snapshot, principal, record.publisher), visible
+    )
 
 
 async def identifier_scheme_codes() -> set[str]:

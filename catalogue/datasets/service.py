@@ -54,8 +54,9 @@ _write_guards: Registry[WriteGuard] = Registry("write guards")
 async def _guard_edit(record: DatasetRecord, document: DatasetDocument) -> None:
     """Every installed guard's objections to a steward's edit of a stored dataset (harvested
     fields are read-only, catalogue.harvest.guard)."""
-    problems = [problem for guard in _write_guards.required()
-                for problem in await guard(record, document)]
+    problems = [
+        problem for guard in _write_guards.required() for problem in await guard(record, document)
+    ]
     if problems:
         raise InvalidDocument(problems)
 
@@ -323,15 +324,18 @@ async def _free_slug(slug: str, principal: Principal | None) -> str:
     if may_see(existing, principal):
         raise Conflict(f"a dataset with the slug '{slug}' already exists")
     stem = slug[:94].rstrip("-")
-    taken = {row["slug"] for row in await Dataset.select(Dataset.slug).where(
-        Dataset.slug.like(f"{stem}-%"))}
-    return next(candidate for number in range(2, len(taken) + 3)
-                if (candidate := f"{stem}-{number}") not in taken)
+    taken = {
+        row["slug"]
+        for row in await Dataset.select(Dataset.slug).where(Dataset.slug.like(f"{stem}-%"))
+    }
+    return next(
+        candidate
+        for number in range(2, len(taken) + 3)
+        if (candidate := f"{stem}-{number}") not in taken
+    )
 
 
-async def _existing(
-    slug: str, principal: Principal | None, expected: int | None
-) -> DatasetRecord:
+async def _existing(slug: str, principal: Principal | None, expected: int | None) -> DatasetRecord:
     _authorise(principal)
     record = await find_record(slug)
     if record is None or not may_see(record, principal):
@@ -412,8 +416,11 @@ async def represent_many(
 ) -> list[dict[str, Any]]:
     """JSON twins: internal fields only for those who may see them, related datasets only
     when the reader may see them (one query for the whole list)."""
-    related = [slug for record in records
-               for slug in disclosure.related_in(record.document.model_dump(mode="json"))]
+    related = [
+        slug
+        for record in records
+        for slug in disclosure.related_in(record.document.model_dump(mode="json"))
+    ]
     visible = await visible_slugs(related, principal)
     return [_represent(record, principal, visible) for record in records]
 

@@ -32,10 +32,32 @@ from catalogue.vocabularies import Vocabularies
 log = logging.getLogger(__name__)
 
 ISO_639_1_TO_EU = {
-    "bg": "BUL", "cs": "CES", "da": "DAN", "de": "DEU", "el": "ELL", "en": "ENG", "es": "SPA",
-    "et": "EST", "fi": "FIN", "fr": "FRA", "ga": "GLE", "hr": "HRV", "hu": "HUN", "it": "ITA",
-    "lt": "LIT", "lv": "LAV", "mt": "MLT", "nl": "NLD", "pl": "POL", "pt": "POR", "ro": "RON",
-    "sk": "SLK", "sl": "SLV", "sv": "SWE", "no": "NOR", "is": "ISL",
+    "bg": "BUL",
+    "cs": "CES",
+    "da": "DAN",
+    "de": "DEU",
+    "el": "ELL",
+    "en": "ENG",
+    "es": "SPA",
+    "et": "EST",
+    "fi": "FIN",
+    "fr": "FRA",
+    "ga": "GLE",
+    "hr": "HRV",
+    "hu": "HUN",
+    "it": "ITA",
+    "lt": "LIT",
+    "lv": "LAV",
+    "mt": "MLT",
+    "nl": "NLD",
+    "pl": "POL",
+    "pt": "POR",
+    "ro": "RON",
+    "sk": "SLK",
+    "sl": "SLV",
+    "sv": "SWE",
+    "no": "NOR",
+    "is": "ISL",
 }
 
 
@@ -54,8 +76,12 @@ class CatalogInfo:
     publisher_type: str | None = None  # EU publisher type when no organisation is named
 
     @classmethod
-    def from_settings(cls, settings: Any, publishers: Mapping[str, PublisherInfo],
-                      issued: dt.datetime | None = None) -> CatalogInfo:
+    def from_settings(
+        cls,
+        settings: Any,
+        publishers: Mapping[str, PublisherInfo],
+        issued: dt.datetime | None = None,
+    ) -> CatalogInfo:
         return cls(
             base_url=settings.base_url,
             title=settings.catalogue_title,
@@ -191,9 +217,7 @@ def writable_text(text: str) -> bool:
     return not CONTROL_CHARACTERS_MULTILINE.search(str(text))
 
 
-def _publisher(
-    graph: Any, node: URIRef, catalog: CatalogInfo, vocabularies: Vocabularies
-) -> None:
+def _publisher(graph: Any, node: URIRef, catalog: CatalogInfo, vocabularies: Vocabularies) -> None:
     publisher = catalog.publisher
     if publisher is not None:
         agent = organisation_iri(catalog.base_url, publisher.slug)

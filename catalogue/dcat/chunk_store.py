@@ -35,8 +35,9 @@ def fingerprint() -> str:
     for folder_name in SOURCE_FOLDERS:
         for path in sorted((here.parent / folder_name).glob("*.py")):
             digest.update(path.read_bytes())
-    folder = Path(os.environ.get("CATALOGUE_VOCABULARIES_DIR")
-                  or here.parent.parent / "vocabularies")
+    folder = Path(
+        os.environ.get("CATALOGUE_VOCABULARIES_DIR") or here.parent.parent / "vocabularies"
+    )
     for path in sorted(folder.glob("*.ttl")):
         status = path.stat()
         digest.update(f"{path.name}:{status.st_size}:{status.st_mtime_ns}".encode())
@@ -56,12 +57,15 @@ def _connection() -> sqlite3.Connection | None:
         return held[1]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, timeout=0.2, isolation_level=None,
-                                     check_same_thread=False)
+        connection = sqlite3.connect(
+            path, timeout=0.2, isolation_level=None, check_same_thread=False
+        )
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=OFF")
-        connection.execute("CREATE TABLE IF NOT EXISTS chunk "
-                           "(key TEXT PRIMARY KEY, version TEXT NOT NULL, body BLOB NOT NULL)")
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS chunk "
+            "(key TEXT PRIMARY KEY, version TEXT NOT NULL, body BLOB NOT NULL)"
+        )
     except (OSError, sqlite3.Error) as error:
         logger.warning("no RDF chunk cache at %s: %s", path, error)
         connection = None
@@ -94,8 +98,9 @@ def get_many(keys: dict[str, str]) -> dict[str, str]:
 def put_many(entries: Iterable[tuple[str, str, str]]) -> None:
     """Store ``(key, version, text)`` entries; skipped when another writer holds the file."""
     connection = _connection()
-    rows = [(key, version, zlib.compress(text.encode("utf-8"), 1))
-            for key, version, text in entries]
+    rows = [
+        (key, version, zlib.compress(text.encode("utf-8"), 1)) for key, version, text in entries
+    ]
     if connection is None or not rows:
         return
     try:

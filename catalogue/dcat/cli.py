@@ -28,14 +28,20 @@ async def _feed_graph(settings: Settings | None = None) -> tuple[Graph, int]:
     from catalogue.dcat import feed, rendered
     from catalogue.dcat.catalog import CatalogInfo, PageInfo
     from catalogue.dcat.snapshot import refresh
+
     current = await refresh()
     catalog = CatalogInfo.from_settings(settings, current.publishers, await feed.first_issued())
     merged, query = Graph(), feed.FeedQuery()
     while True:
         page_of = await feed.feed_page(query)
-        page = PageInfo(1, feed.PAGE_SIZE, page_of.total, "/catalog.ttl",
-                        after=query.after.token() if query.after else None,
-                        next_after=page_of.next_after)
+        page = PageInfo(
+            1,
+            feed.PAGE_SIZE,
+            page_of.total,
+            "/catalog.ttl",
+            after=query.after.token() if query.after else None,
+            next_after=page_of.next_after,
+        )
         items = await rendered.describe_rows(page_of.rows, settings)
         body = rendered.feed_document(catalog, items, page, await feed.last_change(), "nt")
         merged.parse(data=body.decode("utf-8"), format="nt")
@@ -46,13 +52,16 @@ async def _feed_graph(settings: Settings | None = None) -> tuple[Graph, int]:
 
 def _print(report: Report, verbose: bool) -> None:
     for finding in report.violations + (report.warnings if verbose else []):
-        click.echo(_(
-                       "%(upper)s: %(focus_node)s"
-                   ) % {"upper": finding.severity.upper(), "focus_node": finding.focus_node})
-        click.echo(_("  path: %(path)s") % {"path": finding.path or '-'})
+        click.echo(
+            _("%(upper)s: %(focus_node)s")
+            % {"upper": finding.severity.upper(), "focus_node": finding.focus_node}
+        )
+        click.echo(_("  path: %(path)s") % {"path": finding.path or "-"})
         click.echo(_("  %(message)s") % {"message": finding.message})
-    click.echo(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s): "
-               + ("conforms" if report.conforms else "does NOT conform"))
+    click.echo(
+        f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s): "
+        + ("conforms" if report.conforms else "does NOT conform")
+    )
 
 
 @click.command("validate")
@@ -75,8 +84,9 @@ def validate(settings: Settings, file: str | None, warnings: bool) -> None:
         from catalogue.running import run
 
         graph, total = run(lambda: _feed_graph(settings))
-        click.echo(_("feed: %(total)s dataset(s), %(len)s triples")
-                   % {"total": total, "len": len(graph)})
+        click.echo(
+            _("feed: %(total)s dataset(s), %(len)s triples") % {"total": total, "len": len(graph)}
+        )
     report = validate_graph(graph)
     _print(report, warnings)
     if not report.conforms:

@@ -59,8 +59,13 @@ async def _feed_document(
     current = await snapshot.refresh()
     catalog = CatalogInfo.from_settings(settings, current.publishers, await feed.first_issued())
     page = PageInfo(
-        query.page, feed.PAGE_SIZE, page_of.total, path, query.params(),
-        after=query.after.token() if query.after else None, next_after=page_of.next_after,
+        query.page,
+        feed.PAGE_SIZE,
+        page_of.total,
+        path,
+        query.params(),
+        after=query.after.token() if query.after else None,
+        next_after=page_of.next_after,
     )
     items = await rendered.describe_rows(page_of.rows, settings)
     last_modified = await feed.last_change()
@@ -68,8 +73,9 @@ async def _feed_document(
     return body, body_etag(body), last_modified
 
 
-async def _catalog_response(request: Request[Any, Any, Any], fmt: str, path: str,
-                            vary: bool, media_type: str | None = None) -> Response[Any]:
+async def _catalog_response(
+    request: Request[Any, Any, Any], fmt: str, path: str, vary: bool, media_type: str | None = None
+) -> Response[Any]:
     raw = {name: request.query_params.get(name) for name in FEED_PARAMS}
     try:
         query = feed.parse_feed_query(raw)
@@ -90,8 +96,9 @@ async def _catalog_response(request: Request[Any, Any, Any], fmt: str, path: str
     if await client_gone(request):  # a harvester that gave up: send nothing
         return Response(b"", status_code=CLIENT_GONE)
     body, etag, last_modified = found
-    return rdf_bytes_response(request, body, fmt, last_modified, vary=vary, etag=etag,
-                              media_type=media_type)
+    return rdf_bytes_response(
+        request, body, fmt, last_modified, vary=vary, etag=etag, media_type=media_type
+    )
 
 
 async def validate_within_budget(body: bytes, content_type: str) -> validation.Report:
@@ -106,7 +113,8 @@ async def validate_within_budget(body: bytes, content_type: str) -> validation.R
             )
     except TimeoutError:
         raise LimitExceeded(
-            "(body)", "validation_budget_seconds",
+            "(body)",
+            "validation_budget_seconds",
             f"validating the document took longer than {budget:g} s; send fewer datasets",
             kind="time",
         ) from None
@@ -116,13 +124,17 @@ class CatalogController(Controller):
     path = "/"
     tags = ["dcat"]
 
-    @get("/catalog", summary="The DCAT-AP catalogue; the format follows the Accept header",
-         description="Parameters: after (the position hydra:next gives), page (100 datasets a "
-                     "page, oldest first), modified_since (ISO 8601), q, "
-                     "theme, classification, publisher. Browsers are sent to the home page.",
-         responses=NEGOTIATED_RDF_RESPONSES,
-         operation_class=with_content({"200": RDF_CONTENT}, parameters=FEED_PARAMETERS,
-                                      replace=True))
+    @get(
+        "/catalog",
+        summary="The DCAT-AP catalogue; the format follows the Accept header",
+        description="Parameters: after (the position hydra:next gives), page (100 datasets a "
+        "page, oldest first), modified_since (ISO 8601), q, "
+        "theme, classification, publisher. Browsers are sent to the home page.",
+        responses=NEGOTIATED_RDF_RESPONSES,
+        operation_class=with_content(
+            {"200": RDF_CONTENT}, parameters=FEED_PARAMETERS, replace=True
+        ),
+    )
     async def catalog(self, request: Request[Any, Any, Any]) -> Response[Any]:
         accept = request.headers.get("accept")
         fmt = preferred_rdf_format(accept)
@@ -146,8 +158,9 @@ class CatalogController(Controller):
     async def catalog_file(self, request: Request[Any, Any, Any]) -> Response[Any]:
         extension = request.url.path.rsplit(".", 1)[-1]
         fmt = EXTENSION_ALIASES.get(extension, extension)
-        return await _catalog_response(request, fmt, request.url.path, vary=False,
-                                       media_type=ALIAS_MEDIA_TYPES.get(extension))
+        return await _catalog_response(
+            request, fmt, request.url.path, vary=False, media_type=ALIAS_MEDIA_TYPES.get(extension)
+        )
 
     @post(
         "/api/v1/validate",
@@ -166,8 +179,16 @@ class CatalogController(Controller):
             report = await validate_within_budget(body, content_type)
         except validation.UnreadableRdf as error:
             status = 415 if error.unsupported_type else 400
-            return problem_response(status, str(error), problems=[{
-                "field": "(body)", "message": str(error), "code": "unreadable_rdf",
-                "severity": "error"}])
+            return problem_response(
+                status,
+                str(error),
+                problems=[
+                    {
+                        "field": "(body)",
+                        "message": str(error),
+                        "code": "unreadable_rdf",
+                        "severity": "error",
+                    }
+                ],
+            )
         return Response(report.as_dict())
-

@@ -23,8 +23,13 @@ def personal_data(writer: Writer, subject: URIRef, personal: PersonalData) -> No
         graph.add((subject, DPV.hasDataController, node))
         _dpv_contact(writer, node, personal.controller, DPV.DataController)
         if personal.controller.organisation:
-            graph.add((node, CAT.organisation,
-                       organisation_iri(writer.context.base_url, personal.controller.organisation)))
+            graph.add(
+                (
+                    node,
+                    CAT.organisation,
+                    organisation_iri(writer.context.base_url, personal.controller.organisation),
+                )
+            )
     if personal.dpo_contact:
         node = URIRef(f"{subject}#dpo")
         graph.add((subject, DPV.hasDataProtectionOfficer, node))

@@ -70,16 +70,27 @@ def parse_feed_query(raw: dict[str, str | None]) -> FeedQuery:
         except ValueError:
             page = 0
         if page < 1:
-            problems.append(Problem("page", f"'{raw['page']}' is not a page number; pages are "
-                                            "counted from 1", "bad_page"))
+            problems.append(
+                Problem(
+                    "page",
+                    f"'{raw['page']}' is not a page number; pages are counted from 1",
+                    "bad_page",
+                )
+            )
     modified_since = None
     if raw.get("modified_since"):
         try:
-            modified_since = dt.datetime.fromisoformat(str(raw["modified_since"]).replace(
-                "Z", "+00:00"))
+            modified_since = dt.datetime.fromisoformat(
+                str(raw["modified_since"]).replace("Z", "+00:00")
+            )
         except ValueError:
-            problems.append(Problem("modified_since", "must be an ISO 8601 date or date-time "
-                                                      "such as 2025-01-31T12:00:00Z", "bad_date"))
+            problems.append(
+                Problem(
+                    "modified_since",
+                    "must be an ISO 8601 date or date-time such as 2025-01-31T12:00:00Z",
+                    "bad_date",
+                )
+            )
         else:
             if modified_since.tzinfo is None:
                 modified_since = modified_since.replace(tzinfo=dt.UTC)
@@ -88,9 +99,14 @@ def parse_feed_query(raw: dict[str, str | None]) -> FeedQuery:
         try:
             after = seek.Cursor.parse(str(raw["after"]), "after")
         except BadRequest:
-            problems.append(Problem("after", "is not a position this feed gave out in "
-                                             "hydra:next; start again from the first page",
-                                    "bad_cursor"))
+            problems.append(
+                Problem(
+                    "after",
+                    "is not a position this feed gave out in "
+                    "hydra:next; start again from the first page",
+                    "bad_cursor",
+                )
+            )
     classification = raw.get("classification") or None
     if classification and classification not in CLASSIFICATIONS:
         problems.append(Problem("classification", f"must be one of {', '.join(CLASSIFICATIONS)}"))
@@ -121,16 +137,27 @@ async def _searched_page(query: FeedQuery) -> tuple[list[str], int]:
     """One page of the slugs matching ``q`` with the feed's filters and order, straight from
     the search index (work for one page, not for every match)."""
     from catalogue.search import service as search  # here: search renders feeds' records
-    filters = {name: [value] for name, value in (
-        ("classification", query.classification), ("publisher", query.publisher),
-        ("theme", query.theme)) if value}
+
+    filters = {
+        name: [value]
+        for name, value in (
+            ("classification", query.classification),
+            ("publisher", query.publisher),
+            ("theme", query.theme),
+        )
+        if value
+    }
     plan = await feed_filters.plan(query.fq, query.sort, query.modified_since)
     text = " ".join([query.q, *plan.text]).strip()
     slugs, total, _facets = await search.search_slugs(
-        search.SearchQuery(q=text, filters=filters), None,
-        sort_fields=plan.sort_fields, modified_from=plan.modified_from,
-        exclude=plan.exclude, any_of=plan.any_of,
-        start=(query.page - 1) * PAGE_SIZE, rows=PAGE_SIZE,
+        search.SearchQuery(q=text, filters=filters),
+        None,
+        sort_fields=plan.sort_fields,
+        modified_from=plan.modified_from,
+        exclude=plan.exclude,
+        any_of=plan.any_of,
+        start=(query.page - 1) * PAGE_SIZE,
+        rows=PAGE_SIZE,
     )
     return slugs, total
 
@@ -166,7 +193,12 @@ async def feed_page(query: FeedQuery) -> FeedPage:
         _check_page(query, count)
     offset = 0 if query.after else (query.page - 1) * PAGE_SIZE
     rows, following = await seek.seek_records(
-        None, filters, PAGE_SIZE, query.after, "created", offset=offset,
+        None,
+        filters,
+        PAGE_SIZE,
+        query.after,
+        "created",
+        offset=offset,
     )
     return FeedPage(rows, count, following.token() if following else None)
 
@@ -174,8 +206,9 @@ async def feed_page(query: FeedQuery) -> FeedPage:
 def _check_page(query: FeedQuery, total: int) -> None:
     last = max(1, -(-total // PAGE_SIZE))
     if query.page > last:
-        raise InvalidDocument([Problem(
-            "page", f"there is no page {query.page}; the last page is {last}", "bad_page")])
+        raise InvalidDocument(
+            [Problem("page", f"there is no page {query.page}; the last page is {last}", "bad_page")]
+        )
 
 
 async def _rows_of(slugs: list[str]) -> list[dict[str, Any]]:
@@ -208,7 +241,9 @@ async def last_change() -> dt.datetime | None:
     datasets = await Dataset.select(Max(Dataset.public_modified, alias="latest")).first()
     organisations = await Organisation.select(Max(Organisation.modified, alias="latest")).first()
     values = [row["latest"] for row in (datasets, organisations) if row and row["latest"]]
-    values = [value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-              for value in values]
+    values = [
+        value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+        for value in values
+    ]
     values = [value if value.tzinfo else value.replace(tzinfo=dt.UTC) for value in values]
     return max(values, default=None)

@@ -35,8 +35,10 @@ def _parsed(fq: str) -> Clause:
     clause = parse_fq(fq)
     unknown = sorted(name for name in fields_of(clause) if name not in filters.FILTER_FIELDS)
     if unknown:
-        raise FqError(f"cannot filter by {', '.join(unknown)}; use one of "
-                      f"{', '.join(sorted(filters.FILTER_FIELDS))}")
+        raise FqError(
+            f"cannot filter by {', '.join(unknown)}; use one of "
+            f"{', '.join(sorted(filters.FILTER_FIELDS))}"
+        )
     return clause
 
 
@@ -60,16 +62,16 @@ async def plan(fq: str, sort: str, modified_since: dt.datetime | None) -> FeedPl
     """The search arguments for a checked ``fq`` and ``sort`` (see :func:`check`)."""
     sort_fields = filters.sort_fields(parse_sort(sort, set(filters.SORTS))) if sort else None
     if not fq:
-        return FeedPlan(sort_fields=sort_fields or list(DEFAULT_SORT),
-                        modified_from=modified_since)
+        return FeedPlan(sort_fields=sort_fields or list(DEFAULT_SORT), modified_from=modified_since)
     from catalogue.ckan import store
 
     organisations = {str(row["id"]): row["slug"] for row in await store.organisation_rows()}
     try:
         found = filters.plan([_parsed(fq)], organisations)
     except FqError as error:  # a filter the search cannot express (checked only here)
-        raise InvalidDocument([Problem("fq", f"the filter cannot be run: {error}",
-                                       "bad_fq")]) from None
+        raise InvalidDocument(
+            [Problem("fq", f"the filter cannot be run: {error}", "bad_fq")]
+        ) from None
     starts = [moment for moment in (modified_since, found.modified_from) if moment]
     return FeedPlan(
         sort_fields=sort_fields or list(DEFAULT_SORT),

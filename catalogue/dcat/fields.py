@@ -77,13 +77,22 @@ def read_field(reader: _Reader, subject: Node, field: Field) -> Any:
     if field.kind == "code":
         return reader.code(field.vocabulary or "", reader.one(subject, predicate))
     if field.kind == "codes":  # a node of the dataset's own (``#location``) is no concept
-        return reader.codes(field.vocabulary or "", subject, predicate,
-                            lambda node: not str(node).startswith(f"{subject}#"))
+        return reader.codes(
+            field.vocabulary or "",
+            subject,
+            predicate,
+            lambda node: not str(node).startswith(f"{subject}#"),
+        )
     if field.kind == "urls":
         return sorted({_address(reader, value) for value in reader.all(subject, predicate)})
     if field.kind == "strings":
-        return sorted({text for value in reader.all(subject, predicate)
-                       if isinstance(value, Literal) and (text := str(value).strip())})
+        return sorted(
+            {
+                text
+                for value in reader.all(subject, predicate)
+                if isinstance(value, Literal) and (text := str(value).strip())
+            }
+        )
     if field.kind == "flag":
         return reader.flag(subject, predicate)
     return reader.literal(subject, predicate)
@@ -94,9 +103,18 @@ def _address(reader: _Reader, value: Node) -> str:
     foaf:page <...> ]``); else the value's text, for validation to report."""
     if isinstance(value, URIRef):
         return str(value)
-    candidates = [str(value)] if isinstance(value, Literal) else [
-        *(str(page) for predicate in (FOAF.page, RDFS.seeAlso, DCT.source)
-          for page in reader.all(value, predicate)), *reader.candidates(value)]
+    candidates = (
+        [str(value)]
+        if isinstance(value, Literal)
+        else [
+            *(
+                str(page)
+                for predicate in (FOAF.page, RDFS.seeAlso, DCT.source)
+                for page in reader.all(value, predicate)
+            ),
+            *reader.candidates(value),
+        ]
+    )
     return next(filter(None, map(web_address, candidates)), candidates[0] if candidates else "")
 
 

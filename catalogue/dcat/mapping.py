@@ -141,9 +141,7 @@ def _technical(writer: Writer, subject: URIRef, document: DatasetDocument) -> No
             writer.add(period, predicate, Literal(day, datatype=XSD.date) if day else None)
 
 
-def _distribution(
-    writer: Writer, node: URIRef, distribution: Distribution, position: int
-) -> None:
+def _distribution(writer: Writer, node: URIRef, distribution: Distribution, position: int) -> None:
     graph = writer.graph
     graph.add((node, RDF.type, DCAT.Distribution))
     graph.add((node, CAT.position, Literal(position)))
@@ -210,16 +208,19 @@ def _organisational(writer: Writer, subject: URIRef, document: DatasetDocument) 
         graph.add((agent, FOAF.name, Literal(name)))
         if publisher:
             writer.add(agent, DCT.type, writer.concept("publisher-types", publisher.type))
-            writer.add(agent, FOAF.homepage, web_iri(publisher.homepage) if publisher.homepage
-                       else None)
-            writer.add(agent, FOAF.mbox, URIRef(f"mailto:{publisher.email}") if publisher.email
-                       else None)
+            writer.add(
+                agent, FOAF.homepage, web_iri(publisher.homepage) if publisher.homepage else None
+            )
+            writer.add(
+                agent, FOAF.mbox, URIRef(f"mailto:{publisher.email}") if publisher.email else None
+            )
     if organisational.contact_point:
         node = writer.contact(URIRef(f"{subject}#contact-point"), organisational.contact_point)
         graph.add((subject, DCAT.contactPoint, node))
     if organisational.steward:
-        node = writer.contact(URIRef(f"{subject}#steward"), organisational.steward,
-                              VCARD.Individual)
+        node = writer.contact(
+            URIRef(f"{subject}#steward"), organisational.steward, VCARD.Individual
+        )
         graph.add((subject, CAT.steward, node))
     for code in organisational.identifier_schemes:
         scheme = identifier_scheme_iri(context.base_url, code)

@@ -52,9 +52,16 @@ def parse_profile(raw: str | None) -> str:
         return DEFAULT
     name = ALIASES.get(str(raw), str(raw))
     if name not in PROFILES:
-        raise InvalidDocument([Problem(
-            "profile", f"'{raw}' is not a profile of this catalogue; use one of "
-                       f"{', '.join(PROFILES)} (default {DEFAULT})", "unknown_profile")])
+        raise InvalidDocument(
+            [
+                Problem(
+                    "profile",
+                    f"'{raw}' is not a profile of this catalogue; use one of "
+                    f"{', '.join(PROFILES)} (default {DEFAULT})",
+                    "unknown_profile",
+                )
+            ]
+        )
     return name
 
 
@@ -69,7 +76,8 @@ def apply(sink: TripleSink, profile: str) -> TripleSink:
 
 def _dcat_ap_2(triples: list[Triple]) -> Iterable[Triple]:
     other_checksums = {
-        checksum for checksum, predicate, algorithm in triples
+        checksum
+        for checksum, predicate, algorithm in triples
         if predicate == SPDX.algorithm and algorithm != SHA1
     }
     statuses_described: set[URIRef] = set()
@@ -83,7 +91,7 @@ def _dcat_ap_2(triples: list[Triple]) -> Iterable[Triple]:
         elif predicate == DCAT.version:
             yield subject, OWL.versionInfo, obj
         elif predicate == ADMS.status and str(obj).startswith(EU_STATUS):
-            found = ADMS_STATUSES.get(str(obj)[len(EU_STATUS):])
+            found = ADMS_STATUSES.get(str(obj)[len(EU_STATUS) :])
             if found is None:
                 continue
             status = URIRef(ADMS_STATUS + found[0])

@@ -33,7 +33,8 @@ def refuse_xml_declarations(body: bytes) -> None:
     def doctype(*_: Any) -> None:
         raise DeclarationsRefused(
             "RDF/XML may not have a DOCTYPE or declare entities (they are never expanded); "
-            "write the values out instead")
+            "write the values out instead"
+        )
 
     def root(*_: Any) -> None:
         raise _Done
@@ -61,7 +62,8 @@ class _BoundedStore(Memory):
         self._added += 1
         if self._added > self._maximum:
             raise LimitExceeded(
-                "(body)", "max_rdf_triples",
+                "(body)",
+                "max_rdf_triples",
                 f"the document has more than {self._maximum} triples; validate it in parts",
             )
         super().add(triple, context, quoted)

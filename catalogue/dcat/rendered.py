@@ -66,11 +66,23 @@ class Facts:
 
     @classmethod
     def of_record(cls, record: DatasetRecord) -> Facts:
-        return cls(record.id, record.slug, record.revision, record.modified, record.issued,
-                   record.publisher, record.publisher_name,
-                   (*record.document.semantic.related,
-                    *(slug for service in record.document.technical.data_services
-                      for slug in service.serves)))
+        return cls(
+            record.id,
+            record.slug,
+            record.revision,
+            record.modified,
+            record.issued,
+            record.publisher,
+            record.publisher_name,
+            (
+                *record.document.semantic.related,
+                *(
+                    slug
+                    for service in record.document.technical.data_services
+                    for slug in service.serves
+                ),
+            ),
+        )
 
     @classmethod
     def of_row(cls, row: dict[str, Any]) -> Facts:
@@ -79,8 +91,16 @@ class Facts:
             document = json.loads(document)
         related = related_in(document)  # related datasets, and those its services serve
         identifier = row["id"] if isinstance(row["id"], UUID) else UUID(str(row["id"]))
-        return cls(identifier, row["slug"], row["revision"], row["modified"], row["issued"],
-                   row["publisher.slug"] or "", row["publisher.name"] or "", tuple(related))
+        return cls(
+            identifier,
+            row["slug"],
+            row["revision"],
+            row["modified"],
+            row["issued"],
+            row["publisher.slug"] or "",
+            row["publisher.name"] or "",
+            tuple(related),
+        )
 
 
 class Described:
@@ -89,8 +109,14 @@ class Described:
 
     __slots__ = ("_record", "_row", "context", "facts", "public_related")
 
-    def __init__(self, facts: Facts, context: DatasetContext, public_related: frozenset[str],
-                 row: dict[str, Any] | None = None, record: DatasetRecord | None = None):
+    def __init__(
+        self,
+        facts: Facts,
+        context: DatasetContext,
+        public_related: frozenset[str],
+        row: dict[str, Any] | None = None,
+        record: DatasetRecord | None = None,
+    ):
         self.facts, self.context, self.public_related = facts, context, public_related
         self._row, self._record = row, record
 
@@ -110,8 +136,14 @@ class Described:
     @property
     def key(self) -> Hashable:
         context = self.context
-        return (self.facts.id, context.base_url, context.languages, context.publisher,
-                self.public_related, context.source)
+        return (
+            self.facts.id,
+            context.base_url,
+            context.languages,
+            context.publisher,
+            self.public_related,
+            context.source,
+        )
 
 
 async def describe(records: Sequence[DatasetRecord], settings: Settings) -> list[Described]:
@@ -148,8 +180,7 @@ async def _describe(
 
 
 def triples(item: Described, profile: str = profiles.DEFAULT) -> TripleSink:
-    sink = dataset_graph(item.record.document, item.context, default_vocabularies(),
-                         TripleSink())  # type: ignore[arg-type]
+    sink = dataset_graph(item.record.document, item.context, default_vocabularies(), TripleSink())  # type: ignore[arg-type]
     return profiles.apply(sink, profile)  # type: ignore[arg-type]
 
 
@@ -160,15 +191,19 @@ def renderable_triples(item: Described, profile: str = profiles.DEFAULT) -> Trip
     try:
         sink = triples(item, profile)
     except Exception:
-        log.exception("dataset %r left out of the feed: its description cannot be built",
-                      item.facts.slug)
+        log.exception(
+            "dataset %r left out of the feed: its description cannot be built", item.facts.slug
+        )
         return None
     for term in {term for triple in sink for term in triple}:
         if (isinstance(term, URIRef) and not writable_iri(term)) or (
             isinstance(term, Literal) and not writable_text(term)
         ):
-            log.error("dataset %r left out of the feed: %r cannot be written in every format",
-                      item.facts.slug, str(term)[:80])
+            log.error(
+                "dataset %r left out of the feed: %r cannot be written in every format",
+                item.facts.slug,
+                str(term)[:80],
+            )
             return None
     return sink
 
@@ -214,8 +249,9 @@ def chunk(item: Described, fmt: str, profile: str = profiles.DEFAULT) -> str:
     return chunks([item], fmt, profile)[0]
 
 
-def services(item: Described, fmt: str = "ttl",
-             profile: str = profiles.DEFAULT) -> tuple[Node, ...]:
+def services(
+    item: Described, fmt: str = "ttl", profile: str = profiles.DEFAULT
+) -> tuple[Node, ...]:
     """The data services that serve this dataset (the catalogue lists them too)."""
     entry = _chunks.get((item.key, fmt, profile), item.revision)
     if entry is None:
@@ -228,8 +264,14 @@ def _stored_key(item: Described, fmt: str, profile: str = profiles.DEFAULT) -> s
     context = item.context
     publisher = context.publisher
     parts = [
-        str(item.facts.id), fmt, profile, context.base_url, ",".join(context.languages),
-        repr(publisher), ",".join(sorted(item.public_related)), chunk_store.fingerprint(),
+        str(item.facts.id),
+        fmt,
+        profile,
+        context.base_url,
+        ",".join(context.languages),
+        repr(publisher),
+        ",".join(sorted(item.public_related)),
+        chunk_store.fingerprint(),
         repr(context.source),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
@@ -244,8 +286,9 @@ def _services_of(sink: TripleSink, item: Described) -> tuple[Node, ...]:
     return tuple(dict.fromkeys(sink.subjects(DCAT.servesDataset, subject)))
 
 
-def dataset_document(item: Described, fmt: str, profile: str = profiles.DEFAULT,
-                     extra: TripleSink | None = None) -> bytes:
+def dataset_document(
+    item: Described, fmt: str, profile: str = profiles.DEFAULT, extra: TripleSink | None = None
+) -> bytes:
     """One dataset as a whole document in ``fmt`` (ttl, nt, rdf, jsonld) and ``profile``, with
     ``extra`` triples after it (the dataset's quality measurements, which change without an
     edit)."""
@@ -307,8 +350,7 @@ def feed_document(
     if fmt in CHUNK_FORMATS:
         separator = "\n" if fmt == "ttl" else ""
         header = TURTLE_HEADER if fmt == "ttl" else ""
-        return (header + _serialised(head, fmt) + separator
-                + separator.join(texts)).encode("utf-8")
+        return (header + _serialised(head, fmt) + separator + separator.join(texts)).encode("utf-8")
     for sink in sinks:
         head.triples.extend(sink)
     return serialise_rdflib(head, fmt).encode("utf-8")

@@ -54,9 +54,13 @@ def dataset_subjects(graph: Graph) -> list[URIRef | BNode]:
     found = set(graph.subjects(RDF.type, DCAT.Dataset))
     found.update(graph.subjects(RDF.type, DCATAP_IT_DATASET))
     found.update(graph.objects(None, DCAT.dataset))
-    return sorted((s for s in found if isinstance(s, URIRef | BNode)),
-                  key=lambda node: (isinstance(node, BNode), signature(graph, node)
-                                    if isinstance(node, BNode) else str(node)))
+    return sorted(
+        (s for s in found if isinstance(s, URIRef | BNode)),
+        key=lambda node: (
+            isinstance(node, BNode),
+            signature(graph, node) if isinstance(node, BNode) else str(node),
+        ),
+    )
 
 
 def document_from_graph(
@@ -79,13 +83,19 @@ def document_from_graph(
 
 
 def document_dict(
-    graph: Graph, subject: Node, vocabularies: Vocabularies, base_url: str,
-    default_language: str = "en", reader: Reader | None = None,
+    graph: Graph,
+    subject: Node,
+    vocabularies: Vocabularies,
+    base_url: str,
+    default_language: str = "en",
+    reader: Reader | None = None,
 ) -> dict[str, Any]:
     """The document as plain JSON-like data (validated by the caller)."""
-    if (subject, RDF.type, DCAT.Dataset) not in graph and (
-            subject, RDF.type, DCATAP_IT_DATASET) not in graph and (
-            None, DCAT.dataset, subject) not in graph:
+    if (
+        (subject, RDF.type, DCAT.Dataset) not in graph
+        and (subject, RDF.type, DCATAP_IT_DATASET) not in graph
+        and (None, DCAT.dataset, subject) not in graph
+    ):
         raise InvalidDocument([Problem("(document)", f"{subject} is not a dcat:Dataset")])
     reader = reader or Reader(graph, vocabularies, base_url, default_language)
     classification = reader.text(subject, CAT.classification)
@@ -114,31 +124,42 @@ def _guess_classification(reader: Reader, subject: Node) -> str:
 
 
 def _technical(reader: Reader, subject: Node) -> dict[str, Any]:
-    distributions = [_distribution(reader, node) for node in
-                     ordered(reader, subject, DCAT.distribution)
-                     if not isinstance(node, Literal)]
+    distributions = [
+        _distribution(reader, node)
+        for node in ordered(reader, subject, DCAT.distribution)
+        if not isinstance(node, Literal)
+    ]
     access = reader.code("access-rights", reader.one(subject, DCT.accessRights))
-    services = [read_service(reader, node, subject, access)  # type: ignore[arg-type]
-                for node in service_nodes(reader, subject)]  # type: ignore[arg-type]
+    services = [
+        read_service(reader, node, subject, access)  # type: ignore[arg-type]
+        for node in service_nodes(reader, subject)  # type: ignore[arg-type]
+    ]
     attributes = []
     for node in ordered(reader, subject, CAT.attribute):
         scheme = reader.iri(node, CAT.identifierScheme)
-        attributes.append(without_none({
-            "name": reader.text(node, CAT.name) or "",
-            "data_type": reader.text(node, CAT.dataType) or "string",
-            "description": reader.texts(node, DCT.description),
-            "personal_data_category": reader.code(
-                "personal-data", reader.one(node, DPV.hasPersonalData)),
-            "is_identifier": reader.flag(node, CAT.isIdentifier),
-            "identifier_scheme": _scheme_code(reader, scheme),
-        }))
-    return without_none({
-        "distributions": distributions,
-        "data_services": services,
-        "attributes": attributes,
-        "temporal": temporal(reader, subject),
-        "bounding_box": read_bounding_box(reader.graph, subject),
-    })
+        attributes.append(
+            without_none(
+                {
+                    "name": reader.text(node, CAT.name) or "",
+                    "data_type": reader.text(node, CAT.dataType) or "string",
+                    "description": reader.texts(node, DCT.description),
+                    "personal_data_category": reader.code(
+                        "personal-data", reader.one(node, DPV.hasPersonalData)
+                    ),
+                    "is_identifier": reader.flag(node, CAT.isIdentifier),
+                    "identifier_scheme": _scheme_code(reader, scheme),
+                }
+            )
+        )
+    return without_none(
+        {
+            "distributions": distributions,
+            "data_services": services,
+            "attributes": attributes,
+            "temporal": temporal(reader, subject),
+            "bounding_box": read_bounding_box(reader.graph, subject),
+        }
+    )
 
 
 def temporal(reader: Reader, subject: Node) -> dict[str, str] | None:
@@ -164,19 +185,24 @@ def temporal(reader: Reader, subject: Node) -> dict[str, str] | None:
         return None
     dated = [value for value in starts if iso_date(value)]
     dated_ends = [value for value in ends if iso_date(value)]
-    return without_none({
-        "start": min(dated) if dated else (starts[0] if starts else None),
-        "end": max(dated_ends) if dated_ends else (ends[0] if ends else None),
-    })
+    return without_none(
+        {
+            "start": min(dated) if dated else (starts[0] if starts else None),
+            "end": max(dated_ends) if dated_ends else (ends[0] if ends else None),
+        }
+    )
 
 
-def _date_of(reader: Reader, period: Node, predicates: tuple[URIRef, ...], instant: URIRef,
-             end: bool = False) -> str | None:
+def _date_of(
+    reader: Reader, period: Node, predicates: tuple[URIRef, ...], instant: URIRef, end: bool = False
+) -> str | None:
     values = [reader.text(period, predicate) for predicate in predicates]
     node = reader.one(period, instant)
     if node is not None:
-        values += [reader.text(node, TIME[name]) for name in
-                   ("inXSDDate", "inXSDDateTime", "inXSDDateTimeStamp", "inXSDgYear")]
+        values += [
+            reader.text(node, TIME[name])
+            for name in ("inXSDDate", "inXSDDateTime", "inXSDDateTimeStamp", "inXSDgYear")
+        ]
     for value in values:
         if value:
             return iso_date(value, end=end) or value  # an unreadable one is reported as given
@@ -216,8 +242,11 @@ def _distribution(reader: Reader, node: Node) -> dict[str, Any]:
     checksum_node = reader.one(node, SPDX.checksum)
     checksum = None
     if checksum_node is not None:
-        algorithm = reader.iri(checksum_node, SPDX.algorithm) or reader.text(
-            checksum_node, SPDX.algorithm) or ""
+        algorithm = (
+            reader.iri(checksum_node, SPDX.algorithm)
+            or reader.text(checksum_node, SPDX.algorithm)
+            or ""
+        )
         checksum = {
             "algorithm": algorithm.rsplit("checksumAlgorithm_", 1)[-1] or "sha256",
             "value": reader.text(checksum_node, SPDX.checksumValue) or "",
@@ -238,45 +267,54 @@ def _distribution(reader: Reader, node: Node) -> dict[str, Any]:
         media = next(filter(None, map(media_type, reader.candidates(form))), None)
     if media and (file_format is None or file_format not in reader.vocabularies["file-types"]):
         file_format = concept_code(reader.vocabularies, "file-types", media) or file_format
-    return without_none({
-        "id": reader.text(node, DCT.identifier) or (
-            str(node).rsplit("/", 1)[-1] if "/distribution/" in str(node) else None),
-        "title": reader.texts(node, DCT.title),
-        "description": reader.texts(node, DCT.description),
-        "access_url": access,
-        "download_url": reader.address(node, DCAT.downloadURL),
-        "format": file_format,
-        "media_type": media,
-        "byte_size": _byte_size(reader, node),
-        "checksum": checksum,
-        "licence": reader.code("licences", reader.one(node, DCT.license)),
-        "status": reader.code("distribution-status", reader.one(node, ADMS.status)),
-        "availability": reader.code("planned-availability",
-                                    reader.one(node, DCATAP.availability)),
-        "rights": reader.texts(rights, RDFS.label) if isinstance(rights, URIRef | BNode) else (
-            {reader.default_language: str(rights)} if rights is not None else {}),
-        "access_service": service_key(reader, service) if (
-            service := reader.one(node, DCAT.accessService)) is not None else None,
-        "legislation": sorted(str(v) for v in reader.all(node, DCATAP.applicableLegislation)),
-    })
+    return without_none(
+        {
+            "id": reader.text(node, DCT.identifier)
+            or (str(node).rsplit("/", 1)[-1] if "/distribution/" in str(node) else None),
+            "title": reader.texts(node, DCT.title),
+            "description": reader.texts(node, DCT.description),
+            "access_url": access,
+            "download_url": reader.address(node, DCAT.downloadURL),
+            "format": file_format,
+            "media_type": media,
+            "byte_size": _byte_size(reader, node),
+            "checksum": checksum,
+            "licence": reader.code("licences", reader.one(node, DCT.license)),
+            "status": reader.code("distribution-status", reader.one(node, ADMS.status)),
+            "availability": reader.code(
+                "planned-availability", reader.one(node, DCATAP.availability)
+            ),
+            "rights": reader.texts(rights, RDFS.label)
+            if isinstance(rights, URIRef | BNode)
+            else ({reader.default_language: str(rights)} if rights is not None else {}),
+            "access_service": service_key(reader, service)
+            if (service := reader.one(node, DCAT.accessService)) is not None
+            else None,
+            "legislation": sorted(str(v) for v in reader.all(node, DCATAP.applicableLegislation)),
+        }
+    )
 
 
 def _semantic(reader: Reader, subject: Node) -> dict[str, Any]:
     return {
         "related": sorted(
-            slug for v in reader.all(subject, DCT.relation)
+            slug
+            for v in reader.all(subject, DCT.relation)
             if (slug := reader.local(str(v), "dataset"))
         ),
     }
 
 
 def _organisational(reader: Reader, subject: Node) -> dict[str, Any]:
-    return without_none({
-        "publisher": reader.local(reader.iri(subject, DCT.publisher), "organisation"),
-        "contact_point": reader.contact(reader.one(subject, DCAT.contactPoint)),
-        "steward": reader.contact(reader.one(subject, CAT.steward)),
-        "identifier_schemes": sorted(
-            code for v in reader.all(subject, CAT.identifierScheme)
-            if (code := _scheme_code(reader, str(v)))
-        ),
-    })
+    return without_none(
+        {
+            "publisher": reader.local(reader.iri(subject, DCT.publisher), "organisation"),
+            "contact_point": reader.contact(reader.one(subject, DCAT.contactPoint)),
+            "steward": reader.contact(reader.one(subject, CAT.steward)),
+            "identifier_schemes": sorted(
+                code
+                for v in reader.all(subject, CAT.identifierScheme)
+                if (code := _scheme_code(reader, str(v)))
+            ),
+        }
+    )

@@ -90,9 +90,7 @@ def _personal_data(reader: Reader, subject: Node) -> dict[str, Any] | None:
                 reader.code("legal-bases", URIRef(b)) or b for b in bases if b not in special
             ],
             "special_category_conditions": [
-                concept.code
-                for b in bases
-                if (concept := special.get(b)) is not None
+                concept.code for b in bases if (concept := special.get(b)) is not None
             ],
             "purposes": purposes,
             "data_subjects": reader.codes("data-subjects", subject, DPV.hasDataSubject),

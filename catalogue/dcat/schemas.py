@@ -11,8 +11,18 @@ from pydantic import Field
 from catalogue.dcat.web import FORMATS
 from catalogue.web.openapi import Body, errors, text_content
 
-FEED_PARAMS = ("page", "after", "modified_since", "q", "theme", "classification", "publisher",
-               "fq", "sort", "profile")
+FEED_PARAMS = (
+    "page",
+    "after",
+    "modified_since",
+    "q",
+    "theme",
+    "classification",
+    "publisher",
+    "fq",
+    "sort",
+    "profile",
+)
 
 _FEED_PARAMETER_SCHEMAS = {
     "page": (Schema(type=OpenAPIType.INTEGER, minimum=1), "100 datasets a page, oldest first"),
@@ -25,15 +35,20 @@ _FEED_PARAMETER_SCHEMAS = {
         "open, closed or personal",
     ),
     "publisher": (Schema(type=OpenAPIType.STRING), "An organisation's slug"),
-    "fq": (Schema(type=OpenAPIType.STRING),
-           "CKAN's filter query, as ckanext-dcat passes it (organization:police, "
-           "res_format:CSV, groups:envi, metadata_modified:[2024-01-01T00:00:00Z TO *])"),
-    "sort": (Schema(type=OpenAPIType.STRING),
-             "CKAN's sort: metadata_modified desc, metadata_created asc, title_string asc, "
-             "name asc"),
-    "profile": (Schema(type=OpenAPIType.STRING, enum=["dcat_ap_3", "dcat_ap_2"]),
-                "The RDF profile: dcat_ap_3 (DCAT-AP 3.0.1, the default) or dcat_ap_2 "
-                "(DCAT-AP 2.1.1); ckanext-dcat's names"),
+    "fq": (
+        Schema(type=OpenAPIType.STRING),
+        "CKAN's filter query, as ckanext-dcat passes it (organization:police, "
+        "res_format:CSV, groups:envi, metadata_modified:[2024-01-01T00:00:00Z TO *])",
+    ),
+    "sort": (
+        Schema(type=OpenAPIType.STRING),
+        "CKAN's sort: metadata_modified desc, metadata_created asc, title_string asc, name asc",
+    ),
+    "profile": (
+        Schema(type=OpenAPIType.STRING, enum=["dcat_ap_3", "dcat_ap_2"]),
+        "The RDF profile: dcat_ap_3 (DCAT-AP 3.0.1, the default) or dcat_ap_2 "
+        "(DCAT-AP 2.1.1); ckanext-dcat's names",
+    ),
 }
 FEED_PARAMETERS = [
     Parameter(name=name, param_in=ParamType.QUERY, required=False, schema=schema, description=text)
@@ -50,7 +65,8 @@ RDF_CONTENT: dict[str, Schema] = {
 }
 """Turtle, RDF/XML and N-Triples bodies (text) and JSON-LD (a JSON object)."""
 FEED_CONTENT: dict[str, Schema] = {
-    **RDF_CONTENT, "text/n3": text_content("DCAT-AP in Turtle, as ckanext-dcat's .n3"),
+    **RDF_CONTENT,
+    "text/n3": text_content("DCAT-AP in Turtle, as ckanext-dcat's .n3"),
 }
 """What the feed answers: the RDF formats and ckanext-dcat's ``.n3`` (Turtle as text/n3)."""
 
@@ -60,9 +76,7 @@ RDF_RESPONSES: dict[int, ResponseSpec] = {
 }
 NEGOTIATED_RDF_RESPONSES: dict[int, ResponseSpec] = {
     **RDF_RESPONSES,
-    303: ResponseSpec(
-        None, description="A browser (Accept: text/html) is sent to the home page"
-    ),
+    303: ResponseSpec(None, description="A browser (Accept: text/html) is sent to the home page"),
 }
 
 

@@ -38,7 +38,10 @@ def legal_resources(writer: Writer, node: URIRef, iris: list[str]) -> None:
 
 
 def write_service(
-    writer: Writer, dataset: URIRef, service: DataService, position: int,
+    writer: Writer,
+    dataset: URIRef,
+    service: DataService,
+    position: int,
     document: DatasetDocument,
 ) -> None:
     graph, context = writer.graph, writer.context
@@ -70,11 +73,9 @@ def write_service(
         writer.add(node, DCATAP.hvdCategory, writer.concept("hvd-categories", code))
     legal_resources(writer, node, service.legislation)
     access = service.access_rights or document.legal.access_rights
-    writer.add(node, DCT.accessRights, writer.concept("access-rights", access,
-                                                      DCT.RightsStatement))
+    writer.add(node, DCT.accessRights, writer.concept("access-rights", access, DCT.RightsStatement))
     if context.publisher:
-        graph.add((node, DCT.publisher,
-                   organisation_iri(context.base_url, context.publisher.slug)))
+        graph.add((node, DCT.publisher, organisation_iri(context.base_url, context.publisher.slug)))
     if document.organisational.contact_point:
         graph.add((node, DCAT.contactPoint, URIRef(f"{dataset}#contact-point")))
     for code in document.semantic.themes:
@@ -99,9 +100,14 @@ def _owner(reader: _Reader, service: Node, datasets: list[Node]) -> Node | None:
         if str(service).startswith(f"{dataset}/service/"):
             return dataset
     graph = reader.graph
-    linking = [dataset for dataset in datasets if any(
-        (distribution, DCAT.accessService, service) in graph
-        for distribution in graph.objects(dataset, DCAT.distribution))]
+    linking = [
+        dataset
+        for dataset in datasets
+        if any(
+            (distribution, DCAT.accessService, service) in graph
+            for distribution in graph.objects(dataset, DCAT.distribution)
+        )
+    ]
     served = sorted(graph.objects(service, DCAT.servesDataset), key=str)
     return next(iter(linking + served), None)
 
@@ -125,28 +131,37 @@ def service_key(reader: _Reader, node: Node) -> str | None:
     return reader.text(node, DCT.identifier) or str(node).rstrip("/").rsplit("/", 1)[-1]
 
 
-def read_service(reader: _Reader, node: Node, subject: URIRef,
-                 dataset_access: str | None) -> dict[str, Any]:
+def read_service(
+    reader: _Reader, node: Node, subject: URIRef, dataset_access: str | None
+) -> dict[str, Any]:
     graph = reader.graph
     rights = reader.one(node, DCT.rights)
     access = reader.code("access-rights", reader.one(node, DCT.accessRights))
     served = sorted(
-        slug for value in graph.objects(node, DCAT.servesDataset) if value != subject
+        slug
+        for value in graph.objects(node, DCAT.servesDataset)
+        if value != subject
         if (slug := reader.local(str(value), "dataset"))
     )
-    return {key: value for key, value in {
-        "id": reader.text(node, DCT.identifier) or (
-            service_key(reader, node) if "/service/" in str(node) else None),
-        "title": reader.texts(node, DCT.title),
-        "description": reader.texts(node, DCT.description),
-        "endpoint_url": reader.address(node, DCAT.endpointURL),
-        "endpoint_description": reader.address(node, DCAT.endpointDescription),
-        "conforms_to": sorted(str(v) for v in graph.objects(node, DCT.conformsTo)),
-        "documentation": reader.iri(node, FOAF.page),
-        "licence": reader.code("licences", reader.one(node, DCT.license)),
-        "access_rights": None if access == dataset_access else access,
-        "rights": reader.texts(rights, RDFS.label) if rights is not None else {},
-        "hvd_categories": reader.codes("hvd-categories", node, DCATAP.hvdCategory),
-        "legislation": sorted(str(v) for v in graph.objects(node, DCATAP.applicableLegislation)),
-        "serves": served,
-    }.items() if value is not None}
+    return {
+        key: value
+        for key, value in {
+            "id": reader.text(node, DCT.identifier)
+            or (service_key(reader, node) if "/service/" in str(node) else None),
+            "title": reader.texts(node, DCT.title),
+            "description": reader.texts(node, DCT.description),
+            "endpoint_url": reader.address(node, DCAT.endpointURL),
+            "endpoint_description": reader.address(node, DCAT.endpointDescription),
+            "conforms_to": sorted(str(v) for v in graph.objects(node, DCT.conformsTo)),
+            "documentation": reader.iri(node, FOAF.page),
+            "licence": reader.code("licences", reader.one(node, DCT.license)),
+            "access_rights": None if access == dataset_access else access,
+            "rights": reader.texts(rights, RDFS.label) if rights is not None else {},
+            "hvd_categories": reader.codes("hvd-categories", node, DCATAP.hvdCategory),
+            "legislation": sorted(
+                str(v) for v in graph.objects(node, DCATAP.applicableLegislation)
+            ),
+            "serves": served,
+        }.items()
+        if value is not None
+    }

@@ -28,6 +28,7 @@ def _has_class(cls: Node) -> Callable[[TripleIndex, Node], bool]:
     """sh:class: the value is an instance of ``cls`` (or of a subclass)."""
     return lambda data, value: data.has_class(value, cls)
 
+
 class UnsupportedShape(ValueError):
     """The shapes use a SHACL feature this compiler does not implement."""
 
@@ -124,9 +125,7 @@ class TripleIndex:
             return False
         if not self._subclasses:
             return cls in self.objects(node, RDF.type)
-        return any(
-            cls in self.superclasses(kind) for kind in self.objects(node, RDF.type)
-        )
+        return any(cls in self.superclasses(kind) for kind in self.objects(node, RDF.type))
 
 
 # A value check: (data, value) -> conforms. A shape check: (data, focus) -> results.
@@ -135,20 +134,47 @@ Constraint = Callable[[TripleIndex, Node, list[Node]], Iterator[Node | None]]
 """Yields one item per failure: the value node reported, or None (count-like constraints)."""
 
 ALLOWED = {
-    RDF.type, SH.targetClass, SH.property, SH.path, SH.minCount, SH.maxCount, SH.nodeKind,
-    SH["class"], SH.node, SH.datatype, SH.pattern, SH.hasValue, SH["or"], SH.severity,
-    SH.message, SH.name, SH.description, RDFS.label, RDFS.comment, SH.order, SH.group,
+    RDF.type,
+    SH.targetClass,
+    SH.property,
+    SH.path,
+    SH.minCount,
+    SH.maxCount,
+    SH.nodeKind,
+    SH["class"],
+    SH.node,
+    SH.datatype,
+    SH.pattern,
+    SH.hasValue,
+    SH["or"],
+    SH.severity,
+    SH.message,
+    SH.name,
+    SH.description,
+    RDFS.label,
+    RDFS.comment,
+    SH.order,
+    SH.group,
 }
 NODE_KINDS = {
-    SH.IRI: (URIRef,), SH.Literal: (Literal,), SH.BlankNode: (BNode,),
-    SH.BlankNodeOrIRI: (BNode, URIRef), SH.BlankNodeOrLiteral: (BNode, Literal),
+    SH.IRI: (URIRef,),
+    SH.Literal: (Literal,),
+    SH.BlankNode: (BNode,),
+    SH.BlankNodeOrIRI: (BNode, URIRef),
+    SH.BlankNodeOrLiteral: (BNode, Literal),
     SH.IRIOrLiteral: (URIRef, Literal),
 }
 # pyshacl's own test of a literal's value for the datatypes it knows (others: well-formed).
 VALUE_TYPES: dict[Node, type | tuple[type, ...]] = {
-    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
-    XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: dt.date,
-    XSD.time: dt.time, XSD.dateTime: dt.datetime,
+    XSD.string: (str, bytes),
+    RDF.langString: (str, bytes),
+    XSD.integer: int,
+    XSD.float: float,
+    XSD.decimal: Decimal,
+    XSD.boolean: bool,
+    XSD.date: dt.date,
+    XSD.time: dt.time,
+    XSD.dateTime: dt.datetime,
 }
 
 
@@ -175,8 +201,10 @@ def _datatype(rule: Node) -> ValueCheck:
 
 
 def _text(value: Node) -> str:
-    if isinstance(value, Literal) and value.value is not None and value.datatype in (
-        None, RDF.langString, XSD.string
+    if (
+        isinstance(value, Literal)
+        and value.value is not None
+        and value.datatype in (None, RDF.langString, XSD.string)
     ):
         return str(value.value)
     return str(value)
@@ -205,6 +233,7 @@ class _Compiler:
         def per_value(test: ValueCheck) -> Constraint:
             def run(data: TripleIndex, _: Node, values: list[Node]) -> Iterator[Node | None]:
                 return (v for v in values if not test(data, v))
+
             return run
 
         if (low := self.one(node, SH.minCount)) is not None:
@@ -222,9 +251,11 @@ class _Compiler:
             found.append(per_value(_datatype(datatype)))
         if (pattern := self.one(node, SH.pattern)) is not None:
             regex = re.compile(str(pattern))
-            found.append(per_value(
-                lambda d, v: not isinstance(v, BNode) and regex.search(_text(v)) is not None
-            ))
+            found.append(
+                per_value(
+                    lambda d, v: not isinstance(v, BNode) and regex.search(_text(v)) is not None
+                )
+            )
         if (wanted := self.one(node, SH.hasValue)) is not None:
             found.append(lambda d, f, values: iter([] if wanted in values else [None]))
         for shape in self.shapes.objects(node, SH.node):
@@ -240,9 +271,7 @@ class _Compiler:
         if isinstance(path, URIRef):
             return lambda data, focus: list(data.objects(focus, path))
         alternatives = self.one(path, SH.alternativePath) if path is not None else None
-        if alternatives is None or set(self.shapes.predicates(path, None)) != {
-            SH.alternativePath
-        }:
+        if alternatives is None or set(self.shapes.predicates(path, None)) != {SH.alternativePath}:
             raise UnsupportedShape(f"{shape} has a path that is not compiled")
         steps = list(Collection(self.shapes, alternatives))
         if not all(isinstance(step, URIRef) for step in steps):
@@ -299,8 +328,15 @@ class CompiledShapes:
 
     def __init__(self, shapes: Graph) -> None:
         compiler = _Compiler(shapes)
-        for predicate in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
-                          SH.deactivated, SH.sparql, SH.rule, SH.target):
+        for predicate in (
+            SH.targetNode,
+            SH.targetSubjectsOf,
+            SH.targetObjectsOf,
+            SH.deactivated,
+            SH.sparql,
+            SH.rule,
+            SH.target,
+        ):
             if next(iter(shapes.subject_objects(predicate)), None) is not None:
                 raise UnsupportedShape(f"{predicate} is not compiled")
         for kind in (RDFS.Class,):

@@ -62,8 +62,7 @@ async def refresh(version: int | None = None) -> Snapshot:
         Organisation.homepage,
         Organisation.email,
     )
-    _snapshot = Snapshot(publishers={row["slug"]: _publisher(row) for row in rows},
-                         version=version)
+    _snapshot = Snapshot(publishers={row["slug"]: _publisher(row) for row in rows}, version=version)
     return _snapshot
 
 

@@ -26,8 +26,9 @@ def location_node(dataset: Node) -> URIRef:
     return URIRef(f"{dataset}#location")
 
 
-def geometry_triples(node: URIRef, box: Box, centre: tuple[float, float] | None
-                     ) -> Iterable[Triple]:
+def geometry_triples(
+    node: URIRef, box: Box, centre: tuple[float, float] | None
+) -> Iterable[Triple]:
     yield node, DCAT.bbox, Literal(box.wkt(), datatype=WKT)
     yield node, DCAT.centroid, Literal(point_wkt(centre or box.centre), datatype=WKT)
     yield node, LOCN.geometry, Literal(box.geojson(), datatype=GEOJSON)

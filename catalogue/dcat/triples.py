@@ -27,9 +27,12 @@ _NAMESPACES = sorted(
     ((str(namespace), prefix) for prefix, namespace in PREFIXES.items()),
     key=lambda item: -len(item[0]),
 )
-TURTLE_HEADER = "".join(
-    f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(PREFIXES.items())
-) + "\n"
+TURTLE_HEADER = (
+    "".join(
+        f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(PREFIXES.items())
+    )
+    + "\n"
+)
 
 
 class TripleSink:

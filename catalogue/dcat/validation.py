@@ -102,36 +102,43 @@ def compiled_shapes(directory: Path = SHAPES_DIR) -> CompiledShapes:
 
 def check_graph(data: Graph | TripleIndex) -> Report:
     """What :func:`validate_graph` reports, from the compiled shapes (the publish check)."""
-    return _sorted_report([
-        Finding(
-            severity=SEVERITIES.get(result.severity, "info"),
-            focus_node=str(result.focus),
-            path=str(result.path) if isinstance(result.path, URIRef) else None,
-            message=result.message or "does not conform",
-            value=str(result.value) if result.value is not None else None,
-        )
-        for result in compiled_shapes().validate(data)
-    ])
+    return _sorted_report(
+        [
+            Finding(
+                severity=SEVERITIES.get(result.severity, "info"),
+                focus_node=str(result.focus),
+                path=str(result.path) if isinstance(result.path, URIRef) else None,
+                message=result.message or "does not conform",
+                value=str(result.value) if result.value is not None else None,
+            )
+            for result in compiled_shapes().validate(data)
+        ]
+    )
 
 
 def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
     """Run SHACL (no inference) with pyshacl and read the results, worst first."""
     _, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes if shapes is not None else shapes_graph(),
-        inference="none", allow_warnings=True, allow_infos=True,
+        data,
+        shacl_graph=shapes if shapes is not None else shapes_graph(),
+        inference="none",
+        allow_warnings=True,
+        allow_infos=True,
     )
     findings = []
     for result in results.objects(None, SH.result):  # top level only, not sh:detail
         severity = SEVERITIES.get(results.value(result, SH.resultSeverity), "info")
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
-        findings.append(Finding(
-            severity=severity,
-            focus_node=str(results.value(result, SH.focusNode)),
-            path=str(path) if isinstance(path, URIRef) else None,
-            message=str(results.value(result, SH.resultMessage) or "does not conform"),
-            value=str(value) if value is not None else None,
-        ))
+        findings.append(
+            Finding(
+                severity=severity,
+                focus_node=str(results.value(result, SH.focusNode)),
+                path=str(path) if isinstance(path, URIRef) else None,
+                message=str(results.value(result, SH.resultMessage) or "does not conform"),
+                value=str(value) if value is not None else None,
+            )
+        )
     return _sorted_report(findings)
 
 
@@ -146,8 +153,9 @@ def parse_rdf(body: bytes, content_type: str) -> Graph:
     fmt = CONTENT_TYPES.get(media)
     if fmt is None:
         raise UnreadableRdf(
-            f"cannot read '{media}'; send text/turtle, application/rdf+xml or "
-            "application/ld+json", unsupported_type=True)
+            f"cannot read '{media}'; send text/turtle, application/rdf+xml or application/ld+json",
+            unsupported_type=True,
+        )
     if not body.strip():
         raise UnreadableRdf("the body is empty; send the RDF to validate")
     if fmt == "json-ld":
@@ -179,8 +187,10 @@ def _refuse_remote_contexts(body: bytes) -> None:
         return False
 
     if remote(data):
-        raise UnreadableRdf("a JSON-LD @context given by address is not fetched; put the "
-                            "context inline (as an object) instead")
+        raise UnreadableRdf(
+            "a JSON-LD @context given by address is not fetched; put the "
+            "context inline (as an object) instead"
+        )
 
 
 def validate_bytes(body: bytes, content_type: str) -> Report:
@@ -191,35 +201,64 @@ def validate_bytes(body: bytes, content_type: str) -> Report:
 
 DATASET_FIELDS = {
     **{URIRef(item.rdf[DCAT_AP].predicate): item.path for item in generic("dcat")},
-    DCT.publisher: "organisational.publisher", DCAT.contactPoint: "organisational.contact_point",
-    DCT.rights: "legal.rights", DCATAP.applicableLegislation: "legal.legislation",
-    DCT.relation: "semantic.related", DCT.temporal: "technical.temporal",
+    DCT.publisher: "organisational.publisher",
+    DCAT.contactPoint: "organisational.contact_point",
+    DCT.rights: "legal.rights",
+    DCATAP.applicableLegislation: "legal.legislation",
+    DCT.relation: "semantic.related",
+    DCT.temporal: "technical.temporal",
     DCAT.distribution: "technical.distributions",
 }
 """The dataset field each predicate states: the registry's plain fields, then the nested ones."""
 DISTRIBUTION_FIELDS = {
-    DCT.title: "title", DCT.description: "description", DCAT.accessURL: "access_url",
-    DCAT.downloadURL: "download_url", DCT.format: "format", DCAT.mediaType: "media_type",
-    DCAT.byteSize: "byte_size", SPDX.checksum: "checksum", DCT.license: "licence",
-    ADMS.status: "status", DCATAP.availability: "availability", DCT.rights: "rights",
-    DCAT.accessService: "access_service", DCATAP.applicableLegislation: "legislation",
+    DCT.title: "title",
+    DCT.description: "description",
+    DCAT.accessURL: "access_url",
+    DCAT.downloadURL: "download_url",
+    DCT.format: "format",
+    DCAT.mediaType: "media_type",
+    DCAT.byteSize: "byte_size",
+    SPDX.checksum: "checksum",
+    DCT.license: "licence",
+    ADMS.status: "status",
+    DCATAP.availability: "availability",
+    DCT.rights: "rights",
+    DCAT.accessService: "access_service",
+    DCATAP.applicableLegislation: "legislation",
 }
 SERVICE_FIELDS = {
-    DCT.title: "title", DCT.description: "description", DCAT.endpointURL: "endpoint_url",
-    DCAT.endpointDescription: "endpoint_description", DCT.conformsTo: "conforms_to",
-    FOAF.page: "documentation", DCT.license: "licence", DCT.accessRights: "access_rights",
-    DCT.rights: "rights", DCATAP.hvdCategory: "hvd_categories",
-    DCATAP.applicableLegislation: "legislation", DCAT.servesDataset: "serves",
+    DCT.title: "title",
+    DCT.description: "description",
+    DCAT.endpointURL: "endpoint_url",
+    DCAT.endpointDescription: "endpoint_description",
+    DCT.conformsTo: "conforms_to",
+    FOAF.page: "documentation",
+    DCT.license: "licence",
+    DCT.accessRights: "access_rights",
+    DCT.rights: "rights",
+    DCATAP.hvdCategory: "hvd_categories",
+    DCATAP.applicableLegislation: "legislation",
+    DCAT.servesDataset: "serves",
 }
 PART_FIELDS = {
-    DCAT.startDate: "start", DCAT.endDate: "end", VCARD.fn: "name", VCARD.hasEmail: "email",
-    VCARD.hasURL: "url", SPDX.checksumValue: "value", SPDX.algorithm: "algorithm",
+    DCAT.startDate: "start",
+    DCAT.endDate: "end",
+    VCARD.fn: "name",
+    VCARD.hasEmail: "email",
+    VCARD.hasURL: "url",
+    SPDX.checksumValue: "value",
+    SPDX.algorithm: "algorithm",
     FOAF.name: "name",
 }
 
 
-def document_field(document: DatasetDocument, base_url: str, graph: Graph | TripleIndex,
-                   focus: str, path: str | None) -> str:
+def document_field(
+    document: DatasetDocument,
+    base_url: str,
+    graph: Graph | TripleIndex,
+    focus: str,
+    path: str | None,
+) -> str:
     """The document field a finding is about (``legal.licence``), as far as it can be told."""
     subject = str(dataset_iri(base_url, document.slug))
     where = _locate(document, subject, focus)
@@ -236,8 +275,13 @@ def _join(where: str, predicate: URIRef | None, node: str, subject: str) -> str:
         return where or "(document)"
     if node == subject:
         return DATASET_FIELDS.get(predicate, "(document)")
-    table = (DISTRIBUTION_FIELDS if "/distribution/" in node and "#" not in node
-             else SERVICE_FIELDS if "/service/" in node else PART_FIELDS)
+    table = (
+        DISTRIBUTION_FIELDS
+        if "/distribution/" in node and "#" not in node
+        else SERVICE_FIELDS
+        if "/service/" in node
+        else PART_FIELDS
+    )
     name = table.get(predicate)
     return f"{where}.{name}" if name else where
 
@@ -246,19 +290,25 @@ def _locate(document: DatasetDocument, subject: str, node: str) -> str | None:
     if node == subject:
         return ""
     technical = document.technical
-    for kind, items, label in (("distribution", technical.distributions, "distributions"),
-                               ("service", technical.data_services, "data_services")):
+    for kind, items, label in (
+        ("distribution", technical.distributions, "distributions"),
+        ("service", technical.data_services, "data_services"),
+    ):
         for index, item in enumerate(items):
             iri = str(web_iri(f"{subject}/{kind}/{getattr(item, 'id', None) or index}"))
             if node == iri:
                 return f"technical.{label}[{index}]"
             if node.startswith(f"{iri}#"):
                 return f"technical.{label}[{index}].{node.split('#', 1)[1]}"
-    parts = {"temporal": "technical.temporal", "contact-point": "organisational.contact_point",
-             "steward": "organisational.steward", "rights": "legal.rights",
-             "controller": "legal.personal_data.controller",
-             "dpo": "legal.personal_data.dpo_contact",
-             "retention": "legal.personal_data.retention"}
+    parts = {
+        "temporal": "technical.temporal",
+        "contact-point": "organisational.contact_point",
+        "steward": "organisational.steward",
+        "rights": "legal.rights",
+        "controller": "legal.personal_data.controller",
+        "dpo": "legal.personal_data.dpo_contact",
+        "retention": "legal.personal_data.retention",
+    }
     if node.startswith(f"{subject}#"):
         part = node.split("#", 1)[1]
         name, _, number = part.rpartition("-")
@@ -273,8 +323,11 @@ def _locate(document: DatasetDocument, subject: str, node: str) -> str | None:
 def _elsewhere(finding: Finding, document: DatasetDocument, base_url: str) -> bool:
     """A service's link to another dataset it serves: that dataset is described (and
     checked) on its own, so its type is not in this dataset's graph."""
-    others = {str(dataset_iri(base_url, slug))
-              for service in document.technical.data_services for slug in service.serves}
+    others = {
+        str(dataset_iri(base_url, slug))
+        for service in document.technical.data_services
+        for slug in service.serves
+    }
     return finding.path == str(DCAT.servesDataset) and finding.value in others
 
 
@@ -297,8 +350,9 @@ async def publish_check(document: DatasetDocument) -> list[Problem]:
     )
     # The triples go straight into the index the compiled shapes read (no rdflib Graph).
     index = TripleIndex()
-    graph = cast(TripleIndex, dataset_graph(document, context, default_vocabularies(),
-                                            cast(Graph, index)))
+    graph = cast(
+        TripleIndex, dataset_graph(document, context, default_vocabularies(), cast(Graph, index))
+    )
     report = check_graph(graph)
     from catalogue.quality.compliance import remember  # the quality score reuses the result
 
@@ -309,15 +363,16 @@ async def publish_check(document: DatasetDocument) -> list[Problem]:
     for finding in report.findings:
         if finding.severity == "info" or _elsewhere(finding, document, settings.base_url):
             continue
-        where = document_field(document, settings.base_url, graph, finding.focus_node,
-                               finding.path)
+        where = document_field(document, settings.base_url, graph, finding.focus_node, finding.path)
         if (where, finding.message) in seen:
             continue
         seen.add((where, finding.message))
-        problems.append(Problem(
-            field=where,
-            message=f"DCAT-AP 3.0.1: {finding.message}",
-            code="dcat_ap",
-            severity="error" if finding.severity == "violation" else "warning",
-        ))
+        problems.append(
+            Problem(
+                field=where,
+                message=f"DCAT-AP 3.0.1: {finding.message}",
+                code="dcat_ap",
+                severity="error" if finding.severity == "violation" else "warning",
+            )
+        )
     return sorted(problems, key=lambda p: (p.severity != "error", p.field, p.message))

@@ -67,7 +67,7 @@ def parse_accept(accept: str | None) -> list[tuple[str, float, int]]:
 
 
 def preferred_rdf_format(accept: str | None) -> str | None:
-    """"ttl" | "rdf" | "jsonld" | "nt" when Accept prefers an RDF type over HTML and JSON.
+    """ "ttl" | "rdf" | "jsonld" | "nt" when Accept prefers an RDF type over HTML and JSON.
 
     Wildcards never select RDF: a browser's ``*/*`` gets the page. On equal quality the
     type named first wins.
@@ -210,22 +210,28 @@ def dataset_rdf_response(
 
 
 class _DatasetRdfResponse(Response[Any]):
-    def __init__(self, request: Request[Any, Any, Any], record: DatasetRecord, fmt: str,
-                 profile: str) -> None:
+    def __init__(
+        self, request: Request[Any, Any, Any], record: DatasetRecord, fmt: str, profile: str
+    ) -> None:
         canonical = EXTENSION_ALIASES.get(fmt, fmt)
         super().__init__(content=b"", media_type=FORMATS[canonical][1])
         self._request, self._record, self._fmt, self._profile = request, record, fmt, profile
 
-    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any],
-                         **options: Any) -> Any:
+    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **options: Any) -> Any:
         return _SendDatasetRdf(self._request, self._record, self._fmt, self._profile, options)
 
 
 class _SendDatasetRdf:
     """The ASGI side: refresh the snapshot, build the graph, then answer (200 or 304)."""
 
-    def __init__(self, request: Request[Any, Any, Any], record: DatasetRecord, fmt: str,
-                 profile: str, options: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        request: Request[Any, Any, Any],
+        record: DatasetRecord,
+        fmt: str,
+        profile: str,
+        options: dict[str, Any],
+    ) -> None:
         self.request, self.record, self.fmt, self.options = request, record, fmt, options
         self.profile = profile
 
@@ -238,8 +244,13 @@ class _SendDatasetRdf:
         [item] = await rendered.describe([self.record], settings)
         quality = await dataset_measurements(self.record, settings.base_url)
         body = rendered.dataset_document(item, canonical, self.profile, quality)
-        response = rdf_bytes_response(self.request, body, canonical, self.record.modified,
-                                      vary=True, media_type=ALIAS_MEDIA_TYPES.get(self.fmt))
-        options = {k: v for k, v in self.options.items() if k not in ("media_type",
-                                                                      "status_code")}
+        response = rdf_bytes_response(
+            self.request,
+            body,
+            canonical,
+            self.record.modified,
+            vary=True,
+            media_type=ALIAS_MEDIA_TYPES.get(self.fmt),
+        )
+        options = {k: v for k, v in self.options.items() if k not in ("media_type", "status_code")}
         await response.to_asgi_response(None, self.request, **options)(scope, receive, send)

@@ -80,9 +80,9 @@ def web_iri(url: str) -> URIRef:
     """A URL as an IRI that every serialisation accepts (spaces, quotes, <> are escaped)."""
     if not _IRI_UNSAFE.search(url):
         return URIRef(url)
-    return URIRef("".join(
-        quote(char) if char in IRI_UNSAFE or ord(char) < 0x21 else char for char in url
-    ))
+    return URIRef(
+        "".join(quote(char) if char in IRI_UNSAFE or ord(char) < 0x21 else char for char in url)
+    )
 
 
 def lang_literals(values: Mapping[str, str]) -> Iterable[Literal]:
@@ -134,14 +134,16 @@ class Writer:
             self.graph.add(triple)
         return node
 
-    def _concept(self, key: str, code: str, types: tuple[URIRef, ...]
-                 ) -> tuple[URIRef | None, tuple[tuple[Node, Node, Node], ...]]:
+    def _concept(
+        self, key: str, code: str, types: tuple[URIRef, ...]
+    ) -> tuple[URIRef | None, tuple[tuple[Node, Node, Node], ...]]:
         concept: Concept | None = self.vocabularies[key].get(code)
         if concept is None:  # codes are checked on save; an unknown one is left out
             return None, ()
         node = URIRef(concept.iri)
-        triples: list[tuple[Node, Node, Node]] = [(node, RDF.type, kind)
-                                                  for kind in (SKOS.Concept, *types)]
+        triples: list[tuple[Node, Node, Node]] = [
+            (node, RDF.type, kind) for kind in (SKOS.Concept, *types)
+        ]
         triples.append((node, SKOS.inScheme, URIRef(self.vocabularies[key].iri)))
         triples.append((node, SKOS.notation, Literal(concept.code)))
         labelled = [lang for lang in self.context.languages if concept.labels.get(lang)]
@@ -174,5 +176,3 @@ class Writer:
         if node is not None and known is not None and known.specific:
             self.graph.add((node, DCT.title, Literal(known.title)))
         return node
-
-

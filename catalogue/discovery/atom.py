@@ -72,10 +72,12 @@ def _entry(entry: Entry) -> str:
     ]
     if entry.published is not None:
         parts.append(_text("published", stamp(min(entry.published, entry.updated))))
-    parts.append(f"<author>{_text('name', entry.author)}{_text('uri', entry.author_url)}"
-                 "</author>")
-    parts += [f"<category scheme={quoteattr(THEME_SCHEME)} term={quoteattr(c.term)} "
-              f"label={quoteattr(c.label)}/>" for c in entry.categories]
+    parts.append(f"<author>{_text('name', entry.author)}{_text('uri', entry.author_url)}</author>")
+    parts += [
+        f"<category scheme={quoteattr(THEME_SCHEME)} term={quoteattr(c.term)} "
+        f"label={quoteattr(c.label)}/>"
+        for c in entry.categories
+    ]
     if entry.summary:
         parts.append(_text("summary", entry.summary))
     parts.append("</entry>")

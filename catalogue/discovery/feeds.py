@@ -61,17 +61,19 @@ def _entry(record: DatasetRecord) -> Entry:
 def _feed(records: list[DatasetRecord], path: str, page: str, title: str) -> bytes:
     settings = get_settings()
     base = settings.base_url
-    return render(Feed(
-        id=f"{base}{path}",
-        title=title,
-        subtitle=f"Datasets of {settings.catalogue_title}, newest change first",
-        self_url=f"{base}{path}",
-        page_url=f"{base}{page}",
-        author=settings.catalogue_title,
-        language=settings.default_language,
-        updated=EPOCH,
-        entries=[_entry(record) for record in records],
-    ))
+    return render(
+        Feed(
+            id=f"{base}{path}",
+            title=title,
+            subtitle=f"Datasets of {settings.catalogue_title}, newest change first",
+            self_url=f"{base}{path}",
+            page_url=f"{base}{page}",
+            author=settings.catalogue_title,
+            language=settings.default_language,
+            updated=EPOCH,
+            entries=[_entry(record) for record in records],
+        )
+    )
 
 
 async def _recent(filters: DatasetFilter) -> list[DatasetRecord]:
@@ -79,9 +81,7 @@ async def _recent(filters: DatasetFilter) -> list[DatasetRecord]:
     return records_from_rows(rows)
 
 
-async def changes_feed(
-    filters: DatasetFilter, path: str, page: str, title: str
-) -> bytes:
+async def changes_feed(filters: DatasetFilter, path: str, page: str, title: str) -> bytes:
     """A feed of the public datasets matching ``filters``, cached per catalogue version."""
     version = await current_version()
     key = (filters, path, get_settings().base_url)
@@ -95,8 +95,15 @@ async def changes_feed(
 async def search_feed(hits: list[Any], params: list[tuple[str, str]], title: str) -> bytes:
     """A saved search's feed: the hits (newest change first) in their current state."""
     slugs = [hit.slug for hit in hits]
-    rows = (await Dataset.select(*RECORD_COLUMNS).where(Dataset.slug.is_in(slugs))
-            .output(load_json=True)) if slugs else []
+    rows = (
+        (
+            await Dataset.select(*RECORD_COLUMNS)
+            .where(Dataset.slug.is_in(slugs))
+            .output(load_json=True)
+        )
+        if slugs
+        else []
+    )
     by_slug = {record.slug: record for record in records_from_rows(rows)}
     records = [by_slug[slug] for slug in slugs if slug in by_slug and by_slug[slug].is_public]
     query = f"?{urlencode(params)}" if params else ""

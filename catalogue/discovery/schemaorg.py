@@ -24,26 +24,79 @@ from catalogue.vocabularies import Vocabularies
 
 SCHEMA = "https://schema.org/"
 
-TYPES = frozenset({"Dataset", "DataDownload", "DataCatalog", "Organization", "Place",
-                   "PropertyValue"})
-PROPERTIES = frozenset({
-    "name", "description", "url", "identifier", "keywords", "license", "creator", "publisher",
-    "distribution", "contentUrl", "encodingFormat", "contentSize", "temporalCoverage",
-    "spatialCoverage", "sameAs", "dateModified", "datePublished", "isAccessibleForFree",
-    "inLanguage", "includedInDataCatalog", "variableMeasured", "version", "conditionsOfAccess",
-})
+TYPES = frozenset(
+    {"Dataset", "DataDownload", "DataCatalog", "Organization", "Place", "PropertyValue"}
+)
+PROPERTIES = frozenset(
+    {
+        "name",
+        "description",
+        "url",
+        "identifier",
+        "keywords",
+        "license",
+        "creator",
+        "publisher",
+        "distribution",
+        "contentUrl",
+        "encodingFormat",
+        "contentSize",
+        "temporalCoverage",
+        "spatialCoverage",
+        "sameAs",
+        "dateModified",
+        "datePublished",
+        "isAccessibleForFree",
+        "inLanguage",
+        "includedInDataCatalog",
+        "variableMeasured",
+        "version",
+        "conditionsOfAccess",
+    }
+)
 TERMS = TYPES | PROPERTIES
 """Every schema.org term :func:`dataset_jsonld` may write (tests check each exists)."""
 
 # The EU language authority table's codes (ISO 639-2/B style) of the official EU languages
 # and a few neighbours, as the BCP 47 tags schema.org's ``inLanguage`` takes.
 BCP47 = {
-    "BUL": "bg", "CES": "cs", "DAN": "da", "DEU": "de", "ELL": "el", "ENG": "en", "SPA": "es",
-    "EST": "et", "FIN": "fi", "FRA": "fr", "GLE": "ga", "HRV": "hr", "HUN": "hu", "ITA": "it",
-    "LIT": "lt", "LAV": "lv", "MLT": "mt", "NLD": "nl", "POL": "pl", "POR": "pt", "RON": "ro",
-    "SLK": "sk", "SLV": "sl", "SWE": "sv", "NOR": "no", "ISL": "is", "SRP": "sr", "BOS": "bs",
-    "MKD": "mk", "SQI": "sq", "UKR": "uk", "RUS": "ru", "CAT": "ca", "EUS": "eu", "GLG": "gl",
-    "LTZ": "lb", "TUR": "tr",
+    "BUL": "bg",
+    "CES": "cs",
+    "DAN": "da",
+    "DEU": "de",
+    "ELL": "el",
+    "ENG": "en",
+    "SPA": "es",
+    "EST": "et",
+    "FIN": "fi",
+    "FRA": "fr",
+    "GLE": "ga",
+    "HRV": "hr",
+    "HUN": "hu",
+    "ITA": "it",
+    "LIT": "lt",
+    "LAV": "lv",
+    "MLT": "mt",
+    "NLD": "nl",
+    "POL": "pl",
+    "POR": "pt",
+    "RON": "ro",
+    "SLK": "sk",
+    "SLV": "sl",
+    "SWE": "sv",
+    "NOR": "no",
+    "ISL": "is",
+    "SRP": "sr",
+    "BOS": "bs",
+    "MKD": "mk",
+    "SQI": "sq",
+    "UKR": "uk",
+    "RUS": "ru",
+    "CAT": "ca",
+    "EUS": "eu",
+    "GLG": "gl",
+    "LTZ": "lb",
+    "TUR": "tr",
 }
 
 
@@ -60,8 +113,11 @@ class Site:
 def _organisation(site: Site, slug: str | None, name: str) -> dict[str, Any] | None:
     if not slug:
         return None
-    return {"@type": "Organization", "name": name or slug,
-            "url": f"{site.base_url}/organisation/{slug}"}
+    return {
+        "@type": "Organization",
+        "name": name or slug,
+        "url": f"{site.base_url}/organisation/{slug}",
+    }
 
 
 def _temporal(document: DatasetDocument) -> str | None:
@@ -150,8 +206,11 @@ def dataset_jsonld(
         "url": url,
         "identifier": dataset_id,
         "isAccessibleForFree": document.classification.value == "open",
-        "includedInDataCatalog": {"@type": "DataCatalog", "name": site.title,
-                                  "url": f"{site.base_url}/"},
+        "includedInDataCatalog": {
+            "@type": "DataCatalog",
+            "name": site.title,
+            "url": f"{site.base_url}/",
+        },
     }
     themes = [_label(vocabularies, "themes", code, lang) for code in document.semantic.themes]
     keywords = list(dict.fromkeys([*document.semantic.keywords, *themes]))
@@ -169,23 +228,34 @@ def dataset_jsonld(
         optional["creator"] = organisation
         optional["publisher"] = organisation
     optional["spatialCoverage"] = [
-        {"@type": "Place", "name": _label(vocabularies, "countries", code, lang),
-         **({"sameAs": iri} if (iri := _concept_iri(vocabularies, "countries", code)) else {})}
+        {
+            "@type": "Place",
+            "name": _label(vocabularies, "countries", code, lang),
+            **({"sameAs": iri} if (iri := _concept_iri(vocabularies, "countries", code)) else {}),
+        }
         for code in document.technical.spatial
     ]
-    downloads = [_download(d, site, document, vocabularies)
-                 for d in document.technical.distributions]
+    downloads = [
+        _download(d, site, document, vocabularies) for d in document.technical.distributions
+    ]
     optional["distribution"] = [entry for entry in downloads if entry]
     optional["variableMeasured"] = [
-        {"@type": "PropertyValue", "name": attribute.name,
-         **({"description": text} if (text := document.text(attribute.description, lang,
-                                                             languages)) else {})}
+        {
+            "@type": "PropertyValue",
+            "name": attribute.name,
+            **(
+                {"description": text}
+                if (text := document.text(attribute.description, lang, languages))
+                else {}
+            ),
+        }
         for attribute in document.technical.attributes
     ]
     restriction = document.legal.restriction
     if document.classification.value != "open" and restriction is not None:
-        optional["conditionsOfAccess"] = document.text(restriction.how_to_request, lang,
-                                                       languages) or None
+        optional["conditionsOfAccess"] = (
+            document.text(restriction.how_to_request, lang, languages) or None
+        )
     body.update({key: value for key, value in optional.items() if value not in (None, [], "")})
     return body
 

@@ -49,7 +49,8 @@ def _aware(value: Any) -> dt.datetime:
 def _key(row: dict[str, Any]) -> Key:
     identifier = row["id"]
     return _aware(row["created"]), identifier if isinstance(identifier, UUID) else UUID(
-        str(identifier))
+        str(identifier)
+    )
 
 
 def _range(low: Key, high: Key | None) -> list[Any]:
@@ -86,6 +87,8 @@ def forget() -> None:
     global _plan
     _plan = Plan()
     _pages.clear()
+
+
 _locks: dict[int, asyncio.Lock] = {}
 
 
@@ -95,8 +98,12 @@ def _lock() -> asyncio.Lock:
 
 
 async def _first_row() -> Key | None:
-    row = await (Dataset.select(Dataset.created, Dataset.id)
-                 .order_by(Dataset.created).order_by(Dataset.id).first())
+    row = await (
+        Dataset.select(Dataset.created, Dataset.id)
+        .order_by(Dataset.created)
+        .order_by(Dataset.id)
+        .first()
+    )
     return _key(row) if row else None
 
 
@@ -107,8 +114,9 @@ async def _still_valid(plan: Plan) -> bool:
     if await _first_row() != plan.starts[0]:
         return False
     created, identifier = plan.starts[-1]
-    return bool(await Dataset.exists().where((Dataset.id == identifier)
-                                             & (Dataset.created == created)))
+    return bool(
+        await Dataset.exists().where((Dataset.id == identifier) & (Dataset.created == created))
+    )
 
 
 async def _extend(plan: Plan) -> None:
@@ -118,10 +126,14 @@ async def _extend(plan: Plan) -> None:
             return
         plan.starts, plan.lastmod = [first], [None]
     while len(plan.starts) < MAX_PAGES:
-        row = await (Dataset.select(Dataset.created, Dataset.id)
-                     .where(*_range(plan.starts[-1], None))
-                     .order_by(Dataset.created).order_by(Dataset.id)
-                     .offset(PAGE_SIZE).first())
+        row = await (
+            Dataset.select(Dataset.created, Dataset.id)
+            .where(*_range(plan.starts[-1], None))
+            .order_by(Dataset.created)
+            .order_by(Dataset.id)
+            .offset(PAGE_SIZE)
+            .first()
+        )
         if row is None:
             return
         plan.starts.append(_key(row))
@@ -172,8 +184,10 @@ def index_xml(base_url: str, plan: Plan, extra: list[str]) -> bytes:
     """The sitemap index: one entry per page, then ``extra`` sitemap paths."""
     parts = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<sitemapindex xmlns="{XMLNS}">\n']
     for number, lastmod in enumerate(plan.lastmod, start=1):
-        parts.append(f"<sitemap><loc>{escape(base_url)}/sitemap-{number}.xml</loc>"
-                     f"{_lastmod(lastmod)}</sitemap>\n")
+        parts.append(
+            f"<sitemap><loc>{escape(base_url)}/sitemap-{number}.xml</loc>"
+            f"{_lastmod(lastmod)}</sitemap>\n"
+        )
     for path in extra:
         parts.append(f"<sitemap><loc>{escape(base_url + path)}</loc></sitemap>\n")
     parts.append("</sitemapindex>\n")
@@ -188,8 +202,9 @@ def urlset_xml(entries: list[tuple[str, dt.datetime | None]]) -> bytes:
     return "".join(parts).encode()
 
 
-_pages: VersionedCache[tuple[bytes, bytes]] = VersionedCache(max_entries=64,
-                                                              max_bytes=128 * 1024 * 1024)
+_pages: VersionedCache[tuple[bytes, bytes]] = VersionedCache(
+    max_entries=64, max_bytes=128 * 1024 * 1024
+)
 
 
 async def page_xml(base_url: str, number: int) -> tuple[bytes, bytes] | None:
@@ -205,12 +220,16 @@ async def page_xml(base_url: str, number: int) -> tuple[bytes, bytes] | None:
     if cached is not None:
         return cached
     public = filter_clauses(None, DatasetFilter(), scan=True)
-    rows = await (Dataset.select(Dataset.slug, Dataset.modified)
-                  .where(*public, *_range(low, high))
-                  .order_by(Dataset.created).order_by(Dataset.id)
-                  .limit(PAGE_SIZE))
-    body = urlset_xml([(f"{base_url}/dataset/{row['slug']}", _aware(row["modified"]))
-                       for row in rows])
+    rows = await (
+        Dataset.select(Dataset.slug, Dataset.modified)
+        .where(*public, *_range(low, high))
+        .order_by(Dataset.created)
+        .order_by(Dataset.id)
+        .limit(PAGE_SIZE)
+    )
+    body = urlset_xml(
+        [(f"{base_url}/dataset/{row['slug']}", _aware(row["modified"])) for row in rows]
+    )
     pair = (body, gzip.compress(body, compresslevel=6))
     _pages.put(number, version, pair, size=len(pair[0]) + len(pair[1]))
     return pair

@@ -32,8 +32,15 @@ ATOM = f"{ATOM_MEDIA_TYPE}; charset=utf-8"
 SHORT = CacheControlHeader(max_age=300, public=True)
 # Paths for people and their sessions, and the API's writing side: nothing for a crawler.
 DISALLOWED = (
-    "/api/", "/signin", "/signout", "/dashboard", "/dataset/new", "/dataset/*/edit",
-    "/agreements/new", "/admin/", "/search?",
+    "/api/",
+    "/signin",
+    "/signout",
+    "/dashboard",
+    "/dataset/new",
+    "/dataset/*/edit",
+    "/agreements/new",
+    "/admin/",
+    "/search?",
 )
 ORGANISATIONS_SITEMAP = "/sitemap-organisations.xml"
 SKIP_COMPRESSION = "skip_compression"  # the app's CompressionConfig.exclude_opt_key
@@ -45,8 +52,13 @@ def _xml(body: bytes, media_type: str = XML) -> Response[bytes]:
 
 @get("/robots.txt", include_in_schema=False, cache_control=SHORT)
 async def robots() -> Response[str]:
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED), "",
-             f"Sitemap: {get_settings().base_url}/sitemap.xml", ""]
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in DISALLOWED),
+        "",
+        f"Sitemap: {get_settings().base_url}/sitemap.xml",
+        "",
+    ]
     return Response("\n".join(lines), media_type="text/plain; charset=utf-8")
 
 
@@ -56,8 +68,11 @@ async def sitemap_index() -> Response[bytes]:
     return _xml(sitemap.index_xml(get_settings().base_url, plan, [ORGANISATIONS_SITEMAP]))
 
 
-@get([f"/sitemap-{n}.xml" for n in range(1, sitemap.MAX_PAGES + 1)], include_in_schema=False,
-     opt={SKIP_COMPRESSION: True})
+@get(
+    [f"/sitemap-{n}.xml" for n in range(1, sitemap.MAX_PAGES + 1)],
+    include_in_schema=False,
+    opt={SKIP_COMPRESSION: True},
+)
 async def sitemap_page(request: Request[Any, Any, Any]) -> Response[bytes]:
     """A page of the index; gzipped once when cached, not by the middleware on each request."""
     number = int(request.url.path.removeprefix("/sitemap-").removesuffix(".xml"))
@@ -78,9 +93,12 @@ async def sitemap_organisations() -> Response[bytes]:
 
     base = get_settings().base_url
     entries: list[tuple[str, dt.datetime | None]] = [
-        (f"{base}/", None), (f"{base}/organisations", None)]
-    entries += [(f"{base}/organisation/{quote(item['slug'])}", None)
-                for item in await all_organisations()]
+        (f"{base}/", None),
+        (f"{base}/organisations", None),
+    ]
+    entries += [
+        (f"{base}/organisation/{quote(item['slug'])}", None) for item in await all_organisations()
+    ]
     return _xml(sitemap.urlset_xml(entries))
 
 
@@ -97,12 +115,12 @@ async def opensearch() -> Response[str]:
         f"<Language>{escape(settings.default_language)}</Language>"
         f'<Image type="image/svg+xml" height="16" width="16">{escape(base)}'
         "/static/favicon.svg</Image>"
-        f"<Url type=\"text/html\" template={quoteattr(base + '/search?q={searchTerms}')}/>"
+        f'<Url type="text/html" template={quoteattr(base + "/search?q={searchTerms}")}/>'
         f"<Url type={quoteattr(ATOM_MEDIA_TYPE)} "
         f"template={quoteattr(base + '/search.atom?q={searchTerms}')}/>"
-        "<Url type=\"application/json\" "
+        '<Url type="application/json" '
         f"template={quoteattr(base + '/api/v1/search?q={searchTerms}&page={startPage?}')}/>"
-        f"<Url type=\"{OPENSEARCH}\" rel=\"self\" template={quoteattr(base + '/opensearch.xml')}/>"
+        f'<Url type="{OPENSEARCH}" rel="self" template={quoteattr(base + "/opensearch.xml")}/>'
         "</OpenSearchDescription>\n"
     )
     return Response(body, media_type=f"{OPENSEARCH}; charset=utf-8")
@@ -117,8 +135,7 @@ def _atom_name(name: str) -> str:
 @get("/feeds/changes.atom", include_in_schema=False)
 async def catalogue_feed() -> Response[bytes]:
     title = f"{get_settings().catalogue_title}: recently changed datasets"
-    return _xml(await feeds.changes_feed(DatasetFilter(), "/feeds/changes.atom", "/", title),
-                ATOM)
+    return _xml(await feeds.changes_feed(DatasetFilter(), "/feeds/changes.atom", "/", title), ATOM)
 
 
 @get("/feeds/organisation/{name:str}", include_in_schema=False)
@@ -127,8 +144,9 @@ async def organisation_feed(name: FromPath[str]) -> Response[bytes]:
     organisation = await get_organisation(slug)  # 404 for an unknown organisation
     path = f"/feeds/organisation/{quote(slug)}.atom"
     title = f"{organisation['name']}: recently changed datasets"
-    body = await feeds.changes_feed(DatasetFilter(publisher=slug), path,
-                                    f"/organisation/{quote(slug)}", title)
+    body = await feeds.changes_feed(
+        DatasetFilter(publisher=slug), path, f"/organisation/{quote(slug)}", title
+    )
     return _xml(body, ATOM)
 
 
@@ -140,8 +158,9 @@ async def theme_feed(name: FromPath[str]) -> Response[bytes]:
         raise NotFound(f"no theme '{code}'")
     path = f"/feeds/theme/{code}.atom"
     title = f"{get_settings().catalogue_title}: {concept.label(get_settings().default_language)}"
-    body = await feeds.changes_feed(DatasetFilter(theme=code), path,
-                                    f"/search?{urlencode({'theme': code})}", title)
+    body = await feeds.changes_feed(
+        DatasetFilter(theme=code), path, f"/search?{urlencode({'theme': code})}", title
+    )
     return _xml(body, ATOM)
 
 
@@ -152,8 +171,9 @@ async def search_feed(request: Request[Any, Any, Any]) -> Response[bytes]:
 
     try:
         state = parse_state(lambda name: request.query_params.getall(name, []))
-        query = SearchQuery(q=state.q, filters=state.filters, sort="modified", page=1,
-                            size=feeds.FEED_SIZE)
+        query = SearchQuery(
+            q=state.q, filters=state.filters, sort="modified", page=1, size=feeds.FEED_SIZE
+        )
         result = await search(query, None)  # anonymous: public datasets only
     except InvalidDocument as error:  # bad query parameters: a 400, as the search API says
         detail = "; ".join(f"{p.field}: {p.message}" for p in error.problems)
@@ -167,8 +187,17 @@ async def search_feed(request: Request[Any, Any, Any]) -> Response[bytes]:
 
 discovery_router = Router(
     path="/",
-    route_handlers=[robots, sitemap_index, sitemap_page, sitemap_organisations, opensearch,
-                    catalogue_feed, organisation_feed, theme_feed, search_feed],
+    route_handlers=[
+        robots,
+        sitemap_index,
+        sitemap_page,
+        sitemap_organisations,
+        opensearch,
+        catalogue_feed,
+        organisation_feed,
+        theme_feed,
+        search_feed,
+    ],
     include_in_schema=False,
 )
 
@@ -183,20 +212,36 @@ def _feed_links(request: Request[Any, Any, Any], context: dict[str, Any]) -> lis
     path = request.url.path
     if name == "ui:organisation":
         slug = path.removeprefix("/organisation/")
-        links.append({"href": f"/feeds/organisation/{quote(slug)}.atom",
-                      "title": "This organisation's recently changed datasets"})
+        links.append(
+            {
+                "href": f"/feeds/organisation/{quote(slug)}.atom",
+                "title": "This organisation's recently changed datasets",
+            }
+        )
     elif name == "ui:search":
         state = context.get("state")
         if state is not None:
             query = urlencode(state.pairs(sort="relevance", page=1))
-            links.append({"href": f"/search.atom?{query}" if query else "/search.atom",
-                          "title": "This search's recently changed datasets"})
+            links.append(
+                {
+                    "href": f"/search.atom?{query}" if query else "/search.atom",
+                    "title": "This search's recently changed datasets",
+                }
+            )
             for theme in state.filters.get("theme", []):
-                links.append({"href": f"/feeds/theme/{quote(theme)}.atom",
-                              "title": f"Recently changed datasets on the theme {theme}"})
+                links.append(
+                    {
+                        "href": f"/feeds/theme/{quote(theme)}.atom",
+                        "title": f"Recently changed datasets on the theme {theme}",
+                    }
+                )
     elif name == "ui:dataset" and isinstance(record := context.get("record"), DatasetRecord):
-        links.append({"href": f"/feeds/organisation/{quote(record.publisher)}.atom",
-                      "title": f"Recently changed datasets of {record.publisher_name}"})
+        links.append(
+            {
+                "href": f"/feeds/organisation/{quote(record.publisher)}.atom",
+                "title": f"Recently changed datasets of {record.publisher_name}",
+            }
+        )
     return links
 
 
@@ -212,8 +257,12 @@ def _structured_data(request: Request[Any, Any, Any], context: dict[str, Any]) -
         modified=record.modified,
         issued=record.issued,
         publisher_name=record.publisher_name,
-        site=Site(settings.base_url, settings.catalogue_title, settings.default_language,
-                  settings.languages),
+        site=Site(
+            settings.base_url,
+            settings.catalogue_title,
+            settings.default_language,
+            settings.languages,
+        ),
         vocabularies=default_vocabularies(),
     )
     return script_tag(body) if body is not None else None
@@ -221,7 +270,8 @@ def _structured_data(request: Request[Any, Any, Any], context: dict[str, Any]) -
 
 def head_context(request: Request[Any, Any, Any], context: dict[str, Any]) -> dict[str, Any]:
     """Feed links, the OpenSearch link and a dataset page's JSON-LD, for ``base.html``."""
-    return {"feeds": _feed_links(request, context),
-            "structured_data": _structured_data(request, context),
-            "opensearch_title": get_settings().catalogue_title}
-
+    return {
+        "feeds": _feed_links(request, context),
+        "structured_data": _structured_data(request, context),
+        "opensearch_title": get_settings().catalogue_title,
+    }

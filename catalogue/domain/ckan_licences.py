@@ -27,23 +27,34 @@ class CkanLicence:
 
 OPENDEFINITION = "http://www.opendefinition.org/licenses/"
 REGISTER: dict[str, CkanLicence] = {
-    licence.id: licence for licence in (
+    licence.id: licence
+    for licence in (
         CkanLicence("notspecified", "License not specified", ""),
-        CkanLicence("odc-pddl", "Open Data Commons Public Domain Dedication and License (PDDL)",
-                    OPENDEFINITION + "odc-pddl"),
-        CkanLicence("odc-odbl", "Open Data Commons Open Database License (ODbL)",
-                    OPENDEFINITION + "odc-odbl"),
+        CkanLicence(
+            "odc-pddl",
+            "Open Data Commons Public Domain Dedication and License (PDDL)",
+            OPENDEFINITION + "odc-pddl",
+        ),
+        CkanLicence(
+            "odc-odbl",
+            "Open Data Commons Open Database License (ODbL)",
+            OPENDEFINITION + "odc-odbl",
+        ),
         CkanLicence("odc-by", "Open Data Commons Attribution License", OPENDEFINITION + "odc-by"),
         CkanLicence("cc-zero", "Creative Commons CCZero", OPENDEFINITION + "cc-zero"),
         CkanLicence("cc-by", "Creative Commons Attribution", OPENDEFINITION + "cc-by"),
-        CkanLicence("cc-by-sa", "Creative Commons Attribution Share-Alike",
-                    OPENDEFINITION + "cc-by-sa"),
+        CkanLicence(
+            "cc-by-sa", "Creative Commons Attribution Share-Alike", OPENDEFINITION + "cc-by-sa"
+        ),
         CkanLicence("gfdl", "GNU Free Documentation License", OPENDEFINITION + "gfdl"),
         CkanLicence("other-open", "Other (Open)", ""),
         CkanLicence("other-pd", "Other (Public Domain)", ""),
         CkanLicence("other-at", "Other (Attribution)", ""),
-        CkanLicence("cc-nc", "Creative Commons Non-Commercial (Any)",
-                    "http://creativecommons.org/licenses/by-nc/2.0/"),
+        CkanLicence(
+            "cc-nc",
+            "Creative Commons Non-Commercial (Any)",
+            "http://creativecommons.org/licenses/by-nc/2.0/",
+        ),
         CkanLicence("other-nc", "Other (Non-Commercial)", ""),
         CkanLicence("other-closed", "Other (Not Open)", ""),
     )

@@ -73,8 +73,11 @@ catalogue's own themes): kept as given and shown as a link, but never counted as
 
 def is_foreign_concept(pattern: str, value: str) -> bool:
     """True when ``value`` may stay at ``pattern`` although no vocabulary knows it."""
-    return pattern in FOREIGN_CONCEPTS and value.startswith(("http://", "https://")) and not any(
-        character.isspace() for character in value)
+    return (
+        pattern in FOREIGN_CONCEPTS
+        and value.startswith(("http://", "https://"))
+        and not any(character.isspace() for character in value)
+    )
 
 
 def _slots(

@@ -70,11 +70,15 @@ class Distribution(Model):
     availability: Code | None = None
     rights: LangText = Field(default_factory=dict)
     access_service: ShortText | None = Field(
-        default=None, description="The id of the data service (of this dataset) that serves "
-        "this distribution: dcat:accessService.")
+        default=None,
+        description="The id of the data service (of this dataset) that serves "
+        "this distribution: dcat:accessService.",
+    )
     legislation: list[Url] = Field(
-        default_factory=list, description="Applicable legislation (ELI) of this distribution; "
-        "for a high-value dataset the HVD regulation http://data.europa.eu/eli/reg_impl/2023/138/oj.")
+        default_factory=list,
+        description="Applicable legislation (ELI) of this distribution; "
+        "for a high-value dataset the HVD regulation http://data.europa.eu/eli/reg_impl/2023/138/oj.",
+    )
 
 
 class DataService(Model):
@@ -92,16 +96,20 @@ class DataService(Model):
     endpoint_description: Url | None = None
     conforms_to: list[Url] = Field(default_factory=list)
     documentation: Url | None = Field(
-        default=None, description="A page that documents the service for people: foaf:page.")
+        default=None, description="A page that documents the service for people: foaf:page."
+    )
     licence: Code | None = None
     access_rights: Code | None = Field(
-        default=None, description="Who may use the service; empty: as the dataset.")
+        default=None, description="Who may use the service; empty: as the dataset."
+    )
     rights: LangText = Field(default_factory=dict)
     hvd_categories: list[Code] = Field(default_factory=list)
     legislation: list[Url] = Field(
-        default_factory=list, description="Applicable legislation (ELI) of the service.")
+        default_factory=list, description="Applicable legislation (ELI) of the service."
+    )
     serves: list[Slug] = Field(
-        default_factory=list, description="Other datasets (slugs) this service also serves.")
+        default_factory=list, description="Other datasets (slugs) this service also serves."
+    )
 
 
 class Attribute(Model):
@@ -288,11 +296,19 @@ class DatasetDocument(Model):
             if all(item.id for item in items):
                 continue
             lists[name] = [
-                item if item.id else item.model_copy(update={"id": str(uuid.uuid5(
-                    ID_NAMESPACE,
-                    f"{self.slug}/{kind}/{index}/"
-                    f"{getattr(item, 'access_url', None) or getattr(item, 'endpoint_url', '')}",
-                ))})
+                item
+                if item.id
+                else item.model_copy(
+                    update={
+                        "id": str(
+                            uuid.uuid5(
+                                ID_NAMESPACE,
+                                f"{self.slug}/{kind}/{index}/"
+                                f"{getattr(item, 'access_url', None) or getattr(item, 'endpoint_url', '')}",  # noqa: E501
+                            )
+                        )
+                    }
+                )
                 for index, item in enumerate(items)
             ]
         if not lists:

@@ -123,7 +123,8 @@ def _related_parts(path: str) -> list[list[str]]:
     the value is the list itself, ``["related"]`` for ``semantic``; none when elsewhere."""
     parts = path.split(".")
     return [
-        target[len(parts):] for reference in REFERENCES
+        target[len(parts) :]
+        for reference in REFERENCES
         if (target := _steps(reference))[: len(parts)] == parts
     ]
 

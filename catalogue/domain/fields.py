@@ -125,8 +125,10 @@ FIELDS: tuple[Field, ...] = (
         "The area covered as west,south,east,north in decimal degrees (WGS 84), e.g. "
         "13.38,45.42,16.61,46.88. Without it, the countries' own boxes are published.",
         page=Display("Bounding box"),
-        custom={"dcat": "catalogue.dcat.spatial, catalogue.dcat.reverse",
-                "ckan": f"{PACKAGE} (the spatial extras)"},
+        custom={
+            "dcat": "catalogue.dcat.spatial, catalogue.dcat.reverse",
+            "ckan": f"{PACKAGE} (the spatial extras)",
+        },
         never={"search": NOT_A_FACET},
     ),
     Field(

@@ -53,8 +53,10 @@ def parse_bbox(text: str) -> Box:
     """``west,south,east,north`` (commas or spaces) -> a box; ValueError says what is wrong."""
     parts = [part for part in text.replace(",", " ").split() if part]
     if len(parts) != 4:
-        raise ValueError("must be four numbers: west,south,east,north in decimal degrees "
-                         "(e.g. 13.38,45.42,16.61,46.88)")
+        raise ValueError(
+            "must be four numbers: west,south,east,north in decimal degrees "
+            "(e.g. 13.38,45.42,16.61,46.88)"
+        )
     try:
         west, south, east, north = (float(part) for part in parts)
     except ValueError:

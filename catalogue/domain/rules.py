@@ -48,9 +48,8 @@ def described_in_default_language(
     if not document.title.get(language):
         yield Problem(
             "title",
-            _(
-                "Give the dataset a title in the default language (%(language)s)."
-            ) % {"language": language},
+            _("Give the dataset a title in the default language (%(language)s).")
+            % {"language": language},
             "title_missing",
         )
     if not document.description.get(language):
@@ -59,7 +58,8 @@ def described_in_default_language(
             _(
                 "Describe the dataset in the default language (%(language)s): what it holds and "
                 "who it is for."
-            ) % {"language": language},
+            )
+            % {"language": language},
             "description_missing",
         )
 
@@ -89,12 +89,12 @@ def has_publisher_and_contact(document: DatasetDocument, context: RuleContext) -
 def has_theme(document: DatasetDocument, context: RuleContext) -> Iterator[Problem]:
     themes = context.vocabularies["themes"]
     if not any(theme in themes for theme in document.semantic.themes):  # foreign IRIs do not count
-        others = (_(" (the themes it has are not EU data themes)")
-                  if document.semantic.themes else "")
+        others = (
+            _(" (the themes it has are not EU data themes)") if document.semantic.themes else ""
+        )
         yield Problem(
             "semantic.themes",
-            _("Choose at least one EU data theme (for example 'Economy and finance').")
-            + others,
+            _("Choose at least one EU data theme (for example 'Economy and finance').") + others,
             "theme_missing",
         )
 
@@ -110,7 +110,8 @@ def identifiers_are_declared(document: DatasetDocument, context: RuleContext) ->
                 _(
                     "Attribute '%(name)s' holds the identifier '%(scheme)s'; list it among the "
                     "identifier schemes the dataset can be joined on."
-                ) % {"name": attribute.name, "scheme": scheme},
+                )
+                % {"name": attribute.name, "scheme": scheme},
                 "identifier_scheme_undeclared",
                 "warning",
             )
@@ -153,7 +154,8 @@ def open_has_open_licence(document: DatasetDocument, context: RuleContext) -> It
             _(
                 "'%(label)s' is not an open licence (it limits reuse). Choose an open licence such "
                 "as CC BY 4.0, CC0, ODbL or ODC-BY."
-            ) % {"label": concept.label()},
+            )
+            % {"label": concept.label()},
             "licence_not_open",
         )
     for index, distribution in enumerate(document.technical.distributions):
@@ -164,7 +166,8 @@ def open_has_open_licence(document: DatasetDocument, context: RuleContext) -> It
                 _(
                     "'%(label)s' is not an open licence; open data must be reusable under an open "
                     "licence."
-                ) % {"label": own.label()},
+                )
+                % {"label": own.label()},
                 "licence_not_open",
             )
 
@@ -193,7 +196,8 @@ def open_holds_no_personal_data(
                     "Attribute '%(name)s' is marked as personal data, which open data must not "
                     "hold. Remove the attribute, classify the dataset as personal, or declare the "
                     "dataset anonymised if it truly is."
-                ) % {"name": attribute.name},
+                )
+                % {"name": attribute.name},
                 "open_with_personal_data",
             )
 
@@ -205,9 +209,8 @@ def _not_public_access(document: DatasetDocument, what: str) -> Iterator[Problem
     if document.legal.access_rights not in NOT_PUBLIC:
         yield Problem(
             "legal.access_rights",
-            _(
-                "%(what)s cannot be public: set the access rights to RESTRICTED or NON_PUBLIC."
-            ) % {"what": what},
+            _("%(what)s cannot be public: set the access rights to RESTRICTED or NON_PUBLIC.")
+            % {"what": what},
             "access_rights_public",
         )
 
@@ -307,7 +310,8 @@ def special_categories_need_article_9(
             _(
                 "The dataset holds special categories of personal data (%(categories)s); give "
                 "the condition of Article 9(2) GDPR that allows processing them."
-            ) % {"categories": ", ".join(special)},
+            )
+            % {"categories": ", ".join(special)},
             "article_9_condition_missing",
         )
 
@@ -348,7 +352,8 @@ def attribute_categories_are_declared(
                 _(
                     "Attribute '%(name)s' holds '%(category)s', which is not among the dataset's "
                     "personal-data categories; add it there."
-                ) % {"name": attribute.name, "category": category},
+                )
+                % {"name": attribute.name, "category": category},
                 "category_undeclared",
                 "warning",
             )
@@ -356,11 +361,40 @@ def attribute_categories_are_declared(
 
 # --- transfers outside the EU/EEA (GDPR Chapter V) -----------------------------------------
 
-EEA_COUNTRIES = frozenset({  # EU authority table codes: the 27 member states, Iceland,
-    "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA",  # Liechtenstein
-    "DEU", "GRC", "HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD",  # and Norway
-    "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE", "ISL", "LIE", "NOR",
-})
+EEA_COUNTRIES = frozenset(
+    {  # EU authority table codes: the 27 member states, Iceland,
+        "AUT",
+        "BEL",
+        "BGR",
+        "HRV",
+        "CYP",
+        "CZE",
+        "DNK",
+        "EST",
+        "FIN",
+        "FRA",  # Liechtenstein
+        "DEU",
+        "GRC",
+        "HUN",
+        "IRL",
+        "ITA",
+        "LVA",
+        "LTU",
+        "LUX",
+        "MLT",
+        "NLD",  # and Norway
+        "POL",
+        "PRT",
+        "ROU",
+        "SVK",
+        "SVN",
+        "ESP",
+        "SWE",
+        "ISL",
+        "LIE",
+        "NOR",
+    }
+)
 COMPELLING_INTERESTS = "A49-2"  # Art. 49(1), second subparagraph
 NOT_FOR_PUBLIC_POWERS = frozenset({"A49-1-a", "A49-1-b", "A49-1-c", COMPELLING_INTERESTS})
 
@@ -372,29 +406,48 @@ def transfers_are_identified(document: DatasetDocument, context: RuleContext) ->
     for index, transfer in enumerate(personal.transfers if personal else []):
         path = f"legal.personal_data.transfers[{index}]"
         if not transfer.country and not transfer.organisation:
-            yield Problem(f"{path}.country", _(
-                "Name the third country or the international organisation the data goes to."
-            ), "transfer_destination_missing")
+            yield Problem(
+                f"{path}.country",
+                _("Name the third country or the international organisation the data goes to."),
+                "transfer_destination_missing",
+            )
         elif transfer.country in EEA_COUNTRIES:
-            yield Problem(f"{path}.country", _(
-                "This country is in the EU/EEA: sending data there is not a transfer to a third "
-                "country; remove it."
-            ), "transfer_in_eea")
+            yield Problem(
+                f"{path}.country",
+                _(
+                    "This country is in the EU/EEA: sending data there is not a transfer to a third "  # noqa: E501
+                    "country; remove it."
+                ),
+                "transfer_in_eea",
+            )
         if not transfer.basis:
-            yield Problem(f"{path}.basis", _(
-                "Give the transfer's basis: an adequacy decision (Article 45 GDPR), safeguards "
-                "(Article 46 GDPR) or a derogation (Article 49 GDPR)."
-            ), "transfer_basis_missing")
+            yield Problem(
+                f"{path}.basis",
+                _(
+                    "Give the transfer's basis: an adequacy decision (Article 45 GDPR), safeguards "
+                    "(Article 46 GDPR) or a derogation (Article 49 GDPR)."
+                ),
+                "transfer_basis_missing",
+            )
         elif transfer.basis == COMPELLING_INTERESTS and not transfer.safeguards:
-            yield Problem(f"{path}.safeguards", _(
-                "A transfer for compelling legitimate interests needs its suitable safeguards "
-                "documented (Article 30(1)(e) and Article 49(6) GDPR)."
-            ), "transfer_safeguards_missing")
+            yield Problem(
+                f"{path}.safeguards",
+                _(
+                    "A transfer for compelling legitimate interests needs its suitable safeguards "
+                    "documented (Article 30(1)(e) and Article 49(6) GDPR)."
+                ),
+                "transfer_safeguards_missing",
+            )
         if transfer.basis in NOT_FOR_PUBLIC_POWERS and context.publisher_is_public_authority:
-            yield Problem(f"{path}.basis", _(
-                "Public authorities cannot use this derogation in the exercise of their public "
-                "powers (Article 49(3) GDPR); check the basis."
-            ), "transfer_derogation_for_authority", "warning")
+            yield Problem(
+                f"{path}.basis",
+                _(
+                    "Public authorities cannot use this derogation in the exercise of their public "
+                    "powers (Article 49(3) GDPR); check the basis."
+                ),
+                "transfer_derogation_for_authority",
+                "warning",
+            )
 
 
 # The data-service and high-value-dataset rules, registered after these (the order problems

@@ -30,31 +30,37 @@ def link_problems(document: DatasetDocument) -> list[Problem]:
         if service.id is None:
             continue
         if service.id in seen:
-            problems.append(Problem(
-                f"technical.data_services[{index}].id",
-                f"data service {seen[service.id] + 1} has the id '{service.id}' already; "
-                "give each service its own",
-                "duplicate_id",
-            ))
+            problems.append(
+                Problem(
+                    f"technical.data_services[{index}].id",
+                    f"data service {seen[service.id] + 1} has the id '{service.id}' already; "
+                    "give each service its own",
+                    "duplicate_id",
+                )
+            )
         seen.setdefault(service.id, index)
         for position, slug in enumerate(service.serves):
             if slug == document.slug:
-                problems.append(Problem(
-                    f"technical.data_services[{index}].serves[{position}]",
-                    "a service always serves the dataset it is described in; list only the "
-                    "other datasets it serves",
-                    "serves_itself",
-                ))
+                problems.append(
+                    Problem(
+                        f"technical.data_services[{index}].serves[{position}]",
+                        "a service always serves the dataset it is described in; list only the "
+                        "other datasets it serves",
+                        "serves_itself",
+                    )
+                )
     for index, distribution in enumerate(document.technical.distributions):
         wanted = distribution.access_service
         if wanted is not None and wanted not in seen:
             known = ", ".join(sorted(seen)) or "none has an id yet"
-            problems.append(Problem(
-                f"technical.distributions[{index}].access_service",
-                f"there is no data service with the id '{wanted}' in this dataset "
-                f"(the ids: {known})",
-                "unknown_service",
-            ))
+            problems.append(
+                Problem(
+                    f"technical.distributions[{index}].access_service",
+                    f"there is no data service with the id '{wanted}' in this dataset "
+                    f"(the ids: {known})",
+                    "unknown_service",
+                )
+            )
     return problems
 
 
@@ -72,34 +78,57 @@ def hvd_dataset_is_complete(document: DatasetDocument, context: RuleContext) -> 
     if not is_high_value(document):
         return
     if HVD_LEGISLATION not in {item.iri for item in document.legal.legislation}:
-        yield _warning("legal.legislation", "a high-value dataset names Implementing "
-                       f"Regulation (EU) 2023/138 ({HVD_LEGISLATION}) among its laws")
+        yield _warning(
+            "legal.legislation",
+            "a high-value dataset names Implementing "
+            f"Regulation (EU) 2023/138 ({HVD_LEGISLATION}) among its laws",
+        )
     technical = document.technical
     if not technical.data_services:
-        yield _warning("technical.data_services", "a high-value dataset is available "
-                       "through an API: describe the data service that serves it")
+        yield _warning(
+            "technical.data_services",
+            "a high-value dataset is available "
+            "through an API: describe the data service that serves it",
+        )
     if not technical.distributions:
-        yield _warning("technical.distributions", "a high-value dataset has at least one "
-                       "distribution (a bulk download)")
+        yield _warning(
+            "technical.distributions",
+            "a high-value dataset has at least one distribution (a bulk download)",
+        )
     for index, distribution in enumerate(technical.distributions):
         where = f"technical.distributions[{index}]"
         if HVD_LEGISLATION not in distribution.legislation:
-            yield _warning(f"{where}.legislation", "each distribution of a high-value "
-                           f"dataset names the HVD regulation ({HVD_LEGISLATION})")
+            yield _warning(
+                f"{where}.legislation",
+                "each distribution of a high-value "
+                f"dataset names the HVD regulation ({HVD_LEGISLATION})",
+            )
         if not (distribution.licence or distribution.rights):
-            yield _warning(f"{where}.licence", "each distribution of a high-value dataset "
-                           "states its licence or a rights statement")
+            yield _warning(
+                f"{where}.licence",
+                "each distribution of a high-value dataset "
+                "states its licence or a rights statement",
+            )
     for index, service in enumerate(technical.data_services):
         where = f"technical.data_services[{index}]"
         if HVD_LEGISLATION not in service.legislation:
-            yield _warning(f"{where}.legislation", "each API of a high-value dataset names "
-                           f"the HVD regulation ({HVD_LEGISLATION})")
+            yield _warning(
+                f"{where}.legislation",
+                f"each API of a high-value dataset names the HVD regulation ({HVD_LEGISLATION})",
+            )
         if not service.hvd_categories:
-            yield _warning(f"{where}.hvd_categories", "each API of a high-value dataset "
-                           "states its high-value dataset category")
+            yield _warning(
+                f"{where}.hvd_categories",
+                "each API of a high-value dataset states its high-value dataset category",
+            )
         if not service.documentation:
-            yield _warning(f"{where}.documentation", "each API of a high-value dataset has a "
-                           "documentation page for people")
+            yield _warning(
+                f"{where}.documentation",
+                "each API of a high-value dataset has a documentation page for people",
+            )
         if not (service.licence or service.rights):
-            yield _warning(f"{where}.licence", "each API of a high-value dataset states its "
-                           "licence or a rights statement (its terms of use)")
+            yield _warning(
+                f"{where}.licence",
+                "each API of a high-value dataset states its "
+                "licence or a rights statement (its terms of use)",
+            )

@@ -31,6 +31,7 @@ class Model(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+
 # Characters an IRI may not hold (RFC 3987); rdflib refuses to write them in Turtle or
 # N-Triples, so a web address or e-mail address carrying one would break the feed.
 IRI_UNSAFE = frozenset('<>" {}|\\^`')
@@ -119,16 +120,13 @@ Slug = Annotated[
 ]
 Url = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_check_url)]
 Email = Annotated[str, StringConstraints(max_length=320), AfterValidator(check_email)]
-Code = Annotated[
-    str, StringConstraints(min_length=1, max_length=200), AfterValidator(_single_line)
-]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_single_line)]
 ShortText = Annotated[str, StringConstraints(max_length=500), AfterValidator(_single_line)]
 ShortNote = Annotated[str, StringConstraints(max_length=500), AfterValidator(_multiline)]
 LongText = Annotated[str, StringConstraints(max_length=20000), AfterValidator(_multiline)]
 LangText = Annotated[dict[str, LongText], AfterValidator(_check_lang_text)]
 Duration = Annotated[str, AfterValidator(_check_duration)]
-BoundingBox = Annotated[str, StringConstraints(max_length=200),
-                        AfterValidator(_check_bounding_box)]
+BoundingBox = Annotated[str, StringConstraints(max_length=200), AfterValidator(_check_bounding_box)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 
 

@@ -187,13 +187,22 @@ def _service(item: dict[str, Any], vocabularies: Vocabularies, language: str) ->
         **({"endpoint_description": d} if (d := data.text("endpoint_description")) else {}),
         "conforms_to": listed(_json(data.get("conforms_to"))),
         **({"documentation": page} if (page := data.text("documentation")) else {}),
-        **({"licence": code} if (code := _optional_code(vocabularies, "licences",
-                                                         data.text("license"))) else {}),
-        **({"access_rights": code} if (code := _optional_code(
-            vocabularies, "access-rights", data.text("access_rights"))) else {}),
+        **(
+            {"licence": code}
+            if (code := _optional_code(vocabularies, "licences", data.text("license")))
+            else {}
+        ),
+        **(
+            {"access_rights": code}
+            if (code := _optional_code(vocabularies, "access-rights", data.text("access_rights")))
+            else {}
+        ),
         **({"rights": {language: text}} if (text := data.text("rights")) else {}),
-        "hvd_categories": [code for value in listed(data.get("hvd_category"))
-                           if (code := _optional_code(vocabularies, "hvd-categories", value))],
+        "hvd_categories": [
+            code
+            for value in listed(data.get("hvd_category"))
+            if (code := _optional_code(vocabularies, "hvd-categories", value))
+        ],
         "legislation": listed(data.get("applicable_legislation")),
     }
 

@@ -42,34 +42,67 @@ def _print(job_id: int, report: Any) -> None:
 @click.option("--name", required=True, help="A short name (lower case, digits, hyphens).")
 @click.option("--kind", type=click.Choice(["dcat", "ckan"]), required=True)
 @click.option("--url", required=True, help="The feed (DCAT) or the CKAN site's address.")
-@click.option("--organisation", required=True, help="Slug of the organisation it belongs to "
-              "(the default publisher).")
-@click.option("--schedule", default="manual", show_default=True,
-              help="manual, or an ISO 8601 interval such as PT6H or P1D.")
+@click.option(
+    "--organisation",
+    required=True,
+    help="Slug of the organisation it belongs to (the default publisher).",
+)
+@click.option(
+    "--schedule",
+    default="manual",
+    show_default=True,
+    help="manual, or an ISO 8601 interval such as PT6H or P1D.",
+)
 @click.option("--classification", default="", help="Classification of new datasets.")
 @click.option("--language", default="", help="Language of untagged texts.")
-@click.option("--create-publishers", is_flag=True,
-              help="Publishers unknown here become organisations.")
-@click.option("--grace-days", type=float, default=7.0, show_default=True,
-              help="Days before a dataset gone from the source is archived.")
-def add(name: str, kind: str, url: str, organisation: str, schedule: str, classification: str,
-        language: str, create_publishers: bool, grace_days: float) -> None:
+@click.option(
+    "--create-publishers", is_flag=True, help="Publishers unknown here become organisations."
+)
+@click.option(
+    "--grace-days",
+    type=float,
+    default=7.0,
+    show_default=True,
+    help="Days before a dataset gone from the source is archived.",
+)
+def add(
+    name: str,
+    kind: str,
+    url: str,
+    organisation: str,
+    schedule: str,
+    classification: str,
+    language: str,
+    create_publishers: bool,
+    grace_days: float,
+) -> None:
     """Register a harvest source."""
     from catalogue.errors import CatalogueError, InvalidDocument
     from catalogue.harvest import service
 
-    raw = {"name": name, "kind": kind, "url": url, "organisation": organisation,
-           "schedule": schedule, "options": {
-               "classification": classification, "language": language,
-               "create_publishers": create_publishers, "archive_grace_days": grace_days}}
+    raw = {
+        "name": name,
+        "kind": kind,
+        "url": url,
+        "organisation": organisation,
+        "schedule": schedule,
+        "options": {
+            "classification": classification,
+            "language": language,
+            "create_publishers": create_publishers,
+            "archive_grace_days": grace_days,
+        },
+    }
     try:
         source = run(lambda: service.save_source(service.parse_source(raw)))
     except InvalidDocument as error:
         fail("; ".join(f"{p.field}: {p.message}" for p in error.problems))
     except CatalogueError as error:
         fail(error.message)
-    click.echo(f"Harvest source '{source['name']}' added ({source['kind']}, {source['url']}, "
-               f"schedule {source['schedule']}).")
+    click.echo(
+        f"Harvest source '{source['name']}' added ({source['kind']}, {source['url']}, "
+        f"schedule {source['schedule']})."
+    )
 
 
 @harvest.command("list")
@@ -81,9 +114,11 @@ def list_sources() -> None:
     everyone = Principal(user_id=0, name="cli", email="", global_role="auditor")
     for source in run(lambda: service.list_sources(everyone)):
         running = f", job {source['running_job']} running" if source["running_job"] else ""
-        click.echo(f"{source['name']} [{source['kind']}] {source['url'] or ''} "
-                   f"organisation={source['organisation']} schedule={source['schedule']}"
-                   f"{running}")
+        click.echo(
+            f"{source['name']} [{source['kind']}] {source['url'] or ''} "
+            f"organisation={source['organisation']} schedule={source['schedule']}"
+            f"{running}"
+        )
 
 
 @harvest.command("run")
@@ -121,9 +156,11 @@ def jobs(name: str, limit: int) -> None:
     for job in rows:
         summary = job["report"]["summary"]
         counts = ", ".join(f"{value} {key}" for key, value in summary.items())
-        click.echo(f"job {job['id']} {job['status']}{' (dry run)' if job['dry_run'] else ''} "
-                   f"started {job['started']}: {job['pages']} page(s), {job['records']} "
-                   f"record(s); {counts}{'; ' + job['error'] if job['error'] else ''}")
+        click.echo(
+            f"job {job['id']} {job['status']}{' (dry run)' if job['dry_run'] else ''} "
+            f"started {job['started']}: {job['pages']} page(s), {job['records']} "
+            f"record(s); {counts}{'; ' + job['error'] if job['error'] else ''}"
+        )
 
 
 @harvest.command("import")
@@ -145,10 +182,12 @@ def import_file(file: Path, organisation: str, dry_run: bool) -> None:
 
         existing = await HarvestSource.exists().where(HarvestSource.name == name)
         if not existing:
-            await service.save_source(service.parse_source(
-                {"name": name, "kind": "file", "organisation": organisation}))
-        return await run_harvest(name, dry_run=dry_run, data=data, filename=file.name,
-                                 progress=show)
+            await service.save_source(
+                service.parse_source({"name": name, "kind": "file", "organisation": organisation})
+            )
+        return await run_harvest(
+            name, dry_run=dry_run, data=data, filename=file.name, progress=show
+        )
 
     show, line = _progress(f"Importing {file.name}")
     try:

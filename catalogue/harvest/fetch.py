@@ -25,17 +25,33 @@ from catalogue.dcat.namespaces import HYDRA, RDF
 from catalogue.dcat.rdf_input import DeclarationsRefused, _BoundedStore, refuse_xml_declarations
 from catalogue.limits import LimitExceeded
 
-ACCEPT = ("text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, "
-          "application/n-triples;q=0.8, text/n3;q=0.5, */*;q=0.1")
+ACCEPT = (
+    "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, "
+    "application/n-triples;q=0.8, text/n3;q=0.5, */*;q=0.1"
+)
 MEDIA_TYPES = {
-    "text/turtle": "turtle", "application/x-turtle": "turtle",
-    "application/rdf+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "application/ld+json": "json-ld", "application/json": "json-ld",
-    "application/n-triples": "nt", "text/plain": "nt",
-    "text/n3": "n3", "text/rdf+n3": "n3",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/json": "json-ld",
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "text/n3": "n3",
+    "text/rdf+n3": "n3",
 }
-EXTENSIONS = {".ttl": "turtle", ".rdf": "xml", ".xml": "xml", ".owl": "xml",
-              ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt", ".n3": "n3"}
+EXTENSIONS = {
+    ".ttl": "turtle",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".owl": "xml",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".nt": "nt",
+    ".n3": "n3",
+}
 CKAN_ROWS = 100
 PAGED = (HYDRA.PagedCollection, HYDRA.PartialCollectionView)
 
@@ -66,8 +82,9 @@ SkipCheck = Callable[[str], Awaitable[tuple[bool, str | None]]]
 """Given a page body's digest: (skip it, the next page's URL as stored with it)."""
 
 
-async def get(client: httpx.AsyncClient, url: str, limits: FetchLimits,
-              accept: str = ACCEPT) -> tuple[bytes, str]:
+async def get(
+    client: httpx.AsyncClient, url: str, limits: FetchLimits, accept: str = ACCEPT
+) -> tuple[bytes, str]:
     """The body and media type of ``url``; :class:`HarvestFailed` on any error or limit."""
     try:
         async with asyncio.timeout(limits.timeout_seconds):
@@ -99,8 +116,9 @@ def rdf_format(media_type: str, name: str, body: bytes) -> str:
     """The rdflib parser for a document: by media type, else by extension, else by a look."""
     extension = PurePosixPath(urlsplit(name).path).suffix.lower()
     fmt = MEDIA_TYPES.get(media_type)
-    if fmt and not (media_type in ("text/plain", "application/octet-stream")
-                    and extension in EXTENSIONS):
+    if fmt and not (
+        media_type in ("text/plain", "application/octet-stream") and extension in EXTENSIONS
+    ):
         return fmt
     if fmt := EXTENSIONS.get(extension):
         return fmt
@@ -137,8 +155,9 @@ def next_page(graph: Graph, current: str) -> str | None:
     return None
 
 
-async def dcat_pages(client: httpx.AsyncClient, url: str, limits: FetchLimits,
-                     skip: SkipCheck | None = None) -> AsyncIterator[Page]:
+async def dcat_pages(
+    client: httpx.AsyncClient, url: str, limits: FetchLimits, skip: SkipCheck | None = None
+) -> AsyncIterator[Page]:
     """Every page of a DCAT feed, following hydra paging; a loop is an error. A page that
     ``skip`` recognises (by its digest) is not parsed."""
     seen_urls: set[str] = set()
@@ -181,8 +200,9 @@ def ckan_search_url(url: str) -> str:
     return f"{trimmed}/api/3/action/package_search"
 
 
-async def ckan_pages(client: httpx.AsyncClient, url: str, limits: FetchLimits,
-                     modified_since: str | None = None) -> AsyncIterator[Page]:
+async def ckan_pages(
+    client: httpx.AsyncClient, url: str, limits: FetchLimits, modified_since: str | None = None
+) -> AsyncIterator[Page]:
     """``package_search`` page by page (``rows``, ``start``, ``sort=id asc``); with
     ``modified_since`` only packages changed since then (``metadata_modified``)."""
     endpoint = ckan_search_url(url)

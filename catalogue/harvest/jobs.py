@@ -44,8 +44,12 @@ from catalogue.vocabularies import default_vocabularies
 logger = logging.getLogger("catalogue.harvest")
 LEASE_SECONDS = 120.0
 FILE_CHUNK = 200
-FINGERPRINT_MODULES = ("catalogue.harvest.records", "catalogue.harvest.store",
-                       "catalogue.harvest.merge", "catalogue.dcat.reverse")
+FINGERPRINT_MODULES = (
+    "catalogue.harvest.records",
+    "catalogue.harvest.store",
+    "catalogue.harvest.merge",
+    "catalogue.dcat.reverse",
+)
 Progress = Callable[[Report], None]
 _running: set[int] = set()  # job ids this process is running
 _tasks: set[asyncio.Task[Any]] = set()
@@ -75,9 +79,12 @@ def _holder_is_dead(node: str, job_id: int) -> bool:
 
 
 async def source_row(name: str) -> dict[str, Any]:
-    row = await HarvestSource.select(
-        *HarvestSource.all_columns(), HarvestSource.organisation.slug
-    ).where(HarvestSource.name == name).output(load_json=True).first()
+    row = (
+        await HarvestSource.select(*HarvestSource.all_columns(), HarvestSource.organisation.slug)
+        .where(HarvestSource.name == name)
+        .output(load_json=True)
+        .first()
+    )
     if row is None:
         raise NotFound(f"no harvest source '{name}'")
     return row
@@ -89,31 +96,50 @@ async def claim(source_id: int, dry_run: bool) -> int:
     async with write_transaction():
         if isinstance(HarvestSource._meta.db, PostgresEngine):
             locked = await HarvestSource.raw(
-                "SELECT id FROM harvest_source WHERE id = {} FOR UPDATE SKIP LOCKED", source_id)
+                "SELECT id FROM harvest_source WHERE id = {} FOR UPDATE SKIP LOCKED", source_id
+            )
             if not locked:
                 raise Conflict("another node is starting a job of this source right now")
-        row = await HarvestSource.select(HarvestSource.running_job, HarvestSource.lease_until
-                                         ).where(HarvestSource.id == source_id).first()
+        row = (
+            await HarvestSource.select(HarvestSource.running_job, HarvestSource.lease_until)
+            .where(HarvestSource.id == source_id)
+            .first()
+        )
         if row is None:
             raise NotFound("no such harvest source")
         holder = row["running_job"]
         if holder is not None:
             job = await HarvestJob.select(HarvestJob.node).where(HarvestJob.id == holder).first()
             lease = row["lease_until"]
-            alive = lease is not None and lease > now and not (
-                job and _holder_is_dead(job["node"], holder))
+            alive = (
+                lease is not None
+                and lease > now
+                and not (job and _holder_is_dead(job["node"], holder))
+            )
             if alive:
                 raise Conflict(f"job {holder} of this source is running; wait for it to end")
-            await HarvestJob.update({HarvestJob.status: "interrupted", HarvestJob.finished: now,
-                                     HarvestJob.error: "its process ended before it did"}).where(
-                (HarvestJob.id == holder) & (HarvestJob.status == "running"))
-        created = await HarvestJob.insert(HarvestJob(
-            source=source_id, status="running", dry_run=dry_run, started=now, heartbeat=now,
-            node=_node(), report=Report().as_dict())).returning(HarvestJob.id)
+            await HarvestJob.update(
+                {
+                    HarvestJob.status: "interrupted",
+                    HarvestJob.finished: now,
+                    HarvestJob.error: "its process ended before it did",
+                }
+            ).where((HarvestJob.id == holder) & (HarvestJob.status == "running"))
+        created = await HarvestJob.insert(
+            HarvestJob(
+                source=source_id,
+                status="running",
+                dry_run=dry_run,
+                started=now,
+                heartbeat=now,
+                node=_node(),
+                report=Report().as_dict(),
+            )
+        ).returning(HarvestJob.id)
         job_id = created[0]["id"]
-        await HarvestSource.update({HarvestSource.running_job: job_id,
-                                    HarvestSource.lease_until: now + _lease()}).where(
-            HarvestSource.id == source_id)
+        await HarvestSource.update(
+            {HarvestSource.running_job: job_id, HarvestSource.lease_until: now + _lease()}
+        ).where(HarvestSource.id == source_id)
     _running.add(job_id)
     return job_id
 
@@ -127,49 +153,71 @@ async def _heartbeat(context: JobContext) -> None:
     now = _now()
     report = context.report
     async with write_transaction():
-        await HarvestJob.update({HarvestJob.heartbeat: now, HarvestJob.pages: report.pages,
-                                 HarvestJob.records: report.records,
-                                 HarvestJob.report: report.as_dict()}).where(
-            HarvestJob.id == context.job_id)
+        await HarvestJob.update(
+            {
+                HarvestJob.heartbeat: now,
+                HarvestJob.pages: report.pages,
+                HarvestJob.records: report.records,
+                HarvestJob.report: report.as_dict(),
+            }
+        ).where(HarvestJob.id == context.job_id)
         await HarvestSource.update({HarvestSource.lease_until: now + _lease()}).where(
-            (HarvestSource.id == context.source_id)
-            & (HarvestSource.running_job == context.job_id))
+            (HarvestSource.id == context.source_id) & (HarvestSource.running_job == context.job_id)
+        )
 
 
-async def _finish(context: JobContext, status: str, schedule_seconds: int,
-                  complete_at: dt.datetime | None) -> None:
+async def _finish(
+    context: JobContext, status: str, schedule_seconds: int, complete_at: dt.datetime | None
+) -> None:
     now, report = _now(), context.report
     async with write_transaction():
-        await HarvestJob.update({HarvestJob.status: status, HarvestJob.finished: now,
-                                 HarvestJob.heartbeat: now, HarvestJob.pages: report.pages,
-                                 HarvestJob.records: report.records, HarvestJob.error: report.error,
-                                 HarvestJob.report: report.as_dict()}).where(
-            HarvestJob.id == context.job_id)
-        values: dict[Any, Any] = {HarvestSource.running_job: None,
-                                  HarvestSource.lease_until: None}
+        await HarvestJob.update(
+            {
+                HarvestJob.status: status,
+                HarvestJob.finished: now,
+                HarvestJob.heartbeat: now,
+                HarvestJob.pages: report.pages,
+                HarvestJob.records: report.records,
+                HarvestJob.error: report.error,
+                HarvestJob.report: report.as_dict(),
+            }
+        ).where(HarvestJob.id == context.job_id)
+        values: dict[Any, Any] = {HarvestSource.running_job: None, HarvestSource.lease_until: None}
         if schedule_seconds:
             values[HarvestSource.next_run] = now + dt.timedelta(seconds=schedule_seconds)
         if complete_at is not None:
             values[HarvestSource.last_complete] = complete_at
         await HarvestSource.update(values).where(
-            (HarvestSource.id == context.source_id)
-            & (HarvestSource.running_job == context.job_id))
+            (HarvestSource.id == context.source_id) & (HarvestSource.running_job == context.job_id)
+        )
     _running.discard(context.job_id)
 
 
-async def run_job(job_id: int, source: dict[str, Any], *, data: bytes | None = None,
-                  filename: str = "", progress: Progress | None = None) -> Report:
+async def run_job(
+    job_id: int,
+    source: dict[str, Any],
+    *,
+    data: bytes | None = None,
+    filename: str = "",
+    progress: Progress | None = None,
+) -> Report:
     """Gather, fetch and store every page; archive what is gone when the walk completed."""
     options = SourceOptions.model_validate(source.get("options") or {})
     job = await HarvestJob.select(HarvestJob.dry_run).where(HarvestJob.id == job_id).first()
     context = JobContext(
-        source_id=source["id"], source_name=source["name"],
-        organisation=source["organisation.slug"], options=options, job_id=job_id,
-        dry_run=bool(job and job["dry_run"]), report=Report(),
-        actor=f"harvest job {job_id} ({source['name']})")
+        source_id=source["id"],
+        source_name=source["name"],
+        organisation=source["organisation.slug"],
+        options=options,
+        job_id=job_id,
+        dry_run=bool(job and job["dry_run"]),
+        report=Report(),
+        actor=f"harvest job {job_id} ({source['name']})",
+    )
     started = _now()
-    incremental = bool(options.incremental and source["kind"] == "ckan"
-                       and source.get("last_complete"))
+    incremental = bool(
+        options.incremental and source["kind"] == "ckan" and source.get("last_complete")
+    )
     status, complete_at = "failed", None
     try:
         fingerprint = _fingerprint(options)
@@ -182,8 +230,9 @@ async def run_job(job_id: int, source: dict[str, Any], *, data: bytes | None = N
                 await skipped_page(context, _page_key(fingerprint, page.digest))
             else:
                 key = _page_key(fingerprint, page.digest) if page is not None else None
-                await store_page(context, records or [], key,
-                                 page.next_url if page is not None else None)
+                await store_page(
+                    context, records or [], key, page.next_url if page is not None else None
+                )
             context.report.pages += 1
             if not context.dry_run:
                 await _heartbeat(context)
@@ -218,29 +267,44 @@ def _page_key(fingerprint: str, digest: str) -> str:
     return hashlib.sha256(f"{fingerprint}:{digest}".encode()).hexdigest()
 
 
-async def _pages(source: dict[str, Any], options: SourceOptions, data: bytes | None,
-                 filename: str, incremental: bool, skip: fetch.SkipCheck
-                 ) -> AsyncIterator[tuple[list[HarvestRecord] | None, fetch.Page | None]]:
+async def _pages(
+    source: dict[str, Any],
+    options: SourceOptions,
+    data: bytes | None,
+    filename: str,
+    incremental: bool,
+    skip: fetch.SkipCheck,
+) -> AsyncIterator[tuple[list[HarvestRecord] | None, fetch.Page | None]]:
     """The records of each page, mapped in a worker thread (the server goes on answering)."""
     settings, vocabularies = get_settings(), default_vocabularies()
     language = options.language or settings.default_language
     url = source.get("url") or filename
-    limits = fetch.FetchLimits(timeout_seconds=options.timeout_seconds,
-                               max_page_bytes=options.max_page_bytes)
+    limits = fetch.FetchLimits(
+        timeout_seconds=options.timeout_seconds, max_page_bytes=options.max_page_bytes
+    )
     if data is not None:
         for chunk in await asyncio.to_thread(_file_records, data, filename, url, language):
             yield chunk, None
         return
-    async with httpx.AsyncClient(follow_redirects=True, timeout=options.timeout_seconds,
-                                 headers={"User-Agent": "strategic-data-catalogue"}) as client:
+    async with httpx.AsyncClient(
+        follow_redirects=True,
+        timeout=options.timeout_seconds,
+        headers={"User-Agent": "strategic-data-catalogue"},
+    ) as client:
         if source["kind"] == "ckan":
             from catalogue.harvest.ckan_records import records_from_ckan_package
 
             since = _ckan_time(source["last_complete"]) if incremental else None
             async for page in fetch.ckan_pages(client, url, limits, since):
-                yield [records_from_ckan_package(p, vocabularies, source_url=url,
-                                                 default_language=language)
-                       for p in page.packages or []], None
+                yield (
+                    [
+                        records_from_ckan_package(
+                            p, vocabularies, source_url=url, default_language=language
+                        )
+                        for p in page.packages or []
+                    ],
+                    None,
+                )
             return
         async for page in fetch.dcat_pages(client, url, limits, skip):
             if page.skipped:
@@ -253,9 +317,15 @@ async def _pages(source: dict[str, Any], options: SourceOptions, data: bytes | N
 
 def _graph_records(graph: Any, url: str, language: str) -> list[HarvestRecord]:
     try:
-        return list(records_from_graph(graph, default_vocabularies(), source_url=url,
-                                       base_url=get_settings().base_url,
-                                       default_language=language))
+        return list(
+            records_from_graph(
+                graph,
+                default_vocabularies(),
+                source_url=url,
+                base_url=get_settings().base_url,
+                default_language=language,
+            )
+        )
     except Exception as error:
         raise fetch.HarvestFailed(f"{url} could not be read as DCAT: {error}"[:1000]) from None
 
@@ -268,8 +338,11 @@ def _file_records(data: bytes, filename: str, url: str, language: str) -> list[l
         from catalogue.harvest.spreadsheet import records_from_spreadsheet
 
         try:
-            records = list(records_from_spreadsheet(data, filename, vocabularies, source_url=url,
-                                                    default_language=language))
+            records = list(
+                records_from_spreadsheet(
+                    data, filename, vocabularies, source_url=url, default_language=language
+                )
+            )
         except (ValueError, KeyError) as error:
             raise fetch.HarvestFailed(f"{filename}: {error}") from None
     else:
@@ -284,13 +357,18 @@ def _ckan_time(value: Any) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-async def harvest(name: str, *, dry_run: bool = False, data: bytes | None = None,
-                  filename: str = "", progress: Progress | None = None) -> tuple[int, Report]:
+async def harvest(
+    name: str,
+    *,
+    dry_run: bool = False,
+    data: bytes | None = None,
+    filename: str = "",
+    progress: Progress | None = None,
+) -> tuple[int, Report]:
     """Run a job of the source ``name`` now, in this task."""
     source = await source_row(name)
     job_id = await claim(source["id"], dry_run)
-    return job_id, await run_job(job_id, source, data=data, filename=filename,
-                                 progress=progress)
+    return job_id, await run_job(job_id, source, data=data, filename=filename, progress=progress)
 
 
 async def start_in_background(name: str, dry_run: bool = False) -> int:
@@ -307,7 +385,8 @@ async def due_sources(now: dt.datetime) -> Iterable[str]:
     rows = await HarvestSource.select(HarvestSource.name).where(
         (HarvestSource.schedule_seconds > 0)
         & (HarvestSource.next_run.is_null() | (HarvestSource.next_run <= now))
-        & (HarvestSource.running_job.is_null() | (HarvestSource.lease_until < now)))
+        & (HarvestSource.running_job.is_null() | (HarvestSource.lease_until < now))
+    )
     return [row["name"] for row in rows]
 
 

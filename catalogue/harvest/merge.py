@@ -18,18 +18,20 @@ from typing import Any
 
 LEVELS = ("technical", "semantic", "organisational", "legal")
 IDENTITY = ("slug", "status")  # decided by the job, never merged
-ENRICHMENT = frozenset({
-    "classification",
-    "internal_note",
-    "technical.attributes",
-    "organisational.identifier_schemes",
-    "organisational.is_base_register",
-    "organisational.owner_unit",
-    "organisational.steward",
-    "legal.restriction",
-    "legal.personal_data",
-    "legal.anonymised",
-})
+ENRICHMENT = frozenset(
+    {
+        "classification",
+        "internal_note",
+        "technical.attributes",
+        "organisational.identifier_schemes",
+        "organisational.is_base_register",
+        "organisational.owner_unit",
+        "organisational.steward",
+        "legal.restriction",
+        "legal.personal_data",
+        "legal.anonymised",
+    }
+)
 
 
 def key_of(identifier: str) -> str:
@@ -101,5 +103,8 @@ def merge(
 
 def changed_paths(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
     """The field paths whose value differs (for the report of an update)."""
-    return [p for p in dict.fromkeys([*paths_of(before or {}), *paths_of(after)])
-            if get(before, p) != get(after, p)]
+    return [
+        p
+        for p in dict.fromkeys([*paths_of(before or {}), *paths_of(after)])
+        if get(before, p) != get(after, p)
+    ]

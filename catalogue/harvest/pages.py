@@ -16,8 +16,14 @@ from catalogue.ui.negotiation import wants_json
 from catalogue.ui.rendering import NavItem, render
 from catalogue.web.params import CurrentPrincipal, FromPath
 
-NAV_ITEMS = (NavItem("/harvest/sources", N_("Harvesting"), 35,  # listed in catalogue.wiring
-                     visible=lambda principal: principal is not None),)
+NAV_ITEMS = (
+    NavItem(
+        "/harvest/sources",
+        N_("Harvesting"),
+        35,  # listed in catalogue.wiring
+        visible=lambda principal: principal is not None,
+    ),
+)
 REFRESH_SECONDS = 3
 
 
@@ -32,34 +38,48 @@ def _signed_in(principal: Any) -> Any:
 
 
 @get("/harvest/sources", include_in_schema=False, name="harvest:sources")
-async def sources_page(request: Request[Any, Any, Any],
-                       principal: CurrentPrincipal) -> Response[Any]:
+async def sources_page(
+    request: Request[Any, Any, Any], principal: CurrentPrincipal
+) -> Response[Any]:
     items = await service.list_sources(_signed_in(principal))
     if wants_json(request):
         return _json({"items": items, "total": len(items)})
-    return render(request, "harvest/sources.html", {
-        "principal": principal, "sources": items, "json_twin": "/api/v1/harvest/sources"})
+    return render(
+        request,
+        "harvest/sources.html",
+        {"principal": principal, "sources": items, "json_twin": "/api/v1/harvest/sources"},
+    )
 
 
 @get("/harvest/sources/{name:str}", include_in_schema=False, name="harvest:source")
-async def source_page(request: Request[Any, Any, Any], principal: CurrentPrincipal,
-                      name: FromPath[str]) -> Response[Any]:
+async def source_page(
+    request: Request[Any, Any, Any], principal: CurrentPrincipal, name: FromPath[str]
+) -> Response[Any]:
     row = await service.read_source(name, _signed_in(principal))
     source = service.represent(row)
     jobs = await service.list_jobs(name, principal)
     if wants_json(request):
         return _json({**source, "jobs": jobs})
-    return render(request, "harvest/source.html", {
-        "principal": principal, "source": source, "jobs": jobs,
-        "may_run": principal is not None and principal.can_edit_datasets_of(
-            row["organisation.slug"]),
-        "json_twin": f"/api/v1/harvest/sources/{name}"})
+    return render(
+        request,
+        "harvest/source.html",
+        {
+            "principal": principal,
+            "source": source,
+            "jobs": jobs,
+            "may_run": principal is not None
+            and principal.can_edit_datasets_of(row["organisation.slug"]),
+            "json_twin": f"/api/v1/harvest/sources/{name}",
+        },
+    )
 
 
-@post("/harvest/sources/{name:str}/run", include_in_schema=False, status_code=303,
-      name="harvest:run")
-async def run_from_form(request: Request[Any, Any, Any], principal: CurrentPrincipal,
-                        name: FromPath[str]) -> Response[Any]:
+@post(
+    "/harvest/sources/{name:str}/run", include_in_schema=False, status_code=303, name="harvest:run"
+)
+async def run_from_form(
+    request: Request[Any, Any, Any], principal: CurrentPrincipal, name: FromPath[str]
+) -> Response[Any]:
     row = await service.read_source(name, _signed_in(principal))
     service.authorise(principal, row["organisation.slug"])
     form = await request.form()
@@ -67,19 +87,32 @@ async def run_from_form(request: Request[Any, Any, Any], principal: CurrentPrinc
     return Redirect(path=f"/harvest/sources/{name}/jobs/{job_id}", status_code=303)
 
 
-@get("/harvest/sources/{name:str}/jobs/{job_id:int}", include_in_schema=False,
-     name="harvest:job")
-async def job_page(request: Request[Any, Any, Any], principal: CurrentPrincipal,
-                   name: FromPath[str], job_id: FromPath[int]) -> Response[Any]:
+@get("/harvest/sources/{name:str}/jobs/{job_id:int}", include_in_schema=False, name="harvest:job")
+async def job_page(
+    request: Request[Any, Any, Any],
+    principal: CurrentPrincipal,
+    name: FromPath[str],
+    job_id: FromPath[int],
+) -> Response[Any]:
     job = await service.read_job(name, job_id, _signed_in(principal))
     if wants_json(request):
         return _json(job)
     running = job["status"] == "running"
     headers = {"Refresh": str(REFRESH_SECONDS)} if running else {}
-    return render(request, "harvest/job.html", {
-        "principal": principal, "job": job, "source": name, "running": running,
-        "json_twin": f"/api/v1/harvest/sources/{name}/jobs/{job_id}"}, headers=headers)
+    return render(
+        request,
+        "harvest/job.html",
+        {
+            "principal": principal,
+            "job": job,
+            "source": name,
+            "running": running,
+            "json_twin": f"/api/v1/harvest/sources/{name}/jobs/{job_id}",
+        },
+        headers=headers,
+    )
 
 
-harvest_pages = Router(path="/", route_handlers=[sources_page, source_page, run_from_form,
-                                                 job_page])
+harvest_pages = Router(
+    path="/", route_handlers=[sources_page, source_page, run_from_form, job_page]
+)

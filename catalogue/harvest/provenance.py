@@ -16,5 +16,6 @@ async def harvested_sources(dataset_ids: Sequence[Any]) -> dict[Any, SourceInfo]
     rows = await HarvestRecord.select(
         HarvestRecord.dataset, HarvestRecord.identifier, HarvestRecord.source.url
     ).where(HarvestRecord.dataset.is_in(list(dataset_ids)))
-    return {row["dataset"]: SourceInfo(row["identifier"], row["source.url"] or None)
-            for row in rows}
+    return {
+        row["dataset"]: SourceInfo(row["identifier"], row["source.url"] or None) for row in rows
+    }

@@ -34,12 +34,21 @@ class Report:
             if len(kept) < MAX_ISSUES:
                 kept.append(slug)
 
-    def issue(self, record: str, path: str, value: str, reason: str, kind: str = "mapping",
-              slug: str = "") -> None:
+    def issue(
+        self, record: str, path: str, value: str, reason: str, kind: str = "mapping", slug: str = ""
+    ) -> None:
         self.issue_count += 1
         if len(self.issues) < MAX_ISSUES:
-            self.issues.append({"record": record, "slug": slug, "field": path,
-                                "value": value[:500], "reason": reason, "kind": kind})
+            self.issues.append(
+                {
+                    "record": record,
+                    "slug": slug,
+                    "field": path,
+                    "value": value[:500],
+                    "reason": reason,
+                    "kind": kind,
+                }
+            )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -56,8 +65,9 @@ class Report:
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Report:
         data = data or {}
-        report = cls(**{k: v for k, v in (data.get("summary") or {}).items()
-                        if k in (*OUTCOMES, "missing")})
+        report = cls(
+            **{k: v for k, v in (data.get("summary") or {}).items() if k in (*OUTCOMES, "missing")}
+        )
         report.pages, report.records = data.get("pages", 0), data.get("records", 0)
         report.complete, report.error = data.get("complete", False), data.get("error", "")
         report.issues = list(data.get("issues") or [])
@@ -71,19 +81,29 @@ class Report:
 
     def lines(self) -> list[str]:
         """The report as text (the CLI prints it)."""
-        state = "complete" if self.complete else f"incomplete: {self.error}" if self.error \
+        state = (
+            "complete"
+            if self.complete
+            else f"incomplete: {self.error}"
+            if self.error
             else "incomplete"
-        out = [f"Harvest {state}: {self.pages} page(s), {self.records} record(s).",
-               self.summary_line()]
+        )
+        out = [
+            f"Harvest {state}: {self.pages} page(s), {self.records} record(s).",
+            self.summary_line(),
+        ]
         for outcome in ("created", "updated", "archived", "restored", "failed"):
             if slugs := self.records_by_outcome.get(outcome):
-                out.append(f"  {outcome}: {', '.join(slugs[:50])}"
-                           + (f" … (+{len(slugs) - 50})" if len(slugs) > 50 else ""))
+                out.append(
+                    f"  {outcome}: {', '.join(slugs[:50])}"
+                    + (f" … (+{len(slugs) - 50})" if len(slugs) > 50 else "")
+                )
         if self.issue_count:
             out.append(f"Issues ({self.issue_count}):")
             for issue in self.issues[:200]:
-                out.append(f"  {issue['record']}: {issue['field']}: {issue['value']!r}: "
-                           f"{issue['reason']}")
+                out.append(
+                    f"  {issue['record']}: {issue['field']}: {issue['value']!r}: {issue['reason']}"
+                )
             if self.issue_count > 200:
                 out.append(f"  … {self.issue_count - 200} more (see the job's report)")
         return out

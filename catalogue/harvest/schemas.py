@@ -15,8 +15,12 @@ EXAMPLE_SOURCE: dict[str, Any] = {
     "url": "https://data.example.org/catalog.ttl",
     "organisation": "statistical-office",
     "schedule": "P1D",
-    "options": {"classification": "open", "language": "en", "create_publishers": False,
-                "archive_grace_days": 7},
+    "options": {
+        "classification": "open",
+        "language": "en",
+        "create_publishers": False,
+        "archive_grace_days": 7,
+    },
 }
 
 
@@ -75,7 +79,8 @@ class JobReport(Body):
     records: int | None = None
     issues: list[Issue] | None = None
     datasets: dict[str, list[str]] | None = Field(
-        default=None, description="The slugs per outcome (created, updated, ...)")
+        default=None, description="The slugs per outcome (created, updated, ...)"
+    )
 
 
 class JobLinks(Body):

@@ -29,16 +29,18 @@ def parse_source(raw: Any) -> SourceDocument:
 
 
 def may_read(principal: Principal | None, organisation: str) -> bool:
-    return principal is not None and (principal.reads_everything
-                                      or bool(principal.roles.get(organisation)))
+    return principal is not None and (
+        principal.reads_everything or bool(principal.roles.get(organisation))
+    )
 
 
 def authorise(principal: Principal | None, organisation: str) -> Principal:
     if principal is None:
         raise Unauthorised("sign in or send 'Authorization: Bearer <token>' to manage harvesting")
     if not principal.can_edit_datasets_of(organisation):
-        raise Forbidden(f"only stewards of '{organisation}' or an administrator may manage "
-                        "its harvest sources")
+        raise Forbidden(
+            f"only stewards of '{organisation}' or an administrator may manage its harvest sources"
+        )
     return principal
 
 
@@ -56,17 +58,21 @@ def represent(row: dict[str, Any]) -> dict[str, Any]:
         "next_run": row["next_run"].isoformat() if row["next_run"] else None,
         "running_job": row["running_job"],
         "last_complete": row["last_complete"].isoformat() if row["last_complete"] else None,
-        "links": {"self": f"/api/v1/harvest/sources/{name}",
-                  "jobs": f"/api/v1/harvest/sources/{name}/jobs",
-                  "run": f"/api/v1/harvest/sources/{name}/run",
-                  "html": f"/harvest/sources/{name}"},
+        "links": {
+            "self": f"/api/v1/harvest/sources/{name}",
+            "jobs": f"/api/v1/harvest/sources/{name}/jobs",
+            "run": f"/api/v1/harvest/sources/{name}/run",
+            "html": f"/harvest/sources/{name}",
+        },
     }
 
 
 async def list_sources(principal: Principal | None) -> list[dict[str, Any]]:
-    rows = await HarvestSource.select(
-        *HarvestSource.all_columns(), HarvestSource.organisation.slug
-    ).order_by(HarvestSource.name).output(load_json=True)
+    rows = (
+        await HarvestSource.select(*HarvestSource.all_columns(), HarvestSource.organisation.slug)
+        .order_by(HarvestSource.name)
+        .output(load_json=True)
+    )
     return [represent(row) for row in rows if may_read(principal, row["organisation.slug"])]
 
 
@@ -85,19 +91,23 @@ async def create_source(raw: Any, principal: Principal | None) -> dict[str, Any]
     return await save_source(document)
 
 
-async def save_source(document: SourceDocument, existing: dict[str, Any] | None = None
-                      ) -> dict[str, Any]:
+async def save_source(
+    document: SourceDocument, existing: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Insert (or with ``existing`` replace) a source; the CLI calls this directly."""
     try:
         organisation = await organisation_id(document.organisation)
     except NotFound as error:
-        raise InvalidDocument([Problem("organisation", error.message, "unknown_organisation")]
-                              ) from None
+        raise InvalidDocument(
+            [Problem("organisation", error.message, "unknown_organisation")]
+        ) from None
     seconds = schedule_seconds(document.schedule)
     now = dt.datetime.now(dt.UTC)
     values = {
-        HarvestSource.name: document.name, HarvestSource.kind: document.kind.value,
-        HarvestSource.url: document.url or "", HarvestSource.organisation: organisation,
+        HarvestSource.name: document.name,
+        HarvestSource.kind: document.kind.value,
+        HarvestSource.url: document.url or "",
+        HarvestSource.organisation: organisation,
         HarvestSource.schedule_seconds: seconds,
         HarvestSource.options: document.options.model_dump(mode="json"),
         HarvestSource.modified: now,
@@ -106,11 +116,13 @@ async def save_source(document: SourceDocument, existing: dict[str, Any] | None 
     try:
         async with write_transaction():
             if existing is None:
-                await HarvestSource.insert(HarvestSource(
-                    created=now, **{c._meta.name: v for c, v in values.items()}))
+                await HarvestSource.insert(
+                    HarvestSource(created=now, **{c._meta.name: v for c, v in values.items()})
+                )
             else:
                 await HarvestSource.update(values).where(  # type: ignore[arg-type]
-                    HarvestSource.id == existing["id"])
+                    HarvestSource.id == existing["id"]
+                )
     except Exception as error:
         if is_unique_violation(error):
             raise Conflict(f"a harvest source named '{document.name}' already exists") from None
@@ -125,8 +137,9 @@ async def update_source(name: str, raw: Any, principal: Principal | None) -> dic
         raw.setdefault("name", name)
     document = parse_source(raw)
     if document.name != name:
-        raise InvalidDocument([Problem("name", "cannot be changed; create a new source",
-                                       "name_changed")])
+        raise InvalidDocument(
+            [Problem("name", "cannot be changed; create a new source", "name_changed")]
+        )
     authorise(principal, document.organisation)
     return await save_source(document, existing)
 
@@ -158,24 +171,35 @@ def represent_job(row: dict[str, Any], source: str, full: bool = True) -> dict[s
         "records": row["records"],
         "error": row["error"] or None,
         "report": report,
-        "links": {"self": f"/api/v1/harvest/sources/{source}/jobs/{row['id']}",
-                  "html": f"/harvest/sources/{source}/jobs/{row['id']}"},
+        "links": {
+            "self": f"/api/v1/harvest/sources/{source}/jobs/{row['id']}",
+            "html": f"/harvest/sources/{source}/jobs/{row['id']}",
+        },
     }
 
 
-async def list_jobs(name: str, principal: Principal | None, limit: int = JOB_PAGE
-                    ) -> list[dict[str, Any]]:
+async def list_jobs(
+    name: str, principal: Principal | None, limit: int = JOB_PAGE
+) -> list[dict[str, Any]]:
     source = await read_source(name, principal)
-    rows = await HarvestJob.select().where(HarvestJob.source == source["id"]).order_by(
-        HarvestJob.id, ascending=False).limit(limit).output(load_json=True)
+    rows = (
+        await HarvestJob.select()
+        .where(HarvestJob.source == source["id"])
+        .order_by(HarvestJob.id, ascending=False)
+        .limit(limit)
+        .output(load_json=True)
+    )
     return [represent_job(row, name, full=False) for row in rows]
 
 
 async def read_job(name: str, job_id: int, principal: Principal | None) -> dict[str, Any]:
     source = await read_source(name, principal)
-    row = await HarvestJob.select().where(
-        (HarvestJob.id == job_id) & (HarvestJob.source == source["id"])
-    ).output(load_json=True).first()
+    row = (
+        await HarvestJob.select()
+        .where((HarvestJob.id == job_id) & (HarvestJob.source == source["id"]))
+        .output(load_json=True)
+        .first()
+    )
     if row is None:
         raise NotFound(f"no job {job_id} of harvest source '{name}'")
     return represent_job(row, name)
@@ -183,19 +207,36 @@ async def read_job(name: str, job_id: int, principal: Principal | None) -> dict[
 
 async def provenance(dataset_id: Any) -> dict[str, Any] | None:
     """Where a harvested dataset comes from (the dataset page and the feed show it)."""
-    row = await HarvestRecord.select(
-        HarvestRecord.identifier, HarvestRecord.fields, HarvestRecord.issues,
-        HarvestRecord.problems, HarvestRecord.source_issued, HarvestRecord.source_modified,
-        HarvestRecord.landing_page, HarvestRecord.archived, HarvestRecord.source.name,
-        HarvestRecord.source.url, HarvestRecord.source.kind,
-    ).where(HarvestRecord.dataset == dataset_id).output(load_json=True).first()
+    row = (
+        await HarvestRecord.select(
+            HarvestRecord.identifier,
+            HarvestRecord.fields,
+            HarvestRecord.issues,
+            HarvestRecord.problems,
+            HarvestRecord.source_issued,
+            HarvestRecord.source_modified,
+            HarvestRecord.landing_page,
+            HarvestRecord.archived,
+            HarvestRecord.source.name,
+            HarvestRecord.source.url,
+            HarvestRecord.source.kind,
+        )
+        .where(HarvestRecord.dataset == dataset_id)
+        .output(load_json=True)
+        .first()
+    )
     if row is None:
         return None
     return {
-        "identifier": row["identifier"], "source": row["source.name"],
-        "source_url": row["source.url"] or None, "kind": row["source.kind"],
-        "fields": row["fields"] or [], "issues": row["issues"] or [],
-        "problems": row["problems"] or [], "issued": row["source_issued"] or None,
+        "identifier": row["identifier"],
+        "source": row["source.name"],
+        "source_url": row["source.url"] or None,
+        "kind": row["source.kind"],
+        "fields": row["fields"] or [],
+        "issues": row["issues"] or [],
+        "problems": row["problems"] or [],
+        "issued": row["source_issued"] or None,
         "modified": row["source_modified"] or None,
-        "landing_page": row["landing_page"] or None, "archived": row["archived"],
+        "landing_page": row["landing_page"] or None,
+        "archived": row["archived"],
     }

@@ -21,18 +21,35 @@ class Kind(StrEnum):
 
 class SourceOptions(Model):
     classification: str = Field(
-        default="", description="open, closed or personal: the classification of new datasets "
-        "(empty: what the record says, else open)", pattern=r"^(|open|closed|personal)$")
-    language: str = Field(default="", max_length=8, description="The language of texts without "
-                          "a language tag (empty: the catalogue's default language)")
+        default="",
+        description="open, closed or personal: the classification of new datasets "
+        "(empty: what the record says, else open)",
+        pattern=r"^(|open|closed|personal)$",
+    )
+    language: str = Field(
+        default="",
+        max_length=8,
+        description="The language of texts without "
+        "a language tag (empty: the catalogue's default language)",
+    )
     create_publishers: bool = Field(
-        default=False, description="Publishers the source names that are not organisations "
-        "here become organisations (otherwise the source's organisation publishes them)")
-    archive_grace_days: float = Field(default=7.0, ge=0, le=3650, description=(
-        "Days a dataset gone from a complete harvest waits before it is archived"))
-    incremental: bool = Field(default=False, description=(
-        "CKAN: after a complete harvest, ask only for packages modified since (such runs "
-        "archive nothing)"))
+        default=False,
+        description="Publishers the source names that are not organisations "
+        "here become organisations (otherwise the source's organisation publishes them)",
+    )
+    archive_grace_days: float = Field(
+        default=7.0,
+        ge=0,
+        le=3650,
+        description=("Days a dataset gone from a complete harvest waits before it is archived"),
+    )
+    incremental: bool = Field(
+        default=False,
+        description=(
+            "CKAN: after a complete harvest, ask only for packages modified since (such runs "
+            "archive nothing)"
+        ),
+    )
     timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     max_page_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024)
 
@@ -42,8 +59,12 @@ class SourceDocument(Model):
     kind: Kind
     url: Url | None = None
     organisation: Slug
-    schedule: str = Field(default="manual", description=(
-        "manual, or an interval as an ISO 8601 duration (PT6H, P1D; at least 5 minutes)"))
+    schedule: str = Field(
+        default="manual",
+        description=(
+            "manual, or an interval as an ISO 8601 duration (PT6H, P1D; at least 5 minutes)"
+        ),
+    )
     options: SourceOptions = Field(default_factory=SourceOptions)
 
     @model_validator(mode="after")

@@ -67,14 +67,19 @@ def slugify(text: str) -> str:
 async def known_page(context: JobContext, key: str) -> tuple[bool, str | None]:
     """Whether the page ``key`` was stored whole before (and its records are all still
     here, none archived), and the next page's URL it had."""
-    page = await HarvestPage.select(HarvestPage.records, HarvestPage.next_url).where(
-        (HarvestPage.source == context.source_id) & (HarvestPage.hash == key)).first()
+    page = (
+        await HarvestPage.select(HarvestPage.records, HarvestPage.next_url)
+        .where((HarvestPage.source == context.source_id) & (HarvestPage.hash == key))
+        .first()
+    )
     if page is None or not page["records"]:
         return False, None
     present = await RecordRow.count().where(
-        (RecordRow.source == context.source_id) & (RecordRow.page == key)
+        (RecordRow.source == context.source_id)
+        & (RecordRow.page == key)
         & (RecordRow.archived == False)  # noqa: E712
-        & (RecordRow.last_job != context.job_id))
+        & (RecordRow.last_job != context.job_id)
+    )
     return present == page["records"], page["next_url"] or None
 
 
@@ -86,18 +91,27 @@ async def skipped_page(context: JobContext, key: str) -> None:
         context.seen.update(row["key"] for row in rows)
     else:
         async with write_transaction():
-            rows = await RecordRow.update({RecordRow.last_job: context.job_id,
-                                           RecordRow.missing_since: None}).where(
-                clause).returning(RecordRow.slug)
+            rows = (
+                await RecordRow.update(
+                    {RecordRow.last_job: context.job_id, RecordRow.missing_since: None}
+                )
+                .where(clause)
+                .returning(RecordRow.slug)
+            )
             await HarvestPage.update({HarvestPage.last_job: context.job_id}).where(
-                (HarvestPage.source == context.source_id) & (HarvestPage.hash == key))
+                (HarvestPage.source == context.source_id) & (HarvestPage.hash == key)
+            )
     for row in rows:
         context.report.records += 1
         context.report.count("unchanged", row["slug"])
 
 
-async def store_page(context: JobContext, records: Sequence[HarvestRecord],
-                     page_key: str | None = None, next_url: str | None = None) -> None:
+async def store_page(
+    context: JobContext,
+    records: Sequence[HarvestRecord],
+    page_key: str | None = None,
+    next_url: str | None = None,
+) -> None:
     """Compare, merge and store one page of records; the report counts each. A page stored
     whole (no record failed, none listed on an earlier page) is remembered by ``page_key``."""
     report = context.report
@@ -110,13 +124,27 @@ async def store_page(context: JobContext, records: Sequence[HarvestRecord],
         for issue in record.issues:
             report.issue(record.identifier, issue.path, issue.value, issue.reason)
         if key in keyed or key in context.seen:
-            report.issue(record.identifier, "(record)", record.identifier,
-                         "the source lists this dataset twice; the first is kept", "identity")
+            report.issue(
+                record.identifier,
+                "(record)",
+                record.identifier,
+                "the source lists this dataset twice; the first is kept",
+                "identity",
+            )
             continue
         keyed[key] = record
-    rows = {row["key"]: row for row in await RecordRow.select().where(
-        (RecordRow.source == context.source_id) & RecordRow.key.is_in(list(keyed) or [""])
-    ).output(load_json=True)} if keyed else {}
+    rows = (
+        {
+            row["key"]: row
+            for row in await RecordRow.select()
+            .where(
+                (RecordRow.source == context.source_id) & RecordRow.key.is_in(list(keyed) or [""])
+            )
+            .output(load_json=True)
+        }
+        if keyed
+        else {}
+    )
     documents = await _documents([row["dataset"] for row in rows.values()])
     items: list[_Item] = []
     unchanged: list[int] = []
@@ -124,17 +152,30 @@ async def store_page(context: JobContext, records: Sequence[HarvestRecord],
         row = rows.get(key)
         if row is not None and row["last_job"] == context.job_id:
             whole = False
-            report.issue(record.identifier, "(record)", record.identifier,
-                         "the source lists this dataset twice; the first is kept", "identity")
+            report.issue(
+                record.identifier,
+                "(record)",
+                record.identifier,
+                "the source lists this dataset twice; the first is kept",
+                "identity",
+            )
             continue
         if context.dry_run:
             context.seen.add(key)
-        digest = merge.content_hash(record.document, record.source_issued,
-                                    record.source_modified, record.landing_page,
-                                    context.options.model_dump())
+        digest = merge.content_hash(
+            record.document,
+            record.source_issued,
+            record.source_modified,
+            record.landing_page,
+            context.options.model_dump(),
+        )
         local = documents.get(row["dataset"]) if row else None
-        if row is not None and local is not None and row["content_hash"] == digest \
-                and not row["archived"]:
+        if (
+            row is not None
+            and local is not None
+            and row["content_hash"] == digest
+            and not row["archived"]
+        ):
             unchanged.append(row["id"])
             report.count("unchanged", row["slug"])
             continue
@@ -144,39 +185,51 @@ async def store_page(context: JobContext, records: Sequence[HarvestRecord],
             document["slug"] = row["slug"]
         else:
             document = theirs
-        items.append(_Item(record, key, digest, row, document,
-                           restored=bool(row and row["archived"])))
+        items.append(
+            _Item(record, key, digest, row, document, restored=bool(row and row["archived"]))
+        )
     await _free_slugs(items)
     if context.dry_run:
         await _dry_run(context, items)
         return
     async with write_transaction():
         if unchanged:
-            await RecordRow.update({RecordRow.last_job: context.job_id,
-                                    RecordRow.missing_since: None}).where(
-                RecordRow.id.is_in(unchanged))
+            await RecordRow.update(
+                {RecordRow.last_job: context.job_id, RecordRow.missing_since: None}
+            ).where(RecordRow.id.is_in(unchanged))
         if items:
             await _write(context, items)
         if page_key and whole and report.failed == failed_before and keyed:
             await _remember_page(context, page_key, next_url, list(keyed))
 
 
-async def _remember_page(context: JobContext, key: str, next_url: str | None,
-                         keys: list[str]) -> None:
+async def _remember_page(
+    context: JobContext, key: str, next_url: str | None, keys: list[str]
+) -> None:
     source = RecordRow.source == context.source_id
     await RecordRow.update({RecordRow.page: key}).where(source & RecordRow.key.is_in(keys))
     await HarvestPage.delete().where(
-        (HarvestPage.source == context.source_id) & (HarvestPage.hash == key))
-    await HarvestPage.insert(HarvestPage(source=context.source_id, hash=key,
-                                         next_url=next_url or "", records=len(keys),
-                                         last_job=context.job_id))
+        (HarvestPage.source == context.source_id) & (HarvestPage.hash == key)
+    )
+    await HarvestPage.insert(
+        HarvestPage(
+            source=context.source_id,
+            hash=key,
+            next_url=next_url or "",
+            records=len(keys),
+            last_job=context.job_id,
+        )
+    )
 
 
 async def _documents(ids: list[Any]) -> dict[Any, dict[str, Any]]:
     if not ids:
         return {}
-    rows = await Dataset.select(Dataset.id, Dataset.document).where(
-        Dataset.id.is_in(ids)).output(load_json=True)
+    rows = (
+        await Dataset.select(Dataset.id, Dataset.document)
+        .where(Dataset.id.is_in(ids))
+        .output(load_json=True)
+    )
     return {row["id"]: row["document"] for row in rows}
 
 
@@ -197,9 +250,13 @@ async def _theirs(context: JobContext, record: HarvestRecord) -> dict[str, Any]:
                 await _create_organisation(publisher)
                 context.organisations[publisher] = True
         else:
-            context.report.issue(record.identifier, "organisational.publisher", publisher,
-                                 f"no organisation '{publisher}' here: published under the "
-                                 f"source's organisation '{context.organisation}'")
+            context.report.issue(
+                record.identifier,
+                "organisational.publisher",
+                publisher,
+                f"no organisation '{publisher}' here: published under the "
+                f"source's organisation '{context.organisation}'",
+            )
             publisher = None
     organisational["publisher"] = publisher or context.organisation
     slug = document.get("slug")
@@ -230,17 +287,24 @@ async def _free_slugs(items: list[_Item]) -> None:
     if not new:
         return
     wanted = {item.document["slug"] for item in new}
-    taken = {row["slug"] for row in await Dataset.select(Dataset.slug).where(
-        Dataset.slug.is_in(list(wanted)))}
+    taken = {
+        row["slug"]
+        for row in await Dataset.select(Dataset.slug).where(Dataset.slug.is_in(list(wanted)))
+    }
     claimed: set[str] = set()
     for item in new:
         slug = item.document["slug"]
         if slug in taken or slug in claimed:
             stem = slug[:94].rstrip("-")
-            variants = {row["slug"] for row in await Dataset.select(Dataset.slug).where(
-                Dataset.slug.like(f"{stem}-%"))}
-            slug = next(f"{stem}-{n}" for n in range(2, len(variants) + len(claimed) + 3)
-                        if f"{stem}-{n}" not in variants | claimed)
+            variants = {
+                row["slug"]
+                for row in await Dataset.select(Dataset.slug).where(Dataset.slug.like(f"{stem}-%"))
+            }
+            slug = next(
+                f"{stem}-{n}"
+                for n in range(2, len(variants) + len(claimed) + 3)
+                if f"{stem}-{n}" not in variants | claimed
+            )
             item.document["slug"] = slug
         claimed.add(slug)
 
@@ -266,9 +330,14 @@ async def _write(context: JobContext, items: list[_Item]) -> None:
         for i in bad:
             for problem in outcomes[i].problems:
                 value = _value_at(documents[i], problem.field)
-                context.report.issue(items[i].record.identifier, problem.field, str(value),
-                                     f"dropped: {problem.message}", "value",
-                                     documents[i].get("slug", ""))
+                context.report.issue(
+                    items[i].record.identifier,
+                    problem.field,
+                    str(value),
+                    f"dropped: {problem.message}",
+                    "value",
+                    documents[i].get("slug", ""),
+                )
             documents[i] = _without(documents[i], [p.field for p in outcomes[i].problems])
             items[i].document = documents[i]
         if bad:
@@ -277,9 +346,11 @@ async def _write(context: JobContext, items: list[_Item]) -> None:
             for i, outcome in zip(bad, again, strict=True):
                 outcomes[i] = outcome
             if last:
-                for i, outcome in zip(last, await _batch(
-                        context, [{**documents[i], "status": "draft"} for i in last]),
-                        strict=True):
+                for i, outcome in zip(
+                    last,
+                    await _batch(context, [{**documents[i], "status": "draft"} for i in last]),
+                    strict=True,
+                ):
                     if outcome.ok:
                         problems[i] = _listed(outcomes[i])
                     outcomes[i] = outcome
@@ -288,8 +359,7 @@ async def _write(context: JobContext, items: list[_Item]) -> None:
 
 
 async def _batch(context: JobContext, documents: list[dict[str, Any]]) -> list[Outcome]:
-    return await write_batch(documents, None, upsert=True, trusted=True,
-                             actor_name=context.actor)
+    return await write_batch(documents, None, upsert=True, trusted=True, actor_name=context.actor)
 
 
 def _listed(outcome: Outcome) -> list[dict[str, str]]:
@@ -317,31 +387,53 @@ def _without(document: dict[str, Any], paths: list[str]) -> dict[str, Any]:
     for parent, last in sorted(removals, key=lambda r: -int(r[1]) if r[1].isdigit() else 0):
         if isinstance(parent, list) and last.isdigit() and int(last) < len(parent):
             del parent[int(last)]
-        elif isinstance(parent, dict) and last in parent and last not in ("slug",
-                                                                          "classification"):
-            parent[last] = None if not isinstance(parent[last], list | dict) else type(
-                parent[last])()
+        elif isinstance(parent, dict) and last in parent and last not in ("slug", "classification"):
+            parent[last] = (
+                None if not isinstance(parent[last], list | dict) else type(parent[last])()
+            )
     return result
 
 
-async def _record_outcome(context: JobContext, item: _Item, outcome: Outcome,
-                          problems: list[dict[str, str]]) -> None:
+async def _record_outcome(
+    context: JobContext, item: _Item, outcome: Outcome, problems: list[dict[str, str]]
+) -> None:
     report, identifier = context.report, item.record.identifier
     if not outcome.ok or outcome.record is None:
         report.count("failed", item.document.get("slug") or identifier)
         for problem in outcome.problems or [_problem_of(outcome.error)]:
-            report.issue(identifier, problem.field, str(_value_at(item.document, problem.field)),
-                         problem.message, "rule", item.document.get("slug", ""))
+            report.issue(
+                identifier,
+                problem.field,
+                str(_value_at(item.document, problem.field)),
+                problem.message,
+                "rule",
+                item.document.get("slug", ""),
+            )
         if item.row is not None:
             await RecordRow.update({RecordRow.last_job: context.job_id}).where(
-                RecordRow.id == item.row["id"])
+                RecordRow.id == item.row["id"]
+            )
         return
     slug = outcome.record.slug
     for kept in problems:
-        report.issue(identifier, kept["field"], str(_value_at(item.document, kept["field"])),
-                     f"kept as a draft here: {kept['message']}", "rule", slug)
-    report.count("restored" if item.restored else "created" if item.row is None
-                 else "unchanged" if outcome.outcome == "unchanged" else "updated", slug)
+        report.issue(
+            identifier,
+            kept["field"],
+            str(_value_at(item.document, kept["field"])),
+            f"kept as a draft here: {kept['message']}",
+            "rule",
+            slug,
+        )
+    report.count(
+        "restored"
+        if item.restored
+        else "created"
+        if item.row is None
+        else "unchanged"
+        if outcome.outcome == "unchanged"
+        else "updated",
+        slug,
+    )
     values: dict[Any, Any] = {
         RecordRow.identifier: identifier,
         RecordRow.dataset: outcome.record.id,
@@ -349,8 +441,9 @@ async def _record_outcome(context: JobContext, item: _Item, outcome: Outcome,
         RecordRow.content_hash: item.hash,
         RecordRow.harvested: outcome.record.document.model_dump(mode="json"),
         RecordRow.fields: merge.carried_fields(item.document),
-        RecordRow.issues: [{"path": i.path, "value": i.value, "reason": i.reason}
-                           for i in item.record.issues],
+        RecordRow.issues: [
+            {"path": i.path, "value": i.value, "reason": i.reason} for i in item.record.issues
+        ],
         RecordRow.problems: problems,
         RecordRow.source_issued: (item.record.source_issued or "")[:40],
         RecordRow.source_modified: (item.record.source_modified or "")[:40],
@@ -360,8 +453,13 @@ async def _record_outcome(context: JobContext, item: _Item, outcome: Outcome,
         RecordRow.archived: False,
     }
     if item.row is None:
-        await RecordRow.insert(RecordRow(source=context.source_id, key=item.key,
-                                         **{c._meta.name: v for c, v in values.items()}))
+        await RecordRow.insert(
+            RecordRow(
+                source=context.source_id,
+                key=item.key,
+                **{c._meta.name: v for c, v in values.items()},
+            )
+        )
     else:
         await RecordRow.update(values).where(RecordRow.id == item.row["id"])
 
@@ -393,24 +491,39 @@ async def _dry_run(context: JobContext, items: list[_Item]) -> None:
         slug = item.document.get("slug", "")
         try:
             document = service.parse_document(item.document)
-            publisher = await Organisation.select(Organisation.id, Organisation.type).where(
-                Organisation.slug == (document.organisational.publisher or "")).first()
+            publisher = (
+                await Organisation.select(Organisation.id, Organisation.type)
+                .where(Organisation.slug == (document.organisational.publisher or ""))
+                .first()
+            )
             document = service.checked_document(document, schemes, publisher)
-            blocking = rules.blocking(await service.problems_for(
-                document, service.context_for(publisher)))
+            blocking = rules.blocking(
+                await service.problems_for(document, service.context_for(publisher))
+            )
         except (InvalidDocument, CatalogueError) as error:
             context.report.count("failed", slug)
             for problem in getattr(error, "problems", None) or [_problem_of(error)]:
-                context.report.issue(item.record.identifier, problem.field,
-                                     str(_value_at(item.document, problem.field)),
-                                     problem.message, "rule", slug)
+                context.report.issue(
+                    item.record.identifier,
+                    problem.field,
+                    str(_value_at(item.document, problem.field)),
+                    problem.message,
+                    "rule",
+                    slug,
+                )
             continue
         for problem in blocking:
-            context.report.issue(item.record.identifier, problem.field,
-                                 str(_value_at(item.document, problem.field)),
-                                 f"would be kept as a draft here: {problem.message}", "rule", slug)
-        context.report.count("restored" if item.restored else "created" if item.row is None
-                             else "updated", slug)
+            context.report.issue(
+                item.record.identifier,
+                problem.field,
+                str(_value_at(item.document, problem.field)),
+                f"would be kept as a draft here: {problem.message}",
+                "rule",
+                slug,
+            )
+        context.report.count(
+            "restored" if item.restored else "created" if item.row is None else "updated", slug
+        )
 
 
 async def archive_missing(context: JobContext, now: dt.datetime) -> None:
@@ -423,30 +536,41 @@ async def archive_missing(context: JobContext, now: dt.datetime) -> None:
             for row in keys:
                 if row["key"] not in context.seen:
                     missing_since = row["missing_since"] or now
-                    report.count("archived" if missing_since + grace <= now else "missing",
-                                 row["slug"])
+                    report.count(
+                        "archived" if missing_since + grace <= now else "missing", row["slug"]
+                    )
         return
     absent = absent & (RecordRow.last_job != context.job_id)
     async with write_transaction():
         await RecordRow.update({RecordRow.missing_since: now}).where(
-            absent & RecordRow.missing_since.is_null())
+            absent & RecordRow.missing_since.is_null()
+        )
     while True:
-        due = await RecordRow.select(RecordRow.id, RecordRow.dataset, RecordRow.slug).where(
-            absent & (RecordRow.missing_since <= now - grace)).limit(ARCHIVE_CHUNK)
+        due = (
+            await RecordRow.select(RecordRow.id, RecordRow.dataset, RecordRow.slug)
+            .where(absent & (RecordRow.missing_since <= now - grace))
+            .limit(ARCHIVE_CHUNK)
+        )
         if not due:
             break
         await _archive(context, due)
     report.missing = await RecordRow.count().where(absent)
-    await HarvestPage.delete().where((HarvestPage.source == context.source_id)
-                                     & (HarvestPage.last_job != context.job_id))
+    await HarvestPage.delete().where(
+        (HarvestPage.source == context.source_id) & (HarvestPage.last_job != context.job_id)
+    )
 
 
 async def _chunks(clause: Any) -> Any:
     last = 0
     while True:
-        rows = await RecordRow.select(RecordRow.id, RecordRow.key, RecordRow.slug,
-                                      RecordRow.missing_since).where(
-            clause & (RecordRow.id > last)).order_by(RecordRow.id).limit(1000)
+        rows = (
+            await RecordRow.select(
+                RecordRow.id, RecordRow.key, RecordRow.slug, RecordRow.missing_since
+            )
+            .where(clause & (RecordRow.id > last))
+            .order_by(RecordRow.id)
+            .limit(1000)
+        )
         if not rows:
             return
         yield rows
@@ -455,16 +579,27 @@ async def _chunks(clause: Any) -> Any:
 
 async def _archive(context: JobContext, due: list[dict[str, Any]]) -> None:
     documents = await _documents([row["dataset"] for row in due])
-    withdrawn = [{**documents[row["dataset"]], "status": "withdrawn"}
-                 for row in due if row["dataset"] in documents]
+    withdrawn = [
+        {**documents[row["dataset"]], "status": "withdrawn"}
+        for row in due
+        if row["dataset"] in documents
+    ]
     async with write_transaction():
-        outcomes = await write_batch(withdrawn, None, upsert=True, trusted=True,
-                                     actor_name=context.actor)
+        outcomes = await write_batch(
+            withdrawn, None, upsert=True, trusted=True, actor_name=context.actor
+        )
         for outcome in outcomes:
             if not outcome.ok:
-                context.report.issue(outcome.slug or "", "status", "withdrawn",
-                                     "could not be archived", "archive", outcome.slug or "")
+                context.report.issue(
+                    outcome.slug or "",
+                    "status",
+                    "withdrawn",
+                    "could not be archived",
+                    "archive",
+                    outcome.slug or "",
+                )
         await RecordRow.update({RecordRow.archived: True}).where(
-            RecordRow.id.is_in([row["id"] for row in due]))
+            RecordRow.id.is_in([row["id"] for row in due])
+        )
     for row in due:
         context.report.count("archived", row["slug"])

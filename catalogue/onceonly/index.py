@@ -133,20 +133,30 @@ async def keep_the_map_in_step_batch(changes: Sequence[Change]) -> None:
 async def index_datasets(documents: Mapping[str, Mapping[str, Any] | None]) -> None:
     """``index_dataset`` for many datasets at once (the same rows, few statements)."""
     keys = [UUID(str(dataset_id)) for dataset_id in documents]
-    old = [row["id"] for row in await RegisterAttribute.select(RegisterAttribute.id).where(
-        RegisterAttribute.dataset_id.is_in(keys))]
+    old = [
+        row["id"]
+        for row in await RegisterAttribute.select(RegisterAttribute.id).where(
+            RegisterAttribute.dataset_id.is_in(keys)
+        )
+    ]
     for start in range(0, len(old), 500):
-        await RegisterTerm.delete().where(RegisterTerm.attribute.is_in(old[start:start + 500]))
+        await RegisterTerm.delete().where(RegisterTerm.attribute.is_in(old[start : start + 500]))
     if old:
         await RegisterAttribute.delete().where(RegisterAttribute.dataset_id.is_in(keys))
-    public = {str(key): doc is not None and doc.get("status") in PUBLIC_STATUSES
-              for key, doc in zip(keys, documents.values(), strict=True)}
+    public = {
+        str(key): doc is not None and doc.get("status") in PUBLIC_STATUSES
+        for key, doc in zip(keys, documents.values(), strict=True)
+    }
     for flag in (True, False):
-        slugs = [doc.get("slug", "") for key, doc in zip(keys, documents.values(), strict=True)
-                 if doc and public[str(key)] is flag]
+        slugs = [
+            doc.get("slug", "")
+            for key, doc in zip(keys, documents.values(), strict=True)
+            if doc and public[str(key)] is flag
+        ]
         if slugs:
             await ServiceUse.update({ServiceUse.dataset_public: flag}).where(
-                ServiceUse.dataset_slug.is_in(slugs))
+                ServiceUse.dataset_slug.is_in(slugs)
+            )
     labels = _category_labels()
     pending: list[tuple[UUID, Mapping[str, Any], Any]] = []
     for key, document in zip(keys, documents.values(), strict=True):
@@ -154,19 +164,30 @@ async def index_datasets(documents: Mapping[str, Mapping[str, Any] | None]) -> N
             pending += [(key, document, row) for row in facts.attribute_rows(document, labels)]
     if not pending:
         return
-    rows = [RegisterAttribute(
-        dataset_id=key, dataset_slug=document["slug"], dataset_title=document.get("title") or {},
-        publisher=(document.get("organisational") or {}).get("publisher") or "",
-        is_base_register=facts.is_base_register(document), name=row.name,
-        description=row.description, personal_data_category=row.personal_data_category,
-        identifier_scheme=row.identifier_scheme, is_key=row.is_key, fact=row.fact,
-    ) for key, document, row in pending]
+    rows = [
+        RegisterAttribute(
+            dataset_id=key,
+            dataset_slug=document["slug"],
+            dataset_title=document.get("title") or {},
+            publisher=(document.get("organisational") or {}).get("publisher") or "",
+            is_base_register=facts.is_base_register(document),
+            name=row.name,
+            description=row.description,
+            personal_data_category=row.personal_data_category,
+            identifier_scheme=row.identifier_scheme,
+            is_key=row.is_key,
+            fact=row.fact,
+        )
+        for key, document, row in pending
+    ]
     for start in range(0, len(rows), 200):
-        await RegisterAttribute.insert(*rows[start:start + 200])
+        await RegisterAttribute.insert(*rows[start : start + 200])
     # The new rows in the order they were inserted (ids grow), matched to their attributes.
-    written = await RegisterAttribute.select(RegisterAttribute.id, RegisterAttribute.dataset_id
-                                             ).where(RegisterAttribute.dataset_id.is_in(keys)
-                                                     ).order_by(RegisterAttribute.id)
+    written = (
+        await RegisterAttribute.select(RegisterAttribute.id, RegisterAttribute.dataset_id)
+        .where(RegisterAttribute.dataset_id.is_in(keys))
+        .order_by(RegisterAttribute.id)
+    )
     ids: dict[UUID, list[int]] = {}
     for row in written:
         ids.setdefault(row["dataset_id"], []).append(row["id"])
@@ -176,11 +197,17 @@ async def index_datasets(documents: Mapping[str, Mapping[str, Any] | None]) -> N
         position = positions.get(key, 0)
         positions[key] = position + 1
         attribute_id = ids[key][position]
-        terms += [RegisterTerm(word=word[:100], attribute=attribute_id,
-                               is_base_register=facts.is_base_register(document),
-                               dataset_slug=document["slug"]) for word in sorted(row.words)]
+        terms += [
+            RegisterTerm(
+                word=word[:100],
+                attribute=attribute_id,
+                is_base_register=facts.is_base_register(document),
+                dataset_slug=document["slug"],
+            )
+            for word in sorted(row.words)
+        ]
     for start in range(0, len(terms), 500):
-        await RegisterTerm.insert(*terms[start:start + 500])
+        await RegisterTerm.insert(*terms[start : start + 500])
 
 
 async def rebuild(batch: int = 500) -> None:

@@ -53,9 +53,7 @@ class OrganisationController(Controller):
     async def read_organisation(self, slug: OrganisationSlug) -> OrganisationOut:
         return await service.get_organisation(slug)
 
-    @post(
-        "/", summary="Create an organisation (admin)", responses=errors(401, 403, 409, 413, 422)
-    )
+    @post("/", summary="Create an organisation (admin)", responses=errors(401, 403, 409, 413, 422))
     async def create_organisation(
         self, data: JSONBody[OrganisationBody], principal: CurrentPrincipal
     ) -> OrganisationOut:

@@ -46,14 +46,24 @@ async def _summary(publisher: str | None) -> dict[str, Any]:
     where, args = _where(publisher)
     [totals] = await QualityScore.raw(
         f"SELECT COUNT(*) AS datasets, AVG(points) AS mean, {_DIMENSION_COLUMNS}"
-        f" FROM quality_score WHERE {where}", *args)
-    ratings = {row["rating"]: int(row["n"]) for row in await QualityScore.raw(
-        f"SELECT rating, COUNT(*) AS n FROM quality_score WHERE {where} GROUP BY rating",
-        *args)}
-    bins = {int(row["bin"]): int(row["n"]) for row in await QualityScore.raw(
-        f"SELECT CASE WHEN points < 0 THEN 0 WHEN points >= {(BINS - 1) * BIN_WIDTH}"
-        f" THEN {BINS - 1} ELSE points / {BIN_WIDTH} END AS bin, COUNT(*) AS n"
-        f" FROM quality_score WHERE {where} GROUP BY 1", *args)}
+        f" FROM quality_score WHERE {where}",
+        *args,
+    )
+    ratings = {
+        row["rating"]: int(row["n"])
+        for row in await QualityScore.raw(
+            f"SELECT rating, COUNT(*) AS n FROM quality_score WHERE {where} GROUP BY rating", *args
+        )
+    }
+    bins = {
+        int(row["bin"]): int(row["n"])
+        for row in await QualityScore.raw(
+            f"SELECT CASE WHEN points < 0 THEN 0 WHEN points >= {(BINS - 1) * BIN_WIDTH}"
+            f" THEN {BINS - 1} ELSE points / {BIN_WIDTH} END AS bin, COUNT(*) AS n"
+            f" FROM quality_score WHERE {where} GROUP BY 1",
+            *args,
+        )
+    }
     count = int(totals["datasets"] or 0)
     mean = float(totals["mean"] or 0.0)
     return {
@@ -61,20 +71,31 @@ async def _summary(publisher: str | None) -> dict[str, Any]:
         "mean": round(mean, 1),
         "max_points": TOTAL_POINTS,
         "dimensions": [
-            {"dimension": d.key, "label": d.label, "mean": round(float(totals[d.key] or 0), 1),
-             "max_points": MAX_POINTS[d.key]}
+            {
+                "dimension": d.key,
+                "label": d.label,
+                "mean": round(float(totals[d.key] or 0), 1),
+                "max_points": MAX_POINTS[d.key],
+            }
             for d in DIMENSIONS
         ],
         "ratings": [
-            {"rating": r.key, "label": r.label, "minimum": max(r.minimum, 0),
-             "datasets": ratings.get(r.key, 0)}
+            {
+                "rating": r.key,
+                "label": r.label,
+                "minimum": max(r.minimum, 0),
+                "datasets": ratings.get(r.key, 0),
+            }
             for r in RATINGS
         ],
         "histogram": [
-            {"lowest": number * BIN_WIDTH,
-             "highest": min((number + 1) * BIN_WIDTH - 1, TOTAL_POINTS) if number < BINS - 1
-             else TOTAL_POINTS,
-             "datasets": bins.get(number, 0)}
+            {
+                "lowest": number * BIN_WIDTH,
+                "highest": min((number + 1) * BIN_WIDTH - 1, TOTAL_POINTS)
+                if number < BINS - 1
+                else TOTAL_POINTS,
+                "datasets": bins.get(number, 0),
+            }
             for number in range(BINS)
         ],
     }
@@ -83,8 +104,7 @@ async def _summary(publisher: str | None) -> dict[str, Any]:
 async def summary(publisher: str | None = None) -> dict[str, Any]:
     """Count, mean, mean per dimension, datasets per rating and the score histogram."""
     key = await stamp()
-    return await _cache.get_or_compute(("summary", publisher), lambda: _summary(publisher),
-                                       key)  # type: ignore[arg-type]
+    return await _cache.get_or_compute(("summary", publisher), lambda: _summary(publisher), key)  # type: ignore[arg-type]
 
 
 async def _organisations() -> list[dict[str, Any]]:
@@ -94,18 +114,23 @@ async def _organisations() -> list[dict[str, Any]]:
         " SUM(CASE WHEN q.rating = 'excellent' THEN 1 ELSE 0 END) AS excellent"
         " FROM quality_score q LEFT JOIN organisation o ON o.slug = q.publisher"
         " WHERE q.public = {} GROUP BY q.publisher, o.name ORDER BY AVG(q.points), q.publisher",
-        True)
+        True,
+    )
     return [
-        {"slug": row["slug"], "name": row["name"] or row["slug"], "datasets": int(row["datasets"]),
-         "mean": round(float(row["mean"] or 0), 1), "excellent": int(row["excellent"] or 0)}
+        {
+            "slug": row["slug"],
+            "name": row["name"] or row["slug"],
+            "datasets": int(row["datasets"]),
+            "mean": round(float(row["mean"] or 0), 1),
+            "excellent": int(row["excellent"] or 0),
+        }
         for row in rows
     ]
 
 
 async def organisations() -> list[dict[str, Any]]:
     """Each publisher's public datasets: count, mean score, how many are Excellent."""
-    return await _cache.get_or_compute("organisations", _organisations,
-                                       await stamp())  # type: ignore[arg-type]
+    return await _cache.get_or_compute("organisations", _organisations, await stamp())  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -129,8 +154,9 @@ class WorstCursor:
         raise BadRequest(f"after {message}", [Problem("after", message, "bad_cursor")])
 
 
-async def worst(size: int = 20, after: WorstCursor | None = None,
-                publisher: str | None = None) -> tuple[list[dict[str, Any]], WorstCursor | None]:
+async def worst(
+    size: int = 20, after: WorstCursor | None = None, publisher: str | None = None
+) -> tuple[list[dict[str, Any]], WorstCursor | None]:
     """Public datasets from the lowest score up (ties by slug), ``size`` after ``after``."""
     where, args = _where(publisher, "q")
     if after is not None:
@@ -140,23 +166,41 @@ async def worst(size: int = 20, after: WorstCursor | None = None,
         "SELECT q.slug, q.points, q.rating, q.publisher, d.title, o.name FROM quality_score q"
         " LEFT JOIN dataset d ON d.id = q.dataset_id"
         f" LEFT JOIN organisation o ON o.slug = q.publisher WHERE {where}"
-        f" ORDER BY q.points, q.slug LIMIT {int(size) + 1}", *args)
-    items = [{"slug": r["slug"], "title": r["title"] or r["slug"], "points": int(r["points"]),
-              "rating": r["rating"], "publisher": r["publisher"],
-              "publisher_name": r["name"] or r["publisher"]} for r in rows[:size]]
+        f" ORDER BY q.points, q.slug LIMIT {int(size) + 1}",
+        *args,
+    )
+    items = [
+        {
+            "slug": r["slug"],
+            "title": r["title"] or r["slug"],
+            "points": int(r["points"]),
+            "rating": r["rating"],
+            "publisher": r["publisher"],
+            "publisher_name": r["name"] or r["publisher"],
+        }
+        for r in rows[:size]
+    ]
     more = len(rows) > size and items
     return items, WorstCursor(items[-1]["points"], items[-1]["slug"]) if more else None
 
 
 async def trend(days: int = TREND_DAYS) -> list[dict[str, Any]]:
     """The daily snapshots, oldest first (at most ``days``)."""
-    rows = await QualityDaily.select(
-        QualityDaily.day, QualityDaily.datasets, QualityDaily.mean, QualityDaily.ratings
-    ).order_by(QualityDaily.day, ascending=False).limit(days).output(load_json=True)
+    rows = (
+        await QualityDaily.select(
+            QualityDaily.day, QualityDaily.datasets, QualityDaily.mean, QualityDaily.ratings
+        )
+        .order_by(QualityDaily.day, ascending=False)
+        .limit(days)
+        .output(load_json=True)
+    )
     return [
-        {"day": row["day"].isoformat(), "datasets": row["datasets"],
-         "mean": round(float(row["mean"]), 1),
-         "excellent": int((row["ratings"] or {}).get("excellent", 0))}
+        {
+            "day": row["day"].isoformat(),
+            "datasets": row["datasets"],
+            "mean": round(float(row["mean"]), 1),
+            "excellent": int((row["ratings"] or {}).get("excellent", 0)),
+        }
         for row in reversed(rows)
     ]
 
@@ -171,8 +215,11 @@ async def record_daily(today: dt.date | None = None) -> dict[str, Any]:
         QualityDaily.dimensions: {d["dimension"]: d["mean"] for d in current["dimensions"]},
         QualityDaily.ratings: {r["rating"]: r["datasets"] for r in current["ratings"]},
     }
-    updated = await QualityDaily.update(values).where(  # type: ignore[arg-type]
-        QualityDaily.day == today).returning(QualityDaily.id)
+    updated = (
+        await QualityDaily.update(values)  # type: ignore[arg-type]
+        .where(QualityDaily.day == today)
+        .returning(QualityDaily.id)
+    )
     if not updated:
         await QualityDaily.insert(
             QualityDaily(day=today, **{column._meta.name: v for column, v in values.items()})

@@ -63,8 +63,12 @@ class Measurement:
         return self.points == BY_KEY[self.indicator].points
 
     def as_dict(self) -> dict[str, Any]:
-        return {"indicator": self.indicator, "value": self.value, "points": self.points,
-                "distribution": self.distribution}
+        return {
+            "indicator": self.indicator,
+            "value": self.value,
+            "points": self.points,
+            "distribution": self.distribution,
+        }
 
 
 @dataclass(frozen=True)
@@ -88,15 +92,17 @@ class Assessment:
             current = measured.points if measured else 0
             if current >= indicator.points:
                 continue
-            advice.append({
-                "indicator": indicator.key,
-                "iri": indicator.iri,
-                "label": indicator.label,
-                "dimension": indicator.dimension,
-                "points": indicator.points - current,
-                "advice": _advice(indicator, measured),
-                "distribution": measured.distribution if measured else None,
-            })
+            advice.append(
+                {
+                    "indicator": indicator.key,
+                    "iri": indicator.iri,
+                    "label": indicator.label,
+                    "dimension": indicator.dimension,
+                    "points": indicator.points - current,
+                    "advice": _advice(indicator, measured),
+                    "distribution": measured.distribution if measured else None,
+                }
+            )
         advice.sort(key=lambda item: -int(item["points"]))  # type: ignore[call-overload]
         return advice
 
@@ -107,8 +113,11 @@ class Assessment:
             "max_points": TOTAL_POINTS,
             "rating": self.rating,
             "dimensions": [
-                {"dimension": d.key, "points": self.dimensions[d.key],
-                 "max_points": MAX_POINTS[d.key]}
+                {
+                    "dimension": d.key,
+                    "points": self.dimensions[d.key],
+                    "max_points": MAX_POINTS[d.key],
+                }
                 for d in DIMENSIONS
             ],
             "best_distribution": self.best_distribution,
@@ -128,15 +137,21 @@ def _advice(indicator: Indicator, measured: Measurement | None) -> str:
     return indicator.advice
 
 
-def _measure(key: str, met: bool, distribution: int | None = None,
-             value: bool | int | None = None) -> Measurement:
+def _measure(
+    key: str, met: bool, distribution: int | None = None, value: bool | int | None = None
+) -> Measurement:
     indicator = BY_KEY[key]
-    return Measurement(key, met if value is None and indicator.kind == "boolean" else value,
-                       indicator.points if met else indicator.false_points, distribution)
+    return Measurement(
+        key,
+        met if value is None and indicator.kind == "boolean" else value,
+        indicator.points if met else indicator.false_points,
+        distribution,
+    )
 
 
-def _status(key: str, url: str | None, links: Mapping[str, LinkResult],
-            position: int) -> Measurement:
+def _status(
+    key: str, url: str | None, links: Mapping[str, LinkResult], position: int
+) -> Measurement:
     result = links.get(url) if url else None
     status = result.status if result else None
     met = bool(result and result.ok)
@@ -144,8 +159,9 @@ def _status(key: str, url: str | None, links: Mapping[str, LinkResult],
     return Measurement(key, status, indicator.points if met else 0, position)
 
 
-def distribution_measurements(distribution: Distribution, position: int,
-                              links: Mapping[str, LinkResult]) -> tuple[Measurement, ...]:
+def distribution_measurements(
+    distribution: Distribution, position: int, links: Mapping[str, LinkResult]
+) -> tuple[Measurement, ...]:
     """The distribution-level indicators of one distribution."""
     access = distribution.access_url or distribution.download_url  # as the RDF writes it
     fmt, media = distribution.format, distribution.media_type
@@ -156,11 +172,15 @@ def distribution_measurements(distribution: Distribution, position: int,
         _measure("formatAvailability", bool(fmt), position),
         _measure("mediaTypeAvailability", bool(media), position),
         # Format codes are checked against the EU file-type list when stored.
-        _measure("formatMediaTypeVocabularyAlignment",
-                 bool(fmt) and formats.iana_media_type(media), position),
+        _measure(
+            "formatMediaTypeVocabularyAlignment",
+            bool(fmt) and formats.iana_media_type(media),
+            position,
+        ),
         _measure("formatMediaTypeNonProprietary", formats.non_proprietary(fmt, media), position),
-        _measure("formatMediaTypeMachineInterpretable", formats.machine_readable(fmt, media),
-                 position),
+        _measure(
+            "formatMediaTypeMachineInterpretable", formats.machine_readable(fmt, media), position
+        ),
         _measure("licenceAvailability", bool(distribution.licence), position),
         # Licence codes are checked against the EU licence list when stored.
         _measure("knownLicence", bool(distribution.licence), position),

@@ -13,8 +13,9 @@ def quality() -> None:
 
 
 @quality.command("check-links")
-@click.option("--all", "everything", is_flag=True,
-              help="Ask every address now, not only those that are due.")
+@click.option(
+    "--all", "everything", is_flag=True, help="Ask every address now, not only those that are due."
+)
 def check_links(everything: bool) -> None:
     """Ask the access and download addresses that are due, store the answers, rescore the
     datasets whose addresses answered differently, and record today's figures."""
@@ -31,8 +32,10 @@ def check_links(everything: bool) -> None:
 
     report = run(go)
     statuses = ", ".join(f"{key}: {count}" for key, count in sorted(report.statuses.items()))
-    click.echo(f"Checked {report.checked} addresses ({statuses or 'none due'}); "
-               f"{report.changed} answered differently, {report.rescored} datasets rescored.")
+    click.echo(
+        f"Checked {report.checked} addresses ({statuses or 'none due'}); "
+        f"{report.changed} answered differently, {report.rescored} datasets rescored."
+    )
 
 
 @quality.command("rescore")

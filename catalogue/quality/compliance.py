@@ -26,15 +26,23 @@ _known: OrderedDict[str, bool] = OrderedDict()
 KEEP = 4096
 
 
-def _key(document: DatasetDocument, base_url: str, languages: tuple[str, ...],
-         publisher: PublisherInfo | None) -> str:
-    text = "\x1f".join((document.model_dump_json(), base_url, ",".join(languages),
-                        repr(publisher)))
+def _key(
+    document: DatasetDocument,
+    base_url: str,
+    languages: tuple[str, ...],
+    publisher: PublisherInfo | None,
+) -> str:
+    text = "\x1f".join((document.model_dump_json(), base_url, ",".join(languages), repr(publisher)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def remember(document: DatasetDocument, base_url: str, languages: tuple[str, ...],
-             publisher: PublisherInfo | None, conforms: bool) -> None:
+def remember(
+    document: DatasetDocument,
+    base_url: str,
+    languages: tuple[str, ...],
+    publisher: PublisherInfo | None,
+    conforms: bool,
+) -> None:
     """Keep a check's result (the publish check calls this)."""
     _known[_key(document, base_url, languages, publisher)] = conforms
     while len(_known) > KEEP:
@@ -52,12 +60,16 @@ def dcat_ap_conforms(
     key = _key(document, base_url, languages, publisher)
     if (known := _known.get(key)) is not None:
         return known
-    context = DatasetContext(base_url=base_url, languages=languages, issued=issued,
-                             modified=modified, publisher=publisher)
+    context = DatasetContext(
+        base_url=base_url,
+        languages=languages,
+        issued=issued,
+        modified=modified,
+        publisher=publisher,
+    )
     try:
         # a TripleIndex takes a Graph's add/triples: faster for the shapes than rdflib's store
-        graph = dataset_graph(document, context, default_vocabularies(),
-                              TripleIndex())  # type: ignore[arg-type]
+        graph = dataset_graph(document, context, default_vocabularies(), TripleIndex())  # type: ignore[arg-type]
         conforms = conforms_here(check_graph(graph), document, base_url)
     except Exception:  # a record stored around the rules: it does not conform
         log.exception("the DCAT-AP check of %r failed", document.slug)

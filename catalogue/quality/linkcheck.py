@@ -56,8 +56,9 @@ async def ask(client: httpx.AsyncClient, url: str, timeout: float) -> Answer:
     answer = await _one(client, "HEAD", url, timeout)
     if answer.status is None or answer.status >= 400:
         answer = await _one(client, "GET", url, timeout)
-    return Answer(answer.status, answer.error, answer.method,
-                  int((time.monotonic() - started) * 1000))
+    return Answer(
+        answer.status, answer.error, answer.method, int((time.monotonic() - started) * 1000)
+    )
 
 
 async def _one(client: httpx.AsyncClient, method: str, url: str, timeout: float) -> Answer:
@@ -75,8 +76,11 @@ async def _one(client: httpx.AsyncClient, method: str, url: str, timeout: float)
 
 def _client(timeout: float) -> httpx.AsyncClient:
     return httpx.AsyncClient(
-        follow_redirects=True, max_redirects=5, timeout=httpx.Timeout(timeout),
-        headers={"User-Agent": USER_AGENT}, trust_env=False,
+        follow_redirects=True,
+        max_redirects=5,
+        timeout=httpx.Timeout(timeout),
+        headers={"User-Agent": USER_AGENT},
+        trust_env=False,
     )
 
 
@@ -92,17 +96,23 @@ async def check_due(
     """
     settings = get_settings()
     now = now or dt.datetime.now(dt.UTC)
-    rows = await LinkCheck.select(LinkCheck.id, LinkCheck.url, LinkCheck.status).where(
-        LinkCheck.due <= now).order_by(LinkCheck.due).limit(limit)
+    rows = (
+        await LinkCheck.select(LinkCheck.id, LinkCheck.url, LinkCheck.status)
+        .where(LinkCheck.due <= now)
+        .order_by(LinkCheck.due)
+        .limit(limit)
+    )
     report = Report()
     if not rows:
         return report
     await LinkCheck.update({LinkCheck.due: now + LEASE}).where(
-        LinkCheck.id.is_in([row["id"] for row in rows]))
+        LinkCheck.id.is_in([row["id"] for row in rows])
+    )
     semaphore = asyncio.Semaphore(max(1, settings.link_check_concurrency))
     timeout = settings.link_check_timeout
 
     async with _client(timeout) as client:
+
         async def bounded(url: str) -> Answer:
             async with semaphore:
                 return await ask(client, rewrite(url) if rewrite else url, timeout)
@@ -112,14 +122,16 @@ async def check_due(
     due = checked_at + dt.timedelta(seconds=settings.link_recheck_seconds)
     changed = []
     for row, answer in zip(rows, answers, strict=True):
-        await LinkCheck.update({
-            LinkCheck.status: answer.status,
-            LinkCheck.error: answer.error,
-            LinkCheck.method: answer.method,
-            LinkCheck.elapsed_ms: answer.elapsed_ms,
-            LinkCheck.checked_at: checked_at,
-            LinkCheck.due: due,
-        }).where(LinkCheck.id == row["id"])
+        await LinkCheck.update(
+            {
+                LinkCheck.status: answer.status,
+                LinkCheck.error: answer.error,
+                LinkCheck.method: answer.method,
+                LinkCheck.elapsed_ms: answer.elapsed_ms,
+                LinkCheck.checked_at: checked_at,
+                LinkCheck.due: due,
+            }
+        ).where(LinkCheck.id == row["id"])
         key = str(answer.status) if answer.status is not None else "no answer"
         report.statuses[key] = report.statuses.get(key, 0) + 1
         report.answered += answer.status is not None
@@ -157,8 +169,13 @@ async def run_forever() -> None:
                 log.info("scored %d datasets that had no quality score yet", scored)
             report = await check_due()
             if report.checked:
-                log.info("checked %d addresses: %d answered, %d changed, %d datasets rescored",
-                         report.checked, report.answered, report.changed, report.rescored)
+                log.info(
+                    "checked %d addresses: %d answered, %d changed, %d datasets rescored",
+                    report.checked,
+                    report.answered,
+                    report.changed,
+                    report.rescored,
+                )
             await aggregates.record_daily()
         except asyncio.CancelledError:
             raise

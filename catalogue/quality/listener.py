@@ -22,4 +22,5 @@ async def score_changes(changes: Sequence[Change]) -> None:
     gone = [change.object_id for change in datasets if change.after is None]
     await store.forget(gone)
     await store.score_datasets(
-        dict.fromkeys(change.object_id for change in datasets if change.after is not None))
+        dict.fromkeys(change.object_id for change in datasets if change.after is not None)
+    )

@@ -28,10 +28,14 @@ COMPUTED_ON = URIRef(DQV + "computedOn")
 VALUE = URIRef(DQV + "value")
 
 
-def _add(sink: TripleSink, subject: URIRef, metric: str, name: str, value: Literal,
-         when: Literal | None) -> None:
-    node = URIRef(f"{subject}#quality-{name}") if "#" not in subject else URIRef(
-        f"{subject}-quality-{name}")
+def _add(
+    sink: TripleSink, subject: URIRef, metric: str, name: str, value: Literal, when: Literal | None
+) -> None:
+    node = (
+        URIRef(f"{subject}#quality-{name}")
+        if "#" not in subject
+        else URIRef(f"{subject}-quality-{name}")
+    )
     sink.add((subject, HAS_MEASUREMENT, node))
     sink.add((node, RDF.type, MEASUREMENT))
     sink.add((node, IS_MEASUREMENT_OF, URIRef(metric)))
@@ -50,8 +54,12 @@ def _value(measurement: dict[str, Any]) -> Literal | None:
     return Literal(int(value), datatype=XSD.integer)
 
 
-def measurements(document: DatasetDocument, assessment: dict[str, Any], base_url: str,
-                 computed_at: dt.datetime | None) -> TripleSink:
+def measurements(
+    document: DatasetDocument,
+    assessment: dict[str, Any],
+    base_url: str,
+    computed_at: dt.datetime | None,
+) -> TripleSink:
     """The DQV triples of one stored assessment (``Assessment.as_dict()``)."""
     sink = TripleSink()
     subject = dataset_iri(base_url, document.slug)
@@ -62,10 +70,18 @@ def measurements(document: DatasetDocument, assessment: dict[str, Any], base_url
         text = computed_at.astimezone(dt.UTC).replace(microsecond=0).isoformat()
         when = Literal(text.replace("+00:00", "Z"), datatype=XSD.dateTime)
     for measurement in assessment["measurements"]:
-        if BY_KEY[measurement["indicator"]].level == "dataset" and (
-                value := _value(measurement)) is not None:
-            _add(sink, subject, BY_KEY[measurement["indicator"]].iri, measurement["indicator"],
-                 value, when)
+        if (
+            BY_KEY[measurement["indicator"]].level == "dataset"
+            and (value := _value(measurement)) is not None
+        ):
+            _add(
+                sink,
+                subject,
+                BY_KEY[measurement["indicator"]].iri,
+                measurement["indicator"],
+                value,
+                when,
+            )
     distributions = document.technical.distributions
     for position, measured in enumerate(assessment["distributions"]):
         if position >= len(distributions):
@@ -73,14 +89,32 @@ def measurements(document: DatasetDocument, assessment: dict[str, Any], base_url
         node = web_iri(f"{subject}/distribution/{distributions[position].id or position}")
         for measurement in measured:
             if (value := _value(measurement)) is not None:
-                _add(sink, node, BY_KEY[measurement["indicator"]].iri,
-                     measurement["indicator"], value, when)
+                _add(
+                    sink,
+                    node,
+                    BY_KEY[measurement["indicator"]].iri,
+                    measurement["indicator"],
+                    value,
+                    when,
+                )
     for dimension in assessment["dimensions"]:
         key = dimension["dimension"]
-        _add(sink, subject, DIMENSION_BY_KEY[key].scoring_iri, f"{key}Scoring",
-             Literal(int(dimension["points"]), datatype=XSD.integer), when)
-    _add(sink, subject, SCORE_METRIC, "scoring",
-         Literal(int(assessment["points"]), datatype=XSD.integer), when)
+        _add(
+            sink,
+            subject,
+            DIMENSION_BY_KEY[key].scoring_iri,
+            f"{key}Scoring",
+            Literal(int(dimension["points"]), datatype=XSD.integer),
+            when,
+        )
+    _add(
+        sink,
+        subject,
+        SCORE_METRIC,
+        "scoring",
+        Literal(int(assessment["points"]), datatype=XSD.integer),
+        when,
+    )
     return sink
 
 

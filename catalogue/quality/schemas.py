@@ -10,8 +10,9 @@ from catalogue.web.openapi import Body, Shape
 
 
 class DimensionScore(Body):
-    dimension: str = Field(description="findability, accessibility, interoperability, "
-                                       "reusability or contextuality")
+    dimension: str = Field(
+        description="findability, accessibility, interoperability, reusability or contextuality"
+    )
     label: str
     points: int
     max_points: int

@@ -23,16 +23,19 @@ from catalogue.quality.tables import DatasetLink, LinkCheck, QualityScore
 from catalogue.settings import get_settings
 
 ROW_COLUMNS = (Dataset.id, Dataset.document, Dataset.issued, Dataset.modified, Dataset.revision)
-UPSERTED = [column for column in QualityScore._meta.columns
-            if column._meta.name not in ("id", "dataset_id")]
+UPSERTED = [
+    column for column in QualityScore._meta.columns if column._meta.name not in ("id", "dataset_id")
+]
 
 
 def urls_of(document: DatasetDocument) -> list[str]:
     """The access and download addresses the score depends on."""
     found: dict[str, None] = {}
     for distribution in document.technical.distributions:
-        for url in (distribution.access_url or distribution.download_url,
-                    distribution.download_url):
+        for url in (
+            distribution.access_url or distribution.download_url,
+            distribution.download_url,
+        ):
             if url:
                 found[url] = None
     return list(found)
@@ -42,17 +45,21 @@ async def link_results(urls: Iterable[str]) -> dict[str, LinkResult]:
     wanted = sorted(set(urls))
     results: dict[str, LinkResult] = {}
     for start in range(0, len(wanted), 500):
-        rows = await LinkCheck.select(LinkCheck.url, LinkCheck.status, LinkCheck.checked_at,
-                                      LinkCheck.error).where(
-            LinkCheck.url.is_in(wanted[start:start + 500]))
+        rows = await LinkCheck.select(
+            LinkCheck.url, LinkCheck.status, LinkCheck.checked_at, LinkCheck.error
+        ).where(LinkCheck.url.is_in(wanted[start : start + 500]))
         for row in rows:
             results[row["url"]] = LinkResult(row["status"], row["checked_at"], row["error"])
     return results
 
 
-def assess_stored(document: DatasetDocument, issued: dt.datetime | None,
-                  modified: dt.datetime | None, links: Mapping[str, LinkResult],
-                  conforms: bool | None = None) -> Assessment:
+def assess_stored(
+    document: DatasetDocument,
+    issued: dt.datetime | None,
+    modified: dt.datetime | None,
+    links: Mapping[str, LinkResult],
+    conforms: bool | None = None,
+) -> Assessment:
     """The assessment of a stored dataset: its DCAT-AP check (``conforms``, when known for
     this revision) with its publisher as the feed would describe it now."""
     from catalogue.dcat import snapshot
@@ -60,10 +67,18 @@ def assess_stored(document: DatasetDocument, issued: dt.datetime | None,
     if conforms is None:
         settings = get_settings()
         publisher = snapshot.current().publisher(document.organisational.publisher)
-        conforms = dcat_ap_conforms(document, settings.base_url, settings.languages,
-                                    publisher, issued, modified)
-    return assess(document, Facts(issued=issued is not None, modified=modified is not None,
-                                  dcat_ap_conforms=conforms, links=links))
+        conforms = dcat_ap_conforms(
+            document, settings.base_url, settings.languages, publisher, issued, modified
+        )
+    return assess(
+        document,
+        Facts(
+            issued=issued is not None,
+            modified=modified is not None,
+            dcat_ap_conforms=conforms,
+            links=links,
+        ),
+    )
 
 
 def _document(value: Any) -> DatasetDocument | None:
@@ -77,9 +92,9 @@ def _document(value: Any) -> DatasetDocument | None:
 
 async def _known_compliance(ids: list[UUID]) -> dict[tuple[UUID, int], bool]:
     """The DCAT-AP results already stored, by (dataset, revision)."""
-    rows = await QualityScore.select(QualityScore.dataset_id, QualityScore.revision,
-                                     QualityScore.dcat_ap_conforms).where(
-        QualityScore.dataset_id.is_in(ids))
+    rows = await QualityScore.select(
+        QualityScore.dataset_id, QualityScore.revision, QualityScore.dcat_ap_conforms
+    ).where(QualityScore.dataset_id.is_in(ids))
     return {(_uuid(r["dataset_id"]), r["revision"]): r["dcat_ap_conforms"] for r in rows}
 
 
@@ -87,8 +102,9 @@ async def score_rows(rows: Sequence[Mapping[str, Any]], reuse: bool = False) -> 
     """Score these ``dataset`` rows (``ROW_COLUMNS``) and store the scores and addresses
     (``reuse``: keep the DCAT-AP result stored for the same revision, as a link rescore
     does: the shapes take most of a score's time)."""
-    documents = [(row, document) for row in rows
-                 if (document := _document(row["document"])) is not None]
+    documents = [
+        (row, document) for row in rows if (document := _document(row["document"])) is not None
+    ]
     if not documents:
         return
     wanted = {url for _, document in documents for url in urls_of(document)}
@@ -102,35 +118,39 @@ async def score_rows(rows: Sequence[Mapping[str, Any]], reuse: bool = False) -> 
         conforms = known.get((_uuid(row["id"]), row["revision"]))
         assessment = assess_stored(document, row["issued"], row["modified"], links, conforms)
         dimensions = assessment.dimensions
-        conforms = bool(next(m.value for m in assessment.measurements
-                             if m.indicator == "dcatApCompliance"))
-        scores.append(QualityScore(
-            dataset_id=_uuid(row["id"]),
-            slug=document.slug,
-            publisher=document.organisational.publisher or "",
-            public=document.status.value in PUBLIC_STATUSES,
-            dcat_ap_conforms=bool(conforms),
-            points=assessment.points,
-            rating=assessment.rating,
-            findability=dimensions["findability"],
-            accessibility=dimensions["accessibility"],
-            interoperability=dimensions["interoperability"],
-            reusability=dimensions["reusability"],
-            contextuality=dimensions["contextuality"],
-            assessment=assessment.as_dict(),
-            revision=row["revision"],
-            computed_at=now,
-        ))
+        conforms = bool(
+            next(m.value for m in assessment.measurements if m.indicator == "dcatApCompliance")
+        )
+        scores.append(
+            QualityScore(
+                dataset_id=_uuid(row["id"]),
+                slug=document.slug,
+                publisher=document.organisational.publisher or "",
+                public=document.status.value in PUBLIC_STATUSES,
+                dcat_ap_conforms=bool(conforms),
+                points=assessment.points,
+                rating=assessment.rating,
+                findability=dimensions["findability"],
+                accessibility=dimensions["accessibility"],
+                interoperability=dimensions["interoperability"],
+                reusability=dimensions["reusability"],
+                contextuality=dimensions["contextuality"],
+                assessment=assessment.as_dict(),
+                revision=row["revision"],
+                computed_at=now,
+            )
+        )
         uses += [DatasetLink(dataset_id=_uuid(row["id"]), url=url) for url in urls_of(document)]
     for start in range(0, len(scores), 200):  # an upsert: a concurrent rescore cannot clash
-        await QualityScore.insert(*scores[start:start + 200]).on_conflict(
-            target=QualityScore.dataset_id, action="DO UPDATE", values=UPSERTED)
+        await QualityScore.insert(*scores[start : start + 200]).on_conflict(
+            target=QualityScore.dataset_id, action="DO UPDATE", values=UPSERTED
+        )
     for start in range(0, len(uses), 200):
-        await DatasetLink.insert(*uses[start:start + 200])
+        await DatasetLink.insert(*uses[start : start + 200])
     new = sorted(wanted - set(links))
     for start in range(0, len(new), 200):
         await LinkCheck.insert(
-            *[LinkCheck(url=url, due=now) for url in new[start:start + 200]]
+            *[LinkCheck(url=url, due=now) for url in new[start : start + 200]]
         ).on_conflict(action="DO NOTHING")
 
 
@@ -139,7 +159,8 @@ async def score_datasets(ids: Iterable[Any], reuse: bool = False) -> None:
     wanted = [_uuid(value) for value in ids]
     for start in range(0, len(wanted), 200):
         rows = await Dataset.select(*ROW_COLUMNS).where(
-            Dataset.id.is_in(wanted[start:start + 200]))
+            Dataset.id.is_in(wanted[start : start + 200])
+        )
         await score_rows(rows, reuse)
 
 
@@ -156,7 +177,8 @@ async def rescore_urls(urls: Iterable[str]) -> int:
     ids: set[UUID] = set()
     for start in range(0, len(wanted), 500):
         rows = await DatasetLink.select(DatasetLink.dataset_id).where(
-            DatasetLink.url.is_in(wanted[start:start + 500]))
+            DatasetLink.url.is_in(wanted[start : start + 500])
+        )
         ids |= {_uuid(row["dataset_id"]) for row in rows}
     await score_datasets(sorted(ids), reuse=True)
     return len(ids)
@@ -183,17 +205,22 @@ async def score_missing(limit: int = 1000) -> int:
     quality tables, filled in the background); how many were scored."""
     rows = await Dataset.raw(
         "SELECT d.id FROM dataset d LEFT JOIN quality_score q ON q.dataset_id = d.id"
-        f" WHERE q.id IS NULL LIMIT {int(limit)}")
+        f" WHERE q.id IS NULL LIMIT {int(limit)}"
+    )
     ids = [row["id"] for row in rows]
     for start in range(0, len(ids), 200):
-        await score_datasets(ids[start:start + 200])
+        await score_datasets(ids[start : start + 200])
     return len(ids)
 
 
 async def stored(dataset_id: Any) -> dict[str, Any] | None:
     """The stored score row of one dataset (one indexed read)."""
-    rows = await QualityScore.select().where(
-        QualityScore.dataset_id == _uuid(dataset_id)).limit(1).output(load_json=True)
+    rows = (
+        await QualityScore.select()
+        .where(QualityScore.dataset_id == _uuid(dataset_id))
+        .limit(1)
+        .output(load_json=True)
+    )
     return rows[0] if rows else None
 
 

@@ -30,8 +30,9 @@ async def dataset_quality(record: DatasetRecord) -> dict[str, Any]:
     row = await store.stored(record.id)
     links = await store.link_results(store.urls_of(record.document))
     if row is None or row["revision"] != record.revision:  # not scored yet: score it now
-        assessment = store.assess_stored(record.document, record.issued, record.modified,
-                                         links).as_dict()
+        assessment = store.assess_stored(
+            record.document, record.issued, record.modified, links
+        ).as_dict()
         computed_at: Any = dt.datetime.now(dt.UTC)
     else:
         assessment, computed_at = row["assessment"], row["computed_at"]
@@ -39,24 +40,35 @@ async def dataset_quality(record: DatasetRecord) -> dict[str, Any]:
     measurements = []
     for item in assessment["measurements"]:
         indicator = BY_KEY[item["indicator"]]
-        measurements.append({
-            **item, "iri": indicator.iri, "label": indicator.label,
-            "dimension": indicator.dimension, "max_points": indicator.points,
-            "met": item["points"] == indicator.points,
-        })
+        measurements.append(
+            {
+                **item,
+                "iri": indicator.iri,
+                "label": indicator.label,
+                "dimension": indicator.dimension,
+                "max_points": indicator.points,
+                "met": item["points"] == indicator.points,
+            }
+        )
     addresses = []
     for position, distribution in enumerate(record.document.technical.distributions):
-        for kind, url in (("access", distribution.access_url or distribution.download_url),
-                          ("download", distribution.download_url)):
+        for kind, url in (
+            ("access", distribution.access_url or distribution.download_url),
+            ("download", distribution.download_url),
+        ):
             if not url:
                 continue
             result = links.get(url)
-            addresses.append({
-                "distribution": position, "kind": kind, "url": url,
-                "status": result.status if result else None,
-                "checked_at": _iso(result.checked_at) if result else None,
-                "error": result.error if result else "",
-            })
+            addresses.append(
+                {
+                    "distribution": position,
+                    "kind": kind,
+                    "url": url,
+                    "status": result.status if result else None,
+                    "checked_at": _iso(result.checked_at) if result else None,
+                    "error": result.error if result else "",
+                }
+            )
     return {
         "slug": record.slug,
         "points": assessment["points"],
@@ -64,22 +76,24 @@ async def dataset_quality(record: DatasetRecord) -> dict[str, Any]:
         "rating": rating.key,
         "rating_label": rating.label,
         "dimensions": [
-            {**d, "label": DIMENSION_BY_KEY[d["dimension"]].label}
-            for d in assessment["dimensions"]
+            {**d, "label": DIMENSION_BY_KEY[d["dimension"]].label} for d in assessment["dimensions"]
         ],
         "best_distribution": assessment["best_distribution"],
         "measurements": measurements,
         "missing": assessment["missing"],
         "addresses": addresses,
         "computed_at": _iso(computed_at),
-        "links": {"dataset": f"/dataset/{record.slug}",
-                  "self": f"/api/v1/datasets/{record.slug}/quality",
-                  "methodology": "/quality#methodology"},
+        "links": {
+            "dataset": f"/dataset/{record.slug}",
+            "self": f"/api/v1/datasets/{record.slug}/quality",
+            "methodology": "/quality#methodology",
+        },
     }
 
 
-async def dashboard(after: aggregates.WorstCursor | None = None,
-                    publisher: str | None = None) -> dict[str, Any]:
+async def dashboard(
+    after: aggregates.WorstCursor | None = None, publisher: str | None = None
+) -> dict[str, Any]:
     """The catalogue's (or one publisher's) public datasets in figures."""
     summary = await aggregates.summary(publisher)
     worst, next_cursor = await aggregates.worst(WORST_PAGE, after, publisher)

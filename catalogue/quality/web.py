@@ -29,26 +29,31 @@ class QualityApi(Controller):
     path = "/api/v1"
     tags = ["quality"]
 
-    @get("/datasets/{slug:str}/quality", summary="A dataset's metadata quality (MQA) score",
-         responses=errors(404))
-    async def dataset_quality(self, slug: FromPath[str],
-                              principal: CurrentPrincipal) -> DatasetQualityOut:
+    @get(
+        "/datasets/{slug:str}/quality",
+        summary="A dataset's metadata quality (MQA) score",
+        responses=errors(404),
+    )
+    async def dataset_quality(
+        self, slug: FromPath[str], principal: CurrentPrincipal
+    ) -> DatasetQualityOut:
         """The Metadata Quality Assessment of data.europa.eu: points per dimension and
         indicator, the rating, and what to change to gain the missing points."""
         return await views.dataset_quality(await get_record(slug, principal))
 
-    @get("/quality", summary="The catalogue's metadata quality in figures",
-         responses=errors())
-    async def catalogue_quality(self, after: FromQuery[str | None] = None,
-                                publisher: FromQuery[str | None] = None) -> QualitySummaryOut:
+    @get("/quality", summary="The catalogue's metadata quality in figures", responses=errors())
+    async def catalogue_quality(
+        self, after: FromQuery[str | None] = None, publisher: FromQuery[str | None] = None
+    ) -> QualitySummaryOut:
         """Aggregates over the public datasets' stored scores; ``worst`` lists them from the
         lowest score up (follow ``links.next``); ``publisher`` narrows to one organisation."""
         return await views.dashboard(_cursor(after), publisher or None)
 
 
 @get(["/quality", "/quality.json"], include_in_schema=False, name="quality:dashboard")
-async def dashboard_page(request: Req, principal: CurrentPrincipal,
-                         after: FromQuery[str | None] = None) -> Response[Any]:
+async def dashboard_page(
+    request: Req, principal: CurrentPrincipal, after: FromQuery[str | None] = None
+) -> Response[Any]:
     """The dashboard: score distribution, dimensions, trend and the worst datasets."""
     cursor = _cursor(after)
     view = await views.dashboard(cursor)

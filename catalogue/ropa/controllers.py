@@ -42,9 +42,7 @@ class RopaController(Controller):
             ),
             **errors(401, 403, 422),
         },
-        operation_class=with_content(
-            {"200": {"text/csv": text_content("One row per activity")}}
-        ),
+        operation_class=with_content({"200": {"text/csv": text_content("One row per activity")}}),
     )
     async def record_of_processing(
         self,

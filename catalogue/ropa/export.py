@@ -89,9 +89,10 @@ def activity_row(record: ControllerRecord, activity: dict[str, Any]) -> dict[str
     agreements = [r["agreement"] for r in recipients] + ([source["agreement"]] if source else [])
     row["agreements"] = SEPARATOR.join(agreements)
     transfers = activity["transfers"]
-    row["transfers"] = SEPARATOR.join(
-        _transfer(item) for item in transfers["third_countries"]
-    ) or transfers["note"]
+    row["transfers"] = (
+        SEPARATOR.join(_transfer(item) for item in transfers["third_countries"])
+        or transfers["note"]
+    )
     row["retention_period"] = activity["retention"]["period"] or ""
     row["retention"] = activity["retention"]["description"]
     return {key: _safe(str(value)) for key, value in row.items()}

@@ -151,13 +151,15 @@ def _transfers(transfers: list[Transfer], labels: Labeller) -> dict[str, Any]:
         concept = labels.vocabularies["transfer-bases"].get(transfer.basis or "")
         if basis and concept is not None:
             basis["article"] = str(concept.flags.get("article", ""))
-        items.append({
-            "country": labels.one("countries", transfer.country),
-            "organisation": transfer.organisation,
-            "recipient": transfer.recipient,
-            "basis": basis,
-            "safeguards": text(transfer.safeguards, labels.language),
-        })
+        items.append(
+            {
+                "country": labels.one("countries", transfer.country),
+                "organisation": transfer.organisation,
+                "recipient": transfer.recipient,
+                "basis": basis,
+                "safeguards": text(transfer.safeguards, labels.language),
+            }
+        )
     return {"third_countries": items, "note": "" if items else NO_TRANSFERS}
 
 

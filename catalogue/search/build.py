@@ -137,8 +137,9 @@ async def build(
     context = multiprocessing.get_context("spawn")  # no fork of a threaded event loop
     results: dict[int, Any] = {}
     pending: dict[asyncio.Future[Any], int] = {}
-    with ProcessPoolExecutor(workers, context, _start_worker,
-                             (settings_module.get_settings(),)) as pool:
+    with ProcessPoolExecutor(
+        workers, context, _start_worker, (settings_module.get_settings(),)
+    ) as pool:
         try:
             number = 0
             async for rows in slices:

@@ -74,8 +74,10 @@ def observe(last: int) -> None:
 
 async def append(changes: Sequence[Change]) -> None:
     """Write the rows for ``changes``; run inside their transaction."""
-    rows = [ChangeLog(kind=c.kind[:30], action=c.action[:20], object_id=c.object_id[:100])
-            for c in changes]
+    rows = [
+        ChangeLog(kind=c.kind[:30], action=c.action[:20], object_id=c.object_id[:100])
+        for c in changes
+    ]
     for start in range(0, len(rows), INSERT_BATCH):
         await ChangeLog.insert(*rows[start : start + INSERT_BATCH])
     if rows and is_postgres():
@@ -90,17 +92,23 @@ async def last_id() -> int:
 async def read(after: int, gaps: Sequence[int], limit: int) -> list[Entry]:
     """Rows past ``after`` (the first ``limit``, in id order) and any of the ``gaps`` now there."""
     columns = (ChangeLog.id, ChangeLog.kind, ChangeLog.action, ChangeLog.object_id)
-    rows = list(await ChangeLog.select(*columns).where(ChangeLog.id > after)
-                .order_by(ChangeLog.id).limit(limit))
+    rows = list(
+        await ChangeLog.select(*columns)
+        .where(ChangeLog.id > after)
+        .order_by(ChangeLog.id)
+        .limit(limit)
+    )
     if gaps:
         rows += await ChangeLog.select(*columns).where(ChangeLog.id.is_in(list(gaps)))
-    entries = {row["id"]: Entry(row["id"], row["kind"], row["action"], row["object_id"])
-               for row in rows}
+    entries = {
+        row["id"]: Entry(row["id"], row["kind"], row["action"], row["object_id"]) for row in rows
+    }
     return [entries[key] for key in sorted(entries)]
 
 
-def follow_gaps(position: int, gaps: dict[str, float], entries: Sequence[Entry],
-                now: float | None = None) -> tuple[int, dict[str, float]]:
+def follow_gaps(
+    position: int, gaps: dict[str, float], entries: Sequence[Entry], now: float | None = None
+) -> tuple[int, dict[str, float]]:
     """The new position and open gaps once ``entries`` (from :func:`read`) are applied.
 
     Pure bookkeeping: ids between the old position and the highest one read that did not
@@ -108,8 +116,11 @@ def follow_gaps(position: int, gaps: dict[str, float], entries: Sequence[Entry],
     """
     now = time.time() if now is None else now
     seen = {entry.id for entry in entries}
-    open_gaps = {key: since for key, since in gaps.items()
-                 if int(key) not in seen and now - since < GAP_SECONDS}
+    open_gaps = {
+        key: since
+        for key, since in gaps.items()
+        if int(key) not in seen and now - since < GAP_SECONDS
+    }
     highest = max((entry.id for entry in entries), default=position)
     for missing in range(position + 1, highest):
         if missing not in seen:
@@ -132,9 +143,9 @@ async def gaps_below(position: int) -> dict[str, float]:
 
 
 async def pruned_through() -> int:
-    row = await SearchState.select(SearchState.marker).where(
-        SearchState.name == PRUNED_NAME
-    ).first()
+    row = (
+        await SearchState.select(SearchState.marker).where(SearchState.name == PRUNED_NAME).first()
+    )
     return int(row["marker"]) if row else 0
 
 
@@ -146,17 +157,22 @@ async def prune(retention_seconds: float) -> int:
     cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=retention_seconds)
     async with write_transaction():
         newest = await last_id()
-        row = await ChangeLog.select(ChangeLog.id).where(
-            (ChangeLog.created < cutoff) & (ChangeLog.id < newest)
-        ).order_by(ChangeLog.id, ascending=False).first()
+        row = (
+            await ChangeLog.select(ChangeLog.id)
+            .where((ChangeLog.created < cutoff) & (ChangeLog.id < newest))
+            .order_by(ChangeLog.id, ascending=False)
+            .first()
+        )
         if row is None:
             return 0
         through = row["id"]
         count = await ChangeLog.count().where(ChangeLog.id <= through)
         await ChangeLog.delete().where(ChangeLog.id <= through)
-        updated = await SearchState.update({SearchState.marker: str(through)}).where(
-            SearchState.name == PRUNED_NAME
-        ).returning(SearchState.id)
+        updated = (
+            await SearchState.update({SearchState.marker: str(through)})
+            .where(SearchState.name == PRUNED_NAME)
+            .returning(SearchState.id)
+        )
         if not updated:
             await SearchState.insert(SearchState(name=PRUNED_NAME, marker=str(through)))
     return count

@@ -25,9 +25,13 @@ def reindex(settings: Settings, check: bool) -> None:
         def progress(done: int, total: int) -> None:
             """The bar opens at the first report, so it shows the real total from the start."""
             if not bars:
-                bars.append(stack.enter_context(
-                    click.progressbar(length=max(total, 1), label="Indexing datasets",
-                                      show_pos=True)))
+                bars.append(
+                    stack.enter_context(
+                        click.progressbar(
+                            length=max(total, 1), label="Indexing datasets", show_pos=True
+                        )
+                    )
+                )
             bars[0].update(done - bars[0].pos)
 
         async def rebuild() -> tuple[int, str | None]:
@@ -41,11 +45,14 @@ def reindex(settings: Settings, check: bool) -> None:
 
         count, reason = run(rebuild)
     if reason is None:
-        click.echo(_("The search index in %(folder)s is up to date.")
-                   % {"folder": settings.index_dir})
+        click.echo(
+            _("The search index in %(folder)s is up to date.") % {"folder": settings.index_dir}
+        )
     else:
-        click.echo(_("Indexed %(count)s datasets into %(folder)s (%(reason)s).")
-                   % {"count": count, "folder": settings.index_dir, "reason": reason})
+        click.echo(
+            _("Indexed %(count)s datasets into %(folder)s (%(reason)s).")
+            % {"count": count, "folder": settings.index_dir, "reason": reason}
+        )
 
 
 commands = [reindex]

@@ -43,14 +43,20 @@ class FacetFilters(Operation):
 
     def __post_init__(self) -> None:
         known = {getattr(parameter, "name", None) for parameter in self.parameters or []}
-        self.parameters = [*(self.parameters or []), *(
-            Parameter(
-                name=facet.name, param_in=ParamType.QUERY, required=False,
-                description=f"{facet.label}: one or more values (repeat or comma-separate)",
-                schema=Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.STRING)),
-            )
-            for facet in FACETS if facet.name not in known
-        )]
+        self.parameters = [
+            *(self.parameters or []),
+            *(
+                Parameter(
+                    name=facet.name,
+                    param_in=ParamType.QUERY,
+                    required=False,
+                    description=f"{facet.label}: one or more values (repeat or comma-separate)",
+                    schema=Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.STRING)),
+                )
+                for facet in FACETS
+                if facet.name not in known
+            ),
+        ]
 
 
 class SearchController(Controller):
@@ -61,7 +67,7 @@ class SearchController(Controller):
         "/",
         summary="Search datasets: full text, facets, highlights and did-you-mean",
         description=(
-            "Words must all match (falling back to any word, with a note); \"phrases\", "
+            'Words must all match (falling back to any word, with a note); "phrases", '
             "-word to exclude, field:value. Filters: " + ", ".join(FACET_FIELDS) + " "
             "(repeat a parameter for OR; different parameters AND)."
         ),

@@ -141,8 +141,13 @@ def _documents_query(load_json: bool) -> Any:
     ).output(load_json=load_json)
 
 
-def _apply(documents: list[dict[str, Any]], stored: list[dict[str, Any]],
-           removed: list[str], position: int, gaps: dict[str, float]) -> None:
+def _apply(
+    documents: list[dict[str, Any]],
+    stored: list[dict[str, Any]],
+    removed: list[str],
+    position: int,
+    gaps: dict[str, float],
+) -> None:
     """Write one batch of changes as one commit, then the new log position (runs in a
     thread: whoosh blocks)."""
     state = read_state()
@@ -192,22 +197,25 @@ async def drain(*, wait: bool = True) -> int:
                     return done
                 ids = sorted({e.object_id for e in entries if e.kind == "dataset"})
                 documents, stored, removed = await _documents_for(ids)
-                await asyncio.to_thread(_apply, documents, stored, removed, new_position,
-                                        new_gaps)
+                await asyncio.to_thread(_apply, documents, stored, removed, new_position, new_gaps)
                 changelog.advance(new_position)
                 done += len(ids)
 
 
-async def _documents_for(ids: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
-                                                 list[str]]:
+async def _documents_for(
+    ids: list[str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
     """The index documents of the datasets ``ids``, their stored form, and the ids gone."""
-    found = await _documents_query(load_json=True).where(
-        Dataset.id.is_in([uuid.UUID(i) for i in ids])
-    ) if ids else []
+    found = (
+        await _documents_query(load_json=True).where(Dataset.id.is_in([uuid.UUID(i) for i in ids]))
+        if ids
+        else []
+    )
     stored = [build.stored_document(row["document"]) for row in found]
     documents = [
-        index_document(str(row["id"]), document, row["publisher.name"] or "",
-                       row["modified"], row["created"])
+        index_document(
+            str(row["id"]), document, row["publisher.name"] or "", row["modified"], row["created"]
+        )
         for row, document in zip(found, stored, strict=True)
     ]
     present = {d["id"] for d in documents}
@@ -274,9 +282,16 @@ async def _rebuild_locked(progress: Progress | None) -> int:
     spelling.replace(folder, words)
     await asyncio.to_thread(build.publish, folder, segments)
     marker = await _database_marker() or await _store_marker(uuid.uuid4().hex)
-    _write_state({"marker": marker, "max_modified": latest["modified"],
-                  "version": INDEX_VERSION, "position": position, "built_at": time.time(),
-                  "gaps": await changelog.gaps_below(position)})
+    _write_state(
+        {
+            "marker": marker,
+            "max_modified": latest["modified"],
+            "version": INDEX_VERSION,
+            "position": position,
+            "built_at": time.time(),
+            "gaps": await changelog.gaps_below(position),
+        }
+    )
     changelog.advance(position)
     logger.info("search index rebuilt: %d datasets in %d segments", done, len(segments))
     return done
@@ -292,8 +307,15 @@ async def _slices(size: int, latest: dict[str, str]) -> AsyncIterator[list[build
             query = query.where(Dataset.id > after)
         batch = await query
         for row in batch:
-            rows.append((str(row["id"]), row["document"], row["publisher.name"] or "",
-                         row["modified"], row["created"]))
+            rows.append(
+                (
+                    str(row["id"]),
+                    row["document"],
+                    row["publisher.name"] or "",
+                    row["modified"],
+                    row["created"],
+                )
+            )
             latest["modified"] = max(latest["modified"], _stamp(row["modified"]))
             if len(rows) == size:
                 yield rows
@@ -334,8 +356,9 @@ async def consistency_problem() -> str | None:
         return "the index was built by an older version of the catalogue"
     if not state.get("marker") or state["marker"] != await _database_marker():
         return "the index was built from another database (marker differs)"
-    if log_problem := _log_problem(state, await changelog.last_id(),
-                                   await changelog.pruned_through()):
+    if log_problem := _log_problem(
+        state, await changelog.last_id(), await changelog.pruned_through()
+    ):
         return log_problem
     count, latest = await _database_facts()
     indexed = await asyncio.to_thread(ix.doc_count)
@@ -389,7 +412,8 @@ async def _head() -> tuple[str | None, int, int]:
         "SELECT (SELECT marker FROM search_state WHERE name = {}) AS marker, "
         "(SELECT marker FROM search_state WHERE name = {}) AS pruned, "
         "(SELECT MAX(id) FROM change_log) AS last",
-        STATE_NAME, changelog.PRUNED_NAME,
+        STATE_NAME,
+        changelog.PRUNED_NAME,
     )
     row = rows[0] if rows else {"marker": None, "pruned": None, "last": None}
     last = int(row["last"] or 0)
@@ -400,8 +424,8 @@ async def _head() -> tuple[str | None, int, int]:
 async def _replaced(state: dict[str, Any]) -> bool:
     """Whether this index cannot follow the log: another database, or out of its reach."""
     marker, pruned, last = await _head()
-    return marker is None or marker != state.get("marker") or bool(
-        _log_problem(state, last, pruned)
+    return (
+        marker is None or marker != state.get("marker") or bool(_log_problem(state, last, pruned))
     )
 
 

@@ -69,18 +69,26 @@ def check_query_limits(text: str, limit: Limits | None = None) -> None:
     limit = limit or limits()
     words = [w for w in _WORDS.findall(text) if w not in _OPERATORS]
     if len(words) > limit.max_search_terms:
-        raise _problem(f"the query has {len(words)} words and phrases; at most "
-                       f"{limit.max_search_terms} are searched", "max_search_terms")
+        raise _problem(
+            f"the query has {len(words)} words and phrases; at most "
+            f"{limit.max_search_terms} are searched",
+            "max_search_terms",
+        )
     patterns = [w for w in words if not w.startswith('"') and ("*" in w or "?" in w)]
     if len(patterns) > limit.max_search_patterns:
-        raise _problem(f"the query has {len(patterns)} words with * or ?; at most "
-                       f"{limit.max_search_patterns} are allowed", "max_search_patterns")
+        raise _problem(
+            f"the query has {len(patterns)} words with * or ?; at most "
+            f"{limit.max_search_patterns} are allowed",
+            "max_search_patterns",
+        )
     for word in patterns:
         if len(literal_prefix(word)) < limit.min_pattern_prefix:
             raise _problem(
                 f"'{word}' must start with at least {limit.min_pattern_prefix} letter(s) "
                 "before its first * or ? (a pattern may not begin with one); to list "
-                "everything, search with an empty query", "min_pattern_prefix")
+                "everything, search with an empty query",
+                "min_pattern_prefix",
+            )
 
 
 def _matcher(q: Any) -> tuple[str, Any]:
@@ -91,8 +99,9 @@ def _matcher(q: Any) -> tuple[str, Any]:
     return literal_prefix(q.text), pattern.match
 
 
-def _segment_matches(reader: Any, field: str, prefix: str, test: Any, limit: Limits,
-                     budget: Budget) -> tuple[Counter[str], bool]:
+def _segment_matches(
+    reader: Any, field: str, prefix: str, test: Any, limit: Limits, budget: Budget
+) -> tuple[Counter[str], bool]:
     """Matching words of one segment with their document counts; False when cut short
     (by the scan cap, or by the time budget, which also sets ``budget.late``)."""
     found: Counter[str] = Counter()
@@ -116,20 +125,29 @@ def expansion(snapshot: Snapshot, q: Any, budget: Budget) -> tuple[tuple[str, ..
     """The words ``q`` stands for (commonest first) and whether that is all of them;
     remembered for the snapshot's generation unless the time budget cut it."""
     limit = limits()
-    key = ("pattern", type(q).__name__, q.fieldname, q.text, limit.max_pattern_words,
-           limit.max_pattern_scan)
+    key = (
+        "pattern",
+        type(q).__name__,
+        q.fieldname,
+        q.text,
+        limit.max_pattern_words,
+        limit.max_pattern_scan,
+    )
     if key in snapshot.memo:
         return snapshot.memo[key]
     prefix, test = _matcher(q)
     counts: Counter[str] = Counter()
     complete = True
     for segment in snapshot.segments:
-        found, whole = _segment_matches(segment.reader, q.fieldname, prefix, test, limit,
-                                        budget)
+        found, whole = _segment_matches(segment.reader, q.fieldname, prefix, test, limit, budget)
         counts.update(found)
         complete = complete and whole
-    words = tuple(word for _count, word in heapq.nlargest(
-        limit.max_pattern_words, ((count, word) for word, count in counts.items())))
+    words = tuple(
+        word
+        for _count, word in heapq.nlargest(
+            limit.max_pattern_words, ((count, word) for word, count in counts.items())
+        )
+    )
     complete = complete and len(words) == len(counts)
     if not budget.late:  # the caps give the same words every time; the clock may not
         snapshot.memo[key] = (words, complete)
@@ -152,5 +170,7 @@ def expand(q: Any, snapshot: Snapshot, budget: Budget) -> Any:
     return q.apply(lambda sub: expand(sub, snapshot, budget))
 
 
-INCOMPLETE_NOTE = ("A word pattern (* or ?) matches more words than are searched; showing "
-                   "datasets with its commonest matches. Add letters to narrow it.")
+INCOMPLETE_NOTE = (
+    "A word pattern (* or ?) matches more words than are searched; showing "
+    "datasets with its commonest matches. Add letters to narrow it."
+)

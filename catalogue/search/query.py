@@ -34,7 +34,7 @@ ALIASES = {
     "licence": ["license"],
 }
 SNIPPET_CHARS = 240
-_FIELD_PREFIX = re.compile(r'(?:^|[\s(+\-])([A-Za-z_]\w*):(\S?)')
+_FIELD_PREFIX = re.compile(r"(?:^|[\s(+\-])([A-Za-z_]\w*):(\S?)")
 _TOKEN = re.compile(r"\w+")
 _WORD = re.compile(r"^[^\W\d_]{3,}$")
 
@@ -93,8 +93,9 @@ def validate_syntax(text: str) -> None:
         if depth < 0:
             raise _problem("a ')' closes nothing: remove it or add the matching '('")
         if depth > maximum:
-            raise _problem(f"parentheses may nest at most {maximum} levels deep "
-                           "(limit max_query_depth)")
+            raise _problem(
+                f"parentheses may nest at most {maximum} levels deep (limit max_query_depth)"
+            )
     if depth:
         raise _problem("a '(' is not closed: add the matching ')'")
     known = set(user_fields())
@@ -250,12 +251,11 @@ def close_words(snapshot: Snapshot, word: str, limit: int = 3) -> list[str]:
     if key not in snapshot.memo:
         dictionary = snapshot.spelling
         candidates = [
-            candidate for candidate in dictionary.starting_with(word[0])
+            candidate
+            for candidate in dictionary.starting_with(word[0])
             if abs(len(candidate) - len(word)) <= 2
         ]
-        matches = process.extract(
-            word, candidates, scorer=OSA.distance, score_cutoff=2, limit=None
-        )
+        matches = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=2, limit=None)
         scored = sorted(
             (distance, -dictionary.frequency(candidate), candidate)
             for candidate, distance, _index in matches
@@ -306,8 +306,10 @@ def snippet(descriptions: dict[str, str], q: Any, language: str = "") -> str:
     start = 0
     if matches and matches[0].start() > SNIPPET_CHARS - 80:
         start = text.rfind(" ", 0, max(0, matches[0].start() - 60)) + 1
-    end = len(text) if len(text) - start <= SNIPPET_CHARS else text.rfind(
-        " ", start, start + SNIPPET_CHARS
+    end = (
+        len(text)
+        if len(text) - start <= SNIPPET_CHARS
+        else text.rfind(" ", start, start + SNIPPET_CHARS)
     )
     if end <= start:
         end = min(len(text), start + SNIPPET_CHARS)

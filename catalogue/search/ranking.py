@@ -32,8 +32,11 @@ EXACT_TITLE_BONUS = 1000.0
 
 
 def field_boosts() -> dict[str, float]:
-    boosts = {"keywords": KEYWORD_BOOST, "attributes": ATTRIBUTE_BOOST,
-              "related_text": RELATED_BOOST}
+    boosts = {
+        "keywords": KEYWORD_BOOST,
+        "attributes": ATTRIBUTE_BOOST,
+        "related_text": RELATED_BOOST,
+    }
     for language in languages():
         boosts[f"title_{language}"] = TITLE_BOOST
         boosts[f"description_{language}"] = 1.0
@@ -148,7 +151,6 @@ def ranked_top(snapshot: Snapshot, parsed: ParsedQuery, q: Any, hits: int, k: in
             if subset:
                 total = score + gained
                 heapq.heappush(
-                    heap, (-(total + remaining[depth + 1]), next(counter), total, depth + 1,
-                           subset)
+                    heap, (-(total + remaining[depth + 1]), next(counter), total, depth + 1, subset)
                 )
     return found

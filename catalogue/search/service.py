@@ -282,8 +282,9 @@ async def search_slugs(
 ) -> tuple[list[str], int, dict[str, list[tuple[str, int]]]]:
     """Slugs of one window of matches, the total, and facet counts (see the module doc)."""
     try:
-        return await _search_slugs(query, principal, sort_fields, modified_from, exclude,
-                                   any_of, start, rows)
+        return await _search_slugs(
+            query, principal, sort_fields, modified_from, exclude, any_of, start, rows
+        )
     except QueryError as error:
         raise _invalid("q", f"the query cannot be run: {error}") from None
 

@@ -134,9 +134,7 @@ class Segment:
             if self.size:
                 for raw in self.reader.lexicon(field):
                     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                    values[text] = bits_from_ids(
-                        _posting_ids(self.reader, field, text), self.size
-                    )
+                    values[text] = bits_from_ids(_posting_ids(self.reader, field, text), self.size)
             _segment_facets[key] = values
         return _segment_facets[key]
 

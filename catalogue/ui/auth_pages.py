@@ -25,6 +25,8 @@ from catalogue.ui.rendering import NavItem, render
 from catalogue.web.params import CurrentPrincipal, FromQuery
 
 FLASH_KEY = "flash"
+
+
 def safe_next(target: str | None, default: str = "/dashboard") -> str:
     """Only paths on this site: never ``//evil.example`` or an absolute URL."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
@@ -100,8 +102,11 @@ async def signin(request: Request[Any, Any, Any]) -> Response[Any]:
     target = safe_next(str(form.get("next") or ""))
     if not email or not password:
         return _signin_page(
-            request, target, email,
-            translate(N_("Enter your e-mail address and your password.")), 400
+            request,
+            target,
+            email,
+            translate(N_("Enter your e-mail address and your password.")),
+            400,
         )
     try:
         found = await authenticate(email, password)
@@ -111,8 +116,13 @@ async def signin(request: Request[Any, Any, Any]) -> Response[Any]:
             request,
             target,
             email,
-            translate(N_("Too many attempts to sign in with this address. "
-                         "Wait %(minutes)s minutes and try again.")) % {"minutes": minutes},
+            translate(
+                N_(
+                    "Too many attempts to sign in with this address. "
+                    "Wait %(minutes)s minutes and try again."
+                )
+            )
+            % {"minutes": minutes},
             429,
         )
     if found is None:
@@ -120,9 +130,9 @@ async def signin(request: Request[Any, Any, Any]) -> Response[Any]:
             request,
             target,
             email,
-            translate(N_(
-                "The e-mail address or the password is not right. Check both and try again."
-            )),
+            translate(
+                N_("The e-mail address or the password is not right. Check both and try again.")
+            ),
             400,
         )
     session = request.scope.get("session")

@@ -102,10 +102,13 @@ async def dataset_page(
         "identifier_schemes": await summary.identifier_scheme_labels(),
         "publisher_name": record.publisher_name,
         "related": await _related(list(document.semantic.related), principal, lang),
-        "served": [await _related(list(service.serves), principal, lang)
-                   for service in document.technical.data_services],
-        "services_by_id": {service.id: service for service in document.technical.data_services
-                           if service.id},
+        "served": [
+            await _related(list(service.serves), principal, lang)
+            for service in document.technical.data_services
+        ],
+        "services_by_id": {
+            service.id: service for service in document.technical.data_services if service.id
+        },
         "history": entries,
         "quality": await dataset_panel(record),
         "rdf_links": rdf_links(slug) if dcat is not None else [],

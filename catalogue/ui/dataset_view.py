@@ -40,7 +40,8 @@ def _join(items: list[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return translate(N_("%(items)s and %(last)s"), lang) % {
-        "items": ", ".join(items[:-1]), "last": items[-1]
+        "items": ", ".join(items[:-1]),
+        "last": items[-1],
     }
 
 
@@ -99,19 +100,29 @@ def explain(document: DatasetDocument, lang: str = "en") -> Explanation:
         sentence = translate(SENTENCES["closed_how" if how else "closed"], lang)
         return Explanation(badge, sentence, how_to_request=how, reason=reason)
     personal = legal.personal_data
-    subjects = _join(
-        [concept_label(code, "data-subjects", lang).lower() for code in personal.data_subjects],
-        lang,
-    ) if personal else ""
-    bases = _join(
-        [concept_label(code, "legal-bases", lang) for code in personal.legal_bases], lang
-    ) if personal else ""
-    purposes = _join(
-        [concept_label(p.code, "purposes", lang).lower() for p in personal.purposes], lang
-    ) if personal else ""
+    subjects = (
+        _join(
+            [concept_label(code, "data-subjects", lang).lower() for code in personal.data_subjects],
+            lang,
+        )
+        if personal
+        else ""
+    )
+    bases = (
+        _join([concept_label(code, "legal-bases", lang) for code in personal.legal_bases], lang)
+        if personal
+        else ""
+    )
+    purposes = (
+        _join([concept_label(p.code, "purposes", lang).lower() for p in personal.purposes], lang)
+        if personal
+        else ""
+    )
     key = "personal" + ("_bases" if bases else "") + ("_purposes" if purposes else "")
     sentence = translate(SENTENCES[key], lang) % {
-        "subjects": subjects or translate(PEOPLE, lang), "bases": bases, "purposes": purposes,
+        "subjects": subjects or translate(PEOPLE, lang),
+        "bases": bases,
+        "purposes": purposes,
     }
     restriction = legal.restriction
     how = text_in(restriction.how_to_request, lang) if restriction else ""
@@ -187,8 +198,14 @@ def page_rows(document: DatasetDocument) -> dict[str, list[PageRow]]:
     levels: dict[str, list[PageRow]] = {}
     for level in ("technical", "semantic", "organisational", "legal"):
         levels[level] = [
-            PageRow(field.path, field.kind, field.vocabulary, field.display(),
-                    attribute(document, field.path), field.generic("page"))
+            PageRow(
+                field.path,
+                field.kind,
+                field.vocabulary,
+                field.display(),
+                attribute(document, field.path),
+                field.generic("page"),
+            )
             for field in in_section(level)
             if "page" not in field.never
         ]

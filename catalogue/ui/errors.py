@@ -30,10 +30,21 @@ EXPLANATIONS = {
     500: N_("Something went wrong on our side. It has been logged; please try again later."),
 }
 TITLES = (
-    N_("Error"), N_("Bad Request"), N_("Unauthorized"), N_("Forbidden"), N_("Not Found"),
-    N_("Method Not Allowed"), N_("Conflict"), N_("Payload Too Large"), N_("URI Too Long"),
-    N_("Unprocessable Entity"), N_("Too Many Requests"), N_("Internal Server Error"),
-    N_("Precondition Failed"), N_("Not Acceptable"), N_("Unsupported Media Type"),
+    N_("Error"),
+    N_("Bad Request"),
+    N_("Unauthorized"),
+    N_("Forbidden"),
+    N_("Not Found"),
+    N_("Method Not Allowed"),
+    N_("Conflict"),
+    N_("Payload Too Large"),
+    N_("URI Too Long"),
+    N_("Unprocessable Entity"),
+    N_("Too Many Requests"),
+    N_("Internal Server Error"),
+    N_("Precondition Failed"),
+    N_("Not Acceptable"),
+    N_("Unsupported Media Type"),
 )
 """The titles of HTTP errors the pages show (translated where shown)."""
 

@@ -81,8 +81,10 @@ async def home_page(request: Request[Any, Any, Any], principal: CurrentPrincipal
             (code, by_classification.get(code, 0)) for code in ("open", "closed", "personal")
         ],
         "themes": sorted(
-            ((code, count, concept.label(lang) if (concept := themes.get(code)) else code)
-             for code, count in by_theme.items()),
+            (
+                (code, count, concept.label(lang) if (concept := themes.get(code)) else code)
+                for code, count in by_theme.items()
+            ),
             key=lambda item: item[2],
         ),
         "recent": [dataset_card(record, lang) for record in recent],
@@ -130,8 +132,12 @@ async def organisation_page(
     if wants_json(request):
         for card in cards:
             card["modified"] = card["modified"].isoformat()
-        return _json({**organisation, "datasets": {
-            "items": cards, "total": total, "page": page, "size": PAGE_SIZE}})
+        return _json(
+            {
+                **organisation,
+                "datasets": {"items": cards, "total": total, "page": page, "size": PAGE_SIZE},
+            }
+        )
     everyone = await all_organisations()
     names = {item["slug"]: item["name"] for item in everyone}
     paging = pagination(page, total, lambda number: f"/organisation/{slug}?page={number}")

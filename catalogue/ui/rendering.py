@@ -146,12 +146,14 @@ def language_links(request: Request[Any, Any, Any], current: str) -> list[dict[s
     for language in i18n.interface_languages():
         query = [(k, v) for k, v in request.query_params.multi_items() if k != LANGUAGE_PARAMETER]
         query.append((LANGUAGE_PARAMETER, language))
-        links.append({
-            "code": language,
-            "name": LANGUAGE_NAMES.get(language, language),
-            "href": f"{request.url.path}?{urlencode(query)}",
-            "current": language == current,
-        })
+        links.append(
+            {
+                "code": language,
+                "name": LANGUAGE_NAMES.get(language, language),
+                "href": f"{request.url.path}?{urlencode(query)}",
+                "current": language == current,
+            }
+        )
     return links
 
 
@@ -169,8 +171,12 @@ def navigation(path: str, principal: Principal | None) -> list[dict[str, Any]]:
         current = item.is_current(path)
         marker = ("page" if path == item.href else "true") if current else None
         items.append(
-            {"href": item.href, "label": i18n.translate(item.label), "current": current,
-             "aria_current": marker}
+            {
+                "href": item.href,
+                "label": i18n.translate(item.label),
+                "current": current,
+                "aria_current": marker,
+            }
         )
     return items
 

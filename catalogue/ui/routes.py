@@ -39,8 +39,15 @@ async def favicon() -> Redirect:
 
 ui_router = Router(
     path="/",
-    route_handlers=[home_page, search_page, dataset_page, organisations_page, organisation_page,
-                    static_files, favicon],
+    route_handlers=[
+        home_page,
+        search_page,
+        dataset_page,
+        organisations_page,
+        organisation_page,
+        static_files,
+        favicon,
+    ],
     include_in_schema=False,
 )
 """The public pages (add this one router to ``ROUTE_HANDLERS``)."""

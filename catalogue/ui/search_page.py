@@ -67,7 +67,11 @@ async def search_page(
     state = parse_state(lambda name: request.query_params.getall(name, []))
     service = _search_service()
     query = service.SearchQuery(
-        q=state.q, filters=state.filters, sort=state.sort, page=state.page, size=PAGE_SIZE,
+        q=state.q,
+        filters=state.filters,
+        sort=state.sort,
+        page=state.page,
+        size=PAGE_SIZE,
         language=current_language(request),
     )
     json_twin = "/api/v1" + state.url()  # the search API takes the same parameters
@@ -79,8 +83,13 @@ async def search_page(
             raise
         error = "; ".join(p.message for p in problem.problems)
         result = service.SearchResult(
-            items=[], total=0, page=state.page, size=PAGE_SIZE, facets={},
-            suggestion=None, note=None,
+            items=[],
+            total=0,
+            page=state.page,
+            size=PAGE_SIZE,
+            facets={},
+            suggestion=None,
+            note=None,
         )
     if wants_json(request):
         return Response(
@@ -92,9 +101,12 @@ async def search_page(
         identifier_schemes=await summary.identifier_scheme_labels(),
     )
     hits = [
-        {**dataclasses.asdict(hit), "snippet": Markup(hit.snippet or ""),
-         "modified": hit.modified,
-         "title_lang": hit.title_language if hit.title_language != lang else None}
+        {
+            **dataclasses.asdict(hit),
+            "snippet": Markup(hit.snippet or ""),
+            "modified": hit.modified,
+            "title_lang": hit.title_language if hit.title_language != lang else None,
+        }
         for hit in result.items
     ]
     context = {

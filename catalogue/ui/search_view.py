@@ -29,8 +29,9 @@ SORTS: dict[str, str] = {
     "modified": N_("Recently updated"),
     "title": N_("Title (A to Z)"),
 }
-VOCABULARY_OF_FACET = {facet.name: facet.vocabulary for facet in REGISTRY_FACETS
-                       if facet.vocabulary}
+VOCABULARY_OF_FACET = {
+    facet.name: facet.vocabulary for facet in REGISTRY_FACETS if facet.vocabulary
+}
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,10 @@ class SearchState:
 
     def without(self, key: str, value: str) -> str:
         """The URL with one filter value removed (and back on page 1)."""
-        filters = {k: [v for v in values if not (k == key and v == value)]
-                   for k, values in self.filters.items()}
+        filters = {
+            k: [v for v in values if not (k == key and v == value)]
+            for k, values in self.filters.items()
+        }
         return self.url(filters=filters, page=1)
 
     def is_active(self, key: str, value: str) -> bool:
@@ -134,7 +137,9 @@ def _label_language(key: str, value: str, lang: str) -> str | None:
 
 
 def facet_groups(
-    state: SearchState, facets: Mapping[str, Sequence[tuple[str, int]]], labels: Labels,
+    state: SearchState,
+    facets: Mapping[str, Sequence[tuple[str, int]]],
+    labels: Labels,
     lang: str = "en",
 ) -> list[dict[str, Any]]:
     """Facets in a fixed order, each value with its label, count and whether it is selected.
@@ -159,8 +164,14 @@ def facet_groups(
             for value, count in counts.items()
         ]
         values.sort(key=lambda item: (not item["selected"], -item["count"], item["label"]))
-        groups.append({"key": key, "heading": translate(heading), "values": values,
-                       "selected": sum(1 for v in values if v["selected"])})
+        groups.append(
+            {
+                "key": key,
+                "heading": translate(heading),
+                "values": values,
+                "selected": sum(1 for v in values if v["selected"]),
+            }
+        )
     return groups
 
 

@@ -50,11 +50,19 @@ from catalogue.web.state import settings_of
 CLASSES = tuple(item.value for item in Classification)
 DEFAULT_ACCESS = {"open": "PUBLIC", "closed": "NON_PUBLIC", "personal": "RESTRICTED"}
 DATA_TYPE_LABELS = {
-    "string": N_("Short text"), "text": N_("Long text"), "integer": N_("Whole number"),
-    "decimal": N_("Decimal number"), "boolean": N_("Yes or no"), "date": N_("Date"),
-    "datetime": N_("Date and time"), "time": N_("Time of day"), "code": N_("Code from a list"),
-    "identifier": N_("Identifier"), "geometry": N_("Shape or location"),
-    "json": N_("Structured (JSON)"), "binary": N_("File or image"),
+    "string": N_("Short text"),
+    "text": N_("Long text"),
+    "integer": N_("Whole number"),
+    "decimal": N_("Decimal number"),
+    "boolean": N_("Yes or no"),
+    "date": N_("Date"),
+    "datetime": N_("Date and time"),
+    "time": N_("Time of day"),
+    "code": N_("Code from a list"),
+    "identifier": N_("Identifier"),
+    "geometry": N_("Shape or location"),
+    "json": N_("Structured (JSON)"),
+    "binary": N_("File or image"),
 }
 CLASS_HELP = {
     "open": N_("Anyone may use it: published with an open licence and a way to download it."),
@@ -64,7 +72,9 @@ CLASS_HELP = {
     "personal": N_("About identifiable people; the GDPR applies and access is restricted."),
 }
 CLASSIFICATION_NAMES = {
-    "open": N_("Open data"), "closed": N_("Closed data"), "personal": N_("Personal data")
+    "open": N_("Open data"),
+    "closed": N_("Closed data"),
+    "personal": N_("Personal data"),
 }
 
 
@@ -109,7 +119,8 @@ async def _choices(principal: Principal, lang: str) -> Choices:
     return {
         **_vocabulary_choices(lang),
         "organisations": [
-            (org["slug"], org["name"], "") for org in organisations
+            (org["slug"], org["name"], "")
+            for org in organisations
             if principal.can_edit_datasets_of(org["slug"])
         ],
         "all-organisations": [(org["slug"], org["name"], "") for org in organisations],
@@ -140,26 +151,45 @@ async def _form_page(
     choices = await _choices(principal, lang)
     languages = settings_of(request).languages
     view = build_form(
-        form, classification=classification, choices=choices,
-        languages=languages, problems=problems or [], rows=rows, new=record is None,
+        form,
+        classification=classification,
+        choices=choices,
+        languages=languages,
+        problems=problems or [],
+        rows=rows,
+        new=record is None,
     )
     current_status = record.document.status.value if record else Status.DRAFT.value
-    guide = build_form(form, classification=classification, choices=choices,
-                       languages=languages, problems=guidance or [],
-                       new=record is None).summary if guidance else []
-    return render(request, "steward/form.html", {
-        "principal": principal,
-        "view": view,
-        "record": record,
-        "classification": classification,
-        "classes": class_choices(),
-        "current_status": current_status,
-        "action_url": f"/dataset/{record.slug}/edit" if record else "/dataset/new",
-        "revision": (form.get("_revision") or [str(record.revision) if record else ""])[0],
-        "failure": failure,
-        "guidance": guide,
-        "title_text": record.document.text(record.document.title, lang) if record else "",
-    }, status=status)
+    guide = (
+        build_form(
+            form,
+            classification=classification,
+            choices=choices,
+            languages=languages,
+            problems=guidance or [],
+            new=record is None,
+        ).summary
+        if guidance
+        else []
+    )
+    return render(
+        request,
+        "steward/form.html",
+        {
+            "principal": principal,
+            "view": view,
+            "record": record,
+            "classification": classification,
+            "classes": class_choices(),
+            "current_status": current_status,
+            "action_url": f"/dataset/{record.slug}/edit" if record else "/dataset/new",
+            "revision": (form.get("_revision") or [str(record.revision) if record else ""])[0],
+            "failure": failure,
+            "guidance": guide,
+            "title_text": record.document.text(record.document.title, lang) if record else "",
+        },
+        status=status,
+    )
 
 
 def _split_action(form: FormData) -> tuple[str, str]:
@@ -177,7 +207,7 @@ def _remove_row(form: FormData, name: str) -> FormData:
     result: FormData = {}
     for key, values in form.items():
         if key.startswith(f"{base}["):
-            index_part, _, rest = key[len(base) + 1:].partition("]")
+            index_part, _, rest = key[len(base) + 1 :].partition("]")
             if index_part.isdigit():
                 index = int(index_part)
                 if index == removed:
@@ -217,27 +247,44 @@ async def _submit(
             expected = expected_revision(revision) or NO_REVISION  # the form always names one
             saved = await service.replace_dataset(record.slug, raw, expected, principal)
     except InvalidDocument as error:
-        return await _form_page(request, principal, form, record=record, problems=error.problems,
-                                rows=rows, failure=_failure(raw["status"], current), status=422)
+        return await _form_page(
+            request,
+            principal,
+            form,
+            record=record,
+            problems=error.problems,
+            rows=rows,
+            failure=_failure(raw["status"], current),
+            status=422,
+        )
     except Conflict as error:  # the short name is taken
-        return await _form_page(request, principal, form, record=record, rows=rows,
-                                problems=[Problem("slug", error.message, "slug_taken")],
-                                failure=translate(N_("The dataset could not be saved.")),
-                                status=409)
+        return await _form_page(
+            request,
+            principal,
+            form,
+            record=record,
+            rows=rows,
+            problems=[Problem("slug", error.message, "slug_taken")],
+            failure=translate(N_("The dataset could not be saved.")),
+            status=409,
+        )
     except PreconditionFailed:
         assert record is not None
         return await _stale_page(request, principal, record.slug, form)
     if saved.document.status == Status.PUBLISHED and current == Status.PUBLISHED.value:
-        flash(request, translate(
-            N_("Changes saved: the published dataset is updated in the catalogue.")
-        ))
+        flash(
+            request,
+            translate(N_("Changes saved: the published dataset is updated in the catalogue.")),
+        )
         return Redirect(path=f"/dataset/{saved.slug}", status_code=303)
     if saved.document.status == Status.PUBLISHED:
         flash(request, translate(N_("Published: the dataset is now in the catalogue.")))
         return Redirect(path=f"/dataset/{saved.slug}", status_code=303)
-    flash(request, translate(N_("Saved (%(status)s).")) % {
-        "status": translate(STATUS_LABELS.get(saved.document.status.value, "")).lower()
-    })
+    flash(
+        request,
+        translate(N_("Saved (%(status)s)."))
+        % {"status": translate(STATUS_LABELS.get(saved.document.status.value, "")).lower()},
+    )
     return Redirect(path=f"/dataset/{saved.slug}/edit", status_code=303)
 
 
@@ -256,28 +303,38 @@ async def _stale_page(
     theirs = document_to_form(current.document.model_dump(mode="json"))
     classification = (yours.get("classification") or ["open"])[0]
     changes = changed_fields(
-        yours, theirs, classification=classification,
+        yours,
+        theirs,
+        classification=classification,
         choices=await _choices(principal, current_language(request)),
         languages=settings_of(request).languages,
     )
     if yours.get("classification") != theirs.get("classification"):
         changes.insert(0, _classification_change(yours, theirs))
     yours_for_review = {k: v for k, v in yours.items() if k != "_revision"}
-    return render(request, "steward/stale.html", {
-        "principal": principal,
-        "record": current,
-        "changes": changes,
-        "yours": yours_for_review,
-        "title_text": current.document.text(current.document.title, current_language(request)),
-    }, status=409)
+    return render(
+        request,
+        "steward/stale.html",
+        {
+            "principal": principal,
+            "record": current,
+            "changes": changes,
+            "yours": yours_for_review,
+            "title_text": current.document.text(current.document.title, current_language(request)),
+        },
+        status=409,
+    )
 
 
 def _classification_change(yours: FormData, theirs: FormData) -> Any:
     from catalogue.ui.forms.diff import ChangedField
 
-    return ChangedField("classification", "Classification",
-                        (yours.get("classification") or [""])[0].capitalize(),
-                        (theirs.get("classification") or [""])[0].capitalize())
+    return ChangedField(
+        "classification",
+        "Classification",
+        (yours.get("classification") or [""])[0].capitalize(),
+        (theirs.get("classification") or [""])[0].capitalize(),
+    )
 
 
 @get("/dataset/new", include_in_schema=False)
@@ -289,11 +346,16 @@ async def new_dataset(
     """First the classification (it decides what the form asks), then the form itself."""
     steward = _steward(principal)
     if classification not in CLASSES:
-        return render(request, "steward/choose.html", {
-            "principal": steward,
-            "classes": class_choices(),
-            "error": translate(N_("Choose one of the three.")) if classification else "",
-        }, status=400 if classification else 200)
+        return render(
+            request,
+            "steward/choose.html",
+            {
+                "principal": steward,
+                "classes": class_choices(),
+                "error": translate(N_("Choose one of the three.")) if classification else "",
+            },
+            status=400 if classification else 200,
+        )
     form: FormData = {
         "classification": [classification],
         "legal.access_rights": [DEFAULT_ACCESS[classification]],
@@ -369,24 +431,36 @@ async def dashboard(request: Request[Any, Any, Any], principal: CurrentPrincipal
         items = []
         for record in records:
             problems = blocking(await _still_needed(record))
-            items.append({
-                "record": record,
-                "title": record.document.text(record.document.title, lang) or record.slug,
-                "problems": problems,
-                "editable": principal.can_edit_datasets_of(org),
-            })
+            items.append(
+                {
+                    "record": record,
+                    "title": record.document.text(record.document.title, lang) or record.slug,
+                    "problems": problems,
+                    "editable": principal.can_edit_datasets_of(org),
+                }
+            )
         groups.append({"slug": org, "name": names.get(org, org), "items": items})
-    return render(request, "steward/dashboard.html", {
-        "principal": principal,
-        "groups": groups,
-        "can_register": _is_steward(principal),
-    })
+    return render(
+        request,
+        "steward/dashboard.html",
+        {
+            "principal": principal,
+            "groups": groups,
+            "can_register": _is_steward(principal),
+        },
+    )
 
 
 steward_router = Router(
     path="/",
-    route_handlers=[*AUTH_HANDLERS, new_dataset, create_dataset, edit_dataset, update_dataset,
-                    dashboard],
+    route_handlers=[
+        *AUTH_HANDLERS,
+        new_dataset,
+        create_dataset,
+        edit_dataset,
+        update_dataset,
+        dashboard,
+    ],
     exception_handlers={SignInRequired: _to_signin},
     include_in_schema=False,
 )

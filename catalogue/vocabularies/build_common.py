@@ -26,8 +26,32 @@ VOCAB_BASE = "https://w3id.org/strategic-data-catalogue/vocab/"
 """Base of the scheme IRIs we mint where the source has no scheme of its own."""
 
 EU_LANGUAGES: frozenset[str] = frozenset(
-    ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr",
-     "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv")
+    (
+        "bg",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "fi",
+        "fr",
+        "ga",
+        "hr",
+        "hu",
+        "it",
+        "lt",
+        "lv",
+        "mt",
+        "nl",
+        "pl",
+        "pt",
+        "ro",
+        "sk",
+        "sl",
+        "sv",
+    )
 )
 """The 24 official EU languages; labels in other languages are not copied."""
 

@@ -119,16 +119,25 @@ def in_namespaces(iris: Iterable[URIRef], *namespaces: Namespace) -> set[URIRef]
 def purposes(graph: Graph, version: str) -> SchemeOut:
     """Every purpose under dpv:Purpose, including the public-services sector purposes."""
     iris = in_namespaces(narrower_closure(graph, DPV.Purpose) | {DPV.Purpose}, DPV, PUBLIC_SERVICES)
-    scheme = dpv_scheme("purposes", "Purposes of processing (DPV)", graph, iris,
-                        "dpv.ttl, sector-publicservices.ttl", version)
+    scheme = dpv_scheme(
+        "purposes",
+        "Purposes of processing (DPV)",
+        graph,
+        iris,
+        "dpv.ttl, sector-publicservices.ttl",
+        version,
+    )
     set_flag_below(scheme, [str(p) for p in ART89_PURPOSES], "art89", True)
     return scheme
 
 
 def personal_data(graph: Graph, version: str) -> SchemeOut:
     """Every pd: category, plus the DPV core classes they hang under (so broader links resolve)."""
-    categories = {cast(URIRef, s) for s in graph.subjects(RDF.type, SKOS.Concept)
-                  if str(s).startswith(str(PD))}
+    categories = {
+        cast(URIRef, s)
+        for s in graph.subjects(RDF.type, SKOS.Concept)
+        if str(s).startswith(str(PD))
+    }
     core_under = narrower_closure(graph, DPV.PersonalData) | {DPV.PersonalData}
     core: set[URIRef] = set()
     todo = [b for c in categories for b in graph.objects(c, SKOS.broader)]
@@ -137,8 +146,14 @@ def personal_data(graph: Graph, version: str) -> SchemeOut:
         if isinstance(parent, URIRef) and parent not in categories | core and parent in core_under:
             core.add(parent)
             todo.extend(graph.objects(parent, SKOS.broader))
-    scheme = dpv_scheme("personal-data", "Personal data categories (DPV)", graph, categories | core,
-                        "pd.ttl, dpv.ttl", version)
+    scheme = dpv_scheme(
+        "personal-data",
+        "Personal data categories (DPV)",
+        graph,
+        categories | core,
+        "pd.ttl, dpv.ttl",
+        version,
+    )
     set_flag_below(scheme, [str(DPV.SpecialCategoryPersonalData)], "specialCategory", True)
     set_flag_below(scheme, [str(PD.Criminal)], "criminalOffence", True)
     return scheme
@@ -152,7 +167,8 @@ def data_subjects(graph: Graph, version: str) -> SchemeOut:
     ``entities-datasubject-classes`` scheme, which is what we take.
     """
     iris = {
-        s for s in graph.subjects(SKOS.inScheme, DPV["entities-datasubject-classes"])
+        s
+        for s in graph.subjects(SKOS.inScheme, DPV["entities-datasubject-classes"])
         if isinstance(s, URIRef) and (s, RDF.type, SKOS.Concept) in graph
     }
     if DPV.DataSubject not in iris:
@@ -170,11 +186,18 @@ def measures(graph: Graph, version: str) -> SchemeOut:
     root = DPV.TechnicalOrganisationalMeasure
     iris = narrower_closure(graph, root) | {root}
     principles = {
-        s for s in graph.subjects(SKOS.inScheme, GDPR["principles-classes"])
+        s
+        for s in graph.subjects(SKOS.inScheme, GDPR["principles-classes"])
         if isinstance(s, URIRef) and (s, RDF.type, DPV.OrganisationalMeasure) in graph
     }
-    scheme = dpv_scheme("measures", "Technical and organisational measures (DPV)", graph,
-                        in_namespaces(iris, DPV) | principles, "dpv.ttl, eu-gdpr.ttl", version)
+    scheme = dpv_scheme(
+        "measures",
+        "Technical and organisational measures (DPV)",
+        graph,
+        in_namespaces(iris, DPV) | principles,
+        "dpv.ttl, eu-gdpr.ttl",
+        version,
+    )
     set_flag_below(scheme, [str(m) for m in ART89_SAFEGUARDS], "art89Safeguard", True)
     return scheme
 
@@ -198,13 +221,15 @@ def transfer_bases(graph: Graph, version: str) -> SchemeOut:
     """GDPR Chapter V bases for a transfer: Art. 45(3), the Art. 46 safeguards and the
     Art. 49 derogations (DPV's points, not its broader helper classes), each with its article."""
     iris = [
-        s for s in graph.subjects(SKOS.inScheme, GDPR["legal-basis-data-transfer-classes"])
+        s
+        for s in graph.subjects(SKOS.inScheme, GDPR["legal-basis-data-transfer-classes"])
         if isinstance(s, URIRef) and local_name(str(s))[:2] in {"A4"}
     ]
     if not iris:
         raise ValueError("transfer-bases: no Art. 45/46/49 concepts in eu-gdpr.ttl")
-    scheme = dpv_scheme("transfer-bases", "GDPR Chapter V bases for transfers", graph, iris,
-                        "eu-gdpr.ttl", version)
+    scheme = dpv_scheme(
+        "transfer-bases", "GDPR Chapter V bases for transfers", graph, iris, "eu-gdpr.ttl", version
+    )
     for concept in scheme.concepts:
         number, *points = concept.code.removeprefix("A").split("-")
         concept.flags["article"] = number + "".join(f"({point})" for point in points)
@@ -222,8 +247,12 @@ def build_dpv_schemes(source: Path) -> list[SchemeOut]:
     return [
         gdpr_article(graph, version, "legal-bases", "GDPR Art. 6(1) legal bases", "6-1", "abcdef"),
         gdpr_article(
-            graph, version, "special-category-conditions",
-            "GDPR Art. 9(2) conditions for processing special categories", "9-2", "abcdefghij",
+            graph,
+            version,
+            "special-category-conditions",
+            "GDPR Art. 9(2) conditions for processing special categories",
+            "9-2",
+            "abcdefghij",
         ),
         purposes(graph, version),
         personal_data(graph, version),

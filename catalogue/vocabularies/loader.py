@@ -171,7 +171,8 @@ def _parse_file(path: Path) -> dict[str, Any]:
     if key is None or str(key) != path.stem:
         raise ValueError(f"{path.name}: cat:key {key!r} does not match the file name")
     members = sorted(
-        c for c in graph.subjects(SKOS.inScheme, scheme)
+        c
+        for c in graph.subjects(SKOS.inScheme, scheme)
         if isinstance(c, URIRef) and (c, RDF.type, SKOS.Concept) in graph
     )
     codes: dict[URIRef, str] = {}
@@ -184,40 +185,59 @@ def _parse_file(path: Path) -> dict[str, Any]:
         raise ValueError(f"{path.name}: duplicate skos:notation codes")
     concepts = []
     for iri in members:
-        annotations = sorted((
-            (str(p).removeprefix(str(CAT)), o)
-            for p, o in graph.predicate_objects(iri)
-            if str(p).startswith(str(CAT))
-        ), key=lambda item: (item[0], str(item[1])))
+        annotations = sorted(
+            (
+                (str(p).removeprefix(str(CAT)), o)
+                for p, o in graph.predicate_objects(iri)
+                if str(p).startswith(str(CAT))
+            ),
+            key=lambda item: (item[0], str(item[1])),
+        )
         flags = {
             name: (value.toPython() if isinstance(value, Literal) else str(value))
             for name, value in annotations
         }
-        concepts.append({
-            "code": codes[iri],
-            "iri": str(iri),
-            "labels": _lang_map(graph, iri, SKOS.prefLabel),
-            "definitions": _lang_map(graph, iri, SKOS.definition),
-            "broader": sorted(
-                codes[cast(URIRef, b)] for b in graph.objects(iri, SKOS.broader) if b in codes
-            ),
-            "flags": {k: v if isinstance(v, bool | int | float | str) else str(v)
-                      for k, v in flags.items()},
-        })
-    return {"key": str(key), "iri": str(scheme),
-            "labels": _lang_map(graph, scheme, SKOS.prefLabel), "concepts": concepts}
+        concepts.append(
+            {
+                "code": codes[iri],
+                "iri": str(iri),
+                "labels": _lang_map(graph, iri, SKOS.prefLabel),
+                "definitions": _lang_map(graph, iri, SKOS.definition),
+                "broader": sorted(
+                    codes[cast(URIRef, b)] for b in graph.objects(iri, SKOS.broader) if b in codes
+                ),
+                "flags": {
+                    k: v if isinstance(v, bool | int | float | str) else str(v)
+                    for k, v in flags.items()
+                },
+            }
+        )
+    return {
+        "key": str(key),
+        "iri": str(scheme),
+        "labels": _lang_map(graph, scheme, SKOS.prefLabel),
+        "concepts": concepts,
+    }
 
 
 def _build(data: dict[str, Any]) -> Vocabulary:
     key = data["key"]
     concepts = [
-        Concept(code=c["code"], iri=c["iri"], scheme=key, labels=c["labels"],
-                definitions=c["definitions"], broader=tuple(c["broader"]), flags=c["flags"])
+        Concept(
+            code=c["code"],
+            iri=c["iri"],
+            scheme=key,
+            labels=c["labels"],
+            definitions=c["definitions"],
+            broader=tuple(c["broader"]),
+            flags=c["flags"],
+        )
         for c in data["concepts"]
     ]
     concepts.sort(key=lambda c: (c.label("en").casefold(), c.code))
-    return Vocabulary(key=key, iri=data["iri"], labels=data["labels"],
-                      concepts={c.code: c for c in concepts})
+    return Vocabulary(
+        key=key, iri=data["iri"], labels=data["labels"], concepts={c.code: c for c in concepts}
+    )
 
 
 # --- cache ---------------------------------------------------------------------------------

@@ -87,10 +87,19 @@ LIMIT_STATUS = {"body": 413, "query_string": 414}
 
 def limit_exceeded(_: Request[Any, Any, Any], error: LimitExceeded) -> Response[Any]:
     """A request over one of the limits in ``catalogue.limits``: 413, 414 or 400."""
-    problem = {"field": error.field, "message": error.message, "code": "limit_exceeded",
-               "severity": "error", "limit": error.limit}
-    return problem_response(LIMIT_STATUS.get(error.kind, 400), f"{error.field}: {error.message}",
-                            limit=error.limit, problems=[problem])
+    problem = {
+        "field": error.field,
+        "message": error.message,
+        "code": "limit_exceeded",
+        "severity": "error",
+        "limit": error.limit,
+    }
+    return problem_response(
+        LIMIT_STATUS.get(error.kind, 400),
+        f"{error.field}: {error.message}",
+        limit=error.limit,
+        problems=[problem],
+    )
 
 
 def static_not_found(_: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:

@@ -29,9 +29,17 @@ BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # C0 controls but tab and new lines, and DEL: never text we store or search for (PostgreSQL
 # refuses NUL outright, SQLite would store it), so refused wherever a request carries text.
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-NOT_JSON = ("text/turtle", "text/n3", "text/xml", "application/x-turtle", "application/rdf+xml",
-            "application/xml", "application/n-triples", "application/x-www-form-urlencoded",
-            "multipart/")  # anything else starting with { or [ is read as JSON (CKAN does)
+NOT_JSON = (
+    "text/turtle",
+    "text/n3",
+    "text/xml",
+    "application/x-turtle",
+    "application/rdf+xml",
+    "application/xml",
+    "application/n-triples",
+    "application/x-www-form-urlencoded",
+    "multipart/",
+)  # anything else starting with { or [ is read as JSON (CKAN does)
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -45,32 +53,39 @@ def check_target(scope: Scope, limit: Limits) -> None:
     """The path and the query string, before routing reads them."""
     path = scope.get("path", "")
     if any(ord(char) < 32 or ord(char) == 127 for char in path):
-        raise LimitExceeded("(path)", "control_characters",
-                            "the address may not contain control characters")
+        raise LimitExceeded(
+            "(path)", "control_characters", "the address may not contain control characters"
+        )
     query = scope.get("query_string", b"")
     if CONTROL_BYTES.search(unquote_to_bytes(query.replace(b"+", b" "))):
-        raise LimitExceeded("(query)", "control_characters",
-                            "the query string may not contain control characters")
+        raise LimitExceeded(
+            "(query)", "control_characters", "the query string may not contain control characters"
+        )
     if len(query) > limit.max_query_string_bytes:
         raise LimitExceeded(
-            "(query)", "max_query_string_bytes",
+            "(query)",
+            "max_query_string_bytes",
             f"the query string is {len(query)} bytes; at most "
-            f"{limit.max_query_string_bytes} are read", kind="query_string",
+            f"{limit.max_query_string_bytes} are read",
+            kind="query_string",
         )
     if query.count(b"&") + 1 > limit.max_query_parameters:
         count = len(parse_qsl(query.decode("latin-1"), keep_blank_values=True))
         if count > limit.max_query_parameters:
-            raise LimitExceeded("(query)", "max_query_parameters",
-                                f"{count} query parameters; at most "
-                                f"{limit.max_query_parameters} are read")
+            raise LimitExceeded(
+                "(query)",
+                "max_query_parameters",
+                f"{count} query parameters; at most {limit.max_query_parameters} are read",
+            )
 
 
 def check_path_integers(scope: Scope, limit: Limits) -> None:
     """Integers in the path (``/history/{revision}``) fit the database's integer column."""
     for name, value in (scope.get("path_params") or {}).items():
         if isinstance(value, int) and not 0 <= value <= limit.max_int:
-            raise LimitExceeded(name, "max_int",
-                                f"must be a whole number between 0 and {limit.max_int}")
+            raise LimitExceeded(
+                name, "max_int", f"must be a whole number between 0 and {limit.max_int}"
+            )
 
 
 def _looks_like_json(content_type: str, body: bytes) -> bool:
@@ -103,15 +118,20 @@ async def read_body(scope: Scope, receive: Receive, maximum: int) -> bytes:
 def _check_text(body: bytes, found: re.Match[bytes] | None) -> None:
     """A form body holds no control character (tab and new lines are fine)."""
     if found is not None:
-        raise LimitExceeded("(body)", "control_characters",
-                            "the body may not contain control characters (tab and new lines "
-                            "are fine)")
+        raise LimitExceeded(
+            "(body)",
+            "control_characters",
+            "the body may not contain control characters (tab and new lines are fine)",
+        )
 
 
 def _too_large(size: int, maximum: int) -> LimitExceeded:
-    return LimitExceeded("(body)", "max_body_bytes",
-                         f"the body has {size} bytes or more; at most {maximum} are accepted here",
-                         kind="body")
+    return LimitExceeded(
+        "(body)",
+        "max_body_bytes",
+        f"the body has {size} bytes or more; at most {maximum} are accepted here",
+        kind="body",
+    )
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -177,9 +197,17 @@ def log_slow(scope: Scope, elapsed: float, status: int | None) -> None:
     query = scope.get("query_string", b"")[:1024].decode("latin-1")
     slow_logger.warning(
         "slow request: %.2f s %s %s (route %s, path parameters %s, query %r) -> %s",
-        elapsed, scope.get("method"), scope.get("path"),
-        ",".join(sorted(route)) if route else "?", dict(scope.get("path_params") or {}),
-        query, status,
-        extra={"elapsed": elapsed, "route": ",".join(sorted(route)) if route else None,
-               "query": query, "status": status},
+        elapsed,
+        scope.get("method"),
+        scope.get("path"),
+        ",".join(sorted(route)) if route else "?",
+        dict(scope.get("path_params") or {}),
+        query,
+        status,
+        extra={
+            "elapsed": elapsed,
+            "route": ",".join(sorted(route)) if route else None,
+            "query": query,
+            "status": status,
+        },
     )

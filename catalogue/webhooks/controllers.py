@@ -31,8 +31,11 @@ class WebhookController(Controller):
     async def list_webhooks(self, principal: CurrentPrincipal) -> WebhookListOut:
         return {"items": await service.list_hooks(require_principal(principal))}
 
-    @post("/", summary="Register a webhook (admin); the answer holds its secret, shown once",
-          responses=errors(401, 403, 413, 422))
+    @post(
+        "/",
+        summary="Register a webhook (admin); the answer holds its secret, shown once",
+        responses=errors(401, 403, 413, 422),
+    )
     async def register_webhook(
         self, data: JSONBody[WebhookBody], principal: CurrentPrincipal
     ) -> RegisteredWebhookOut:
@@ -42,17 +45,23 @@ class WebhookController(Controller):
     async def get_webhook(self, hook_id: HookId, principal: CurrentPrincipal) -> WebhookOut:
         return await service.get_hook(hook_id, require_principal(principal))
 
-    @delete("/{hook_id:int}", status_code=200, summary="Remove a webhook and its log (admin)",
-            responses=errors(401, 403, 404))
+    @delete(
+        "/{hook_id:int}",
+        status_code=200,
+        summary="Remove a webhook and its log (admin)",
+        responses=errors(401, 403, 404),
+    )
     async def delete_webhook(
         self, hook_id: HookId, principal: CurrentPrincipal
     ) -> DeletedWebhookOut:
         await service.delete_hook(hook_id, require_principal(principal))
         return {"id": hook_id, "deleted": True}
 
-    @get("/{hook_id:int}/deliveries",
-         summary="A webhook's newest 50 deliveries, each attempt with its answer (admin)",
-         responses=errors(401, 403, 404))
+    @get(
+        "/{hook_id:int}/deliveries",
+        summary="A webhook's newest 50 deliveries, each attempt with its answer (admin)",
+        responses=errors(401, 403, 404),
+    )
     async def list_deliveries(
         self, hook_id: HookId, principal: CurrentPrincipal
     ) -> DeliveryListOut:

@@ -22,8 +22,14 @@ from catalogue.webhooks import rules, service
 
 PATH = "/admin/webhooks"
 SHOWN_DELIVERIES = 10
-NAV_ITEMS = (NavItem(PATH, N_("Webhooks"), 60,  # listed in catalogue.wiring
-                     visible=lambda principal: principal is not None and principal.is_admin),)
+NAV_ITEMS = (
+    NavItem(
+        PATH,
+        N_("Webhooks"),
+        60,  # listed in catalogue.wiring
+        visible=lambda principal: principal is not None and principal.is_admin,
+    ),
+)
 
 
 async def _page(request: Request[Any, Any, Any], principal: Any, **extra: Any) -> Response[Any]:
@@ -32,27 +38,42 @@ async def _page(request: Request[Any, Any, Any], principal: Any, **extra: Any) -
     hooks = await service.list_hooks(principal)
     for hook in hooks:
         hook["deliveries"] = (await service.deliveries(hook["id"], principal))[:SHOWN_DELIVERIES]
-    context = {"principal": principal, "hooks": hooks, "events": rules.EVENTS,
-               "form": {"url": "", "description": "", "events": []}, "errors": {},
-               "json_twin": "/api/v1/webhooks", **extra}
-    return render(request, "admin/webhooks.html", context,
-                  status=422 if extra.get("errors") else extra.get("status", 200))
+    context = {
+        "principal": principal,
+        "hooks": hooks,
+        "events": rules.EVENTS,
+        "form": {"url": "", "description": "", "events": []},
+        "errors": {},
+        "json_twin": "/api/v1/webhooks",
+        **extra,
+    }
+    return render(
+        request,
+        "admin/webhooks.html",
+        context,
+        status=422 if extra.get("errors") else extra.get("status", 200),
+    )
 
 
 @get(PATH, include_in_schema=False)
-async def webhooks_page(request: Request[Any, Any, Any], principal: CurrentPrincipal
-                        ) -> Response[Any]:
+async def webhooks_page(
+    request: Request[Any, Any, Any], principal: CurrentPrincipal
+) -> Response[Any]:
     return await _page(request, principal)
 
 
 @post(PATH, include_in_schema=False)
-async def register_webhook(request: Request[Any, Any, Any], principal: CurrentPrincipal
-                           ) -> Response[Any]:
+async def register_webhook(
+    request: Request[Any, Any, Any], principal: CurrentPrincipal
+) -> Response[Any]:
     if principal is None:
         raise SignInRequired
     form = await request.form()
-    raw = {"url": str(form.get("url") or ""), "description": str(form.get("description") or ""),
-           "events": [str(value) for value in form.getall("events", [])]}
+    raw = {
+        "url": str(form.get("url") or ""),
+        "description": str(form.get("description") or ""),
+        "events": [str(value) for value in form.getall("events", [])],
+    }
     try:
         created = await service.register(raw, principal)
     except InvalidDocument as problem:
@@ -64,8 +85,9 @@ async def register_webhook(request: Request[Any, Any, Any], principal: CurrentPr
 
 
 @post(f"{PATH}/{{hook_id:int}}/delete", include_in_schema=False)
-async def delete_webhook(request: Request[Any, Any, Any], principal: CurrentPrincipal,
-                         hook_id: FromPath[int]) -> Redirect:
+async def delete_webhook(
+    request: Request[Any, Any, Any], principal: CurrentPrincipal, hook_id: FromPath[int]
+) -> Redirect:
     if principal is None:
         raise SignInRequired
     await service.delete_hook(hook_id, principal)
@@ -73,5 +95,9 @@ async def delete_webhook(request: Request[Any, Any, Any], principal: CurrentPrin
     return Redirect(path=PATH, status_code=303)
 
 
-webhook_pages = Router(path="/", route_handlers=[webhooks_page, register_webhook, delete_webhook],
-                       exception_handlers={SignInRequired: _to_signin}, include_in_schema=False)
+webhook_pages = Router(
+    path="/",
+    route_handlers=[webhooks_page, register_webhook, delete_webhook],
+    exception_handlers={SignInRequired: _to_signin},
+    include_in_schema=False,
+)

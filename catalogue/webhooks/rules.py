@@ -64,9 +64,15 @@ def dataset_event(before: Mapping[str, Any] | None, after: Mapping[str, Any] | N
     return None
 
 
-def events_of(kind: str, action: str, object_id: str, before: Mapping[str, Any] | None,
-              after: Mapping[str, Any] | None, extra: Mapping[str, Any],
-              base_url: str) -> list[Event]:
+def events_of(
+    kind: str,
+    action: str,
+    object_id: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    extra: Mapping[str, Any],
+    base_url: str,
+) -> list[Event]:
     """The events one announced change makes (none, or one)."""
     if kind == "dataset":
         name = dataset_event(before, after)
@@ -75,39 +81,56 @@ def events_of(kind: str, action: str, object_id: str, before: Mapping[str, Any] 
         document = after or before or {}
         slug = str(document.get("slug", ""))
         organisational = document.get("organisational") or {}
-        return [Event(name, {
-            "dataset": {
-                "id": object_id,
-                "slug": slug,
-                "status": _status(after) or _status(before),
-                "classification": document.get("classification"),
-                "publisher": organisational.get("publisher"),
-                "revision": extra.get("revision"),
-                "links": {"html": f"{base_url}/dataset/{slug}",
-                          "api": f"{base_url}/api/v1/datasets/{slug}",
-                          "rdf": f"{base_url}/dataset/{slug}.ttl"},
-            },
-        })]
+        return [
+            Event(
+                name,
+                {
+                    "dataset": {
+                        "id": object_id,
+                        "slug": slug,
+                        "status": _status(after) or _status(before),
+                        "classification": document.get("classification"),
+                        "publisher": organisational.get("publisher"),
+                        "revision": extra.get("revision"),
+                        "links": {
+                            "html": f"{base_url}/dataset/{slug}",
+                            "api": f"{base_url}/api/v1/datasets/{slug}",
+                            "rdf": f"{base_url}/dataset/{slug}.ttl",
+                        },
+                    },
+                },
+            )
+        ]
     if kind == "agreement" and action in DECISIONS:
-        return [Event(AGREEMENT_DECIDED, {
-            "agreement": {
-                "id": object_id,
-                "decision": action,
-                "status": _status(after),
-                "dataset": extra.get("dataset"),
-                "consumer": extra.get("consumer"),
-                "provider": extra.get("provider"),
-                "links": {"api": f"{base_url}/api/v1/agreements/{object_id}",
-                          "html": f"{base_url}/agreements/{object_id}"},
-            },
-        })]
+        return [
+            Event(
+                AGREEMENT_DECIDED,
+                {
+                    "agreement": {
+                        "id": object_id,
+                        "decision": action,
+                        "status": _status(after),
+                        "dataset": extra.get("dataset"),
+                        "consumer": extra.get("consumer"),
+                        "provider": extra.get("provider"),
+                        "links": {
+                            "api": f"{base_url}/api/v1/agreements/{object_id}",
+                            "html": f"{base_url}/agreements/{object_id}",
+                        },
+                    },
+                },
+            )
+        ]
     return []
 
 
 def payload(event: Event, delivery_id: str, at: dt.datetime) -> str:
     """The body sent, exactly as signed."""
-    return json.dumps({"id": delivery_id, "event": event.name, "occurred_at": at.isoformat(),
-                       **event.data}, separators=(",", ":"), sort_keys=True)
+    return json.dumps(
+        {"id": delivery_id, "event": event.name, "occurred_at": at.isoformat(), **event.data},
+        separators=(",", ":"),
+        sort_keys=True,
+    )
 
 
 def new_delivery_id() -> str:

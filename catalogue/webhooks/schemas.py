@@ -10,9 +10,11 @@ from catalogue.web.openapi import Body, Shape
 from catalogue.webhooks.rules import EVENTS
 from catalogue.webhooks.service import WebhookDocument
 
-EXAMPLE = {"url": "https://receiver.example.org/catalogue-events",
-           "events": ["dataset.published", "dataset.withdrawn"],
-           "description": "Our portal's harvester"}
+EXAMPLE = {
+    "url": "https://receiver.example.org/catalogue-events",
+    "events": ["dataset.published", "dataset.withdrawn"],
+    "description": "Our portal's harvester",
+}
 
 
 class WebhookInfo(Body):

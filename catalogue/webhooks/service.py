@@ -52,9 +52,13 @@ def parse(raw: Any) -> WebhookDocument:
     except ValidationError as error:
         raise InvalidDocument(problems_from_validation_error(error)) from None
     problems = [
-        Problem(f"events[{i}]", f"is not an event; use one of {', '.join(rules.EVENTS)}",
-                "unknown_value")
-        for i, name in enumerate(document.events) if name not in rules.EVENTS
+        Problem(
+            f"events[{i}]",
+            f"is not an event; use one of {', '.join(rules.EVENTS)}",
+            "unknown_value",
+        )
+        for i, name in enumerate(document.events)
+        if name not in rules.EVENTS
     ]
     if problems:
         raise InvalidDocument(problems)
@@ -73,8 +77,15 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-COLUMNS = (Webhook.id, Webhook.url, Webhook.events, Webhook.description, Webhook.active,
-           Webhook.created, Webhook.created_by)
+COLUMNS = (
+    Webhook.id,
+    Webhook.url,
+    Webhook.events,
+    Webhook.description,
+    Webhook.active,
+    Webhook.created,
+    Webhook.created_by,
+)
 
 
 async def register(raw: Any, principal: Principal | None) -> dict[str, Any]:
@@ -83,13 +94,27 @@ async def register(raw: Any, principal: Principal | None) -> dict[str, Any]:
     document = parse(raw)
     secret = rules.new_secret()
     async with write_transaction():
-        rows = await Webhook.insert(Webhook(
-            url=document.url, events=document.events, description=document.description,
-            secret=secret, active=document.active, created_by=actor.email,
-        )).returning(Webhook.id)
+        rows = await Webhook.insert(
+            Webhook(
+                url=document.url,
+                events=document.events,
+                description=document.description,
+                secret=secret,
+                active=document.active,
+                created_by=actor.email,
+            )
+        ).returning(Webhook.id)
         hook_id = rows[0]["id"]
-        await announce(Change("webhook", "create", str(hook_id), document.url, actor,
-                              after={"url": document.url, "events": document.events}))
+        await announce(
+            Change(
+                "webhook",
+                "create",
+                str(hook_id),
+                document.url,
+                actor,
+                after={"url": document.url, "events": document.events},
+            )
+        )
     return {**await get_hook(hook_id, actor), "secret": secret}
 
 
@@ -101,8 +126,7 @@ async def list_hooks(principal: Principal | None) -> list[dict[str, Any]]:
 
 async def get_hook(hook_id: int, principal: Principal | None) -> dict[str, Any]:
     _require_admin(principal)
-    row = await (Webhook.select(*COLUMNS).where(Webhook.id == hook_id)
-                 .output(load_json=True).first())
+    row = await Webhook.select(*COLUMNS).where(Webhook.id == hook_id).output(load_json=True).first()
     if row is None:
         raise NotFound(f"no webhook {hook_id}")
     return _public(row)
@@ -113,56 +137,103 @@ async def delete_hook(hook_id: int, principal: Principal | None) -> None:
     hook = await get_hook(hook_id, actor)
     async with write_transaction():
         await Webhook.delete().where(Webhook.id == hook_id)
-        await announce(Change("webhook", "delete", str(hook_id), hook["url"], actor,
-                              before={"url": hook["url"], "events": hook["events"]}))
+        await announce(
+            Change(
+                "webhook",
+                "delete",
+                str(hook_id),
+                hook["url"],
+                actor,
+                before={"url": hook["url"], "events": hook["events"]},
+            )
+        )
 
 
 async def deliveries(hook_id: int, principal: Principal | None) -> list[dict[str, Any]]:
     """The newest deliveries of a hook, each with its attempts (status, time, answer)."""
     await get_hook(hook_id, principal)
-    rows = await (WebhookDelivery.select(
-        WebhookDelivery.id, WebhookDelivery.event, WebhookDelivery.state,
-        WebhookDelivery.attempts, WebhookDelivery.next_attempt, WebhookDelivery.created,
-        WebhookDelivery.finished, WebhookDelivery.body,
-    ).where(WebhookDelivery.webhook == hook_id).order_by(WebhookDelivery.id, ascending=False)
-        .limit(DELIVERY_PAGE))
+    rows = await (
+        WebhookDelivery.select(
+            WebhookDelivery.id,
+            WebhookDelivery.event,
+            WebhookDelivery.state,
+            WebhookDelivery.attempts,
+            WebhookDelivery.next_attempt,
+            WebhookDelivery.created,
+            WebhookDelivery.finished,
+            WebhookDelivery.body,
+        )
+        .where(WebhookDelivery.webhook == hook_id)
+        .order_by(WebhookDelivery.id, ascending=False)
+        .limit(DELIVERY_PAGE)
+    )
     ids = [row["id"] for row in rows]
     attempts: dict[int, list[dict[str, Any]]] = {key: [] for key in ids}
     if ids:
-        for attempt in await (WebhookAttempt.select(
-            WebhookAttempt.delivery, WebhookAttempt.at, WebhookAttempt.status,
-            WebhookAttempt.duration_ms, WebhookAttempt.response_excerpt, WebhookAttempt.error,
-        ).where(WebhookAttempt.delivery.is_in(ids)).order_by(WebhookAttempt.id)):
-            attempts[attempt.pop("delivery")].append(
-                {**attempt, "at": attempt["at"].isoformat()})
-    return [{
-        "id": row["id"],
-        "event": row["event"],
-        "state": row["state"],
-        "attempts": attempts[row["id"]],
-        "next_attempt": row["next_attempt"].isoformat() if row["state"] == "pending" else None,
-        "created": row["created"].isoformat(),
-        "finished": row["finished"].isoformat() if row["finished"] else None,
-        "body": row["body"],
-    } for row in rows]
+        for attempt in await (
+            WebhookAttempt.select(
+                WebhookAttempt.delivery,
+                WebhookAttempt.at,
+                WebhookAttempt.status,
+                WebhookAttempt.duration_ms,
+                WebhookAttempt.response_excerpt,
+                WebhookAttempt.error,
+            )
+            .where(WebhookAttempt.delivery.is_in(ids))
+            .order_by(WebhookAttempt.id)
+        ):
+            attempts[attempt.pop("delivery")].append({**attempt, "at": attempt["at"].isoformat()})
+    return [
+        {
+            "id": row["id"],
+            "event": row["event"],
+            "state": row["state"],
+            "attempts": attempts[row["id"]],
+            "next_attempt": row["next_attempt"].isoformat() if row["state"] == "pending" else None,
+            "created": row["created"].isoformat(),
+            "finished": row["finished"].isoformat() if row["finished"] else None,
+            "body": row["body"],
+        }
+        for row in rows
+    ]
 
 
 async def enqueue(changes: Sequence[Change]) -> int:
     """Queue a delivery for every (event, hook that wants it); run inside the transaction."""
     base = get_settings().base_url
-    events = [event for change in changes for event in rules.events_of(
-        change.kind, change.action, change.object_id, change.before, change.after,
-        change.extra, base)]
+    events = [
+        event
+        for change in changes
+        for event in rules.events_of(
+            change.kind,
+            change.action,
+            change.object_id,
+            change.before,
+            change.after,
+            change.extra,
+            base,
+        )
+    ]
     if not events:
         return 0
-    hooks = await (Webhook.select(Webhook.id, Webhook.events).where(Webhook.active.eq(True))
-                   .output(load_json=True))
+    hooks = await (
+        Webhook.select(Webhook.id, Webhook.events)
+        .where(Webhook.active.eq(True))
+        .output(load_json=True)
+    )
     now = dt.datetime.now(dt.UTC)
     rows = [
-        WebhookDelivery(webhook=hook["id"], event=event.name, next_attempt=now, created=now,
-                        body=rules.payload(event, rules.new_delivery_id(), now))
-        for event in events for hook in hooks if event.name in (hook["events"] or [])
+        WebhookDelivery(
+            webhook=hook["id"],
+            event=event.name,
+            next_attempt=now,
+            created=now,
+            body=rules.payload(event, rules.new_delivery_id(), now),
+        )
+        for event in events
+        for hook in hooks
+        if event.name in (hook["events"] or [])
     ]
     for start in range(0, len(rows), 500):
-        await WebhookDelivery.insert(*rows[start:start + 500])
+        await WebhookDelivery.insert(*rows[start : start + 500])
     return len(rows)

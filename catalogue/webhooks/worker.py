@@ -73,8 +73,9 @@ def _event() -> asyncio.Event:
 def wake_after_commit() -> None:
     """Wake this process's worker once the current transaction has committed."""
     transaction = WebhookDelivery._meta.db.current_transaction.get()
-    task = asyncio.get_running_loop().create_task(_wake_after(transaction),
-                                                  context=contextvars.Context())
+    task = asyncio.get_running_loop().create_task(
+        _wake_after(transaction), context=contextvars.Context()
+    )
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
 
@@ -96,7 +97,8 @@ async def claim(limit: int, now: dt.datetime | None = None) -> list[Claimed]:
     now = now or dt.datetime.now(dt.UTC)
     lease = now + dt.timedelta(seconds=2 * TIMEOUT_SECONDS + 5)
     due = await WebhookDelivery.exists().where(
-        (WebhookDelivery.state == "pending") & (WebhookDelivery.next_attempt <= now))
+        (WebhookDelivery.state == "pending") & (WebhookDelivery.next_attempt <= now)
+    )
     if not due:  # the common case: a cheap read, no write lock
         return []
     sql = CLAIM.format(lock="FOR UPDATE SKIP LOCKED" if is_postgres() else "")
@@ -104,12 +106,24 @@ async def claim(limit: int, now: dt.datetime | None = None) -> list[Claimed]:
         rows = await WebhookDelivery.raw(sql, lease, now, now, limit)
     if not rows:
         return []
-    hooks = {row["id"]: row for row in await Webhook.select(
-        Webhook.id, Webhook.url, Webhook.secret).where(
-        Webhook.id.is_in(sorted({row["webhook"] for row in rows})))}
-    return [Claimed(row["id"], hooks[row["webhook"]]["url"], hooks[row["webhook"]]["secret"],
-                    row["event"], row["body"], row["attempts"])
-            for row in rows if row["webhook"] in hooks]
+    hooks = {
+        row["id"]: row
+        for row in await Webhook.select(Webhook.id, Webhook.url, Webhook.secret).where(
+            Webhook.id.is_in(sorted({row["webhook"] for row in rows}))
+        )
+    }
+    return [
+        Claimed(
+            row["id"],
+            hooks[row["webhook"]]["url"],
+            hooks[row["webhook"]]["secret"],
+            row["event"],
+            row["body"],
+            row["attempts"],
+        )
+        for row in rows
+        if row["webhook"] in hooks
+    ]
 
 
 async def send(client: httpx.AsyncClient, delivery: Claimed) -> None:
@@ -136,8 +150,9 @@ async def send(client: httpx.AsyncClient, delivery: Claimed) -> None:
     await settle(delivery, status, duration, excerpt, error)
 
 
-async def settle(delivery: Claimed, status: int | None, duration_ms: int, excerpt: str,
-                 error: str) -> None:
+async def settle(
+    delivery: Claimed, status: int | None, duration_ms: int, excerpt: str, error: str
+) -> None:
     now = dt.datetime.now(dt.UTC)
     values: dict[Any, Any] = {WebhookDelivery.lease_until: None}
     if rules.succeeded(status):
@@ -146,13 +161,21 @@ async def settle(delivery: Claimed, status: int | None, duration_ms: int, excerp
         values.update({WebhookDelivery.state: "failed", WebhookDelivery.finished: now})
     else:
         values[WebhookDelivery.next_attempt] = now + dt.timedelta(
-            seconds=rules.backoff(delivery.attempts))
+            seconds=rules.backoff(delivery.attempts)
+        )
     async with write_transaction():
         if not await WebhookDelivery.exists().where(WebhookDelivery.id == delivery.id):
             return  # its hook was removed while it was being sent
-        await WebhookAttempt.insert(WebhookAttempt(
-            delivery=delivery.id, at=now, status=status, duration_ms=duration_ms,
-            response_excerpt=excerpt, error=error))
+        await WebhookAttempt.insert(
+            WebhookAttempt(
+                delivery=delivery.id,
+                at=now,
+                status=status,
+                duration_ms=duration_ms,
+                response_excerpt=excerpt,
+                error=error,
+            )
+        )
         await WebhookDelivery.update(values).where(WebhookDelivery.id == delivery.id)
 
 

@@ -26,8 +26,13 @@ PROJECT = Path(__file__).resolve().parents[2]
 ARTEFACTS = PROJECT / "tests" / "artefacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
@@ -71,9 +76,23 @@ def live_server() -> Iterator[str]:
     }
     log = (data_dir / "server.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "catalogue.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "catalogue.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + START_TIMEOUT
@@ -86,8 +105,10 @@ def live_server() -> Iterator[str]:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
                 log.flush()
-                pytest.fail("the catalogue server did not start:\n"
-                            + (data_dir / "server.log").read_text()[-3000:])
+                pytest.fail(
+                    "the catalogue server did not start:\n"
+                    + (data_dir / "server.log").read_text()[-3000:]
+                )
             time.sleep(0.3)
         yield base
     finally:

@@ -27,8 +27,13 @@ STEWARD = "steward@ministry-of-the-interior.example.si"
 PASSWORD = "demo-password"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 TITLE = "Firearms licence holders"
 
@@ -57,9 +62,21 @@ def steward_site() -> Iterator[str]:
         "CATALOGUE_SECRET_KEY": "browser-test-secret",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "catalogue.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "catalogue.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT,
+        env=env,
     )
     try:
         deadline = time.monotonic() + 90

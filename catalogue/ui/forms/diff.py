@@ -46,8 +46,10 @@ def readable_fields(view: FormView) -> dict[str, tuple[str, str]]:
             shown = "Yes" if control.value.lower() in {"true", "on", "1"} else "No"
         else:
             shown = control.value
-        label = control.label if control.context in control.label else (
-            f"{control.context}: {control.label}"
+        label = (
+            control.label
+            if control.context in control.label
+            else (f"{control.context}: {control.label}")
         )
         result[control.name] = (label, shown)
     return result

@@ -20,9 +20,15 @@ from catalogue.ui.forms.mapping import FormData, service_choices
 from catalogue.ui.forms.schema import NOTE, SECTIONS, SERVICE_CHOICES, SLUG, Section, Spec
 from catalogue.vocabularies import Vocabularies
 
-LANGUAGE_NAMES = {"en": N_("English"), "sl": N_("Slovenian"), "de": N_("German"),
-                  "it": N_("Italian"), "hu": N_("Hungarian"), "hr": N_("Croatian"),
-                  "fr": N_("French")}
+LANGUAGE_NAMES = {
+    "en": N_("English"),
+    "sl": N_("Slovenian"),
+    "de": N_("German"),
+    "it": N_("Italian"),
+    "hu": N_("Hungarian"),
+    "hr": N_("Croatian"),
+    "fr": N_("French"),
+}
 ROWS_FIELD = "_rows."
 INDEX_PLACEHOLDER = "__INDEX__"
 LONG_TEXT_NAMES = frozenset({"description", "rights", "reason", "how_to_request", "text"})
@@ -156,8 +162,14 @@ def vocabulary_choices(
 
 
 class _Builder:
-    def __init__(self, form: FormData, choices: Choices, languages: Sequence[str],
-                 classification: str, rows: Mapping[str, int]) -> None:
+    def __init__(
+        self,
+        form: FormData,
+        choices: Choices,
+        languages: Sequence[str],
+        classification: str,
+        rows: Mapping[str, int],
+    ) -> None:
         self.form = form
         self.choices = choices
         self.languages = list(languages)
@@ -172,7 +184,8 @@ class _Builder:
     def has_content(self, name: str) -> bool:
         return any(
             key == name or key.startswith((f"{name}.", f"{name}["))
-            for key, values in self.form.items() if any(value.strip() for value in values)
+            for key, values in self.form.items()
+            if any(value.strip() for value in values)
         )
 
     def item(self, spec: Spec, name: str, context: str, register: bool = True) -> Any:
@@ -181,8 +194,10 @@ class _Builder:
             group = Container(
                 "group", name, field_id(name), translate(spec.label), translate(spec.help), required
             )
-            group.items = [self.item(child, f"{name}.{child.path}", translate(spec.label), register)
-                           for child in spec.children]
+            group.items = [
+                self.item(child, f"{name}.{child.path}", translate(spec.label), register)
+                for child in spec.children
+            ]
             if register:
                 self.containers[name] = group
             return group
@@ -195,9 +210,15 @@ class _Builder:
         indices = {int(m.group(1)) for key in self.form if (m := pattern.match(key))}
         count = max([index + 1 for index in indices] + [spec.min_rows, self.rows.get(name, 0)])
         self.rows[name] = count
-        repeat = Container("repeat", name, field_id(name), translate(spec.label),
-                           translate(spec.help), required,
-                           item_label=translate(spec.item_label))
+        repeat = Container(
+            "repeat",
+            name,
+            field_id(name),
+            translate(spec.label),
+            translate(spec.help),
+            required,
+            item_label=translate(spec.item_label),
+        )
         for index in range(count):
             repeat.rows.append(self.row(spec, name, index, str(index + 1), register=True))
         repeat.template = self.row(spec, name, INDEX_PLACEHOLDER, "", register=False)
@@ -209,34 +230,56 @@ class _Builder:
     ) -> Container:
         row_name = f"{name}[{index}]"
         label = f"{translate(spec.item_label)} {number}".strip()
-        row = Container("row", row_name, field_id(row_name), label,
-                        index=index if isinstance(index, int) else -1,
-                        item_label=translate(spec.item_label))
-        row.items = [self.item(child, f"{row_name}.{child.path}", label, register)
-                     for child in spec.children]
+        row = Container(
+            "row",
+            row_name,
+            field_id(row_name),
+            label,
+            index=index if isinstance(index, int) else -1,
+            item_label=translate(spec.item_label),
+        )
+        row.items = [
+            self.item(child, f"{row_name}.{child.path}", label, register) for child in spec.children
+        ]
         return row
 
     def control(
         self, spec: Spec, name: str, context: str, required: bool, register: bool
     ) -> Control:
-        control = Control(spec.kind, name, field_id(name), translate(spec.label), context,
-                          translate(spec.help), required)
+        control = Control(
+            spec.kind,
+            name,
+            field_id(name),
+            translate(spec.label),
+            context,
+            translate(spec.help),
+            required,
+        )
         if spec.kind == "langtext":
             present = [lang for lang in self.languages]
             prefix = f"{name}."
-            present += [key[len(prefix):] for key in self.form
-                        if key.startswith(prefix) and key[len(prefix):] not in present
-                        and re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", key[len(prefix):])]
+            present += [
+                key[len(prefix) :]
+                for key in self.form
+                if key.startswith(prefix)
+                and key[len(prefix) :] not in present
+                and re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", key[len(prefix) :])
+            ]
             long_text = name.rsplit(".", 1)[-1] in LONG_TEXT_NAMES
             for position, lang in enumerate(present):
                 part_name = f"{name}.{lang}"
                 part = Control(
-                    "textarea" if long_text else "text", part_name, field_id(part_name),
-                    f"{translate(spec.label)} ({language_name(lang)})", context,
+                    "textarea" if long_text else "text",
+                    part_name,
+                    field_id(part_name),
+                    f"{translate(spec.label)} ({language_name(lang)})",
+                    context,
                     help=translate(spec.help) if position == 0 else "",
-                    required=required and position == 0, value=(self.values(part_name) or [""])[0],
+                    required=required and position == 0,
+                    value=(self.values(part_name) or [""])[0],
                     language=lang,
-                    folded=spec.secondary_languages_folded and position > 0
+                    folded=spec.secondary_languages_folded
+                    and position > 0
                     and not self.values(part_name),
                 )
                 control.parts.append(part)
@@ -249,8 +292,11 @@ class _Builder:
                 selected = {spec.default}
             options = list(self.choices.get(spec.choices or "", ()))
             known = {code for code, _, _ in options}
-            options += [(value, f"{value} (not in the list)", "") for value in self.values(name)
-                        if value and value not in known]
+            options += [
+                (value, f"{value} (not in the list)", "")
+                for value in self.values(name)
+                if value and value not in known
+            ]
             control.show_definitions = len(options) <= SMALL_LIST
             if spec.kind == "checkboxes":
                 # Chosen ones first, so a long list shows what is ticked without scrolling.
@@ -272,14 +318,25 @@ class _Builder:
         return Wrapper(" ".join(sorted(spec.classes)), visible, item)
 
     def section(self, section: Section) -> SectionView:
-        items = [self.wrap(spec, self.item(spec, spec.path, translate(section.legend)))
-                 for spec in section.specs]
+        items = [
+            self.wrap(spec, self.item(spec, spec.path, translate(section.legend)))
+            for spec in section.specs
+        ]
         classes = " ".join(sorted(section.classes)) if section.classes else ""
-        visible = section.classes is None or self.classification in section.classes or any(
-            self.has_content(spec.path) for spec in section.specs
+        visible = (
+            section.classes is None
+            or self.classification in section.classes
+            or any(self.has_content(spec.path) for spec in section.specs)
         )
-        return SectionView(section.id, translate(section.legend), translate(section.intro),
-                           section.level, classes, visible, items)
+        return SectionView(
+            section.id,
+            translate(section.legend),
+            translate(section.intro),
+            section.level,
+            classes,
+            visible,
+            items,
+        )
 
 
 def _parent(path: str) -> str:
@@ -336,9 +393,15 @@ def build_form(
         if target in by_name:
             control = by_name[target]
             control.errors.append(message)
-            summary.append(SummaryItem(f"#{control.anchor}", f"{control.context}: {control.label}"
-                                       if control.context not in control.label else control.label,
-                                       message))
+            summary.append(
+                SummaryItem(
+                    f"#{control.anchor}",
+                    f"{control.context}: {control.label}"
+                    if control.context not in control.label
+                    else control.label,
+                    message,
+                )
+            )
         elif target in builder.containers:
             container = builder.containers[target]
             container.errors.append(message)
@@ -353,5 +416,5 @@ def rows_requested(form: Mapping[str, list[str]]) -> dict[str, int]:
     rows = {}
     for key, values in form.items():
         if key.startswith(ROWS_FIELD) and values and values[0].isdigit():
-            rows[key[len(ROWS_FIELD):]] = min(int(values[0]), 500)
+            rows[key[len(ROWS_FIELD) :]] = min(int(values[0]), 500)
     return rows
