@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import os
 import sqlite3
@@ -167,3 +168,11 @@ async def fetch_page(
         .offset((page - 1) * size)
     )
     return rows, await counting
+
+
+def stored_datetime(value: Any) -> dt.datetime:
+    """A timestamp column's value as an aware datetime: SQLite hands back ISO text, and a
+    naive value is UTC (as every timestamp is stored)."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(str(value))
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

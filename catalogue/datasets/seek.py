@@ -21,6 +21,7 @@ from piccolo.columns.combination import WhereRaw
 from catalogue.accounts.principal import Principal
 from catalogue.datasets.queries import RECORD_COLUMNS, DatasetFilter, filter_clauses
 from catalogue.datasets.tables import Dataset
+from catalogue.db import stored_datetime
 from catalogue.domain.problems import Problem
 from catalogue.errors import BadRequest
 
@@ -87,7 +88,7 @@ async def _offset_start(
         .offset(offset)
         .first()
     )
-    return Cursor(order, _aware(row["_seek"]), _uuid(row["id"])) if row else None
+    return Cursor(order, stored_datetime(row["_seek"]), _uuid(row["id"])) if row else None
 
 
 async def seek_records(
@@ -128,14 +129,8 @@ async def seek_records(
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
-        following = Cursor(order, _aware(last["_seek"]), _uuid(last["id"]))
+        following = Cursor(order, stored_datetime(last["_seek"]), _uuid(last["id"]))
     return rows, following
-
-
-def _aware(value: Any) -> dt.datetime:
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.fromisoformat(str(value))
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _uuid(value: Any) -> UUID:

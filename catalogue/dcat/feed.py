@@ -19,6 +19,7 @@ from piccolo.query.functions.aggregate import Max, Min
 
 from catalogue.datasets import queries, seek
 from catalogue.datasets.tables import Dataset
+from catalogue.db import stored_datetime
 from catalogue.dcat import feed_filters, profiles
 from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.errors import BadRequest
@@ -229,8 +230,7 @@ async def first_issued() -> dt.datetime | None:
     value = row["first"] if row else None
     if value is None:
         return None
-    value = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return stored_datetime(value)
 
 
 async def last_change() -> dt.datetime | None:
@@ -241,9 +241,4 @@ async def last_change() -> dt.datetime | None:
     datasets = await Dataset.select(Max(Dataset.public_modified, alias="latest")).first()
     organisations = await Organisation.select(Max(Organisation.modified, alias="latest")).first()
     values = [row["latest"] for row in (datasets, organisations) if row and row["latest"]]
-    values = [
-        value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-        for value in values
-    ]
-    values = [value if value.tzinfo else value.replace(tzinfo=dt.UTC) for value in values]
-    return max(values, default=None)
+    return max(map(stored_datetime, values), default=None)

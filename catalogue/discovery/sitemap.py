@@ -32,6 +32,7 @@ from piccolo.columns.combination import WhereRaw
 from catalogue.datasets.queries import DatasetFilter, filter_clauses
 from catalogue.datasets.tables import Dataset
 from catalogue.datasets.versions import VersionedCache, current_version
+from catalogue.db import stored_datetime
 
 PAGE_SIZE = 50_000
 MAX_PAGES = 200  # 10 million datasets: the routes /sitemap-1.xml ... /sitemap-200.xml
@@ -40,15 +41,9 @@ LOOKBACK = dt.timedelta(minutes=2)
 Key = tuple[dt.datetime, UUID]
 
 
-def _aware(value: Any) -> dt.datetime:
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.fromisoformat(str(value))
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def _key(row: dict[str, Any]) -> Key:
     identifier = row["id"]
-    return _aware(row["created"]), identifier if isinstance(identifier, UUID) else UUID(
+    return stored_datetime(row["created"]), identifier if isinstance(identifier, UUID) else UUID(
         str(identifier)
     )
 
@@ -149,7 +144,7 @@ async def _apply_changes(plan: Plan) -> None:
         # stamp was seen: look back a little (re-reading a row is harmless, a max).
         query = query.where(Dataset.public_modified >= plan.seen - LOOKBACK)
     for row in await query:
-        when = _aware(row["public_modified"])
+        when = stored_datetime(row["public_modified"])
         page = plan.page_of(_key(row))
         if page >= 0:
             current = plan.lastmod[page]
@@ -228,7 +223,7 @@ async def page_xml(base_url: str, number: int) -> tuple[bytes, bytes] | None:
         .limit(PAGE_SIZE)
     )
     body = urlset_xml(
-        [(f"{base_url}/dataset/{row['slug']}", _aware(row["modified"])) for row in rows]
+        [(f"{base_url}/dataset/{row['slug']}", stored_datetime(row["modified"])) for row in rows]
     )
     pair = (body, gzip.compress(body, compresslevel=6))
     _pages.put(number, version, pair, size=len(pair[0]) + len(pair[1]))
