@@ -125,3 +125,17 @@ def test_undeclared_attribute_categories_are_a_warning_not_a_blocker(vocabularie
     )
     found = problems(document, vocabularies)
     assert [(p.code, p.severity) for p in found] == [("category_undeclared", "warning")]
+
+
+def test_every_marked_rule_is_listed_once_in_the_rule_book() -> None:
+    """A rule takes effect by being listed in ``rules.RULES``, not by being imported."""
+    from catalogue.domain import services
+
+    marked = {
+        function
+        for module in (rules, services)
+        for function in vars(module).values()
+        if callable(function) and hasattr(function, "applies_to")
+    }
+    assert marked == set(rules.RULES)
+    assert len(rules.RULES) == len(set(rules.RULES))

@@ -2,13 +2,14 @@
 
 Separate from :mod:`catalogue.domain.rules` so that rule modules (the classification rules,
 the data-service and HVD rules in :mod:`catalogue.domain.services`) import it without
-importing each other.
+importing each other; :mod:`catalogue.domain.rules` lists them all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol, cast
 
 from catalogue.domain.dataset import Classification, DatasetDocument
 from catalogue.domain.problems import Problem
@@ -35,15 +36,26 @@ class RuleContext:
         return self.publisher_type in PUBLIC_AUTHORITY_TYPES
 
 
-Rule = Callable[[DatasetDocument, RuleContext], Iterator[Problem]]
-RULES: list[tuple[Classification | None, Rule]] = []
+class Rule(Protocol):
+    """A rule: the problems one document has, for the classification it ``applies_to``."""
+
+    applies_to: Classification | None
+
+    def __call__(self, document: DatasetDocument, context: RuleContext) -> Iterator[Problem]: ...
 
 
-def rule(applies_to: Classification | None = None) -> Callable[[Rule], Rule]:
-    """Register a rule for one classification, or for every dataset when ``None``."""
+RuleFunction = Callable[[DatasetDocument, RuleContext], Iterator[Problem]]
 
-    def register(function: Rule) -> Rule:
-        RULES.append((applies_to, function))
-        return function
 
-    return register
+def rule(applies_to: Classification | None = None) -> Callable[[RuleFunction], Rule]:
+    """Mark a function as a rule for one classification, or for every dataset when ``None``.
+
+    Marking registers nothing: the rule book lists its rules explicitly
+    (:data:`catalogue.domain.rules.RULES`), in the order their problems are shown.
+    """
+
+    def mark(function: RuleFunction) -> Rule:
+        function.applies_to = applies_to  # type: ignore[attr-defined]
+        return cast(Rule, function)
+
+    return mark

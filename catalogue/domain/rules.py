@@ -15,10 +15,11 @@ from catalogue.domain.rulebook import (
     NOT_PUBLIC,
     PUBLIC,
     PUBLIC_AUTHORITY_TYPES,
-    RULES,
+    Rule,
     RuleContext,
     rule,
 )
+from catalogue.domain.services import hvd_dataset_is_complete
 from catalogue.i18n import N_, _
 
 __all__ = ["PUBLIC_AUTHORITY_TYPES", "RuleContext", "blocking", "check"]
@@ -27,8 +28,8 @@ __all__ = ["PUBLIC_AUTHORITY_TYPES", "RuleContext", "blocking", "check"]
 def check(document: DatasetDocument, context: RuleContext) -> list[Problem]:
     """Every problem that would stop ``document`` from being published, plus warnings."""
     problems: list[Problem] = []
-    for applies_to, function in RULES:
-        if applies_to is None or applies_to == document.classification:
+    for function in RULES:
+        if function.applies_to in (None, document.classification):
             problems.extend(function(document, context))
     return problems
 
@@ -450,6 +451,22 @@ def transfers_are_identified(document: DatasetDocument, context: RuleContext) ->
             )
 
 
-# The data-service and high-value-dataset rules, registered after these (the order problems
-# are listed in).
-from catalogue.domain import services as _services  # noqa: E402,F401
+# Every rule, in the order their problems are listed.
+RULES: tuple[Rule, ...] = (
+    described_in_default_language,
+    has_publisher_and_contact,
+    has_theme,
+    identifiers_are_declared,
+    open_is_public,
+    open_has_open_licence,
+    open_can_be_accessed,
+    open_holds_no_personal_data,
+    closed_is_restricted,
+    personal_is_restricted,
+    personal_states_gdpr_facts,
+    special_categories_need_article_9,
+    no_legitimate_interest_for_authorities,
+    attribute_categories_are_declared,
+    transfers_are_identified,
+    hvd_dataset_is_complete,
+)
