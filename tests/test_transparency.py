@@ -83,7 +83,7 @@ async def test_only_published_personal_datasets_have_a_transparency_page(client)
     assert (await client.get("/transparency/nothing-here.json")).status_code == 404
 
 
-async def test_who_uses_data_about_me_lists_every_personal_dataset(client):
+async def test_who_uses_data_about_me_lists_every_reused_personal_dataset(client):
     response = await client.get("/transparency.json")
     assert response.status_code == 200
     datasets = {d["slug"]: d for d in response.json()["datasets"]}
@@ -98,3 +98,56 @@ async def test_who_uses_data_about_me_lists_every_personal_dataset(client):
     }
     html = await client.get("/transparency")
     assert html.status_code == 200 and "Who uses data about me?" in html.text
+
+
+async def test_the_overview_pages_by_dataset_and_visits_each_reused_dataset_once(
+    client, monkeypatch
+):
+    from catalogue.agreements import transparency
+
+    monkeypatch.setattr(transparency, "OVERVIEW_PAGE", 2)
+    monkeypatch.setattr(transparency, "USES_SHOWN", 1)
+    seen: list[str] = []
+    url: str | None = "/transparency.json"
+    while url:
+        body = (await client.get(url)).json()
+        assert len(body["datasets"]) <= 2
+        seen += [dataset["slug"] for dataset in body["datasets"]]
+        assert all(len(dataset["uses"]) <= 1 for dataset in body["datasets"])
+        url = body["links"]["next"]
+    assert seen == sorted(seen) and len(seen) == len(set(seen))
+    assert {"central-population-register", "employer-income-tax-returns"} <= set(seen)
+    html = (await client.get("/transparency?after=central-population-register")).text
+    assert "‹ From the start" in html and 'id="d-central-population-register"' not in html
+    # a closed dataset's use is skipped, and the page is still full
+    assert 'id="d-critical-infrastructure-register"' not in html
+    assert html.count('<section class="card"') == 2
+    assert '<a href="/transparency/employer-income-tax-returns">Every service that reuses' in html
+
+
+async def test_the_overview_never_lists_a_dataset_without_an_approved_use(client):
+    body = (await client.get("/transparency.json")).json()
+    assert body["datasets"] and all(dataset["uses"] for dataset in body["datasets"])
+    assert body["all_personal"] == "/search?classification=personal"
+    assert (await client.get(body["all_personal"])).status_code == 200
+
+
+async def test_a_dataset_page_lists_its_uses_a_page_at_a_time(client, monkeypatch):
+    from catalogue.agreements import transparency
+
+    monkeypatch.setattr(transparency, "USES_PER_PAGE", 2)
+    url = "/transparency/employer-income-tax-returns.json"
+    first = (await client.get(url)).json()
+    second = (await client.get(f"{url}?page=2")).json()
+    assert first["paging"] == {
+        "page": 1,
+        "pages": 2,
+        "total": 4,
+        "previous": None,
+        "next": "/transparency/employer-income-tax-returns?page=2",
+    }
+    services = {use["service"] for use in first["uses"] + second["uses"]}
+    assert len(first["uses"]) == len(second["uses"]) == 2 and len(services) == 4
+    assert (await client.get(f"{url}?page=0")).status_code == 400
+    html = (await client.get("/transparency/employer-income-tax-returns?page=2")).text
+    assert "Page 2 of 2" in html and 'rel="prev"' in html

@@ -6,7 +6,7 @@ problem next to its field (422), a successful post redirects (303).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response, get, post
@@ -19,7 +19,7 @@ from catalogue.domain.agreement import Decision
 from catalogue.errors import InvalidDocument, NotFound
 from catalogue.i18n import N_, translate
 from catalogue.ui.rendering import NavItem, current_language, render
-from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery
+from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery, QueryParameter
 
 NAV_ITEMS = (
     NavItem("/transparency", N_("Who uses data about me?"), 40),
@@ -210,10 +210,12 @@ async def decide_from_form(
 
 @get(["/transparency", "/transparency.json"], include_in_schema=False, name="transparency")
 async def transparency_index(
-    request: Request[Any, Any, Any], principal: CurrentPrincipal
+    request: Request[Any, Any, Any],
+    principal: CurrentPrincipal,
+    after: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    """Who uses data about me? Every personal dataset and the services that reuse it."""
-    view = await transparency.overview(current_language(request))
+    """Who uses data about me? The personal datasets other services reuse, and those services."""
+    view = await transparency.overview(current_language(request), (after or "")[:100] or None)
     if request.url.path.endswith(".json"):
         return Response(view, media_type=MediaType.JSON)
     context = {**view, "json_twin": "/transparency.json", "principal": principal}
@@ -222,11 +224,14 @@ async def transparency_index(
 
 @get("/transparency/{slug:str}", include_in_schema=False, name="transparency:dataset")
 async def transparency_dataset(
-    request: Request[Any, Any, Any], principal: CurrentPrincipal, slug: FromPath[str]
+    request: Request[Any, Any, Any],
+    principal: CurrentPrincipal,
+    slug: FromPath[str],
+    page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
 ) -> Response[Any]:
     """One personal dataset: each approved reuse in plain language, rights, complaints."""
     name = slug.removesuffix(".json")
-    view = await transparency.dataset_view(name, current_language(request))
+    view = await transparency.dataset_view(name, current_language(request), page)
     if slug.endswith(".json"):
         return Response(view, media_type=MediaType.JSON)
     context = {**view, "json_twin": f"/transparency/{name}.json", "principal": principal}

@@ -12,13 +12,14 @@ from typing import Any
 
 from catalogue.agreements import records, service
 from catalogue.datasets.queries import DatasetFilter, find_record
-from catalogue.datasets.seek import public_titles
+from catalogue.datasets.seek import TitleRow, public_titles_of
 from catalogue.domain.agreement import AgreementStatus
 from catalogue.domain.dataset import Classification, DatasetDocument
 from catalogue.domain.languages import text_in
 from catalogue.errors import NotFound
 from catalogue.i18n import N_, translate
 from catalogue.i18n.legal import legal_label
+from catalogue.onceonly import queries as onceonly_queries
 from catalogue.onceonly.facts import service_slug
 from catalogue.settings import get_settings
 from catalogue.vocabularies import Vocabularies, default_vocabularies
@@ -163,14 +164,30 @@ def _controller(dataset: DatasetDocument, publisher_name: str) -> dict[str, Any]
     }
 
 
-async def _approved(slug: str) -> list[records.AgreementRecord]:
-    items, _ = await records.list_records(
+USES_PER_PAGE = 25
+"""Approved uses per page of a dataset's transparency page."""
+
+
+async def _approved(slug: str, page: int) -> tuple[list[records.AgreementRecord], int]:
+    """One page of the dataset's approved agreements (by authority on the page) and the total."""
+    items, total = await records.list_records(
         None,
         records.AgreementFilter(dataset=slug, status=AgreementStatus.APPROVED.value),
-        1,
-        records.MAX_PAGE_SIZE * 10,
+        page,
+        USES_PER_PAGE,
     )
-    return sorted(items, key=lambda record: (record.consumer_name, record.reference))
+    return sorted(items, key=lambda record: (record.consumer_name, record.reference)), total
+
+
+def _pages(path: str, page: int, total: int) -> dict[str, Any]:
+    last = max(1, -(-total // USES_PER_PAGE))
+    return {
+        "page": page,
+        "pages": last,
+        "total": total,
+        "previous": f"{path}?page={page - 1}" if page > 1 else None,
+        "next": f"{path}?page={page + 1}" if page < last else None,
+    }
 
 
 async def rights_and_complaints(controller: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -189,7 +206,7 @@ async def rights_and_complaints(controller: dict[str, Any] | None = None) -> dic
     }
 
 
-async def dataset_view(slug: str, lang: str) -> dict[str, Any]:
+async def dataset_view(slug: str, lang: str, page: int = 1) -> dict[str, Any]:
     """Who uses one personal dataset; 404 unless it is published and personal."""
     await service.expire_due()
     record = await find_record(slug)
@@ -201,6 +218,7 @@ async def dataset_view(slug: str, lang: str) -> dict[str, Any]:
         raise NotFound(f"no published personal dataset '{slug}'")
     document = record.document
     controller = _controller(document, record.publisher_name)
+    approved, total = await _approved(slug, page)
     return {
         "dataset": {
             "slug": slug,
@@ -209,31 +227,55 @@ async def dataset_view(slug: str, lang: str) -> dict[str, Any]:
             "holder": record.publisher_name,
             "url": f"/dataset/{slug}",
         },
-        "uses": [_use(item, document, lang) for item in await _approved(slug)],
+        "uses": [_use(item, document, lang) for item in approved],
+        "paging": _pages(f"/transparency/{slug}", page, total),
         "transfers": transfers(document, lang),
         **await rights_and_complaints(controller),
         "links": {"html": f"/transparency/{slug}", "json": f"/transparency/{slug}.json"},
     }
 
 
-async def overview(lang: str) -> dict[str, Any]:
-    """Every published personal dataset with the services that reuse it."""
+OVERVIEW_PAGE = 20
+"""Datasets per page of the overview (seek-paged by slug)."""
+USES_SHOWN = 10
+"""Services listed per dataset on the overview; its own page lists every one."""
+PERSONAL = DatasetFilter(classification=Classification.PERSONAL.value)
+
+
+async def _reused_personal(after: str | None) -> list[TitleRow]:
+    """Up to a page and one of the reused datasets after ``after`` that are personal (the
+    index of uses does not know classifications: other kinds are skipped a batch at a time)."""
+    found: list[TitleRow] = []
+    cursor = after
+    while len(found) <= OVERVIEW_PAGE:
+        slugs = await onceonly_queries.reused_datasets(cursor, OVERVIEW_PAGE + 1)
+        if not slugs:
+            break
+        found += await public_titles_of(slugs, PERSONAL)
+        cursor = slugs[-1]
+        if len(slugs) <= OVERVIEW_PAGE:
+            break
+    return found
+
+
+async def overview(lang: str, after: str | None = None) -> dict[str, Any]:
+    """The published personal datasets other services reuse, with those services, a page at a
+    time: read from the once-only map's index of approved uses, so a page costs the same with
+    ten agreements or ten thousand."""
     await service.expire_due()
-    datasets = await public_titles(
-        DatasetFilter(classification=Classification.PERSONAL.value), 1000
+    datasets = await _reused_personal(after)
+    more = len(datasets) > OVERVIEW_PAGE
+    datasets = datasets[:OVERVIEW_PAGE]
+    slugs = [record.slug for record in datasets]
+    uses = {
+        slug: await onceonly_queries.first_uses_of_dataset(slug, USES_SHOWN + 1) for slug in slugs
+    }
+    names = await onceonly_queries.organisation_names(
+        use["consumer"] for found in uses.values() for use in found
     )
-    approved, _ = await records.list_records(
-        None, records.AgreementFilter(status=AgreementStatus.APPROVED.value), 1, 10_000
-    )
-    by_dataset: dict[str, list[records.AgreementRecord]] = {}
-    for agreement in approved:  # one query for every dataset, not one per dataset
-        by_dataset.setdefault(agreement.document.dataset, []).append(agreement)
     entries = []
-    for record in sorted(datasets, key=lambda item: _text(item.title, lang)):
-        uses = sorted(
-            by_dataset.get(record.slug, []),
-            key=lambda agreement: (agreement.consumer_name, agreement.reference),
-        )
+    for record in datasets:
+        found = uses.get(record.slug, [])
         entries.append(
             {
                 "slug": record.slug,
@@ -241,17 +283,28 @@ async def overview(lang: str) -> dict[str, Any]:
                 "holder": record.publisher_name,
                 "uses": [
                     {
-                        "service": _text(use.document.service.title, lang),
-                        "authority": use.consumer_name,
-                        "until": use.document.valid_until.isoformat(),
+                        "service": _text(use["service_title"], lang),
+                        "authority": names.get(use["consumer"], use["consumer"]),
+                        "until": use["valid_until"].isoformat(),
                     }
-                    for use in uses
+                    for use in found[:USES_SHOWN]
                 ],
+                "more_uses": len(found) > USES_SHOWN,
                 "url": f"/transparency/{record.slug}",
             }
         )
+    following = f"/transparency?after={slugs[-1]}" if more else None
     return {
         "datasets": entries,
+        "next": following,
+        "first_page": after is None,
+        "all_personal": "/search?classification=personal",
         **await rights_and_complaints(),
-        "links": {"html": "/transparency", "json": "/transparency.json"},
+        "links": {
+            "html": "/transparency",
+            "json": "/transparency.json",
+            "next": following.replace("/transparency?", "/transparency.json?")
+            if following
+            else None,
+        },
     }

@@ -147,12 +147,8 @@ class TitleRow:
 
 
 async def public_titles(filters: DatasetFilter, limit: int) -> list[TitleRow]:
-    """Public datasets, newest change first: slug, title in every language, publisher name.
-
-    The title is taken out of the JSON document by the database (``json_extract`` on
-    SQLite, ``->`` on PostgreSQL), so a list of a thousand costs a thousand small values."""
-    postgres = Dataset._meta.db.engine_type == "postgres"
-    title = "document->'title'" if postgres else "json_extract(document, '$.title')"
+    """Public datasets, newest change first: slug, title in every language, publisher name
+    (a list of a thousand costs a thousand small values)."""
     clauses = filter_clauses(None, filters, scan=True)
     rows = await (
         Dataset.select(Dataset.slug, Dataset.publisher.name)
@@ -161,6 +157,26 @@ async def public_titles(filters: DatasetFilter, limit: int) -> list[TitleRow]:
         .order_by(Dataset.id, ascending=False)
         .limit(limit)
     )
+    return await _with_titles(rows)
+
+
+async def public_titles_of(slugs: list[str], filters: DatasetFilter) -> list[TitleRow]:
+    """Those of these datasets that are public and pass ``filters``, in the order given."""
+    if not slugs:
+        return []
+    clauses = filter_clauses(None, filters, scan=True)
+    rows = await Dataset.select(Dataset.slug, Dataset.publisher.name).where(
+        Dataset.slug.is_in(slugs), *clauses
+    )
+    order = {slug: position for position, slug in enumerate(slugs)}
+    return await _with_titles(sorted(rows, key=lambda row: order[row["slug"]]))
+
+
+async def _with_titles(rows: list[dict[str, Any]]) -> list[TitleRow]:
+    """The rows (slug, publisher name) with their titles, read out of the documents by the
+    database (``json_extract`` on SQLite, ``->`` on PostgreSQL): small values, no parsing."""
+    postgres = Dataset._meta.db.engine_type == "postgres"
+    title = "document->'title'" if postgres else "json_extract(document, '$.title')"
     slugs = [row["slug"] for row in rows]
     titles: dict[str, dict[str, str]] = {}
     if slugs:

@@ -219,8 +219,7 @@ async def rebuild(batch: int = 500) -> None:
     await RegisterAttribute.delete(force=True)
     await ServiceUse.delete(force=True)
     async for rows in _batches(Dataset, [Dataset.id, Dataset.document], batch):
-        for row in rows:
-            await index_dataset(str(row["id"]), row["document"])
+        await index_datasets({str(row["id"]): row["document"] for row in rows})
     columns = [
         Agreement.id,
         Agreement.reference,

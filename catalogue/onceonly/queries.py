@@ -158,6 +158,34 @@ async def uses_of_datasets(slugs: Iterable[str]) -> list[dict[str, Any]]:
     )
 
 
+async def reused_datasets(after: str | None, limit: int) -> list[str]:
+    """Slugs of the public datasets with an approved use, in slug order after ``after``
+    (seek paging: a page costs ``limit`` index entries however long the register is)."""
+    where = _public(ServiceUse.status == APPROVED)
+    if after:
+        where = where & (ServiceUse.dataset_slug > after)
+    rows = (
+        await ServiceUse.select(ServiceUse.dataset_slug)
+        .where(where)
+        .distinct()
+        .order_by(ServiceUse.dataset_slug)
+        .limit(limit)
+    )
+    return [row["dataset_slug"] for row in rows]
+
+
+async def first_uses_of_dataset(slug: str, limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` approved uses of one dataset, by service (a page shows a few and
+    links to the dataset's own page for the rest)."""
+    return (
+        await ServiceUse.select(*SERVICE_COLUMNS)
+        .where(_public((ServiceUse.dataset_slug == slug) & (ServiceUse.status == APPROVED)))
+        .order_by(ServiceUse.service_slug, ServiceUse.reference)
+        .limit(limit)
+        .output(load_json=True)
+    )
+
+
 async def uses_of_service(slug: str) -> list[dict[str, Any]]:
     """Every agreement of the service the public may know of (any status)."""
     return (
