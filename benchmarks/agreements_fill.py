@@ -31,9 +31,13 @@ async def fill(agreements: int, services: int) -> None:
     from catalogue.agreements.tables import Agreement
     from catalogue.domain.agreement import AgreementStatus, parse_agreement
 
-    templates = await Agreement.select(Agreement.document).where(
-        Agreement.status == AgreementStatus.APPROVED.value, Agreement.reference.like("DUA-2%")
-    ).output(load_json=True)
+    templates = (
+        await Agreement.select(Agreement.document)
+        .where(
+            Agreement.status == AgreementStatus.APPROVED.value, Agreement.reference.like("DUA-2%")
+        )
+        .output(load_json=True)
+    )
     if not templates:
         raise SystemExit("no approved agreement to copy: seed the catalogue first")
     rng = random.Random(10)
@@ -48,7 +52,8 @@ async def fill(agreements: int, services: int) -> None:
         variant = number % services
         raw["service"] = {
             "title": {
-                language: f"{title} {variant}" for language, title in raw["service"]["title"].items()
+                language: f"{title} {variant}"
+                for language, title in raw["service"]["title"].items()
             },
             "url": f"{raw['service'].get('url') or 'https://e-uprava.example.si/service'}-{variant}",
         }

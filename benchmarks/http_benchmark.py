@@ -270,6 +270,39 @@ def endpoints(base: str) -> dict[str, tuple[list[str], str]]:
             "application/atom+xml",
         ),
         "sitemap index /sitemap.xml": (["/sitemap.xml"], "application/xml"),
+        "transparency dataset": (
+            [
+                "/transparency/central-population-register",
+                "/transparency/employer-income-tax-returns?page=3",
+            ],
+            html,
+        ),
+        "transparency next page": (["/transparency?after=central-population-register"], html),
+        "once-only map /once-only": (["/once-only"], html),
+        "once-only register": (
+            [
+                "/register/central-population-register",
+                "/register/business-register",
+                "/register/register-of-spatial-units-and-addresses",
+            ],
+            html,
+        ),
+        "once-only identifier": (
+            [f"/identifier/{s}" for s in ("personal-id", "tax-number", "address-id")],
+            html,
+        ),
+        "once-only search /registers": (
+            [f"/registers?q={q}" for q in ("address", "naslov", "date+of+birth", "davcna")],
+            html,
+        ),
+        "once-only service": (
+            ["/service/child-benefit", "/service/child-benefit-17", "/service/child-benefit.json"],
+            html,
+        ),
+        "once-only notice": (
+            ["/notice/child-benefit", "/notice/child-benefit-17?lang=sl"],
+            html,
+        ),
     }
 
 

@@ -140,17 +140,28 @@ SERVICE_COLUMNS = (
 )
 
 
+USE_SUMMARY_COLUMNS = (
+    ServiceUse.reference,
+    ServiceUse.service_slug,
+    ServiceUse.service_title,
+    ServiceUse.dataset_slug,
+    ServiceUse.consumer,
+    ServiceUse.attributes,
+)
+"""What grouping uses by service needs (a register can have thousands: read no more)."""
+
+
 def _public(where: Any) -> Any:
     return where & (ServiceUse.dataset_public == True)  # noqa: E712
 
 
 async def uses_of_datasets(slugs: Iterable[str]) -> list[dict[str, Any]]:
-    """Approved agreements on these datasets."""
+    """Approved agreements on these datasets (their summary columns)."""
     wanted = sorted(set(slugs))
     if not wanted:
         return []
     return (
-        await ServiceUse.select(*SERVICE_COLUMNS)
+        await ServiceUse.select(*USE_SUMMARY_COLUMNS)
         .where(_public(ServiceUse.dataset_slug.is_in(wanted) & (ServiceUse.status == APPROVED)))
         .order_by(ServiceUse.service_slug, ServiceUse.reference)
         .limit(LIMIT * 5)
@@ -172,6 +183,15 @@ async def reused_datasets(after: str | None, limit: int) -> list[str]:
         .limit(limit)
     )
     return [row["dataset_slug"] for row in rows]
+
+
+async def count_uses_of_dataset(slug: str) -> int:
+    """How many approved uses the dataset has (the page lists a bounded number of them)."""
+    return int(
+        await ServiceUse.count().where(
+            _public((ServiceUse.dataset_slug == slug) & (ServiceUse.status == APPROVED))
+        )
+    )
 
 
 async def first_uses_of_dataset(slug: str, limit: int) -> list[dict[str, Any]]:
@@ -208,9 +228,9 @@ async def uses_for(service: str, dataset: str) -> list[dict[str, Any]]:
 
 
 async def approved_services(limit: int = LIMIT) -> list[dict[str, Any]]:
-    """Approved agreements for the map, a bounded number."""
+    """Approved agreements for the map, a bounded number (their summary columns)."""
     return (
-        await ServiceUse.select(*SERVICE_COLUMNS)
+        await ServiceUse.select(*USE_SUMMARY_COLUMNS)
         .where(_public(ServiceUse.status == APPROVED))
         .order_by(ServiceUse.service_slug, ServiceUse.reference)
         .limit(limit)

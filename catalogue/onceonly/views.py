@@ -166,7 +166,7 @@ async def register_view(slug: str, lang: str) -> dict[str, Any]:
         "services": services,
         "savings": {
             "services": len(services),
-            "agreements": len(uses),
+            "agreements": await queries.count_uses_of_dataset(slug),
             "attributes_not_asked_again": len(reused),
         },
         "duplicates": sorted(duplicates.values(), key=lambda item: item["title"]),
