@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from catalogue.datasets.queries import PUBLIC_STATUSES
+from catalogue.db import insert_rows
 from catalogue.events import Change
 from catalogue.onceonly import facts
 from catalogue.onceonly.tables import RegisterAttribute, RegisterTerm, ServiceUse
@@ -130,6 +131,27 @@ async def keep_the_map_in_step_batch(changes: Sequence[Change]) -> None:
             await keep_the_map_in_step(change)
 
 
+ATTRIBUTE_INSERT = (
+    RegisterAttribute.dataset_id,
+    RegisterAttribute.dataset_slug,
+    RegisterAttribute.dataset_title,
+    RegisterAttribute.publisher,
+    RegisterAttribute.is_base_register,
+    RegisterAttribute.name,
+    RegisterAttribute.description,
+    RegisterAttribute.personal_data_category,
+    RegisterAttribute.identifier_scheme,
+    RegisterAttribute.is_key,
+    RegisterAttribute.fact,
+)
+TERM_INSERT = (
+    RegisterTerm.word,
+    RegisterTerm.attribute,
+    RegisterTerm.is_base_register,
+    RegisterTerm.dataset_slug,
+)
+
+
 async def index_datasets(documents: Mapping[str, Mapping[str, Any] | None]) -> None:
     """``index_dataset`` for many datasets at once (the same rows, few statements)."""
     keys = [UUID(str(dataset_id)) for dataset_id in documents]
@@ -164,24 +186,26 @@ async def index_datasets(documents: Mapping[str, Mapping[str, Any] | None]) -> N
             pending += [(key, document, row) for row in facts.attribute_rows(document, labels)]
     if not pending:
         return
-    rows = [
-        RegisterAttribute(
-            dataset_id=key,
-            dataset_slug=document["slug"],
-            dataset_title=document.get("title") or {},
-            publisher=(document.get("organisational") or {}).get("publisher") or "",
-            is_base_register=facts.is_base_register(document),
-            name=row.name,
-            description=row.description,
-            personal_data_category=row.personal_data_category,
-            identifier_scheme=row.identifier_scheme,
-            is_key=row.is_key,
-            fact=row.fact,
-        )
-        for key, document, row in pending
-    ]
-    for start in range(0, len(rows), 200):
-        await RegisterAttribute.insert(*rows[start : start + 200])
+    await insert_rows(
+        RegisterAttribute,
+        ATTRIBUTE_INSERT,
+        [
+            (
+                key,
+                document["slug"],
+                document.get("title") or {},
+                (document.get("organisational") or {}).get("publisher") or "",
+                facts.is_base_register(document),
+                row.name,
+                row.description,
+                row.personal_data_category,
+                row.identifier_scheme,
+                row.is_key,
+                row.fact,
+            )
+            for key, document, row in pending
+        ],
+    )
     # The new rows in the order they were inserted (ids grow), matched to their attributes.
     written = (
         await RegisterAttribute.select(RegisterAttribute.id, RegisterAttribute.dataset_id)
@@ -189,25 +213,17 @@ async def index_datasets(documents: Mapping[str, Mapping[str, Any] | None]) -> N
         .order_by(RegisterAttribute.id)
     )
     ids: dict[UUID, list[int]] = {}
-    for row in written:
-        ids.setdefault(row["dataset_id"], []).append(row["id"])
-    terms = []
+    for written_row in written:
+        ids.setdefault(written_row["dataset_id"], []).append(written_row["id"])
+    terms: list[tuple[str, int, bool, str]] = []
     positions: dict[UUID, int] = {}
     for key, document, row in pending:
         position = positions.get(key, 0)
         positions[key] = position + 1
         attribute_id = ids[key][position]
-        terms += [
-            RegisterTerm(
-                word=word[:100],
-                attribute=attribute_id,
-                is_base_register=facts.is_base_register(document),
-                dataset_slug=document["slug"],
-            )
-            for word in sorted(row.words)
-        ]
-    for start in range(0, len(terms), 500):
-        await RegisterTerm.insert(*terms[start : start + 500])
+        base = facts.is_base_register(document)
+        terms += [(word[:100], attribute_id, base, document["slug"]) for word in sorted(row.words)]
+    await insert_rows(RegisterTerm, TERM_INSERT, terms)
 
 
 async def rebuild(batch: int = 500) -> None:
