@@ -207,6 +207,9 @@ async def test_the_dpo_inbox_lists_what_awaits_and_what_ends_within_60_days(clie
     assert page.status_code == 200
     assert f'href="/agreements/{submitted.json()["id"]}"' in page.text
     assert f"{len(expiring)} approved agreement" in page.text
+    assert 'href="/dpo?format=json"' in page.text  # "This page as JSON"
+    twin = await client.get("/dpo", params={"format": "json"}, headers=dpo)
+    assert twin.json() == body
 
 
 async def test_a_dpo_finds_the_inbox_from_the_home_page_and_the_navigation(client, seeded):
@@ -226,6 +229,7 @@ async def test_the_records_of_processing_list_each_controller(client, auditor):
     )
     assert 'href="/records-of-processing/ministry-of-the-interior"' in page.text
     assert 'href="/api/v1/ropa?format=csv"' in page.text
+    assert 'href="/records-of-processing?format=json"' in page.text
 
 
 async def test_a_controllers_record_reads_in_plain_language_with_downloads(client, auditor):

@@ -65,5 +65,5 @@ async def dpo_inbox_page(
     view = await inbox(principal, current_language(request))
     if wants_json(request):
         return Response(view, media_type=MediaType.JSON, headers={"Vary": "Accept"})
-    context = {**view, "principal": principal, "json_twin": "/dpo"}
+    context = {**view, "principal": principal, "json_twin": "/dpo?format=json"}
     return render(request, "agreements/inbox.html", context)

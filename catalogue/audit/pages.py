@@ -159,7 +159,7 @@ async def audit_page(
         "older": f"/audit?{query.link(before=page.older)}" if page.older else None,
         "csv_link": f"/audit/export.csv?{query.link()}".rstrip("?"),
         "kinds": KINDS,
-        "json_twin": "/api/v1/audit",
+        "json_twin": f"/audit?{query.link(format='json', before=before, after=after)}",
     }
     return render(request, "audit/log.html", context, status)
 

@@ -75,7 +75,7 @@ async def controllers_page(
         "principal": principal,
         "controllers": controllers,
         "downloads": downloads(),
-        "json_twin": "/api/v1/ropa",
+        "json_twin": f"{ROOT}?format=json",
     }
     return render(request, "ropa/controllers.html", context)
 
@@ -100,7 +100,7 @@ async def controller_page(
         "record": record,
         "activities": record["activities"] if record else [],
         "downloads": downloads(controller),
-        "json_twin": downloads(controller)["json"],
+        "json_twin": f"{ROOT}/{quote(controller)}?format=json",
     }
     return render(request, "ropa/controller.html", context)
 
