@@ -94,11 +94,13 @@ async def test_each_filter_narrows_the_log(client, auditor):
     assert by_object["items"] and all(
         reference in (item["object"]["id"], item["object"]["label"]) for item in by_object["items"]
     )
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    utc_today = dt.datetime.now(dt.UTC).date()  # the log's days are UTC days
+    tomorrow = (utc_today + dt.timedelta(days=1)).isoformat()
     later = (await client.get("/audit", params={"from": tomorrow}, headers=auditor)).json()
     assert later["items"] == []
-    today = dt.date.today().isoformat()
-    until_today = (await client.get("/audit", params={"to": today}, headers=auditor)).json()
+    until_today = (
+        await client.get("/audit", params={"to": utc_today.isoformat()}, headers=auditor)
+    ).json()
     assert len(until_today["items"]) == 50  # the last day counts whole
 
 

@@ -55,7 +55,8 @@ CSV_COLUMNS = (
     "hash",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-Sequence = Annotated[int | None, QueryParameter(ge=0, required=False)]
+EntryNumber = Annotated[int | None, QueryParameter(ge=0, required=False)]
+"""A ``before``/``after`` page boundary: an entry's sequence number."""
 
 
 @dataclass
@@ -95,6 +96,10 @@ def _day(value: str, field_name: str, problems: dict[str, str]) -> dt.date | Non
         return None
 
 
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
+
+
 def log_query(params: Mapping[str, str | None]) -> LogQuery:
     names = ("kind", "object", "actor", "organisation", "from", "to")
     values = {name: (params.get(name) or "").strip()[:320] for name in names}
@@ -103,14 +108,13 @@ def log_query(params: Mapping[str, str | None]) -> LogQuery:
     end = _day(values["to"], "to", problems)
     if start and end and end < start:
         problems["to"] = N_("The last day comes before the first day.")
-    as_time = lambda day: dt.datetime.combine(day, dt.time(), dt.UTC)  # noqa: E731
     filters = service.AuditFilter(
         object_kind=values["kind"] or None,
         object_id=values["object"] or None,
         actor=values["actor"] or None,
         organisation=values["organisation"] or None,
-        since=as_time(start) if start else None,
-        until=as_time(end + dt.timedelta(days=1)) if end else None,  # the last day included
+        since=_midnight(start) if start else None,
+        until=_midnight(end + dt.timedelta(days=1)) if end else None,  # the last day included
     )
     return LogQuery(values, filters, problems)
 
@@ -131,8 +135,8 @@ def _json(body: Any, status: int = 200) -> Response[Any]:
 async def audit_page(
     request: Request[Any, Any, Any],
     principal: CurrentPrincipal,
-    before: Sequence = None,
-    after: Sequence = None,
+    before: EntryNumber = None,
+    after: EntryNumber = None,
 ) -> Response[Any]:
     if _overseer(principal) is None:
         return _sign_in(request)
