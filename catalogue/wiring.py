@@ -17,13 +17,16 @@ import click
 from catalogue import events, seed
 from catalogue.accounts.controllers import TokenController, UserController
 from catalogue.agreements import cli as agreements_cli
+from catalogue.agreements import inbox as agreements_inbox
 from catalogue.agreements import pages as agreements_pages
 from catalogue.agreements.seed_step import load_agreements
 from catalogue.agreements.web import AGREEMENTS_ROUTER
 from catalogue.audit import cli as audit_cli
+from catalogue.audit import pages as audit_pages_module
 from catalogue.audit.checkpoints import audit_lifespan
 from catalogue.audit.controllers import AuditController
 from catalogue.audit.listener import audit_change, audit_changes
+from catalogue.audit.pages import audit_pages
 from catalogue.ckan.controllers import ckan_router
 from catalogue.datasets import service as datasets
 from catalogue.datasets.controllers import DatasetController
@@ -48,7 +51,9 @@ from catalogue.quality import web as quality_web
 from catalogue.quality.linkcheck import quality_lifespan
 from catalogue.quality.listener import score_change, score_changes
 from catalogue.quality.web import QUALITY_ROUTER
+from catalogue.ropa import pages as ropa_pages_module
 from catalogue.ropa.controllers import RopaController
+from catalogue.ropa.pages import ropa_pages
 from catalogue.search import cli as search_cli
 from catalogue.search.controllers import SearchController, search_lifespan
 from catalogue.search.outbox import record_change, record_changes
@@ -105,11 +110,14 @@ COMMANDS: Sequence[click.Command] = (
 # The pages' layout: navigation links beyond Home/Datasets/Organisations, values for every page.
 NAV_ITEMS: Sequence[rendering.NavItem] = (
     *agreements_pages.NAV_ITEMS,
+    *agreements_inbox.NAV_ITEMS,
     *auth_pages.NAV_ITEMS,
     *onceonly_pages.NAV_ITEMS,
     *harvest_pages_module.NAV_ITEMS,
     *quality_web.NAV_ITEMS,
     *webhook_pages_module.NAV_ITEMS,
+    *audit_pages_module.NAV_ITEMS,
+    *ropa_pages_module.NAV_ITEMS,
 )
 CONTEXT_PROCESSORS: Sequence[rendering.ContextProcessor] = (
     *auth_pages.CONTEXT_PROCESSORS,
@@ -145,7 +153,9 @@ ROUTE_HANDLERS: Sequence[Any] = (
     ONCE_ONLY_ROUTER,
     QUALITY_ROUTER,
     AuditController,
+    audit_pages,
     RopaController,
+    ropa_pages,
     ckan_router,
     SearchController,
     CatalogController,

@@ -357,6 +357,8 @@ def path_values(canary: Canary, path: str, name: str) -> list[str]:
         return [CANARY_ORG, "ministry-of-the-interior", "no-such-organisation"]
     if name == "slug":
         return [*canary.public_slugs, *canary.hidden_slugs]
+    if name == "controller":  # the record of processing of one organisation
+        return [CANARY_ORG, "ministry-of-the-interior", "no-such-organisation"]
     if name == "revision":
         return [str(n) for n in range(1, canary.revisions[PUBLIC_TWIN] + 1)]
     if name == "agreement_id":

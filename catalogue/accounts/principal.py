@@ -39,6 +39,11 @@ class Principal:
     def organisations(self) -> frozenset[str]:
         return frozenset(self.roles)
 
+    @property
+    def dpo_of(self) -> frozenset[str]:
+        """The organisations whose data protection officer this is."""
+        return frozenset(slug for slug, roles in self.roles.items() if DPO in roles)
+
     def has_role(self, organisation: str, role: str) -> bool:
         return role in self.roles.get(organisation, frozenset())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -162,6 +163,36 @@ async def list_records(
     rows, total = await fetch_page(
         Agreement, COLUMNS, filter_clauses(principal, filters), page, size
     )
+    return [record_from_row(row) for row in rows], total
+
+
+AWAITING_DECISION = (AgreementStatus.PROPOSED.value, AgreementStatus.UNDER_REVIEW.value)
+"""What a provider's DPO (or steward) still has to decide."""
+
+
+async def providers_records(
+    providers: Collection[str],
+    statuses: Collection[str],
+    ending_by: dt.date | None = None,
+    size: int = MAX_PAGE_SIZE,
+) -> tuple[list[AgreementRecord], int]:
+    """Up to ``size`` agreements of these providers in these statuses (those ending on or
+    before ``ending_by`` only, soonest end first), and how many there are."""
+    clauses = [
+        Agreement.provider.slug.is_in(sorted(providers)),
+        Agreement.status.is_in(sorted(statuses)),
+    ]
+    if ending_by is not None:
+        clauses.append(Agreement.valid_until <= ending_by)
+    rows = (
+        await Agreement.select(*COLUMNS)
+        .where(*clauses)
+        .order_by(Agreement.valid_until)
+        .order_by(Agreement.id)
+        .limit(size)
+        .output(load_json=True)
+    )
+    total = await Agreement.count().where(*clauses)
     return [record_from_row(row) for row in rows], total
 
 

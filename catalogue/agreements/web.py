@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Router
 
 from catalogue.agreements.controllers import AgreementController
+from catalogue.agreements.inbox import dpo_inbox_page
 from catalogue.agreements.pages import (
     agreement_page,
     agreements_page,
@@ -22,6 +23,7 @@ AGREEMENTS_ROUTER = Router(
         AgreementController,
         dataset_agreements_rdf,
         agreements_page,
+        dpo_inbox_page,
         new_agreement_page,
         propose_from_form,
         agreement_page,

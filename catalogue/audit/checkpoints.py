@@ -23,9 +23,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from catalogue.audit.chain import Checkpoint, sign_checkpoint
+from catalogue.audit.chain import BrokenLink, ChainStatus, Checkpoint, sign_checkpoint
 from catalogue.audit.keys import audit_key
-from catalogue.audit.service import head
+from catalogue.audit.service import head, verify_chain
 from catalogue.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -105,6 +105,16 @@ def default_checkpoints() -> list[Checkpoint]:
     """The checkpoints the server wrote, when there is such a file."""
     path = get_settings().audit_checkpoint_file
     return read_checkpoints(path) if path.is_file() else []
+
+
+async def verify_with_server_checkpoints() -> ChainStatus:
+    """Verify the chain against every checkpoint in the server's file (the API and the page)."""
+    try:
+        points = await asyncio.to_thread(default_checkpoints)
+    except (OSError, ValueError) as error:
+        broken = BrokenLink(0, f"the server's checkpoint file cannot be read: {error}")
+        return ChainStatus(False, 0, "", broken)
+    return await verify_chain(points)
 
 
 async def write_periodic_checkpoint() -> bool:

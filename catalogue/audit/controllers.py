@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Annotated
 
@@ -10,7 +9,6 @@ from litestar import Controller, get
 
 from catalogue.accounts.principal import Principal
 from catalogue.audit import checkpoints, policy, service
-from catalogue.audit.chain import BrokenLink, ChainStatus
 from catalogue.audit.schemas import AuditLogOut, ChainStatusOut, CheckpointOut
 from catalogue.errors import Forbidden, InvalidDocument, Problem
 from catalogue.web.auth import require_principal
@@ -76,12 +74,7 @@ class AuditController(Controller):
     async def verify(self, principal: CurrentPrincipal) -> ChainStatusOut:
         """Also checked against every checkpoint in the server's checkpoint file."""
         _overseer(principal)
-        try:
-            points = await asyncio.to_thread(checkpoints.default_checkpoints)
-        except (OSError, ValueError) as error:
-            broken = BrokenLink(0, f"the server's checkpoint file cannot be read: {error}")
-            return ChainStatus(False, 0, "", broken).as_dict()
-        return (await service.verify_chain(points)).as_dict()
+        return (await checkpoints.verify_with_server_checkpoints()).as_dict()
 
     @get(
         "/checkpoint",

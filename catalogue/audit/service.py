@@ -10,7 +10,7 @@ New events are keyed (HMAC-SHA256 under the audit key, see :mod:`catalogue.audit
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,6 +100,7 @@ class AuditFilter:
     actor: str | None = None  # a user id or an e-mail address
     organisation: str | None = None
     since: dt.datetime | None = None
+    until: dt.datetime | None = None  # exclusive
 
 
 def _clauses(filters: AuditFilter) -> list[Any]:
@@ -120,6 +121,8 @@ def _clauses(filters: AuditFilter) -> list[Any]:
         clauses.append(AuditEvent.organisation == filters.organisation)
     if filters.since:
         clauses.append(AuditEvent.at >= filters.since)
+    if filters.until:
+        clauses.append(AuditEvent.at < filters.until)
     return clauses
 
 
@@ -165,6 +168,68 @@ async def list_events(
         .offset((page - 1) * size)
     )
     return [represent(row) for row in rows], await count
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of events, newest first, and the sequences that lead to the pages around it."""
+
+    items: list[dict[str, Any]]
+    newer: int | None  # ask for events ``after`` this sequence, or None: this is the newest
+    older: int | None  # ask for events ``before`` this sequence, or None: this is the oldest
+
+
+async def _seek(
+    clauses: list[Any], size: int, before: int | None = None, after: int | None = None
+) -> list[dict[str, Any]]:
+    """Up to ``size`` rows next to a sequence (newest first), by the index: never an offset."""
+    query = AuditEvent.select().output(load_json=True)
+    where = list(clauses)
+    if before is not None:
+        where.append(AuditEvent.sequence < before)
+    if after is not None:
+        where.append(AuditEvent.sequence > after)
+    if where:
+        query = query.where(*where)
+    rows = await query.order_by(AuditEvent.sequence, ascending=after is not None).limit(size)
+    return rows if after is None else rows[::-1]
+
+
+async def seek_events(
+    filters: AuditFilter = AuditFilter(),
+    before: int | None = None,
+    after: int | None = None,
+    size: int = 50,
+) -> EventPage:
+    """The ``size`` matching events just older than ``before`` (or just newer than ``after``;
+    neither: the newest), with keyset links to the neighbouring pages."""
+    clauses = _clauses(filters)
+    rows = await _seek(clauses, size + 1, before=before, after=after)
+    if after is not None:
+        more_newer, rows = len(rows) > size, rows[-size:]
+        more_older = bool(rows) and bool(await _seek(clauses, 1, before=rows[-1]["sequence"]))
+    else:
+        more_older, rows = len(rows) > size, rows[:size]
+        more_newer = bool(rows) and bool(await _seek(clauses, 1, after=rows[0]["sequence"]))
+    return EventPage(
+        [represent(row) for row in rows],
+        rows[0]["sequence"] if rows and more_newer else None,
+        rows[-1]["sequence"] if rows and more_older else None,
+    )
+
+
+async def iter_events(
+    filters: AuditFilter = AuditFilter(), batch: int = VERIFY_BATCH
+) -> AsyncIterator[dict[str, Any]]:
+    """Every matching event, newest first, a batch at a time (for streaming a download)."""
+    clauses, before = _clauses(filters), None
+    while True:
+        rows = await _seek(clauses, batch, before=before)
+        for row in rows:
+            yield represent(row)
+        if len(rows) < batch:
+            return
+        before = rows[-1]["sequence"]
 
 
 async def head() -> tuple[int, str]:

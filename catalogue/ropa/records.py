@@ -196,6 +196,8 @@ def reuse_activity(
             "name": use.provider_name,
             "agreement": use.reference,
             "law": use.law,
+            "valid_from": use.valid_from.isoformat(),
+            "valid_until": use.valid_until.isoformat(),
         },
         "transfers": {"third_countries": [], "note": NO_TRANSFERS},
         "retention": {

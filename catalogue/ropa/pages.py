@@ -1,0 +1,108 @@
+"""The record of processing activities (GDPR Art. 30) as pages: the controllers, and one page
+per controller in plain language with CSV and JSON downloads (``/api/v1/ropa``).
+
+Who may read what is the service's rule: administrators and auditors every controller,
+stewards and DPOs their own organisations. Each page has a JSON twin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response, Router, get
+from litestar.response import Redirect
+
+from catalogue.errors import Unauthorised
+from catalogue.i18n import N_
+from catalogue.organisations.service import get_organisation
+from catalogue.ropa import service
+from catalogue.ui.negotiation import wants_json
+from catalogue.ui.rendering import NavItem, current_language, render
+from catalogue.web.params import CurrentPrincipal, FromPath
+
+ROOT = "/records-of-processing"
+
+
+NAV_ITEMS = (
+    NavItem(
+        ROOT,
+        N_("Records of processing"),
+        62,  # listed in catalogue.wiring
+        visible=lambda principal: principal is not None and principal.reads_everything,
+    ),
+)
+
+
+def _json(body: Any) -> Response[Any]:
+    return Response(body, media_type=MediaType.JSON, headers={"Vary": "Accept"})
+
+
+def _sign_in(request: Request[Any, Any, Any]) -> Response[Any]:
+    if wants_json(request):
+        raise Unauthorised("sign in or send 'Authorization: Bearer <token>' to read the RoPA")
+    return Redirect(path=f"/signin?next={quote(request.url.path, safe='/')}", status_code=303)
+
+
+def downloads(controller: str | None = None) -> dict[str, str]:
+    query = f"controller={quote(controller)}&" if controller else ""
+    return {
+        "csv": f"/api/v1/ropa?{query}format=csv",
+        "json": f"/api/v1/ropa?{query}format=json",
+    }
+
+
+@get(ROOT, include_in_schema=False, name="ropa:controllers")
+async def controllers_page(
+    request: Request[Any, Any, Any], principal: CurrentPrincipal
+) -> Response[Any]:
+    """Every controller the visitor may read, with how many activities each records."""
+    if principal is None:
+        return _sign_in(request)
+    records = await service.record_of_processing(principal, None, current_language(request))
+    controllers = [
+        {
+            "organisation": record.organisation.slug,
+            "name": record.organisation.name,
+            "activities": len(record.activities),
+            "url": f"{ROOT}/{record.organisation.slug}",
+        }
+        for record in records
+    ]
+    if wants_json(request):
+        return _json({"items": controllers, "total": len(controllers)})
+    context = {
+        "principal": principal,
+        "controllers": controllers,
+        "downloads": downloads(),
+        "json_twin": f"{ROOT}?format=json",
+    }
+    return render(request, "ropa/controllers.html", context)
+
+
+@get(f"{ROOT}/{{controller:str}}", include_in_schema=False, name="ropa:controller")
+async def controller_page(
+    request: Request[Any, Any, Any], principal: CurrentPrincipal, controller: FromPath[str]
+) -> Response[Any]:
+    """One controller's record: each processing activity, what, why, whose, to whom, how long."""
+    if principal is None:
+        return _sign_in(request)
+    service.readable_controllers(principal, controller)  # 403 before anything is read
+    organisation = await get_organisation(controller)  # 404 for no such organisation
+    lang = current_language(request)
+    records = await service.record_of_processing(principal, controller, lang)
+    if wants_json(request):
+        return _json(service.as_document(records))
+    record = records[0].as_dict() if records else None
+    context = {
+        "principal": principal,
+        "organisation": organisation,
+        "record": record,
+        "activities": record["activities"] if record else [],
+        "downloads": downloads(controller),
+        "json_twin": f"{ROOT}/{quote(controller)}?format=json",
+    }
+    return render(request, "ropa/controller.html", context)
+
+
+ropa_pages = Router(path="/", route_handlers=[controllers_page, controller_page])
