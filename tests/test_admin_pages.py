@@ -219,7 +219,7 @@ async def test_the_pages_speak_slovenian(as_admin):
     assert response.status_code == 422
     assert 'lang="sl"' in response.text
     assert error_beside(response.text, "email") == "Uporabnik s tem e-naslovom že obstaja."
-    assert "Ustvari uporabnika" in response.text
+    assert "Nov uporabnik" in response.text
 
 
 async def test_an_admin_gives_and_takes_away_a_role(as_admin):

@@ -17,7 +17,7 @@ from catalogue.accounts import queries, service
 from catalogue.accounts.controllers import TOKEN_NAME_LIMIT
 from catalogue.errors import InvalidDocument, NotFound
 from catalogue.i18n import N_, translate
-from catalogue.ui.admin_pages import ADMIN_EXCEPTION_HANDLERS, field_errors, json_twin, signed_in
+from catalogue.ui.admin_pages import admin_exception_handlers, field_errors, json_twin, signed_in
 from catalogue.ui.auth_pages import flash
 from catalogue.ui.negotiation import wants_json
 from catalogue.ui.rendering import NavItem, render
@@ -141,6 +141,6 @@ async def revoke_token(
 token_pages = Router(
     path="/",
     route_handlers=[tokens_page, create_token, confirm_revoke, revoke_token],
-    exception_handlers=ADMIN_EXCEPTION_HANDLERS,
+    exception_handlers=admin_exception_handlers(),
     include_in_schema=False,
 )

@@ -21,8 +21,8 @@ from catalogue.errors import Conflict, Forbidden, InvalidDocument, NotFound, Pro
 from catalogue.i18n import N_, translate
 from catalogue.organisations.service import list_organisations
 from catalogue.ui.admin_pages import (
-    ADMIN_EXCEPTION_HANDLERS,
     admin,
+    admin_exception_handlers,
     field_errors,
     json_twin,
     plain_message,
@@ -257,6 +257,6 @@ user_pages = Router(
         set_active,
         revoke_token,
     ],
-    exception_handlers=ADMIN_EXCEPTION_HANDLERS,
+    exception_handlers=admin_exception_handlers(),
     include_in_schema=False,
 )

@@ -13,8 +13,8 @@ from catalogue.datasets.identifier_schemes import add_scheme, list_schemes
 from catalogue.errors import Conflict, InvalidDocument
 from catalogue.i18n import N_, translate
 from catalogue.ui.admin_pages import (
-    ADMIN_EXCEPTION_HANDLERS,
     admin,
+    admin_exception_handlers,
     field_errors,
     json_twin,
     plain_message,
@@ -76,6 +76,6 @@ async def add_scheme_from_form(
 scheme_pages = Router(
     path="/",
     route_handlers=[schemes_page, add_scheme_from_form],
-    exception_handlers=ADMIN_EXCEPTION_HANDLERS,
+    exception_handlers=admin_exception_handlers(),
     include_in_schema=False,
 )

@@ -21,8 +21,8 @@ from catalogue.errors import Conflict, InvalidDocument, Problem
 from catalogue.i18n import N_, translate
 from catalogue.organisations import service
 from catalogue.ui.admin_pages import (
-    ADMIN_EXCEPTION_HANDLERS,
     admin,
+    admin_exception_handlers,
     field_errors,
     json_twin,
     plain_message,
@@ -163,6 +163,6 @@ organisation_pages = Router(
         edit_organisation,
         update_organisation,
     ],
-    exception_handlers=ADMIN_EXCEPTION_HANDLERS,
+    exception_handlers=admin_exception_handlers(),
     include_in_schema=False,
 )

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from litestar import MediaType, Request, Response, Router, get
+from litestar.types import ExceptionHandlersMap
 
 from catalogue.accounts.principal import Principal
 from catalogue.errors import Forbidden, Problem
@@ -139,10 +140,14 @@ async def admin_index(
     return render(request, "admin/index.html", {"principal": principal, "sections": sections})
 
 
-ADMIN_EXCEPTION_HANDLERS = {SignInRequired: _to_signin}
+def admin_exception_handlers() -> ExceptionHandlersMap:
+    """Every administration router's: an anonymous browser is sent to sign in."""
+    return {SignInRequired: _to_signin}
+
+
 admin_index_pages = Router(
     path="/",
     route_handlers=[admin_index],
-    exception_handlers=ADMIN_EXCEPTION_HANDLERS,
+    exception_handlers=admin_exception_handlers(),
     include_in_schema=False,
 )
