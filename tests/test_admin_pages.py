@@ -86,6 +86,8 @@ async def test_every_admin_page_has_its_json_twin(as_admin, path):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
     assert isinstance(response.json(), dict)
+    linked = await as_admin.get(f"{path}?format=json")
+    assert linked.json() == response.json()
 
 
 async def test_the_index_links_every_administration_page(as_admin):

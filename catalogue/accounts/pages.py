@@ -123,7 +123,13 @@ async def confirm_revoke(
     return render(
         request,
         "account/revoke_token.html",
-        {"principal": actor, "token": token, "action": f"{PATH}/{token_id}/revoke", "back": PATH},
+        {
+            "principal": actor,
+            "token": token,
+            "action": f"{PATH}/{token_id}/revoke",
+            "back": PATH,
+            "json_twin": f"{PATH}/{token_id}/revoke?format=json",
+        },
     )
 
 

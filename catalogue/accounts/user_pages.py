@@ -93,6 +93,7 @@ async def _new_user_page(
         **choices,
         "form": dict.fromkeys(NEW_USER_FIELDS, ""),
         "errors": {},
+        "json_twin": f"{PATH}/new?format=json",
         **extra,
     }
     return render(request, "admin/user_new.html", context, status=status)
@@ -166,6 +167,7 @@ async def _user_page(
         "form": {"organisation": "", "role": ""},
         "errors": {},
         "is_self": user["id"] == principal.user_id,
+        "json_twin": f"{PATH}/{user_id}?format=json",
         **extra,
     }
     return render(request, "admin/user.html", context, status=status)

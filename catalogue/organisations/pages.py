@@ -93,7 +93,9 @@ async def _form_page(
             ),
             "parents": [o for o in organisations if o["slug"] != form["slug"] or creating],
             "action": f"{PATH}/new" if creating else f"{PATH}/{form['slug']}/edit",
-            "json_twin": None if creating else f"/api/v1/organisations/{form['slug']}",
+            "json_twin": f"{PATH}/new?format=json"
+            if creating
+            else f"/api/v1/organisations/{form['slug']}",
         },
         status=status,
     )

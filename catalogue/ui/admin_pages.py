@@ -78,6 +78,7 @@ _PLAIN: tuple[tuple[str, str], ...] = (
         N_("Use only lower-case letters, digits and single hyphens, such as tax-office."),
     ),
     ("must be one of", N_("Choose one of the options.")),
+    ("must be empty, 'admin' or 'auditor'", N_("Choose one of the options.")),
     ("no organisation", N_("There is no such organisation.")),
     ("no other organisation", N_("Choose another existing organisation.")),
     ("is not an ADMS publisher type", N_("Choose one of the listed types.")),
@@ -137,7 +138,11 @@ async def admin_index(
     ]
     if wants_json(request):
         return json_twin({"items": [{"href": s["href"], "title": s["title"]} for s in sections]})
-    return render(request, "admin/index.html", {"principal": principal, "sections": sections})
+    return render(
+        request,
+        "admin/index.html",
+        {"principal": principal, "sections": sections, "json_twin": f"{PATH}?format=json"},
+    )
 
 
 def admin_exception_handlers() -> ExceptionHandlersMap:
