@@ -348,6 +348,11 @@ async def test_a_bad_slug_is_shown_beside_the_field_and_nothing_is_stored(as_adm
     assert 'value="Bad Slug!"' in response.text
     response = await as_admin.post(
         "/admin/organisations/new",
+        data={"_csrf_token": token, "slug": "long-name", "name": "N" * 301},
+    )
+    assert error_beside(response.text, "name") == "This is too long: at most 300 characters."
+    response = await as_admin.post(
+        "/admin/organisations/new",
         data={"_csrf_token": token, "slug": "statistical-office", "name": "Again"},
     )
     assert response.status_code == 422

@@ -9,6 +9,7 @@ translated message shown beside a field for a problem the service reported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -62,7 +63,6 @@ SLUG_MESSAGE = "may hold only lower-case letters"
 _PLAIN: tuple[tuple[str, str], ...] = (
     ("is required", N_("Fill this in.")),
     ("must not be empty", N_("Fill this in.")),
-    ("is too long", N_("This is too long.")),
     ("is too short", N_("This is too short.")),
     (
         "must be at least 10 characters long",
@@ -88,8 +88,14 @@ _PLAIN: tuple[tuple[str, str], ...] = (
 )
 
 
+TOO_LONG = re.compile(r"is too long \(at most (\d+) characters\)")
+
+
 def plain_message(message: str) -> str:
     """The service's message as a person reads it, in the page's language."""
+    if found := TOO_LONG.match(message):
+        limit = found.group(1)
+        return translate(N_("This is too long: at most %(limit)s characters.")) % {"limit": limit}
     for start, plain in _PLAIN:
         if message.startswith(start):
             return translate(plain)
