@@ -58,6 +58,7 @@ async def test_the_answer_page_warns_and_has_a_field_to_copy_from(steward):
     token = await form_token(steward, "/account/tokens")
     response = await steward.post("/account/tokens", data={"_csrf_token": token, "name": "ci"})
     assert "shown only this once" in response.text
+    assert response.headers["cache-control"] == "no-store"  # no copy kept for the Back button
     assert re.search(r'<label for="new-token">', response.text)
     assert "readonly" in response.text
 
@@ -135,3 +136,15 @@ async def test_a_steward_cannot_revoke_tokens_on_the_admin_page(client, seeded):
     assert response.status_code == 403
     bearer = {"Authorization": f"Bearer {secret}"}
     assert (await client.get("/api/v1/users/me", headers=bearer)).status_code == 200
+
+
+async def test_the_create_form_answers_json_clients_in_json(steward):
+    token = await form_token(steward, "/account/tokens")
+    response = await steward.post(
+        "/account/tokens", data={"_csrf_token": token, "name": "json"}, headers=JSON
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["name"] == "json" and len(body["token"]) > 20
+    bearer = {"Authorization": f"Bearer {body['token']}"}
+    assert (await steward.get("/api/v1/users/me", headers=bearer)).status_code == 200

@@ -24,6 +24,7 @@ from catalogue.ui.rendering import NavItem, render
 from catalogue.web.params import CurrentPrincipal, FromPath
 
 PATH = "/account/tokens"
+NO_STORE = "no-store"
 NAV_ITEMS = (
     NavItem(
         PATH,
@@ -95,12 +96,15 @@ async def create_token(
         return await _tokens_page(request, actor, 422, form={"name": name}, errors=errors)
     body = {"id": issued.id, "name": issued.name, "token": issued.token}
     if wants_json(request):
-        return json_twin({**body, "note": "Keep this token safe: it is shown only once."}, 201)
+        answer = json_twin({**body, "note": "Keep this token safe: it is shown only once."}, 201)
+        answer.headers["Cache-Control"] = NO_STORE
+        return answer
     return render(
         request,
         "account/token_created.html",
         {"principal": actor, "issued": body, "json_twin": None},
         status=201,
+        headers={"Cache-Control": NO_STORE},  # not kept for the Back button either
     )
 
 
