@@ -15,7 +15,9 @@ from typing import Any
 import click
 
 from catalogue import events, seed
+from catalogue.accounts import pages as account_pages
 from catalogue.accounts.controllers import TokenController, UserController
+from catalogue.accounts.user_pages import user_pages
 from catalogue.agreements import cli as agreements_cli
 from catalogue.agreements import inbox as agreements_inbox
 from catalogue.agreements import pages as agreements_pages
@@ -31,6 +33,7 @@ from catalogue.ckan.controllers import ckan_router
 from catalogue.datasets import service as datasets
 from catalogue.datasets.controllers import DatasetController
 from catalogue.datasets.identifier_schemes import IdentifierSchemeController
+from catalogue.datasets.scheme_pages import scheme_pages
 from catalogue.dcat import cli as dcat_cli
 from catalogue.dcat import validation
 from catalogue.dcat.controllers import CatalogController
@@ -46,6 +49,7 @@ from catalogue.onceonly import pages as onceonly_pages
 from catalogue.onceonly.index import keep_the_map_in_step, keep_the_map_in_step_batch
 from catalogue.onceonly.web import ONCE_ONLY_ROUTER
 from catalogue.organisations.controllers import OrganisationController
+from catalogue.organisations.pages import organisation_pages
 from catalogue.quality import cli as quality_cli
 from catalogue.quality import web as quality_web
 from catalogue.quality.linkcheck import quality_lifespan
@@ -58,7 +62,7 @@ from catalogue.search import cli as search_cli
 from catalogue.search.controllers import SearchController, search_lifespan
 from catalogue.search.outbox import record_change, record_changes
 from catalogue.settings import Settings, use_settings
-from catalogue.ui import auth_pages, rendering, sections
+from catalogue.ui import admin_pages, auth_pages, rendering, sections
 from catalogue.ui.routes import ui_router
 from catalogue.ui.steward_pages import steward_router
 from catalogue.vocabularies.controllers import VocabularyController
@@ -118,6 +122,8 @@ NAV_ITEMS: Sequence[rendering.NavItem] = (
     *webhook_pages_module.NAV_ITEMS,
     *audit_pages_module.NAV_ITEMS,
     *ropa_pages_module.NAV_ITEMS,
+    *account_pages.NAV_ITEMS,
+    *admin_pages.NAV_ITEMS,
 )
 CONTEXT_PROCESSORS: Sequence[rendering.ContextProcessor] = (
     *auth_pages.CONTEXT_PROCESSORS,
@@ -164,6 +170,11 @@ ROUTE_HANDLERS: Sequence[Any] = (
     webhook_pages,
     HarvestController,
     harvest_pages,
+    admin_pages.admin_index_pages,  # /admin: links to every administration page
+    user_pages,
+    organisation_pages,
+    scheme_pages,
+    account_pages.token_pages,  # /account/tokens: everyone's own API tokens
 )
 
 

@@ -128,3 +128,12 @@ async def test_an_admin_manages_users_and_their_roles(client):
     assert granted.status_code == 201
     me = (await client.get("/api/v1/users/me", headers=steward)).json()
     assert me["roles"] == {"tax-office": ["dpo"]}
+
+
+async def test_a_name_longer_than_its_column_is_a_problem_not_a_failed_query(client):
+    admin = await make_user("a@example.gov", global_role="admin")
+    body = {"slug": "long-name", "name": "N" * 301}
+    response = await client.post("/api/v1/organisations", json=body, headers=admin)
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["field"] == "name"
+    assert (await client.get("/api/v1/organisations/long-name")).status_code == 404

@@ -369,7 +369,7 @@ def path_values(canary: Canary, path: str, name: str) -> list[str]:
         return ["ECON.atom", "GOVE.atom", "NOPE.atom"]
     if name == "name" and "/harvest/" in path:  # the canary registers no harvest source
         return ["no-such-source"]
-    if name in ("hook_id", "job_id"):
+    if name in ("hook_id", "job_id", "user_id", "token_id"):
         return ["1", "999999"]
     if name == "name" and path.startswith("/api/v1/vocabularies"):
         return ["themes", "purposes"]

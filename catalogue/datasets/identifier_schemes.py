@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from litestar import Controller, get, post
 from pydantic import StringConstraints, ValidationError
 
+from catalogue.accounts.principal import Principal
 from catalogue.datasets.tables import IdentifierScheme
 from catalogue.db import write_transaction
 from catalogue.domain.problems import problems_from_validation_error
@@ -35,18 +36,42 @@ class IdentifierSchemeDocument(Model):
 IdentifierSchemeBody = Annotated[dict[str, Any], Shape(IdentifierSchemeDocument)]
 
 
+async def list_schemes() -> list[dict[str, Any]]:
+    """Every identifier scheme, by label (a short table the admin extends)."""
+    return await IdentifierScheme.select(
+        IdentifierScheme.code,
+        IdentifierScheme.label,
+        IdentifierScheme.description,
+        IdentifierScheme.iri,
+    ).order_by(IdentifierScheme.label)
+
+
+async def add_scheme(data: dict[str, Any], actor: Principal) -> dict[str, Any]:
+    """Add a scheme (admin only); every problem with ``data`` at once, a taken code a Conflict."""
+    if not actor.is_admin:
+        raise Forbidden("only an administrator extends the identifier schemes")
+    try:
+        scheme = IdentifierSchemeDocument.model_validate(data)
+    except ValidationError as error:
+        raise InvalidDocument(problems_from_validation_error(error)) from None
+    values = {**scheme.model_dump(), "iri": scheme.iri or ""}
+    async with write_transaction():
+        if await IdentifierScheme.exists().where(IdentifierScheme.code == scheme.code):
+            raise Conflict(f"an identifier scheme '{scheme.code}' already exists")
+        await IdentifierScheme.insert(IdentifierScheme(**values))
+        await announce(
+            Change("identifier-scheme", "create", scheme.code, scheme.label, actor, after=values)
+        )
+    return values
+
+
 class IdentifierSchemeController(Controller):
     path = "/api/v1/identifier-schemes"
     tags = ["vocabularies"]
 
     @get("/", summary="Every identifier scheme", responses=errors())
     async def list_schemes(self) -> IdentifierSchemeListOut:
-        rows = await IdentifierScheme.select(
-            IdentifierScheme.code,
-            IdentifierScheme.label,
-            IdentifierScheme.description,
-            IdentifierScheme.iri,
-        ).order_by(IdentifierScheme.label)
+        rows = await list_schemes()
         return {"items": rows, "total": len(rows)}
 
     @post(
@@ -55,21 +80,4 @@ class IdentifierSchemeController(Controller):
     async def create_scheme(
         self, data: JSONBody[IdentifierSchemeBody], principal: CurrentPrincipal
     ) -> IdentifierSchemeOutBody:
-        actor = require_principal(principal)
-        if not actor.is_admin:
-            raise Forbidden("only an administrator extends the identifier schemes")
-        try:
-            scheme = IdentifierSchemeDocument.model_validate(data)
-        except ValidationError as error:
-            raise InvalidDocument(problems_from_validation_error(error)) from None
-        values = {**scheme.model_dump(), "iri": scheme.iri or ""}
-        async with write_transaction():
-            if await IdentifierScheme.exists().where(IdentifierScheme.code == scheme.code):
-                raise Conflict(f"an identifier scheme '{scheme.code}' already exists")
-            await IdentifierScheme.insert(IdentifierScheme(**values))
-            await announce(
-                Change(
-                    "identifier-scheme", "create", scheme.code, scheme.label, actor, after=values
-                )
-            )
-        return values
+        return await add_scheme(data, require_principal(principal))

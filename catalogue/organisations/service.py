@@ -60,8 +60,19 @@ async def organisation_types() -> dict[str, str]:
     return {row["slug"]: row["type"] for row in rows}
 
 
+SIZES = {
+    column._meta.name: int(column.length or 0)
+    for column in (Organisation.slug, Organisation.name, Organisation.homepage, Organisation.email)
+}
+"""The text columns' sizes (PostgreSQL enforces them; the document's types allow more)."""
+
+
 async def _validate(document: OrganisationDocument) -> dict[str, Any]:
-    problems = []
+    problems = [
+        Problem(name, f"is too long (at most {size} characters)")
+        for name, size in SIZES.items()
+        if len(getattr(document, name) or "") > size
+    ]
     if document.type and document.type not in default_vocabularies()["publisher-types"]:
         problems.append(
             Problem(
