@@ -130,7 +130,7 @@ class SummaryItem:
 @dataclass
 class FormView:
     sections: list[SectionView]
-    note: Control
+    note: Control | None
     slug: Control | None
     summary: list[SummaryItem]
     rows: dict[str, int]
@@ -372,16 +372,23 @@ def build_form(
     problems: Sequence[Problem] = (),
     rows: Mapping[str, int] | None = None,
     new: bool = False,
+    sections: Sequence[Section] = SECTIONS,
+    note: bool = True,
 ) -> FormView:
     """The whole form with values, the problems placed beside their fields, and a summary.
 
     ``new``: the slug is still to be chosen (it cannot change once the dataset exists).
+    ``sections``: the part of the form on this page; ``note``: whether it has the internal note.
     """
     choices = {**choices, SERVICE_CHOICES: service_choices(form)}
     builder = _Builder(form, choices, languages, classification, rows or {})
     slug = builder.control(SLUG, "slug", "About the dataset", True, True) if new else None
-    sections = [builder.section(section) for section in SECTIONS]
-    note = builder.control(NOTE, NOTE.path, translate(N_("About the dataset")), False, True)
+    views = [builder.section(section) for section in sections]
+    note_control = (
+        builder.control(NOTE, NOTE.path, translate(N_("About the dataset")), False, True)
+        if note
+        else None
+    )
     by_name = {control.name: control for control in builder.controls}
     names = [control.name for control in builder.controls]
     summary: list[SummaryItem] = []
@@ -408,7 +415,7 @@ def build_form(
             summary.append(SummaryItem(f"#{container.id}", container.label, message))
         else:
             summary.append(SummaryItem("", problem.field, message))
-    return FormView(sections, note, slug, summary, builder.rows)
+    return FormView(views, note_control, slug, summary, builder.rows)
 
 
 def rows_requested(form: Mapping[str, list[str]]) -> dict[str, int]:

@@ -5,7 +5,10 @@
   "use strict";
   var form = document.querySelector("[data-dataset-form]");
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  // Arriving from a problem's link on the task list: put the cursor in that field.
+  var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+  if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) { target.focus(); }
+  else if (summary) { summary.focus(); }
   if (!form) { return; }
 
   function setEnabled(element, enabled) {
