@@ -464,3 +464,41 @@ async def test_saving_a_published_dataset_says_the_changes_were_saved(client, si
     page = html.unescape((await client.get(saved.headers["location"])).text)
     assert "Changes saved: the published dataset is updated in the catalogue." in page
     assert "Published: the dataset is now in the catalogue." not in page
+
+
+async def test_long_code_lists_are_one_searchable_list_not_hundreds_of_boxes(client, signed_in):
+    _, token = await form_page(client, "/dataset/new?classification=personal")
+    await save_draft(client, personal_form(token))
+    personal, token = await form_page(client, "/dataset/staff-records/edit/personal")
+    assert re.search(
+        r'<select id="f-legal-personal_data-personal_data_categories" '
+        r'name="legal.personal_data.personal_data_categories" multiple',
+        personal,
+    )
+    assert 'name="legal.personal_data.measures" multiple' in personal
+    assert personal.count('type="checkbox"') < 40  # the legal bases and the like, no more
+    files, _ = await form_page(client, "/dataset/staff-records/edit/files")
+    assert 'name="technical.spatial" multiple' in files
+    semantic, _ = await form_page(client, "/dataset/staff-records/edit/semantic")
+    assert 'name="semantic.languages" multiple' in semantic
+    assert 'name="semantic.themes" type="checkbox"' in semantic  # a short list stays boxes
+
+    chosen = {
+        "_csrf_token": token,
+        "_revision": "1",
+        "legal.personal_data.controller.name": "Ministry of Examples",
+        "legal.personal_data.legal_bases": "A6-1-c",
+        "legal.personal_data.purposes[0].code": "HumanResourceManagement",
+    }
+    form = [*chosen.items()]
+    form += [("legal.personal_data.personal_data_categories", code) for code in ("Name", "Age")]
+    saved = await client.post(
+        "/dataset/staff-records/edit/personal",
+        content="&".join(f"{key}={value}" for key, value in form),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert saved.status_code == 303, saved.text
+    stored = (await client.get("/api/v1/datasets/staff-records")).json()
+    assert stored["legal"]["personal_data"]["personal_data_categories"] == ["Name", "Age"]
+    again = html.unescape((await client.get("/dataset/staff-records/edit/personal")).text)
+    assert '<option value="Name" selected>' in again and '<option value="Age" selected>' in again

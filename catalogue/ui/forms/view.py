@@ -33,6 +33,7 @@ ROWS_FIELD = "_rows."
 INDEX_PLACEHOLDER = "__INDEX__"
 LONG_TEXT_NAMES = frozenset({"description", "rights", "reason", "how_to_request", "text"})
 SMALL_LIST = 40  # show definitions under each choice up to this many choices
+LONG_LIST = 16  # more choices than this: a searchable chooser over a <select multiple>
 Choices = Mapping[str, Sequence[tuple[str, str, str]]]  # key -> (code, label, help)
 
 
@@ -76,9 +77,14 @@ class Control:
         return " ".join([*ids, self.error_id] if self.errors else ids)
 
     @property
+    def chooser(self) -> bool:
+        """A long list of choices: one searchable ``<select multiple>``, not a wall of boxes."""
+        return self.kind == "checkboxes" and len(self.choices) > LONG_LIST
+
+    @property
     def anchor(self) -> str:
         """Where the error summary links: the first checkbox of a group, else the control."""
-        if self.kind == "checkboxes" and self.choices:
+        if self.kind == "checkboxes" and self.choices and not self.chooser:
             return self.choices[0].id
         return self.id
 
