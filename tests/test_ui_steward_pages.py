@@ -350,6 +350,7 @@ async def test_a_bad_value_in_a_draft_is_shown_beside_its_field(client, signed_i
     assert 'value="12 kB"' in page and "Must be a whole number" in page
     stored = (await client.get("/api/v1/datasets/prices", headers=signed_in)).json()
     assert stored["revision"] == 1 and not stored["technical"]["distributions"]
+    assert stored["legal"]["access_rights"] == "PUBLIC"  # asked later; open data's default
 
 
 async def test_add_another_works_without_javascript(client, signed_in):

@@ -227,6 +227,8 @@ async def create_dataset(
     typed, rows, verb, again = await _rework(request, user, basics, None)
     if again is not None:
         return again
+    classification = _classification(typed, None)
+    typed.setdefault("legal.access_rights", [DEFAULT_ACCESS[classification]])  # asked later
     raw = form_to_document(typed)
     raw["status"] = Status.DRAFT.value
     form = document_to_form(raw)
