@@ -34,6 +34,7 @@ INDEX_PLACEHOLDER = "__INDEX__"
 LONG_TEXT_NAMES = frozenset({"description", "rights", "reason", "how_to_request", "text"})
 SMALL_LIST = 40  # show definitions under each choice up to this many choices
 LONG_LIST = 16  # more choices than this: a searchable chooser over a <select multiple>
+FOLD_ROWS = 3  # a repeat with more rows than this shows each filled-in row folded
 Choices = Mapping[str, Sequence[tuple[str, str, str]]]  # key -> (code, label, help)
 
 
@@ -103,6 +104,8 @@ class Container:
     index: int = 0
     item_label: str = ""
     errors: list[str] = field(default_factory=list)
+    open: bool = True  # a row of a long repeat is folded (one Tab stop) unless it needs work
+    title: str = ""  # what the folded row shows: its first text value
 
 
 @dataclass
@@ -421,7 +424,35 @@ def build_form(
             summary.append(SummaryItem(f"#{container.id}", container.label, message))
         else:
             summary.append(SummaryItem("", problem.field, message))
+    for container in builder.containers.values():
+        if container.kind == "repeat" and len(container.rows) > FOLD_ROWS:
+            for row in container.rows:
+                fold(row)
     return FormView(views, note_control, slug, summary, builder.rows)
+
+
+def _walk(item: Any) -> Iterable[Any]:
+    yield item
+    if isinstance(item, Wrapper):
+        yield from _walk(item.item)
+    elif isinstance(item, Container):
+        for child in [*item.items, *item.rows]:
+            yield from _walk(child)
+    elif isinstance(item, Control):
+        yield from item.parts
+
+
+def fold(row: Container) -> None:
+    """Fold a filled-in row without problems; its title is its first value (a name, a title)."""
+    inside = list(_walk(row))
+    values = [
+        item.value.strip()
+        for item in inside
+        if isinstance(item, Control) and item.kind in {"text", "url"} and item.value.strip()
+    ]
+    problems = any(item.errors for item in inside if isinstance(item, Control | Container))
+    row.title = values[0] if values else ""
+    row.open = problems or not values
 
 
 def rows_requested(form: Mapping[str, list[str]]) -> dict[str, int]:

@@ -56,19 +56,29 @@
     var chosen = document.createElement("div");
     chosen.className = "chooser__chosen";
     [search, found, matches, chosenTitle, chosen].forEach(function (part) { box.appendChild(part); });
+    var FOLD_CHOSEN = 6;  // more chosen than this: folded behind one "Chosen: 12" line
     function showChosen() {
+      var wasOpen = chosen.querySelector("details[open]") !== null;
       chosen.textContent = "";
-      var any = false;
-      Array.prototype.forEach.call(select.options, function (option, index) {
-        if (!option.selected) { return; }
-        any = true;
-        chosen.appendChild(checkbox(select, option, select.id + "-s-" + index, function () {
+      var picked = Array.prototype.filter.call(select.options, function (option) { return option.selected; });
+      var holder = chosen;
+      if (picked.length > FOLD_CHOSEN) {
+        holder = document.createElement("details");
+        holder.open = wasOpen;
+        var line = document.createElement("summary");
+        line.textContent = (box.getAttribute("data-chosen") || "") + " " + picked.length;
+        holder.appendChild(line);
+        chosen.appendChild(holder);
+      }
+      picked.forEach(function (option) {
+        holder.appendChild(checkbox(select, option, select.id + "-s-" + option.index, function () {
           showChosen();
           showMatches();
           search.focus();
         }));
       });
-      chosenTitle.textContent = box.getAttribute(any ? "data-chosen" : "data-none") || "";
+      chosenTitle.hidden = picked.length > FOLD_CHOSEN;
+      chosenTitle.textContent = box.getAttribute(picked.length ? "data-chosen" : "data-none") || "";
     }
     function showMatches() {
       matches.textContent = "";
