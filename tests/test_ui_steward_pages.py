@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -503,3 +504,58 @@ async def test_long_code_lists_are_one_searchable_list_not_hundreds_of_boxes(cli
     assert stored["legal"]["personal_data"]["personal_data_categories"] == ["Name", "Age"]
     again = html.unescape((await client.get("/dataset/staff-records/edit/personal")).text)
     assert '<option value="Name" selected>' in again and '<option value="Age" selected>' in again
+
+
+async def test_the_attributes_are_filled_from_a_csv_header_or_a_table_schema(client, signed_in):
+    draft = open_dataset()
+    draft["technical"]["attributes"] = [{"name": "municipality", "data_type": "string"}]
+    await client.post("/api/v1/datasets", json=draft, headers=signed_in)
+    page, token = await form_page(client, "/dataset/open-example/edit/attributes")
+    assert 'enctype="multipart/form-data"' in page and 'name="_schema_file"' in page
+    form = {"_csrf_token": token, "_revision": "1", "_action": "import"}
+    form["technical.attributes[0].name"] = "municipality"
+    pasted = await client.post(
+        "/dataset/open-example/edit/attributes",
+        data={**form, "_schema_text": "municipality;year;births\nLjubljana;2024;3100"},
+    )
+    assert pasted.status_code == 200
+    text = html.unescape(pasted.text)
+    assert "Attributes added: 2. Check them, then save the page." in text
+    assert 'name="technical.attributes[1].name" type="text" value="year"' in text
+    assert 'name="technical.attributes[2].name" type="text" value="births"' in text
+    stored = (await client.get("/api/v1/datasets/open-example")).json()
+    assert len(stored["technical"]["attributes"]) == 1  # nothing saved yet
+
+    schema = {
+        "fields": [
+            {"name": "municipality", "type": "string", "description": "Name of the municipality"},
+            {"name": "births", "type": "integer", "description": "Live births in the year"},
+            {"name": "share", "type": "number"},
+        ]
+    }
+    uploaded = await client.post(
+        "/dataset/open-example/edit/attributes",
+        data=form,
+        files={"_schema_file": ("schema.json", json.dumps(schema), "application/json")},
+    )
+    assert uploaded.status_code == 200
+    text = html.unescape(uploaded.text)
+    assert "Attributes added: 2." in text
+    assert ">Name of the municipality</textarea>" in text  # an empty description is filled
+    assert re.search(
+        r'name="technical.attributes\[1\].data_type".*?<option value="integer" selected>',
+        text,
+        re.S,
+    )
+    assert re.search(
+        r'name="technical.attributes\[2\].data_type".*?<option value="decimal" selected>',
+        text,
+        re.S,
+    )
+
+    refused = await client.post(
+        "/dataset/open-example/edit/attributes", data={**form, "_schema_text": '{"fields": 3'}
+    )
+    assert refused.status_code == 422
+    assert "This is not valid JSON" in html.unescape(refused.text)
+    assert 'id="f-schema-text"' in refused.text

@@ -16,19 +16,20 @@ from litestar.response import Redirect
 
 from catalogue.accounts.principal import Principal
 from catalogue.datasets import service
-from catalogue.datasets.queries import DatasetRecord, get_record
+from catalogue.datasets.queries import DatasetRecord
 from catalogue.domain.dataset import Status
 from catalogue.errors import Conflict, InvalidDocument, NotFound, PreconditionFailed, Problem
 from catalogue.i18n import N_, translate
 from catalogue.ui.auth_pages import flash
+from catalogue.ui.dataset_stale import stale_page
 from catalogue.ui.forms import tasks
-from catalogue.ui.forms.diff import ChangedField, changed_fields
 from catalogue.ui.forms.mapping import (
     FormData,
     document_to_form,
     form_from_multidict,
     form_to_document,
 )
+from catalogue.ui.forms.table_schema import SchemaUnreadable, add_columns, read_columns
 from catalogue.ui.forms.view import SummaryItem, build_form, rows_requested
 from catalogue.ui.rendering import current_language, render
 from catalogue.ui.steward_common import (
@@ -42,6 +43,9 @@ from catalogue.ui.steward_common import (
 from catalogue.web.conditional import NO_REVISION, expected_revision
 from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery
 from catalogue.web.state import settings_of
+
+ATTRIBUTES = "technical.attributes"
+MAX_SCHEMA_BYTES = 1_000_000  # a Table Schema is far smaller; a CSV file's first line is enough
 
 
 def stored_form(record: DatasetRecord) -> FormData:
@@ -66,6 +70,7 @@ async def section_page(
     rows: dict[str, int] | None = None,
     failure: str = "",
     status: int = 200,
+    imported: dict[str, Any] | None = None,
 ) -> Response[str]:
     """One page of the form, its problems beside their fields; others link to their page."""
     lang = current_language(request)
@@ -116,6 +121,7 @@ async def section_page(
             "action_url": f"/dataset/{record.slug}/edit/{page.id}" if record else "/dataset/new",
             "revision": (form.get("_revision") or [str(record.revision) if record else ""])[0],
             "failure": failure,
+            "imported": imported or {},
             "title_text": record.document.text(record.document.title, lang) if record else "",
         },
         status=status,
@@ -148,18 +154,49 @@ def _remove_row(form: FormData, name: str) -> FormData:
     return result
 
 
+async def _schema_text(request: Request[Any, Any, Any], typed: FormData) -> str:
+    """What the steward gave to fill the attributes from: a chosen file, else the pasted text."""
+    for name, value in (await request.form()).multi_items():
+        if name == "_schema_file" and hasattr(value, "read"):
+            data = await value.read(MAX_SCHEMA_BYTES)
+            if data:
+                return str(data.decode("utf-8", "replace"))
+    return (typed.get("_schema_text") or [""])[0]
+
+
+async def _import(
+    request: Request[Any, Any, Any], typed: FormData, rows: dict[str, int]
+) -> tuple[FormData, dict[str, Any]]:
+    """The attributes a CSV header row or a Table Schema names, added to the page's rows."""
+    text = await _schema_text(request, typed)
+    try:
+        columns = read_columns(text)
+    except SchemaUnreadable as error:
+        return typed, {"error": translate(str(error)), "text": text[:2000]}
+    language = settings_of(request).languages[0]
+    typed, added = add_columns(typed, columns, language)
+    rows.pop(ATTRIBUTES, None)  # the rows now in the form decide how many there are
+    message = translate(N_("Attributes added: %(added)s. Check them, then save the page."))
+    return typed, {"message": message % {"added": added}}
+
+
 async def _rework(
     request: Request[Any, Any, Any],
     principal: Principal,
     page: tasks.Page,
     record: DatasetRecord | None,
 ) -> tuple[FormData, dict[str, int], str, Response[str] | None]:
-    """What was typed, and the page again if the steward asked to add or remove a row."""
+    """What was typed, and the page again if the steward asked to add or remove a row (or to
+    fill the attributes from a file)."""
     submitted = form_from_multidict((await request.form()).multi_items())
     verb, argument = _split_action(submitted)
     rows = rows_requested(submitted)
     typed = {k: v for k, v in submitted.items() if not k.startswith(("_rows.", "_csrf"))}
-    if verb not in {"add", "remove", "reclassify", "review"}:
+    imported: dict[str, Any] = {}
+    if verb == "import" and page.id == "attributes":
+        typed, imported = await _import(request, typed, rows)
+    typed.pop("_schema_text", None)
+    if verb not in {"add", "remove", "reclassify", "review", "import"}:
         return typed, rows, verb, None
     if verb == "add":
         rows[argument] = rows.get(argument, 0) + 1
@@ -167,7 +204,16 @@ async def _rework(
         typed = _remove_row(typed, argument)
         base = argument.rpartition("[")[0]
         rows[base] = max(rows.get(base, 1) - 1, 0)
-    again = await section_page(request, principal, page, typed, record=record, rows=rows)
+    again = await section_page(
+        request,
+        principal,
+        page,
+        typed,
+        record=record,
+        rows=rows,
+        imported=imported,
+        status=422 if imported.get("error") else 200,
+    )
     return typed, rows, verb, again
 
 
@@ -327,50 +373,6 @@ async def save_section(
         return await stale_page(request, user, record.slug, merged, page.id)
     flash(request, _saved_message(saved))
     return Redirect(path=_after_saving(saved.slug, verb, page, saved), status_code=303)
-
-
-async def stale_page(
-    request: Request[Any, Any, Any],
-    principal: Principal,
-    slug: str,
-    yours: FormData,
-    section: str,
-) -> Response[str]:
-    """Both versions side by side; nothing is saved over the other change."""
-    current = await get_record(slug, principal)
-    theirs = stored_form(current)
-    classification = (yours.get("classification") or ["open"])[0]
-    changes = changed_fields(
-        yours,
-        theirs,
-        classification=classification,
-        choices=await form_choices(principal, current_language(request)),
-        languages=settings_of(request).languages,
-    )
-    if yours.get("classification") != theirs.get("classification"):
-        changes.insert(
-            0,
-            ChangedField(
-                "classification",
-                "Classification",
-                (yours.get("classification") or [""])[0].capitalize(),
-                (theirs.get("classification") or [""])[0].capitalize(),
-            ),
-        )
-    yours_for_review = {k: v for k, v in yours.items() if k != "_revision"}
-    return render(
-        request,
-        "steward/stale.html",
-        {
-            "principal": principal,
-            "record": current,
-            "changes": changes,
-            "yours": yours_for_review,
-            "section": section,
-            "title_text": current.document.text(current.document.title, current_language(request)),
-        },
-        status=409,
-    )
 
 
 SECTION_HANDLERS = (new_dataset, create_dataset, edit_section, save_section)
