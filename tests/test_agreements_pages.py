@@ -139,3 +139,31 @@ async def test_dataset_and_organisation_pages_list_who_uses_the_data(client, see
         "/organisation/ministry-of-labour", headers={"Accept": "text/html"}
     )
     assert "Data-use agreements" in organisation.text and "Child benefit" in organisation.text
+
+
+def test_the_proposal_form_names_its_problems_in_plain_words():
+    from catalogue.agreements.forms import plain_problems
+    from catalogue.domain.problems import Problem
+
+    shown = plain_problems(
+        [
+            Problem(
+                "attributes",
+                "List should have at least 1 item after validation, not 0",
+                "too_short",
+            ),
+            Problem("valid_until", "is required", "missing"),
+            Problem(
+                "service.url", "must be an absolute http:// or https:// address", "value_error"
+            ),
+        ]
+    )
+    assert [(p["label"], p["message"], p["anchor"]) for p in shown] == [
+        (
+            "Information the service needs",
+            "Tick at least one piece of information the service needs.",
+            "f-attributes",
+        ),
+        ("Until", "Give the date the agreement ends, such as 2026-01-31.", "f-until"),
+        ("Public service", "Must be an absolute http:// or https:// address", "f-service"),
+    ]

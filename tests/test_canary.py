@@ -391,6 +391,8 @@ def path_values(canary: Canary, path: str, name: str) -> list[str]:
         return ["child-benefit", "https://e-uprava.example.si/child-benefit"]
     if name == "code":  # identifier schemes (/identifier/{code})
         return ["personal-id", "tax-number", "no-such-scheme"]
+    if name == "section":  # a section of the dataset form (/dataset/{slug}/edit/{section})
+        return ["basics", "personal"]
     if name == "file_path":
         return ["catalogue.css"]
     if name == "path":

@@ -89,7 +89,7 @@ async def test_the_new_field_is_on_the_steward_form(client: Any, published: Any)
         },
     )
     assert signed_in.status_code in {200, 303}
-    form = await client.get("/dataset/monthly-prices/edit")
+    form = await client.get("/dataset/monthly-prices/edit/files")
     assert form.status_code == 200
     assert 'name="technical.temporal_resolution"' in form.text
     assert 'value="P1M"' in form.text

@@ -164,10 +164,21 @@ async def test_a_steward_records_a_transfer_in_the_form_and_an_eea_country_is_re
         data={"email": EMAIL, "password": "correct horse battery", "_csrf_token": csrf(page.text)},
     )
     page = await client.get("/dataset/new?classification=personal")
+    draft = await client.post(
+        "/dataset/new", data={**personal_form(csrf(page.text)), "_action": "save"}
+    )
+    assert draft.status_code == 303, draft.text
+    page = await client.get("/dataset/staff-records/edit/personal")
     assert 'value="add:legal.personal_data.transfers"' in page.text  # "Add a transfer"
+    personal = {
+        key: value
+        for key, value in personal_form(csrf(page.text)).items()
+        if key.startswith("legal.personal_data") or key == "_csrf_token"
+    }
     complete = {
-        **personal_form(csrf(page.text)),
-        "_action": "publish",
+        **personal,
+        "_revision": "1",
+        "_action": "continue",
         "legal.personal_data.data_subjects": "Employee",
         "legal.personal_data.personal_data_categories": "Name",
         "legal.personal_data.retention.period": "P5Y",
@@ -175,15 +186,28 @@ async def test_a_steward_records_a_transfer_in_the_form_and_an_eea_country_is_re
         "legal.personal_data.transfers[0].recipient": "Payroll bureau",
         "legal.personal_data.transfers[0].basis": "A46-2-c",
     }
-    refused = await client.post("/dataset/new", data=complete)
+    assert (await client.post("/dataset/staff-records/edit/personal", data=complete)).is_redirect
+    tasks = await client.get("/dataset/staff-records/edit")
+    refused = await client.post(
+        "/dataset/staff-records/edit",
+        data={"_csrf_token": csrf(tasks.text), "_revision": "2", "_action": "publish"},
+    )
     assert refused.status_code == 422
     text = html.unescape(refused.text)
-    assert 'href="#f-legal-personal_data-transfers-0-country"' in text
+    assert (
+        'href="/dataset/staff-records/edit/personal#f-legal-personal_data-transfers-0-country"'
+        in (text)
+    )
     assert "This country is in the EU/EEA" in text
 
     complete["legal.personal_data.transfers[0].country"] = "CHE"
+    complete["_revision"] = "2"
     complete["_csrf_token"] = csrf(refused.text)
-    published = await client.post("/dataset/new", data=complete)
+    assert (await client.post("/dataset/staff-records/edit/personal", data=complete)).is_redirect
+    published = await client.post(
+        "/dataset/staff-records/edit",
+        data={"_csrf_token": csrf(refused.text), "_revision": "3", "_action": "publish"},
+    )
     assert published.status_code == 303, published.text
     stored = (await client.get("/api/v1/datasets/staff-records")).json()
     assert stored["legal"]["personal_data"]["transfers"] == [

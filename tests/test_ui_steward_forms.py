@@ -173,3 +173,22 @@ def test_the_stale_page_lists_only_the_fields_that_differ():
             "https://data.example.gov/open.csv",
         ),
     ]
+
+
+def test_columns_are_read_from_any_csv_header_or_a_table_schema():
+    import pytest
+
+    from catalogue.ui.forms.table_schema import Column, SchemaUnreadable, read_columns
+
+    assert read_columns("\ufeffid,name,name, birth_date \n1,Ana,Ana,2001") == [
+        Column("id"),
+        Column("name"),
+        Column("birth_date"),
+    ]
+    assert [c.name for c in read_columns("a\tb\tc")] == ["a", "b", "c"]
+    assert [c.name for c in read_columns('"x;1";y')] in (["x;1", "y"],)
+    schema = '{"fields": [{"name": "at", "type": "datetime", "title": "When"}, {"type": "x"}]}'
+    assert read_columns(schema) == [Column("at", "datetime", "When")]
+    for bad in ("", '{"name": "no fields"}', "{oops"):
+        with pytest.raises(SchemaUnreadable):
+            read_columns(bad)

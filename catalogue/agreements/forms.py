@@ -10,7 +10,7 @@ from catalogue.domain.agreement import ASSESSMENT_FACTORS, Decision
 from catalogue.domain.dataset import Classification
 from catalogue.domain.languages import text_in
 from catalogue.domain.problems import Problem
-from catalogue.i18n import N_
+from catalogue.i18n import N_, translate
 from catalogue.organisations.service import list_organisations
 from catalogue.settings import get_settings
 from catalogue.vocabularies import default_vocabularies
@@ -22,6 +22,69 @@ FACTOR_LABELS = {
     "consequences": N_("Consequences for the people"),
     "safeguards": N_("Safeguards"),
 }
+
+
+FIELD_LABELS = {
+    "dataset": N_("Dataset"),
+    "consumer": N_("Organisation that will use the data"),
+    "service": N_("Public service"),
+    "attributes": N_("Information the service needs"),
+    "needed_attributes": N_("Why the service needs it"),
+    "purpose": N_("Purpose"),
+    "legal_basis": N_("Legal basis (Article 6 GDPR)"),
+    "special_category_condition": N_("Condition for special categories (Article 9 GDPR)"),
+    "law": N_("The law that allows the use"),
+    "valid_from": N_("From"),
+    "valid_until": N_("Until"),
+    "measures": N_("Safeguards"),
+    "note": N_("Note for the reviewer"),
+}
+"""What the proposal form calls each part of the agreement, for its problems."""
+
+PLAIN_MESSAGES = {
+    ("attributes", "too_short"): N_("Tick at least one piece of information the service needs."),
+    ("dataset", "string_too_short"): N_("Choose the dataset."),
+    ("consumer", "string_too_short"): N_("Choose the organisation that will use the data."),
+    ("purpose.code", "string_too_short"): N_("Choose the purpose."),
+    ("purpose.code", "missing"): N_("Choose the purpose."),
+    ("service.title", "string_too_short"): N_("Give the name of the public service."),
+    ("valid_from", "missing"): N_("Give the date the agreement starts, such as 2025-01-31."),
+    ("valid_until", "missing"): N_("Give the date the agreement ends, such as 2026-01-31."),
+}
+ANCHORS = {  # the control a problem's link puts the cursor in, where it is not f-<field>
+    "valid_from": "f-from",
+    "valid_until": "f-until",
+    "purpose": "f-purpose_code",
+    "legal_basis": "f-legal_basis_select",
+    "special_category_condition": "f-condition",
+}
+GENERIC_MESSAGES = {
+    "too_short": N_("Choose at least one."),
+    "missing": N_("Fill this in."),
+    "string_too_short": N_("Fill this in."),
+}
+
+
+def plain_problems(problems: list[Problem]) -> list[dict[str, str]]:
+    """The problems as the form shows them: the field by its label on the form, the message
+    in plain words (never the validator's own, such as "List should have at least 1 item")."""
+    shown = []
+    for problem in problems:
+        top = problem.field.split("[")[0].split(".")[0]
+        message = PLAIN_MESSAGES.get((problem.field, problem.code)) or GENERIC_MESSAGES.get(
+            problem.code
+        )
+        text = translate(message) if message else problem.message
+        label = FIELD_LABELS.get(top)
+        shown.append(
+            {
+                **problem.as_dict(),
+                "message": text[:1].upper() + text[1:],
+                "label": translate(label) if label else problem.field,
+                "anchor": ANCHORS.get(top, f"f-{top}"),
+            }
+        )
+    return shown
 
 
 def _value(form: Any, name: str) -> str:
@@ -156,6 +219,6 @@ async def form_context(
             )
         },
         "chosen_measures": set(_values(form, "measures")),
-        "problems": [p.as_dict() for p in problems],
+        "problems": plain_problems(problems),
         "problem_fields": {p.field.split("[")[0].split(".")[0] for p in problems},
     }

@@ -142,6 +142,11 @@ def test_the_sign_in_page_is_accessible_and_rejects_a_wrong_password(page):
     assert_accessible(page, "the failed sign-in page")
 
 
+def save_and_continue(page, section: str) -> None:
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url(f"**/dataset/firearms-licence-holders/edit/{section}")
+
+
 def test_a_steward_registers_fails_fixes_publishes_and_finds_a_personal_dataset(page):
     sign_in(page)
     assert "Signed in as" in page.content()
@@ -150,7 +155,7 @@ def test_a_steward_registers_fails_fixes_publishes_and_finds_a_personal_dataset(
     page.get_by_label("Personal data").check()
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/dataset/new?classification=personal")
-    assert_accessible(page, "the empty personal dataset form")
+    assert_accessible(page, "the first page of a personal dataset")
     shoot(page, "steward-form-empty-1280")
 
     page.get_by_label("Title (English)").fill(TITLE)
@@ -160,39 +165,53 @@ def test_a_steward_registers_fails_fixes_publishes_and_finds_a_personal_dataset(
     page.get_by_label("Description (English)").fill(
         "Everyone who holds a licence to own or carry a firearm, with the licence type."
     )
+    save_and_continue(page, "files")  # the draft exists now
+    assert "Draft saved" in page.content()
+    page.goto("/dataset/firearms-licence-holders/edit/semantic")
     page.get_by_label("Government and public sector").check()
+    save_and_continue(page, "organisational")
     page.locator("#f-organisational-contact_point-email").fill("weapons@mnz.example.si")
+    save_and_continue(page, "legal")
+    save_and_continue(page, "personal")
     page.locator("#f-legal-personal_data-controller-name").fill("Ministry of the Interior")
     page.get_by_label("Article 6(1)(c) GDPR: a legal obligation").check()
     page.locator("#f-legal-personal_data-purposes-0-code").select_option("ServiceProvision")
+    page.get_by_role("button", name="Save and go to the task list").click()
+    page.wait_for_url("**/dataset/firearms-licence-holders/edit")
+    assert_accessible(page, "the task list")
     page.get_by_role("button", name="Publish").click()
 
-    # Refused: nothing saved, every problem listed, focus on the summary, values kept.
+    # Refused: nothing published, each problem under its section, focus on the summary.
     summary = page.locator("#error-summary")
     assert "cannot be published yet" in summary.inner_text()
     assert page.evaluate("document.activeElement.id") == "error-summary"
-    assert page.get_by_label("Title (English)").input_value() == TITLE
-    problems = summary.locator("li").all_inner_texts()
+    assert page.locator("#task-personal-status").inner_text() == "Has problems"
+    problems = page.locator(".task-list__problems li").all_inner_texts()
     assert any("Retention period" in text for text in problems), problems
     assert any("Whom the data is about" in text for text in problems), problems
-    assert_accessible(page, "the dataset form after a failed publish")
-    shoot(page, "steward-form-failed-1280")
+    assert_accessible(page, "the task list after a refused publish")
+    shoot(page, "steward-tasks-refused-1280")
     page.set_viewport_size({"width": 360, "height": 800})
-    shoot(page, "steward-form-failed-360")
+    shoot(page, "steward-tasks-refused-360")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways at 360 px ({width} px wide)"
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    # Fix it: follow the summary's links to each field.
-    summary.get_by_role("link", name="Retention period").click()
+    # Fix it: each problem's link opens its section with the cursor in the field.
+    page.get_by_role("link", name="Retention period").click()
+    page.wait_for_url("**/edit/personal#f-legal-personal_data-retention-period")
     assert page.evaluate("document.activeElement.id") == "f-legal-personal_data-retention-period"
+    assert page.get_by_label("Title (English)").count() == 0  # only this section's fields
     page.keyboard.type("P5Y")
     page.locator("#f-legal-personal_data-data_subjects-filter").fill("citizen")
     page.get_by_role("checkbox", name="Citizen", exact=True).check()
     page.locator("#f-legal-personal_data-personal_data_categories-filter").fill("name")
     page.get_by_role("checkbox", name="Name", exact=True).check()
+    assert_accessible(page, "the personal data section")
+    page.get_by_role("button", name="Save and go to the task list").click()
+    page.wait_for_url("**/dataset/firearms-licence-holders/edit")
+    assert page.locator("#task-personal-status").inner_text() == "Completed"
     page.get_by_role("button", name="Publish").click()
-
     page.wait_for_url("**/dataset/firearms-licence-holders")
     assert "Published" in page.content()
     assert page.get_by_role("heading", level=1).inner_text() == TITLE

@@ -39,7 +39,7 @@ def readable_fields(view: FormView) -> dict[str, tuple[str, str]]:
     """name -> (label with its place, the value as shown: choice labels, not codes)."""
     result: dict[str, tuple[str, str]] = {}
     controls = [control for section in view.sections for control in _controls(section.items)]
-    for control in [*controls, view.note]:
+    for control in [*controls, *([view.note] if view.note else [])]:
         if control.choices:
             shown = "; ".join(choice.label for choice in control.choices if choice.selected)
         elif control.kind == "checkbox":

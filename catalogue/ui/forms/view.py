@@ -33,6 +33,8 @@ ROWS_FIELD = "_rows."
 INDEX_PLACEHOLDER = "__INDEX__"
 LONG_TEXT_NAMES = frozenset({"description", "rights", "reason", "how_to_request", "text"})
 SMALL_LIST = 40  # show definitions under each choice up to this many choices
+LONG_LIST = 16  # more choices than this: a searchable chooser over a <select multiple>
+FOLD_ROWS = 3  # a repeat with more rows than this shows each filled-in row folded
 Choices = Mapping[str, Sequence[tuple[str, str, str]]]  # key -> (code, label, help)
 
 
@@ -76,9 +78,14 @@ class Control:
         return " ".join([*ids, self.error_id] if self.errors else ids)
 
     @property
+    def chooser(self) -> bool:
+        """A long list of choices: one searchable ``<select multiple>``, not a wall of boxes."""
+        return self.kind == "checkboxes" and len(self.choices) > LONG_LIST
+
+    @property
     def anchor(self) -> str:
         """Where the error summary links: the first checkbox of a group, else the control."""
-        if self.kind == "checkboxes" and self.choices:
+        if self.kind == "checkboxes" and self.choices and not self.chooser:
             return self.choices[0].id
         return self.id
 
@@ -97,6 +104,8 @@ class Container:
     index: int = 0
     item_label: str = ""
     errors: list[str] = field(default_factory=list)
+    open: bool = True  # a row of a long repeat is folded (one Tab stop) unless it needs work
+    title: str = ""  # what the folded row shows: its first text value
 
 
 @dataclass
@@ -130,7 +139,7 @@ class SummaryItem:
 @dataclass
 class FormView:
     sections: list[SectionView]
-    note: Control
+    note: Control | None
     slug: Control | None
     summary: list[SummaryItem]
     rows: dict[str, int]
@@ -372,16 +381,23 @@ def build_form(
     problems: Sequence[Problem] = (),
     rows: Mapping[str, int] | None = None,
     new: bool = False,
+    sections: Sequence[Section] = SECTIONS,
+    note: bool = True,
 ) -> FormView:
     """The whole form with values, the problems placed beside their fields, and a summary.
 
     ``new``: the slug is still to be chosen (it cannot change once the dataset exists).
+    ``sections``: the part of the form on this page; ``note``: whether it has the internal note.
     """
     choices = {**choices, SERVICE_CHOICES: service_choices(form)}
     builder = _Builder(form, choices, languages, classification, rows or {})
     slug = builder.control(SLUG, "slug", "About the dataset", True, True) if new else None
-    sections = [builder.section(section) for section in SECTIONS]
-    note = builder.control(NOTE, NOTE.path, translate(N_("About the dataset")), False, True)
+    views = [builder.section(section) for section in sections]
+    note_control = (
+        builder.control(NOTE, NOTE.path, translate(N_("About the dataset")), False, True)
+        if note
+        else None
+    )
     by_name = {control.name: control for control in builder.controls}
     names = [control.name for control in builder.controls]
     summary: list[SummaryItem] = []
@@ -408,7 +424,35 @@ def build_form(
             summary.append(SummaryItem(f"#{container.id}", container.label, message))
         else:
             summary.append(SummaryItem("", problem.field, message))
-    return FormView(sections, note, slug, summary, builder.rows)
+    for container in builder.containers.values():
+        if container.kind == "repeat" and len(container.rows) > FOLD_ROWS:
+            for row in container.rows:
+                fold(row)
+    return FormView(views, note_control, slug, summary, builder.rows)
+
+
+def _walk(item: Any) -> Iterable[Any]:
+    yield item
+    if isinstance(item, Wrapper):
+        yield from _walk(item.item)
+    elif isinstance(item, Container):
+        for child in [*item.items, *item.rows]:
+            yield from _walk(child)
+    elif isinstance(item, Control):
+        yield from item.parts
+
+
+def fold(row: Container) -> None:
+    """Fold a filled-in row without problems; its title is its first value (a name, a title)."""
+    inside = list(_walk(row))
+    values = [
+        item.value.strip()
+        for item in inside
+        if isinstance(item, Control) and item.kind in {"text", "url"} and item.value.strip()
+    ]
+    problems = any(item.errors for item in inside if isinstance(item, Control | Container))
+    row.title = values[0] if values else ""
+    row.open = problems or not values
 
 
 def rows_requested(form: Mapping[str, list[str]]) -> dict[str, int]:
