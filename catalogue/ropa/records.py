@@ -242,6 +242,9 @@ def build_records(
     ]
     by_slug = {d.slug: d for d in personal}
     uses = [use for use in uses if use.dataset in by_slug]
+    uses_of: dict[str, list[ApprovedUse]] = {}
+    for use in uses:  # grouped once: a scan per dataset is quadratic at national scale
+        uses_of.setdefault(use.dataset, []).append(use)
     records: dict[str, ControllerRecord] = {}
 
     def record_for(slug: str) -> ControllerRecord:
@@ -252,9 +255,7 @@ def build_records(
     for document in sorted(personal, key=lambda d: d.slug):
         slug = controller_of(document)
         record = record_for(slug)
-        activity = register_activity(
-            document, [u for u in uses if u.dataset == document.slug], labels
-        )
+        activity = register_activity(document, uses_of.get(document.slug, []), labels)
         record.activities.append(activity)
         record.dpo = record.dpo or activity["dpo"]
     for use in sorted(uses, key=lambda u: u.reference):
