@@ -354,8 +354,13 @@ async def _write(context: JobContext, items: list[_Item]) -> None:
                     if outcome.ok:
                         problems[i] = _listed(outcomes[i])
                     outcomes[i] = outcome
+    new_rows: list[RecordRow] = []
     for index, (item, outcome) in enumerate(zip(items, outcomes, strict=True)):
-        await _record_outcome(context, item, outcome, problems.get(index, []))
+        row = await _record_outcome(context, item, outcome, problems.get(index, []))
+        if row is not None:
+            new_rows.append(row)
+    if new_rows:  # one multi-row insert per page, not one per record
+        await RecordRow.insert(*new_rows)
 
 
 async def _batch(context: JobContext, documents: list[dict[str, Any]]) -> list[Outcome]:
@@ -396,7 +401,9 @@ def _without(document: dict[str, Any], paths: list[str]) -> dict[str, Any]:
 
 async def _record_outcome(
     context: JobContext, item: _Item, outcome: Outcome, problems: list[dict[str, str]]
-) -> None:
+) -> RecordRow | None:
+    """Count the outcome in the report and update the record's row; a new row is returned
+    for the caller to insert with the rest of the page."""
     report, identifier = context.report, item.record.identifier
     if not outcome.ok or outcome.record is None:
         report.count("failed", item.document.get("slug") or identifier)
@@ -413,7 +420,7 @@ async def _record_outcome(
             await RecordRow.update({RecordRow.last_job: context.job_id}).where(
                 RecordRow.id == item.row["id"]
             )
-        return
+        return None
     slug = outcome.record.slug
     for kept in problems:
         report.issue(
@@ -453,15 +460,11 @@ async def _record_outcome(
         RecordRow.archived: False,
     }
     if item.row is None:
-        await RecordRow.insert(
-            RecordRow(
-                source=context.source_id,
-                key=item.key,
-                **{c._meta.name: v for c, v in values.items()},
-            )
+        return RecordRow(
+            source=context.source_id, key=item.key, **{c._meta.name: v for c, v in values.items()}
         )
-    else:
-        await RecordRow.update(values).where(RecordRow.id == item.row["id"])
+    await RecordRow.update(values).where(RecordRow.id == item.row["id"])
+    return None
 
 
 def _problem_of(error: Any) -> Any:
