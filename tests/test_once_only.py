@@ -54,6 +54,46 @@ async def test_the_population_register_names_the_services_reusing_it(client):
     assert '<link rel="alternate" type="application/json"' in page.text
 
 
+async def test_a_register_lists_its_services_a_page_at_a_time(client, monkeypatch):
+    """The savings count every service; the list is seek-paged by service slug."""
+    from catalogue.onceonly import views
+
+    monkeypatch.setattr(views, "SERVICES_PER_PAGE", 2)
+    first = (await client.get("/register/central-population-register.json")).json()
+    assert len(first["services"]) == 2
+    assert first["savings"]["services"] == 3  # counted over all, not over the page
+    more = first["links"]["more_services_json"]
+    assert more.startswith("/register/central-population-register.json?after=")
+    second = (await client.get(more)).json()
+    assert len(second["services"]) == 1
+    assert second["links"]["more_services"] is None
+    slugs = [s["slug"] for s in first["services"] + second["services"]]
+    assert slugs == sorted(slugs) and len(set(slugs)) == 3
+    page = await client.get(first["links"]["more_services"])
+    assert page.status_code == 200 and second["services"][0]["title"] in page.text
+    html = await client.get("/register/central-population-register")
+    assert 'href="/register/central-population-register?after=' in html.text
+
+
+async def test_an_identifier_lists_the_services_taking_it_a_page_at_a_time(client, monkeypatch):
+    from catalogue.onceonly import views
+
+    whole = (await client.get("/identifier/personal-id.json")).json()
+    monkeypatch.setattr(views, "SERVICES_PER_PAGE", 1)
+    first = (await client.get("/identifier/personal-id.json")).json()
+    assert len(first["services"]) == 1
+    assert first["links"]["more_services_json"].startswith("/identifier/personal-id.json?after=")
+    seen = [s["slug"] for s in first["services"]]
+    next_page = first["links"]["more_services_json"]
+    while next_page:
+        page = (await client.get(next_page)).json()
+        seen += [s["slug"] for s in page["services"]]
+        next_page = page["links"]["more_services_json"]
+    assert sorted(seen) == sorted(s["slug"] for s in whole["services"]) and len(seen) > 1
+    html = await client.get("/identifier/personal-id")
+    assert 'href="/identifier/personal-id?after=' in html.text
+
+
 async def test_a_dataset_that_is_not_a_base_register_has_no_register_page(client):
     response = await client.get("/register/criminal-records.json")
     assert response.status_code == 404

@@ -72,10 +72,14 @@ async def registers_page(
 
 @get("/identifier/{code:str}", include_in_schema=False, name="onceonly:identifier")
 async def identifier_page(
-    request: Req, principal: CurrentPrincipal, code: FromPath[str]
+    request: Req,
+    principal: CurrentPrincipal,
+    code: FromPath[str],
+    after: FromQuery[str | None] = None,
 ) -> Response[Any]:
+    """An identifier scheme; ``after`` pages through the services taking it."""
     name = code.removesuffix(".json").removesuffix(".ttl")
-    view = await views.identifier_view(name, current_language(request))
+    view = await views.identifier_view(name, current_language(request), (after or "")[:120] or None)
     if code.endswith(".ttl"):
         return Response(rdf.scheme_turtle(view), media_type="text/turtle")
     return _page(request, principal, "onceonly/identifier.html", view, view["links"]["json"])
@@ -83,9 +87,15 @@ async def identifier_page(
 
 @get("/register/{slug:str}", include_in_schema=False, name="onceonly:register")
 async def register_page(
-    request: Req, principal: CurrentPrincipal, slug: FromPath[str]
+    request: Req,
+    principal: CurrentPrincipal,
+    slug: FromPath[str],
+    after: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    view = await views.register_view(slug.removesuffix(".json"), current_language(request))
+    """A base register; ``after`` pages through the services reusing it."""
+    view = await views.register_view(
+        slug.removesuffix(".json"), current_language(request), (after or "")[:120] or None
+    )
     return _page(request, principal, "onceonly/register.html", view, view["links"]["json"])
 
 

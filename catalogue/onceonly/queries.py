@@ -4,6 +4,7 @@ service, with a limit, never a pass over every dataset or agreement."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -155,18 +156,71 @@ def _public(where: Any) -> Any:
     return where & (ServiceUse.dataset_public == True)  # noqa: E712
 
 
-async def uses_of_datasets(slugs: Iterable[str]) -> list[dict[str, Any]]:
-    """Approved agreements on these datasets (their summary columns)."""
-    wanted = sorted(set(slugs))
+async def services_reusing(
+    datasets: Iterable[str], after: str | None = None, limit: int = LIMIT
+) -> list[str]:
+    """Slugs of the services with an approved use of these datasets, in slug order after
+    ``after`` (seek paging: a register reused by thousands of services is read a page at a
+    time)."""
+    wanted = sorted(set(datasets))
     if not wanted:
+        return []
+    where = _public(ServiceUse.dataset_slug.is_in(wanted) & (ServiceUse.status == APPROVED))
+    if after:
+        where = where & (ServiceUse.service_slug > after)
+    rows = (
+        await ServiceUse.select(ServiceUse.service_slug)
+        .where(where)
+        .distinct()
+        .order_by(ServiceUse.service_slug)
+        .limit(limit)
+    )
+    return [row["service_slug"] for row in rows]
+
+
+async def uses_by_services(
+    datasets: Iterable[str], services: Iterable[str]
+) -> list[dict[str, Any]]:
+    """The approved uses of these datasets by these services (one page of services)."""
+    wanted, chosen = sorted(set(datasets)), sorted(set(services))
+    if not wanted or not chosen:
         return []
     return (
         await ServiceUse.select(*USE_SUMMARY_COLUMNS)
-        .where(_public(ServiceUse.dataset_slug.is_in(wanted) & (ServiceUse.status == APPROVED)))
+        .where(
+            _public(
+                ServiceUse.dataset_slug.is_in(wanted)
+                & ServiceUse.service_slug.is_in(chosen)
+                & (ServiceUse.status == APPROVED)
+            )
+        )
         .order_by(ServiceUse.service_slug, ServiceUse.reference)
         .limit(LIMIT * 5)
         .output(load_json=True)
     )
+
+
+async def reuse_totals(dataset: str) -> dict[str, Any]:
+    """How many services and approved agreements reuse the dataset, and which of its
+    attributes they take: counted in the database over the dataset's uses (the distinct
+    attribute lists are few however many agreements there are)."""
+    where = "dataset_slug = {} AND status = {} AND dataset_public = {}"
+    args = (dataset, APPROVED, True)
+    counts = await ServiceUse.raw(
+        "SELECT COUNT(DISTINCT service_slug) AS services, COUNT(*) AS agreements "
+        f"FROM service_use WHERE {where}",
+        *args,
+    )
+    lists = await ServiceUse.raw(
+        f"SELECT DISTINCT CAST(attributes AS TEXT) AS attributes FROM service_use WHERE {where}",
+        *args,
+    )
+    names = {name for row in lists for name in json.loads(row["attributes"] or "[]")}
+    return {
+        "services": int(counts[0]["services"]),
+        "agreements": int(counts[0]["agreements"]),
+        "attributes": names,
+    }
 
 
 async def reused_datasets(after: str | None, limit: int) -> list[str]:
@@ -183,15 +237,6 @@ async def reused_datasets(after: str | None, limit: int) -> list[str]:
         .limit(limit)
     )
     return [row["dataset_slug"] for row in rows]
-
-
-async def count_uses_of_dataset(slug: str) -> int:
-    """How many approved uses the dataset has (the page lists a bounded number of them)."""
-    return int(
-        await ServiceUse.count().where(
-            _public((ServiceUse.dataset_slug == slug) & (ServiceUse.status == APPROVED))
-        )
-    )
 
 
 async def first_uses_of_dataset(slug: str, limit: int) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
+from urllib.parse import urlencode
 
 from catalogue.agreements.transparency import _label, _text
 from catalogue.datasets.queries import find_record
@@ -16,6 +17,8 @@ from catalogue.onceonly import queries
 from catalogue.vocabularies import default_vocabularies
 
 organisation_names = queries.organisation_names
+SERVICES_PER_PAGE = 50
+"""Services a register's page lists at a time (the population register may have thousands)."""
 
 
 def attribute_view(row: dict[str, Any], lang: str, schemes: dict[str, str]) -> dict[str, Any]:
@@ -85,13 +88,35 @@ def services_of(
     return sorted(grouped.values(), key=lambda item: item["title"])
 
 
-async def identifier_view(code: str, lang: str) -> dict[str, Any]:
+async def services_page(
+    datasets: list[str], after: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The uses of these datasets by one page of the services reusing them (slug order after
+    ``after``), and the last service slug listed when more follow."""
+    listed = await queries.services_reusing(datasets, after, SERVICES_PER_PAGE + 1)
+    more = len(listed) > SERVICES_PER_PAGE
+    listed = listed[:SERVICES_PER_PAGE]
+    uses = await queries.uses_by_services(datasets, listed)
+    return uses, (listed[-1] if more and listed else None)
+
+
+def more_links(path: str, last: str | None) -> dict[str, str | None]:
+    query = f"?{urlencode({'after': last})}" if last else ""
+    return {
+        "more_services": f"{path}{query}" if last else None,
+        "more_services_json": f"{path}.json{query}" if last else None,
+    }
+
+
+async def identifier_view(code: str, lang: str, after: str | None = None) -> dict[str, Any]:
+    """An identifier scheme: who is authoritative for it, who carries it, and a page of the
+    services that take it (slug order after ``after``)."""
     scheme = await queries.scheme(code)
     if scheme is None:
         raise NotFound(f"no identifier scheme '{code}'; see /api/v1/identifier-schemes")
     labels = await scheme_labels()
     carriers = await queries.carriers(code)
-    uses = await queries.uses_of_datasets(row["dataset_slug"] for row in carriers)
+    uses, last = await services_page(sorted({row["dataset_slug"] for row in carriers}), after)
     carried = {(row["dataset_slug"], row["name"]) for row in carriers}
     consuming = [
         use
@@ -113,11 +138,14 @@ async def identifier_view(code: str, lang: str) -> dict[str, Any]:
             "html": f"/identifier/{code}",
             "json": f"/identifier/{code}.json",
             "rdf": f"/identifier/{code}.ttl",
+            **more_links(f"/identifier/{code}", last),
         },
     }
 
 
-async def register_view(slug: str, lang: str) -> dict[str, Any]:
+async def register_view(slug: str, lang: str, after: str | None = None) -> dict[str, Any]:
+    """A base register: what it is the source of, who reuses it (a page of services in slug
+    order after ``after``), the once-only savings, and who holds its facts twice."""
     record = await find_record(slug)
     if (
         record is None
@@ -128,10 +156,10 @@ async def register_view(slug: str, lang: str) -> dict[str, Any]:
     labels = await scheme_labels()
     rows = await queries.dataset_attributes(slug)
     own = [attribute_view(row, lang, labels) for row in rows]
-    uses = await queries.uses_of_datasets([slug])
+    uses, last = await services_page([slug], after)
     names = await organisation_names(use["consumer"] for use in uses)
     services = services_of(uses, names, lang)
-    reused = {name for use in uses for name in use["attributes"]}
+    totals = await queries.reuse_totals(slug)
     label_of = {item["name"]: item["label"] for item in own}
     for service in services:
         service["information"] = [
@@ -165,13 +193,17 @@ async def register_view(slug: str, lang: str) -> dict[str, Any]:
         "attributes": own,
         "services": services,
         "savings": {
-            "services": len(services),
-            "agreements": await queries.count_uses_of_dataset(slug),
-            "attributes_not_asked_again": len(reused),
+            "services": totals["services"],
+            "agreements": totals["agreements"],
+            "attributes_not_asked_again": len(totals["attributes"]),
         },
         "duplicates": sorted(duplicates.values(), key=lambda item: item["title"]),
         "limit": queries.LIMIT,
-        "links": {"html": f"/register/{slug}", "json": f"/register/{slug}.json"},
+        "links": {
+            "html": f"/register/{slug}",
+            "json": f"/register/{slug}.json",
+            **more_links(f"/register/{slug}", last),
+        },
     }
 
 
