@@ -251,6 +251,52 @@ async def test_a_controllers_record_reads_in_plain_language_with_downloads(clien
     assert missing.status_code == 404
 
 
+async def test_a_controllers_record_is_read_a_page_at_a_time(client, auditor, monkeypatch):
+    """Registers by slug, then reuses by agreement: the pages together are the download."""
+    from catalogue.ropa import queries, service
+
+    path = "/records-of-processing/ministry-of-labour"
+    whole = await client.get("/api/v1/ropa?controller=ministry-of-labour", headers=auditor)
+    [expected] = whole.json()["controllers"]
+    kinds = {activity["activity"] for activity in expected["activities"]}
+    assert kinds == {"register", "reuse"}  # both phases are paged through
+    monkeypatch.setattr(service, "PAGE_SIZE", 1)
+    monkeypatch.setattr(queries, "RECIPIENTS_PER_DATASET", 1)
+    seen: list[tuple[str, str]] = []
+    url: str | None = path
+    while url:
+        body = (await client.get(url, headers=auditor)).json()
+        [record] = body["controllers"]
+        assert len(record["activities"]) == 1
+        seen += [(a["activity"], a["dataset"]) for a in record["activities"]]
+        url = body["next"]
+    assert seen == [(a["activity"], a["dataset"]) for a in expected["activities"]]
+    html = await client.get(path, headers={"Authorization": auditor["Authorization"]})
+    assert 'rel="next"' in html.text
+
+
+async def test_a_register_with_many_recipients_lists_the_first_and_their_total(
+    client, auditor, monkeypatch
+):
+    from catalogue.ropa import queries
+
+    monkeypatch.setattr(queries, "RECIPIENTS_PER_DATASET", 1)
+    body = (
+        await client.get("/records-of-processing/ministry-of-the-interior", headers=auditor)
+    ).json()
+    [register] = [
+        a
+        for a in body["controllers"][0]["activities"]
+        if a["dataset"] == "central-population-register"
+    ]
+    assert len(register["recipients"]) == 1 and register["recipients_total"] == 3
+    html = await client.get(
+        "/records-of-processing/ministry-of-the-interior",
+        headers={"Authorization": auditor["Authorization"]},
+    )
+    assert "the first 1 of 3 agreements" in html.text
+
+
 async def test_a_steward_reads_only_their_own_organisations_record(client, steward):
     own = await client.get("/records-of-processing/ministry-of-labour", headers=steward)
     assert own.status_code == 200

@@ -13,7 +13,6 @@ from catalogue.ropa.records import (
     Labeller,
     Organisation,
     build_records,
-    controller_of,
 )
 from tests.factories import PUBLISHER, changed, open_dataset, personal_dataset
 
@@ -73,9 +72,9 @@ def test_each_personal_dataset_is_a_register_activity_of_its_controller(vocabula
 
 def test_the_controller_is_the_publisher_when_none_is_named():
     raw = changed(personal_dataset(), "legal.personal_data.controller", None)
-    assert controller_of(document(raw)) == PUBLISHER
+    assert document(raw).controller() == PUBLISHER
     named = changed(personal_dataset(), "legal.personal_data.controller.organisation", "labour")
-    assert controller_of(document(named)) == "labour"
+    assert document(named).controller() == "labour"
 
 
 def test_an_approved_use_is_a_recipient_and_the_consumers_activity(vocabularies):

@@ -219,6 +219,7 @@ def row_values(
         Dataset.classification: document.classification.value,
         Dataset.status: document.status.value,
         Dataset.publisher: publisher_id,
+        Dataset.controller: document.controller()[:100],
         Dataset.title: document.text(document.title, get_settings().default_language)[:500],
         Dataset.document: document.model_dump(mode="json"),
         Dataset.modified: now,

@@ -37,6 +37,9 @@ class Dataset(Table):
     # The last write the public saw (see disclosure.changes_public_view): the feed's
     # Last-Modified, which editing a draft must not move.
     public_modified = Timestamptz(null=True, default=None, index=True)
+    # Who controls the personal data (DatasetDocument.controller): the record of processing
+    # reads one controller's datasets by it (migration 2026-12-03).
+    controller = Varchar(length=100, default="")
 
 
 class DatasetTheme(Table):

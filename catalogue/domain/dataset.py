@@ -270,6 +270,14 @@ class DatasetDocument(Model):
         configured ones) that has it, else any (``disclosure.text_in``)."""
         return text_in(field, language, languages)
 
+    def controller(self) -> str:
+        """The organisation controlling the personal data (GDPR Art. 4(7)): as stated at the
+        legal level, else the publisher."""
+        personal = self.legal.personal_data
+        if personal and personal.controller and personal.controller.organisation:
+            return personal.controller.organisation
+        return self.organisational.publisher or ""
+
     def personal_data_categories_in_use(self) -> set[str]:
         """Categories stated at the legal level and on attributes."""
         declared = (

@@ -8,7 +8,7 @@ stewards and DPOs their own organisations. Each page has a JSON twin.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from litestar import MediaType, Request, Response, Router, get
 from litestar.response import Redirect
@@ -19,7 +19,7 @@ from catalogue.organisations.service import get_organisation
 from catalogue.ropa import service
 from catalogue.ui.negotiation import wants_json
 from catalogue.ui.rendering import NavItem, current_language, render
-from catalogue.web.params import CurrentPrincipal, FromPath
+from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery
 
 ROOT = "/records-of-processing"
 
@@ -59,15 +59,9 @@ async def controllers_page(
     """Every controller the visitor may read, with how many activities each records."""
     if principal is None:
         return _sign_in(request)
-    records = await service.record_of_processing(principal, None, current_language(request))
     controllers = [
-        {
-            "organisation": record.organisation.slug,
-            "name": record.organisation.name,
-            "activities": len(record.activities),
-            "url": f"{ROOT}/{record.organisation.slug}",
-        }
-        for record in records
+        {**item, "url": f"{ROOT}/{item['organisation']}"}
+        for item in await service.controllers(principal)
     ]
     if wants_json(request):
         return _json({"items": controllers, "total": len(controllers)})
@@ -82,7 +76,10 @@ async def controllers_page(
 
 @get(f"{ROOT}/{{controller:str}}", include_in_schema=False, name="ropa:controller")
 async def controller_page(
-    request: Request[Any, Any, Any], principal: CurrentPrincipal, controller: FromPath[str]
+    request: Request[Any, Any, Any],
+    principal: CurrentPrincipal,
+    controller: FromPath[str],
+    after: FromQuery[str | None] = None,
 ) -> Response[Any]:
     """One controller's record: each processing activity, what, why, whose, to whom, how long."""
     if principal is None:
@@ -90,15 +87,24 @@ async def controller_page(
     service.readable_controllers(principal, controller)  # 403 before anything is read
     organisation = await get_organisation(controller)  # 404 for no such organisation
     lang = current_language(request)
-    records = await service.record_of_processing(principal, controller, lang)
+    page = await service.controller_record(
+        principal, controller, lang, (after or "")[:200], limit=service.PAGE_SIZE
+    )
+    following = (
+        f"{ROOT}/{quote(controller)}?{urlencode({'after': page.next_after})}"
+        if page.next_after
+        else None
+    )
     if wants_json(request):
-        return _json(service.as_document(records))
-    record = records[0].as_dict() if records else None
+        body = service.as_document([page.record] if page.record.activities else [])
+        return _json({**body, "next": f"{following}&format=json" if following else None})
+    record = page.record.as_dict() if page.record.activities else None
     context = {
         "principal": principal,
         "organisation": organisation,
         "record": record,
         "activities": record["activities"] if record else [],
+        "next": following,
         "downloads": downloads(controller),
         "json_twin": f"{ROOT}/{quote(controller)}?format=json",
     }

@@ -78,14 +78,6 @@ def text(values: Mapping[str, str], language: str) -> str:
     return text_in(values, language, get_settings().languages)
 
 
-def controller_of(document: DatasetDocument) -> str:
-    """The controlling organisation: as stated, else the publisher."""
-    personal = document.legal.personal_data
-    if personal and personal.controller and personal.controller.organisation:
-        return personal.controller.organisation
-    return document.organisational.publisher or ""
-
-
 def _contact(contact: Any) -> dict[str, Any] | None:
     if contact is None:
         return None
@@ -233,8 +225,17 @@ def build_records(
     organisations: Mapping[str, Organisation],
     labels: Labeller,
     controllers: set[str] | None = None,
+    *,
+    reuses: Iterable[ApprovedUse] | None = None,
+    sources: Mapping[str, DatasetDocument] | None = None,
+    recipient_totals: Mapping[str, int] | None = None,
 ) -> list[ControllerRecord]:
-    """One record per controller (all, or only ``controllers``), sorted by name."""
+    """One record per controller (all, or only ``controllers``), sorted by name.
+
+    ``uses`` are the approved agreements on ``documents``: their recipients, and (unless
+    ``reuses`` is given) their consumers' reuse activities. A page of one controller's record
+    gives ``reuses`` apart, with their ``sources`` (datasets off the page), and
+    ``recipient_totals`` when a dataset lists only some of its recipients."""
     personal = [
         d
         for d in documents
@@ -242,6 +243,8 @@ def build_records(
     ]
     by_slug = {d.slug: d for d in personal}
     uses = [use for use in uses if use.dataset in by_slug]
+    known = {**(sources or {}), **by_slug}
+    reused = [use for use in (uses if reuses is None else reuses) if use.dataset in known]
     uses_of: dict[str, list[ApprovedUse]] = {}
     for use in uses:  # grouped once: a scan per dataset is quadratic at national scale
         uses_of.setdefault(use.dataset, []).append(use)
@@ -253,14 +256,16 @@ def build_records(
         return records[slug]
 
     for document in sorted(personal, key=lambda d: d.slug):
-        slug = controller_of(document)
+        slug = document.controller()
         record = record_for(slug)
-        activity = register_activity(document, uses_of.get(document.slug, []), labels)
+        recipients = uses_of.get(document.slug, [])
+        activity = register_activity(document, recipients, labels)
+        activity["recipients_total"] = (recipient_totals or {}).get(document.slug, len(recipients))
         record.activities.append(activity)
         record.dpo = record.dpo or activity["dpo"]
-    for use in sorted(uses, key=lambda u: u.reference):
+    for use in sorted(reused, key=lambda u: u.reference):
         record_for(use.consumer).activities.append(
-            reuse_activity(use, by_slug.get(use.dataset), labels)
+            reuse_activity(use, known.get(use.dataset), labels)
         )
     chosen = [r for slug, r in records.items() if controllers is None or slug in controllers]
     return sorted(chosen, key=lambda r: (r.organisation.name.lower(), r.organisation.slug))

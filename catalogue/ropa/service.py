@@ -7,13 +7,14 @@ record of each organisation they hold a role in (as controller). Anyone else: 40
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from catalogue.accounts.principal import Principal
-from catalogue.datasets import queries
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.errors import Forbidden, Unauthorised
 from catalogue.organisations.tables import Organisation as OrganisationTable
+from catalogue.ropa import queries
 from catalogue.ropa.records import (
     ApprovedUse,
     ControllerRecord,
@@ -23,6 +24,9 @@ from catalogue.ropa.records import (
     text,
 )
 from catalogue.vocabularies import default_vocabularies
+
+PAGE_SIZE = 100
+"""Activities a page of one controller's record shows."""
 
 
 def readable_controllers(principal: Principal | None, requested: str | None) -> set[str] | None:
@@ -42,17 +46,6 @@ def readable_controllers(principal: Principal | None, requested: str | None) -> 
             raise Forbidden(f"you hold no role in '{requested}', so you may not read its record")
         return {requested}
     return own
-
-
-async def _personal_datasets(principal: Principal) -> list[DatasetDocument]:
-    documents, page = [], 1
-    filters = queries.DatasetFilter(classification="personal")
-    while True:
-        records, total = await queries.list_records(principal, filters, page, queries.MAX_PAGE_SIZE)
-        documents += [record.document for record in records]
-        if page * queries.MAX_PAGE_SIZE >= total:
-            return documents
-        page += 1
 
 
 def _approved_use(record: Any) -> ApprovedUse:
@@ -78,45 +71,103 @@ def _approved_use(record: Any) -> ApprovedUse:
     )
 
 
-async def _approved_uses(principal: Principal) -> list[ApprovedUse]:
-    from catalogue.agreements import records as agreements
-    from catalogue.domain.agreement import AgreementStatus
-
-    uses, page = [], 1
-    filters = agreements.AgreementFilter(status=AgreementStatus.APPROVED.value)
-    while True:
-        found, total = await agreements.list_records(
-            principal, filters, page, agreements.MAX_PAGE_SIZE
+async def _organisation(slug: str) -> Organisation:
+    row = (
+        await OrganisationTable.select(
+            OrganisationTable.slug,
+            OrganisationTable.name,
+            OrganisationTable.email,
+            OrganisationTable.homepage,
         )
-        uses += [_approved_use(record) for record in found]
-        if page * agreements.MAX_PAGE_SIZE >= total:
-            return uses
-        page += 1
-
-
-async def _organisations() -> dict[str, Organisation]:
-    rows = await OrganisationTable.select(
-        OrganisationTable.slug,
-        OrganisationTable.name,
-        OrganisationTable.email,
-        OrganisationTable.homepage,
+        .where(OrganisationTable.slug == slug)
+        .first()
     )
-    return {row["slug"]: Organisation(**row) for row in rows}
+    return Organisation(**row) if row else Organisation(slug, slug)
+
+
+@dataclass
+class RecordPage:
+    """A page of one controller's activities: its own registers (by slug), then the data it
+    reuses (by agreement reference); ``after`` of the next page, when there is one."""
+
+    record: ControllerRecord
+    next_after: str | None = None
+
+
+async def controller_record(
+    principal: Principal | None,
+    controller: str,
+    language: str = "en",
+    after: str | None = None,
+    limit: int | None = PAGE_SIZE,
+) -> RecordPage:
+    """One controller's record, a page at a time (``limit`` None: whole, for a download).
+
+    ``after`` is ``dataset:<slug>`` or ``reuse:<reference>``, the last activity shown."""
+    readable_controllers(principal, controller)
+    phase, _, last = (after or "").partition(":")
+    documents: list[DatasetDocument] = []
+    if phase != "reuse":
+        wanted = None if limit is None else limit + 1
+        documents = await queries.datasets_of(principal, controller, last or None, wanted)
+    room = None if limit is None else limit + 1 - len(documents)
+    reuses = []
+    if room is None or room > 0:
+        since = last if phase == "reuse" else None
+        reuses = await queries.reuses_by(principal, controller, since or None, room)
+    cursors = [f"dataset:{d.slug}" for d in documents] + [f"reuse:{r.reference}" for r in reuses]
+    next_after = None
+    if limit is not None and len(cursors) > limit:
+        next_after = cursors[limit - 1]
+        documents = documents[:limit]
+        reuses = reuses[: max(0, limit - len(documents))]
+    recipients, totals = await queries.recipients_of(principal, [d.slug for d in documents])
+    sources = await queries.sources(r.document.dataset for r in reuses)
+    records = build_records(
+        documents,
+        [_approved_use(r) for r in recipients],
+        {controller: await _organisation(controller)},
+        Labeller(default_vocabularies(), language),
+        {controller},
+        reuses=[_approved_use(r) for r in reuses],
+        sources=sources,
+        recipient_totals=totals,
+    )
+    record = records[0] if records else ControllerRecord(await _organisation(controller))
+    return RecordPage(record, next_after)
+
+
+async def controllers(principal: Principal | None) -> list[dict[str, Any]]:
+    """The controllers the reader may see, with how many activities each records."""
+    readable = readable_controllers(principal, None)
+    counts = await queries.activity_counts(principal)
+    slugs = sorted(slug for slug in counts if readable is None or slug in readable)
+    rows = await OrganisationTable.select(OrganisationTable.slug, OrganisationTable.name).where(
+        OrganisationTable.slug.is_in(slugs or [""])
+    )
+    names = {row["slug"]: row["name"] for row in rows}
+    items = [
+        {"organisation": slug, "name": names.get(slug, slug), "activities": counts[slug]}
+        for slug in slugs
+    ]
+    return sorted(items, key=lambda item: (item["name"].lower(), item["organisation"]))
 
 
 async def record_of_processing(
     principal: Principal | None, controller: str | None = None, language: str = "en"
 ) -> list[ControllerRecord]:
-    """The Art. 30 record for every controller ``principal`` may read (or only ``controller``)."""
-    controllers = readable_controllers(principal, controller)
-    assert principal is not None
-    return build_records(
-        await _personal_datasets(principal),
-        await _approved_uses(principal),
-        await _organisations(),
-        Labeller(default_vocabularies(), language),
-        controllers,
-    )
+    """The whole Art. 30 record for every controller ``principal`` may read (or only
+    ``controller``): a download, read controller by controller."""
+    if controller is not None:
+        chosen = [controller]
+    else:
+        chosen = [item["organisation"] for item in await controllers(principal)]
+    records = []
+    for slug in chosen:
+        page = await controller_record(principal, slug, language, limit=None)
+        if page.record.activities:
+            records.append(page.record)
+    return records
 
 
 def as_document(records: list[ControllerRecord]) -> dict[str, Any]:
