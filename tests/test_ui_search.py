@@ -94,6 +94,27 @@ async def test_facets_have_labels_and_counts_and_filters_narrow_the_results(
     assert 'href="/search"' in html  # "Clear all filters" / remove the only filter
 
 
+async def test_a_long_facet_lists_its_largest_values_and_links_to_the_whole_list(
+    client: Any, seeded: None, monkeypatch: Any
+) -> None:
+    """Hundreds of publishers would make every page huge: the rest are a link away."""
+    from catalogue.ui import search_view
+
+    monkeypatch.setattr(search_view, "FACET_VALUES_SHOWN", 2)
+    everything = (await client.get("/search", headers=JSON)).json()
+    publishers = len(everything["facets"]["publisher"])
+    assert publishers > 3
+    html = (await client.get("/search", headers=BROWSER)).text
+    assert html.count('name="publisher"') == 2
+    assert f"Show {publishers - 2} more: publisher" in html
+    assert 'href="/search?all=publisher#facet-publisher"' in html
+    whole = (await client.get("/search?all=publisher", headers=BROWSER)).text
+    assert whole.count('name="publisher"') == publishers
+    chosen = everything["facets"]["publisher"][-1]["value"]
+    ticked = (await client.get(f"/search?publisher={chosen}", headers=BROWSER)).text
+    assert f'name="publisher" value="{chosen}" checked' in ticked  # selected always shows
+
+
 async def test_removable_filter_links_lead_to_pages_without_that_filter(
     client: Any, seeded: None
 ) -> None:

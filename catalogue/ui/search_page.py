@@ -114,7 +114,9 @@ async def search_page(
         "state": state,
         "hits": hits,
         "total": result.total,
-        "facets": facet_groups(state, result.facets, labels, lang),
+        "facets": facet_groups(
+            state, result.facets, labels, lang, request.query_params.getall("all", [])
+        ),
         "active": active_filters(state, labels, lang),
         "sorts": SORTS,
         "facet_keys": list(FACETS),

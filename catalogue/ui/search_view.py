@@ -22,6 +22,8 @@ from catalogue.ui.filters import (
 )
 
 PAGE_SIZE = 20
+FACET_VALUES_SHOWN = 30
+"""Values a facet lists before "Show all" (a national catalogue has hundreds of publishers)."""
 MAX_QUERY_LENGTH = 500
 FACETS: dict[str, str] = {facet.name: facet.label for facet in REGISTRY_FACETS}
 SORTS: dict[str, str] = {
@@ -141,10 +143,13 @@ def facet_groups(
     facets: Mapping[str, Sequence[tuple[str, int]]],
     labels: Labels,
     lang: str = "en",
+    expanded: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """Facets in a fixed order, each value with its label, count and whether it is selected.
 
-    A selected value with no hits left still shows (count 0), so it can be unticked.
+    A selected value with no hits left still shows (count 0), so it can be unticked. A facet
+    lists its :data:`FACET_VALUES_SHOWN` largest values (and every selected one) unless it is
+    ``expanded``; ``more_url`` shows it whole.
     """
     groups = []
     for key, heading in FACETS.items():
@@ -164,15 +169,24 @@ def facet_groups(
             for value, count in counts.items()
         ]
         values.sort(key=lambda item: (not item["selected"], -item["count"], item["label"]))
+        selected = sum(1 for v in values if v["selected"])
+        shown = len(values) if key in expanded else max(FACET_VALUES_SHOWN, selected)
         groups.append(
             {
                 "key": key,
                 "heading": translate(heading),
-                "values": values,
-                "selected": sum(1 for v in values if v["selected"]),
+                "values": values[:shown],
+                "selected": selected,
+                "hidden": len(values) - min(shown, len(values)),
+                "expanded": key in expanded,
+                "more_url": _with_all(state.url(), key) if len(values) > shown else None,
             }
         )
     return groups
+
+
+def _with_all(url: str, key: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'all': key})}#facet-{key}"
 
 
 def active_filters(state: SearchState, labels: Labels, lang: str = "en") -> list[dict[str, str]]:
