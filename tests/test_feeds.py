@@ -147,8 +147,9 @@ async def test_feeds_never_show_drafts_and_follow_a_change_at_once(client: Any, 
         headers={**steward, "If-Match": etag},
     )
     assert changed.status_code == 200
-    feed = await parsed(client, "/feeds/changes.atom")
-    assert [e.title for e in feed.entries] == ["Renamed", "Example open dataset"]
+    for path in ("/feeds/changes.atom", "/search.atom"):  # cached feeds follow the change
+        feed = await parsed(client, path)
+        assert [e.title for e in feed.entries] == ["Renamed", "Example open dataset"], path
 
 
 async def test_pages_link_their_feeds_in_the_head(client: Any, seeded: None) -> None:

@@ -9,6 +9,7 @@ per catalogue version; a saved search asks the search service with the page's ow
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -92,9 +93,18 @@ async def changes_feed(filters: DatasetFilter, path: str, page: str, title: str)
     return cached
 
 
-async def search_feed(hits: list[Any], params: list[tuple[str, str]], title: str) -> bytes:
-    """A saved search's feed: the hits (newest change first) in their current state."""
-    slugs = [hit.slug for hit in hits]
+async def search_feed(
+    find: Callable[[], Awaitable[list[Any]]], params: list[tuple[str, str]], title: str
+) -> bytes:
+    """A saved search's feed: the hits of ``find()`` (newest change first) in their current
+    state. Cached per catalogue version, read before the search runs: the search index
+    catches up with the change log first, so it holds every change up to that version."""
+    version = await current_version()
+    key = ("search", tuple(params), get_settings().base_url)
+    cached = _feeds.get(key, version)
+    if cached is not None:
+        return cached
+    slugs = [hit.slug for hit in await find()]
     rows = (
         (
             await Dataset.select(*RECORD_COLUMNS)
@@ -107,4 +117,6 @@ async def search_feed(hits: list[Any], params: list[tuple[str, str]], title: str
     by_slug = {record.slug: record for record in records_from_rows(rows)}
     records = [by_slug[slug] for slug in slugs if slug in by_slug and by_slug[slug].is_public]
     query = f"?{urlencode(params)}" if params else ""
-    return _feed(records, f"/search.atom{query}", f"/search{query}", title)
+    body = _feed(records, f"/search.atom{query}", f"/search{query}", title)
+    _feeds.put(key, version, body)
+    return body

@@ -174,15 +174,25 @@ async def search_feed(request: Request[Any, Any, Any]) -> Response[bytes]:
         query = SearchQuery(
             q=state.q, filters=state.filters, sort="modified", page=1, size=feeds.FEED_SIZE
         )
-        result = await search(query, None)  # anonymous: public datasets only
     except InvalidDocument as error:  # bad query parameters: a 400, as the search API says
-        detail = "; ".join(f"{p.field}: {p.message}" for p in error.problems)
-        raise BadRequest(detail, error.problems) from None
+        raise _bad_request(error) from None
+
+    async def find() -> list[Any]:
+        try:
+            return (await search(query, None)).items  # anonymous: public datasets only
+        except InvalidDocument as error:
+            raise _bad_request(error) from None
+
     params = state.pairs(sort="relevance", page=1)  # the feed's own order; no page
     title = f"{get_settings().catalogue_title}: search"
     if state.q:
         title += f" for “{state.q}”"
-    return _xml(await feeds.search_feed(result.items, params, title), ATOM)
+    return _xml(await feeds.search_feed(find, params, title), ATOM)
+
+
+def _bad_request(error: InvalidDocument) -> BadRequest:
+    detail = "; ".join(f"{p.field}: {p.message}" for p in error.problems)
+    return BadRequest(detail, error.problems)
 
 
 discovery_router = Router(
