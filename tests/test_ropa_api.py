@@ -146,6 +146,23 @@ async def test_the_csv_has_one_row_per_activity_with_labels_and_codes(api, audit
     assert list(csv.DictReader(io.StringIO(negotiated.text))) == rows
 
 
+async def test_a_download_streamed_a_page_at_a_time_is_the_same_record(api, auditor, monkeypatch):
+    """A national record is written a page of activities at a time (no worker held for it
+    all); the pages join into the same document and the same rows."""
+    from catalogue.ropa import service
+
+    whole = (await api.get(API, headers=auditor)).json()
+    whole_csv = (await api.get(f"{API}?format=csv", headers=auditor)).text
+    monkeypatch.setattr(service, "DOWNLOAD_PAGE", 1)
+    paged = (await api.get(API, headers=auditor)).json()
+    for body in (whole, paged):
+        del body["generated"]
+    assert paged == whole and whole["total_activities"] > len(whole["controllers"]) > 1
+    assert (await api.get(f"{API}?format=csv", headers=auditor)).text == whole_csv
+    empty = await api.get(f"{API}?controller=no-such-body", headers=auditor)
+    assert empty.json()["controllers"] == [] and empty.json()["total_activities"] == 0
+
+
 async def test_one_controller_can_be_asked_for(api, auditor):
     body = (await api.get(f"{API}?controller=statistical-office", headers=auditor)).json()
     assert [c["organisation"] for c in body["controllers"]] == ["statistical-office"]

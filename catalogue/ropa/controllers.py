@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.response import Stream
 
 from catalogue.audit.schemas import RecordOfProcessing
 from catalogue.errors import InvalidDocument, Problem
@@ -58,14 +59,15 @@ class RopaController(Controller):
         languages = settings.languages
         if lang is not None and lang not in languages:
             raise InvalidDocument([Problem("lang", f"must be one of {', '.join(languages)}")])
-        records = await service.record_of_processing(
-            principal, controller, lang or settings.default_language
-        )
+        controllers = await service.readable_for_download(principal, controller)
+        pages = service.record_pages(principal, controllers, lang or settings.default_language)
         if chosen == "csv":
             name = f"ropa-{controller or 'all'}.csv"
-            return Response(
-                export.to_csv(records),
+            return Stream(
+                export.csv_stream(pages),
                 media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": f'attachment; filename="{name}"'},
             )
-        return Response(service.as_document(records), media_type=MediaType.JSON)
+        head = service.as_document([])
+        del head["controllers"], head["total_activities"]
+        return Stream(export.json_stream(pages, head), media_type=MediaType.JSON)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+import json
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from typing import Any
 
 from catalogue.ropa.records import ControllerRecord
@@ -98,11 +99,45 @@ def activity_row(record: ControllerRecord, activity: dict[str, Any]) -> dict[str
     return {key: _safe(str(value)) for key, value in row.items()}
 
 
-def to_csv(records: Iterable[ControllerRecord]) -> str:
+def to_csv(records: Iterable[ControllerRecord], header: bool = True) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    if header:
+        writer.writeheader()
     for record in records:
         for activity in record.activities:
             writer.writerow(activity_row(record, activity))
     return buffer.getvalue()
+
+
+async def csv_stream(pages: AsyncIterable[ControllerRecord]) -> AsyncIterator[bytes]:
+    """The CSV of :func:`to_csv`, a page of activities at a time."""
+    yield to_csv([]).encode()
+    async for record in pages:
+        yield to_csv([record], header=False).encode()
+
+
+async def json_stream(
+    pages: AsyncIterable[ControllerRecord], head: dict[str, Any]
+) -> AsyncIterator[bytes]:
+    """``head`` + ``controllers`` + ``total_activities`` (the JSON document of the record),
+    written a page of activities at a time; a controller's pages join into one entry."""
+    opening = json.dumps(head)[:-1]
+    yield f'{opening}{", " if head else ""}"controllers": ['.encode()
+    current: str | None = None
+    total = 0
+    async for record in pages:
+        entry = record.as_dict()
+        activities = entry.pop("activities")
+        parts = []
+        if entry["organisation"] != current:
+            if current is not None:
+                parts.append("]}, ")
+            parts.append(json.dumps(entry)[:-1] + ', "activities": [')
+            current = entry["organisation"]
+        elif activities:
+            parts.append(", ")
+        parts.append(", ".join(json.dumps(activity) for activity in activities))
+        total += len(activities)
+        yield "".join(parts).encode()
+    yield f'{"]}" if current is not None else ""}], "total_activities": {total}}}'.encode()

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count
 
 from catalogue.accounts.principal import Principal
@@ -48,6 +50,29 @@ async def datasets_of(
         query = query.limit(limit)
     rows = await query.output(load_json=True)
     return [DatasetDocument.model_validate(row["document"]) for row in rows]
+
+
+DPO_STATED = {
+    "sqlite": "json_type(\"dataset\".\"document\", '$.legal.personal_data.dpo_contact') = 'object'",
+    "postgres": "jsonb_typeof(\"dataset\".\"document\"::jsonb -> 'legal' -> 'personal_data' "
+    "-> 'dpo_contact') = 'object'",
+}
+
+
+async def first_with_dpo(principal: Principal | None, controller: str) -> DatasetDocument | None:
+    """The controller's first personal dataset (by slug) that names a DPO: the record's DPO
+    is that one on every page of it."""
+    dialect = "postgres" if isinstance(Dataset._meta.db, PostgresEngine) else "sqlite"
+    row = (
+        await Dataset.select(Dataset.document)
+        .where(
+            *_processed(principal), Dataset.controller == controller, WhereRaw(DPO_STATED[dialect])
+        )
+        .order_by(Dataset.slug)
+        .first()
+        .output(load_json=True)
+    )
+    return DatasetDocument.model_validate(row["document"]) if row else None
 
 
 async def sources(slugs: Iterable[str]) -> dict[str, DatasetDocument]:

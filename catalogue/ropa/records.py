@@ -78,7 +78,8 @@ def text(values: Mapping[str, str], language: str) -> str:
     return text_in(values, language, get_settings().languages)
 
 
-def _contact(contact: Any) -> dict[str, Any] | None:
+def contact_of(contact: Any) -> dict[str, Any] | None:
+    """A contact point as the record shows it."""
     if contact is None:
         return None
     return {"name": contact.name, "email": contact.email, "url": contact.url}
@@ -110,8 +111,8 @@ def register_activity(
         "name": text(document.title, language),
         "dataset": document.slug,
         "dataset_status": document.status.value,
-        "controller_contact": _contact(personal.controller if personal else None),
-        "dpo": _contact(personal.dpo_contact if personal else None),
+        "controller_contact": contact_of(personal.controller if personal else None),
+        "dpo": contact_of(personal.dpo_contact if personal else None),
         "purposes": [
             {**(labels.one("purposes", p.code) or {}), "text": text(p.text, language)}
             for p in (personal.purposes if personal else [])
