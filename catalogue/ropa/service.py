@@ -138,9 +138,10 @@ async def controller_record(
         recipient_totals=totals,
     )
     record = records[0] if records else ControllerRecord(await _organisation(controller))
-    stated = await queries.first_with_dpo(principal, controller)
-    personal = stated.legal.personal_data if stated else None
-    record.dpo = contact_of(personal.dpo_contact) if personal else None
+    if after or record.dpo is None:  # page 1 found it already if its first register has one
+        stated = await queries.first_with_dpo(principal, controller)
+        personal = stated.legal.personal_data if stated else None
+        record.dpo = contact_of(personal.dpo_contact) if personal else None
     return RecordPage(record, next_after)
 
 
