@@ -183,6 +183,19 @@ async def test_the_notice_is_a_self_contained_fragment_with_a_json_twin(client):
     assert twin["outside_eu"] is False
 
 
+async def test_the_notice_in_slovenian_names_the_service_and_its_purpose_in_slovenian(client):
+    response = await client.get("/notice/child-benefit", params={"lang": "sl"})
+    assert response.status_code == 200
+    assert 'lang="sl"' in response.text and "»Otroški dodatek«" in response.text
+    assert "Odločanje o otroškem dodatku" in response.text
+    twin = (await client.get("/notice/child-benefit.json", params={"lang": "sl"})).json()
+    assert twin["lang"] == "sl" and twin["service"] == "Otroški dodatek"
+    take = next(t for t in twin["takes"] if t["dataset_title"] == "Centralni register prebivalstva")
+    assert take["why"].startswith("Odločanje o otroškem dodatku in njegovo izplačevanje")
+    assert take["law"]["title"] == "Zakon o starševskem varstvu in družinskih prejemkih (ZSDP-1)"
+    assert "Child benefit" not in response.text and "Decide on" not in response.text
+
+
 async def test_the_machine_readable_list_of_a_service(client):
     view = (await client.get("/api/v1/services/pre-filled-income-tax-assessment")).json()
     references = {use["reference"] for use in view["uses"]}

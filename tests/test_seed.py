@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from typing import Any
 
 from catalogue.accounts.principal import Principal
 from catalogue.datasets import queries, service
@@ -44,3 +46,33 @@ async def test_loading_the_seed_twice_changes_nothing(seeded):
     assert report.created == {}
     assert report.unchanged["datasets"] == await Dataset.count()
     assert await DatasetRevision.count() == revisions
+
+
+def _language_maps(node: Any, path: str = "") -> list[tuple[str, dict[str, str]]]:
+    """Every ``{"en": ..., "sl": ...}`` map in a seed document, with where it is."""
+    if isinstance(node, list):
+        return [
+            found for i, item in enumerate(node) for found in _language_maps(item, f"{path}[{i}]")
+        ]
+    if not isinstance(node, dict):
+        return []
+    if node and set(node) <= {"en", "sl"}:
+        return [(path, node)]
+    return [
+        found for key, value in node.items() for found in _language_maps(value, f"{path}.{key}")
+    ]
+
+
+def test_every_text_of_the_seed_agreements_is_in_english_and_slovenian():
+    items = json.loads((PROJECT_ROOT / "seed" / "agreements.json").read_text(encoding="utf-8"))
+    maps = dict(_language_maps(items))
+    for i, item in enumerate(items):  # each agreement's texts are found as language maps
+        texts = [".service.title", ".purpose.text", ".law.title"] + [
+            f".needed_attributes[{n}].need"
+            for n in range(len(item["agreement"]["needed_attributes"]))
+        ]
+        assert {f"[{i}].agreement{text}" for text in texts} <= set(maps), item["reference"]
+    for path, texts in maps.items():
+        assert set(texts) == {"en", "sl"}, path
+        assert texts["en"].strip() and texts["sl"].strip(), path
+        assert texts["sl"] != texts["en"], path  # translated, not copied
