@@ -102,7 +102,12 @@ def worker_memory_mb(parent: int) -> list[float]:
 
 
 def run_wrk(
-    base: str, paths: list[str], args: argparse.Namespace, accept: str, folder: Path
+    base: str,
+    paths: list[str],
+    args: argparse.Namespace,
+    accept: str,
+    folder: Path,
+    headers: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     script, listing = folder / "rotate.lua", folder / "paths.txt"
     script.write_text(LUA)
@@ -118,6 +123,7 @@ def run_wrk(
         f"Accept: {accept}",
         "-H",
         "Accept-Encoding: gzip",
+        *(part for header in headers for part in ("-H", header)),
         "-s",
         str(script),
         base,
@@ -460,6 +466,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
     parser.add_argument("--only", default="", help="comma list: run only endpoints named so")
+    parser.add_argument(
+        "--token",
+        default="",
+        help="an admin's or auditor's API token (catalogue tokens create): adds the RoPA pages",
+    )
     parser.add_argument("--no-datasette", action="store_true")
     parser.add_argument(
         "--load",
@@ -502,10 +513,24 @@ def main() -> None:
         ):
             report[f"{name} ms"] = round(get(base, path, accept)[2], 1)
         results = {}
-        for name, (paths, accept) in endpoints(base).items():
+        signed = {
+            # The record of processing is for administrators and auditors (--token).
+            "ropa controllers /records-of-processing": (["/records-of-processing"], "text/html"),
+            "ropa controller page": (
+                [
+                    "/records-of-processing/ministry-of-the-interior",
+                    "/records-of-processing/ministry-of-labour",
+                    "/records-of-processing/publisher-000",
+                ],
+                "text/html",
+            ),
+        }
+        wanted = {**endpoints(base), **(signed if args.token else {})}
+        for name, (paths, accept) in wanted.items():
             if args.only and not any(part in name for part in args.only.split(",")):
                 continue
-            results[name] = run_wrk(base, paths, args, accept, folder)
+            auth = (f"Authorization: Bearer {args.token}",) if name in signed else ()
+            results[name] = run_wrk(base, paths, args, accept, folder, auth)
             print(f"  {name:<28} {results[name]}", file=sys.stderr, flush=True)
         report["endpoints"] = results
         if not args.no_feed:

@@ -20,6 +20,7 @@ from catalogue.agreements import records as agreements
 from catalogue.agreements.tables import Agreement
 from catalogue.datasets.queries import visibility_clause
 from catalogue.datasets.tables import Dataset
+from catalogue.datasets.versions import VersionedCache, visibility_key
 from catalogue.domain.agreement import AgreementStatus
 from catalogue.domain.dataset import DatasetDocument, Status
 
@@ -59,20 +60,31 @@ DPO_STATED = {
 }
 
 
+_dpo_cache: VersionedCache[tuple[DatasetDocument | None]] = VersionedCache(max_entries=2048)
+
+
 async def first_with_dpo(principal: Principal | None, controller: str) -> DatasetDocument | None:
     """The controller's first personal dataset (by slug) that names a DPO: the record's DPO
-    is that one on every page of it."""
-    dialect = "postgres" if isinstance(Dataset._meta.db, PostgresEngine) else "sqlite"
-    row = (
-        await Dataset.select(Dataset.document)
-        .where(
-            *_processed(principal), Dataset.controller == controller, WhereRaw(DPO_STATED[dialect])
+    is that one on every page of it. Kept per catalogue version (a controller that names
+    none would otherwise have its documents scanned on every page)."""
+
+    async def find() -> tuple[DatasetDocument | None]:
+        dialect = "postgres" if isinstance(Dataset._meta.db, PostgresEngine) else "sqlite"
+        row = (
+            await Dataset.select(Dataset.document)
+            .where(
+                *_processed(principal),
+                Dataset.controller == controller,
+                WhereRaw(DPO_STATED[dialect]),
+            )
+            .order_by(Dataset.slug)
+            .first()
+            .output(load_json=True)
         )
-        .order_by(Dataset.slug)
-        .first()
-        .output(load_json=True)
-    )
-    return DatasetDocument.model_validate(row["document"]) if row else None
+        return (DatasetDocument.model_validate(row["document"]) if row else None,)
+
+    key = (controller, visibility_key(principal))
+    return (await _dpo_cache.get_or_compute(key, find))[0]
 
 
 async def sources(slugs: Iterable[str]) -> dict[str, DatasetDocument]:

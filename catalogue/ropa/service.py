@@ -27,7 +27,7 @@ from catalogue.ropa.records import (
 )
 from catalogue.vocabularies import default_vocabularies
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 """Activities a page of one controller's record shows."""
 DOWNLOAD_PAGE = 200
 """Activities a download builds at a time (a few tens of milliseconds of work)."""
