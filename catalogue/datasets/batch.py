@@ -360,4 +360,18 @@ def _change(item: _Pending, principal: Principal | None, actor_name: str | None 
         before=before or None,
         after=item.values[Dataset.document],
         extra=extra,
+        written=_written(item),
     )
+
+
+def _written(item: _Pending) -> dict[str, Any]:
+    """The stored row as the quality score reads it (``catalogue.quality.store.ROW_COLUMNS``),
+    with the document as the validated model the batch checked."""
+    existing = item.existing
+    return {
+        "id": item.dataset_id,
+        "document": item.document,
+        "issued": item.values.get(Dataset.issued, existing.issued if existing else None),
+        "modified": item.values[Dataset.modified],
+        "revision": item.revision,
+    }

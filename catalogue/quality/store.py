@@ -82,6 +82,8 @@ def assess_stored(
 
 
 def _document(value: Any) -> DatasetDocument | None:
+    if isinstance(value, DatasetDocument):  # validated by the writer that holds it
+        return value
     if isinstance(value, str):
         value = json.loads(value)
     try:
@@ -99,7 +101,8 @@ async def _known_compliance(ids: list[UUID]) -> dict[tuple[UUID, int], bool]:
 
 
 async def score_rows(rows: Sequence[Mapping[str, Any]], reuse: bool = False) -> None:
-    """Score these ``dataset`` rows (``ROW_COLUMNS``) and store the scores and addresses
+    """Score these ``dataset`` rows (``ROW_COLUMNS``; the document as stored, or as the
+    validated model) and store the scores and addresses
     (``reuse``: keep the DCAT-AP result stored for the same revision, as a link rescore
     does: the shapes take most of a score's time)."""
     documents = [
