@@ -19,7 +19,7 @@ from catalogue.datasets import service
 from catalogue.datasets.batch import Outcome, write_batch
 from catalogue.datasets.queries import identifier_scheme_codes
 from catalogue.datasets.tables import Dataset
-from catalogue.db import write_transaction
+from catalogue.db import insert_rows, write_transaction
 from catalogue.domain import rules
 from catalogue.errors import CatalogueError, InvalidDocument
 from catalogue.harvest import merge
@@ -32,6 +32,9 @@ from catalogue.organisations.tables import Organisation
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ARCHIVE_CHUNK = 200
+RECORD_INSERT = [
+    column for column in RecordRow._meta.columns if column._meta.name != "id"
+]  # every column has a value in a new row (``page`` empty until the page is remembered)
 
 
 @dataclass
@@ -354,13 +357,12 @@ async def _write(context: JobContext, items: list[_Item]) -> None:
                     if outcome.ok:
                         problems[i] = _listed(outcomes[i])
                     outcomes[i] = outcome
-    new_rows: list[RecordRow] = []
+    new_rows: list[list[Any]] = []
     for index, (item, outcome) in enumerate(zip(items, outcomes, strict=True)):
         row = await _record_outcome(context, item, outcome, problems.get(index, []))
         if row is not None:
             new_rows.append(row)
-    if new_rows:  # one multi-row insert per page, not one per record
-        await RecordRow.insert(*new_rows)
+    await insert_rows(RecordRow, RECORD_INSERT, new_rows)  # a few inserts per page
 
 
 async def _batch(context: JobContext, documents: list[dict[str, Any]]) -> list[Outcome]:
@@ -401,9 +403,9 @@ def _without(document: dict[str, Any], paths: list[str]) -> dict[str, Any]:
 
 async def _record_outcome(
     context: JobContext, item: _Item, outcome: Outcome, problems: list[dict[str, str]]
-) -> RecordRow | None:
-    """Count the outcome in the report and update the record's row; a new row is returned
-    for the caller to insert with the rest of the page."""
+) -> list[Any] | None:
+    """Count the outcome in the report and update the record's row; a new row's values
+    (``RECORD_INSERT``) are returned for the caller to insert with the rest of the page."""
     report, identifier = context.report, item.record.identifier
     if not outcome.ok or outcome.record is None:
         report.count("failed", item.document.get("slug") or identifier)
@@ -460,9 +462,8 @@ async def _record_outcome(
         RecordRow.archived: False,
     }
     if item.row is None:
-        return RecordRow(
-            source=context.source_id, key=item.key, **{c._meta.name: v for c, v in values.items()}
-        )
+        values.update({RecordRow.source: context.source_id, RecordRow.key: item.key})
+        return [values.get(column, "") for column in RECORD_INSERT]  # "": the page's key
     await RecordRow.update(values).where(RecordRow.id == item.row["id"])
     return None
 
