@@ -18,6 +18,8 @@ from piccolo.columns import JSON, Column
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
+from piccolo.query.methods.raw import Raw
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 
 POOL_SIZE = 16  # PostgreSQL connections per worker process
@@ -201,7 +203,6 @@ async def insert_rows(
     """
     names = ", ".join(f'"{column._meta.db_column_name}"' for column in columns)
     encoded = [isinstance(column, JSON) for column in columns]
-    row_marks = "(" + ", ".join("{}" for _ in columns) + ")"
     tail = ""
     if update_on_conflict is not None:
         target = update_on_conflict._meta.db_column_name
@@ -212,6 +213,7 @@ async def insert_rows(
         )
     elif skip_conflicts:
         tail = " ON CONFLICT DO NOTHING"
+    numbered = table._meta.db.engine_type != "sqlite"  # PostgreSQL's $1, $2, ...; else ?
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
         values = [
@@ -219,7 +221,26 @@ async def insert_rows(
             for row in part
             for is_json, value in zip(encoded, row, strict=True)
         ]
-        marks = ", ".join(row_marks for _ in part)
-        await table.raw(
-            f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES {marks}{tail}', *values
-        )
+        width, marks = len(columns), []
+        for first in range(0, len(values), width):
+            places = range(first + 1, first + width + 1)
+            marks.append("(" + ", ".join(f"${n}" if numbered else "?" for n in places) + ")")
+        sql = f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES {", ".join(marks)}{tail}'
+        await Raw(table, querystring=_Compiled(sql, values))
+
+
+class _Compiled(QueryString):
+    """A statement already in the engine's placeholders, with its values: Piccolo's parse
+    of a template with thousands of ``{}`` cost more than running the insert."""
+
+    __slots__ = ("_sql", "_values")
+
+    def __init__(self, sql: str, values: list[Any]) -> None:
+        super().__init__("")
+        self._sql, self._values = sql, values
+
+    def compile_string(self, engine_type: str = "postgres") -> tuple[str, list[Any]]:
+        return self._sql, self._values
+
+    def __str__(self) -> str:  # the query log's
+        return self._sql
