@@ -5,7 +5,8 @@ One long-lived worker serves every job of the process: it is started on first us
 forkserver that has the mapping code imported, so a new worker costs a fork, not an
 import), reused, and shut down with the app (:func:`worker_lifespan`). A worker that dies
 (kill -9, out of memory) fails the page it held with :class:`HarvestFailed`; the next page
-given to it, in this job or the next, gets a new worker. A worker whose parent died exits.
+given to it, in this job or the next, gets a new worker. A worker whose harvesting process
+died exits.
 """
 
 from __future__ import annotations
@@ -57,14 +58,19 @@ def read_page(
     return graph_records(graph, url, base_url, language), following
 
 
-def _watch_parent() -> None:
-    """The worker's initializer: exit when the process that started it is gone."""
-    parent = os.getppid()
+def _watch_parent(parent: int) -> None:
+    """The worker's initializer: exit once the harvesting process is gone (kill -9). Its
+    queues cannot tell (the worker holds both ends), nor can the forkserver in between,
+    which waits for the worker to end first."""
 
     def watch() -> None:
         while True:
             time.sleep(PARENT_POLL_SECONDS)
-            if os.getppid() != parent:
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # the pid was reused: the parent is gone
                 os._exit(0)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
@@ -77,7 +83,10 @@ def _executor() -> ProcessPoolExecutor:
             context = multiprocessing.get_context("forkserver")  # no fork of the event loop
             context.set_forkserver_preload([__name__])
             _pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=context, initializer=_watch_parent
+                max_workers=1,
+                mp_context=context,
+                initializer=_watch_parent,
+                initargs=(os.getpid(),),
             )
         return _pool
 
