@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, TypeVar
 
 import httpx
@@ -26,14 +26,14 @@ from catalogue.vocabularies import default_vocabularies
 
 FILE_CHUNK = 200
 T = TypeVar("T")
-Pages = AsyncIterator[tuple[list[HarvestRecord] | None, fetch.Page | None]]
+Pages = AsyncGenerator[tuple[list[HarvestRecord] | None, fetch.Page | None], None]
 
 
 async def _next(iterator: AsyncIterator[T]) -> T:
     return await anext(iterator)
 
 
-async def ahead(items: AsyncIterator[T]) -> AsyncIterator[T]:
+async def ahead(items: AsyncIterator[T]) -> AsyncGenerator[T, None]:
     """``items``, the next one made while the caller works on this one (one at most)."""
     pending: asyncio.Task[T] = asyncio.ensure_future(_next(items))
     try:
