@@ -77,11 +77,17 @@ async def known_page(context: JobContext, key: str) -> tuple[bool, str | None]:
     )
     if page is None or not page["records"]:
         return False, None
-    present = await RecordRow.count().where(
-        (RecordRow.source == context.source_id)
-        & (RecordRow.page == key)
-        & (RecordRow.archived == False)  # noqa: E712
-        & (RecordRow.last_job != context.job_id)
+    # By the page alone (its index: a page's few rows), the rest counted here: with the
+    # source in the query SQLite may walk the source's index instead, every record of it.
+    rows = await RecordRow.select(RecordRow.source, RecordRow.archived, RecordRow.last_job).where(
+        RecordRow.page == key
+    )
+    present = sum(
+        1
+        for row in rows
+        if row["source"] == context.source_id
+        and not row["archived"]
+        and row["last_job"] != context.job_id
     )
     return present == page["records"], page["next_url"] or None
 
