@@ -94,19 +94,18 @@ async def known_page(context: JobContext, key: str) -> tuple[bool, str | None]:
 
 async def skipped_page(context: JobContext, key: str) -> None:
     """A page with the bytes of one stored whole before: each record is unchanged."""
-    clause = (RecordRow.source == context.source_id) & (RecordRow.page == key)
+    found = await RecordRow.select(
+        RecordRow.id, RecordRow.source, RecordRow.key, RecordRow.slug
+    ).where(RecordRow.page == key)  # by the page's index, as in known_page
+    rows = [row for row in found if row["source"] == context.source_id]
     if context.dry_run:
-        rows = await RecordRow.select(RecordRow.key, RecordRow.slug).where(clause)
         context.seen.update(row["key"] for row in rows)
     else:
         async with write_transaction():
-            rows = (
+            if rows:
                 await RecordRow.update(
                     {RecordRow.last_job: context.job_id, RecordRow.missing_since: None}
-                )
-                .where(clause)
-                .returning(RecordRow.slug)
-            )
+                ).where(RecordRow.id.is_in([row["id"] for row in rows]))
             await HarvestPage.update({HarvestPage.last_job: context.job_id}).where(
                 (HarvestPage.source == context.source_id) & (HarvestPage.hash == key)
             )
