@@ -18,6 +18,8 @@ from piccolo.columns import JSON, Column
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
+from piccolo.query.methods.raw import Raw
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 
 POOL_SIZE = 16  # PostgreSQL connections per worker process
@@ -182,23 +184,63 @@ def stored_datetime(value: Any) -> dt.datetime:
 
 
 async def insert_rows(
-    table: type[Table], columns: Sequence[Column], rows: Sequence[Sequence[Any]], chunk: int = 400
+    table: type[Table],
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Any]],
+    chunk: int = 400,
+    update_on_conflict: Column | None = None,
+    skip_conflicts: bool = False,
 ) -> None:
-    """Many rows in a few multi-row INSERTs, values in ``columns``' order.
+    """Many rows in a few multi-row INSERTs, values in ``columns``' order (every column a
+    row needs: no defaults are filled in); with ``update_on_conflict`` an upsert on that
+    unique column (the other columns take the new values); with ``skip_conflicts`` a row
+    that clashes with one stored is left out.
 
     Piccolo's ``insert`` builds a table object per row and renders each value, which costs
-    more than the write itself for the once-only map's thousands of rows per harvested page;
-    this sends the plain values (JSON columns encoded once) as parameters.
+    more than the write itself for the once-only map's thousands of rows per harvested page
+    (and a harvested page's datasets, history and scores); this sends the plain values (JSON
+    columns encoded once, as Piccolo encodes them) as parameters.
     """
     names = ", ".join(f'"{column._meta.db_column_name}"' for column in columns)
     encoded = [isinstance(column, JSON) for column in columns]
-    row_marks = "(" + ", ".join("{}" for _ in columns) + ")"
+    tail = ""
+    if update_on_conflict is not None:
+        target = update_on_conflict._meta.db_column_name
+        tail = f' ON CONFLICT ("{target}") DO UPDATE SET ' + ", ".join(
+            f'"{name}" = EXCLUDED."{name}"'
+            for name in (column._meta.db_column_name for column in columns)
+            if name != target
+        )
+    elif skip_conflicts:
+        tail = " ON CONFLICT DO NOTHING"
+    numbered = table._meta.db.engine_type != "sqlite"  # PostgreSQL's $1, $2, ...; else ?
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
         values = [
-            json.dumps(value) if is_json else value
+            json.dumps(value, default=str) if is_json else value
             for row in part
             for is_json, value in zip(encoded, row, strict=True)
         ]
-        marks = ", ".join(row_marks for _ in part)
-        await table.raw(f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES {marks}', *values)
+        width, marks = len(columns), []
+        for first in range(0, len(values), width):
+            places = range(first + 1, first + width + 1)
+            marks.append("(" + ", ".join(f"${n}" if numbered else "?" for n in places) + ")")
+        sql = f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES {", ".join(marks)}{tail}'
+        await Raw(table, querystring=_Compiled(sql, values))
+
+
+class _Compiled(QueryString):
+    """A statement already in the engine's placeholders, with its values: Piccolo's parse
+    of a template with thousands of ``{}`` cost more than running the insert."""
+
+    __slots__ = ("_sql", "_values")
+
+    def __init__(self, sql: str, values: list[Any]) -> None:
+        super().__init__("")
+        self._sql, self._values = sql, values
+
+    def compile_string(self, engine_type: str = "postgres") -> tuple[str, list[Any]]:
+        return self._sql, self._values
+
+    def __str__(self) -> str:  # the query log's
+        return self._sql

@@ -28,6 +28,10 @@ class Change:
     after: dict[str, Any] | None = None
     reason: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # What the writer already holds of the new state (a dataset's validated document and
+    # row values), so a listener need not read it back and validate it again. Only for
+    # listeners in this process: never recorded (``extra`` is what the audit log keeps).
+    written: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 Listener = Callable[[Change], Awaitable[None]]

@@ -44,6 +44,7 @@ from catalogue.harvest.controllers import HarvestController
 from catalogue.harvest.guard import harvested_fields_are_read_only
 from catalogue.harvest.pages import harvest_pages
 from catalogue.harvest.schedule import harvest_lifespan
+from catalogue.harvest.worker import worker_lifespan
 from catalogue.logging import configure_logging
 from catalogue.onceonly import pages as onceonly_pages
 from catalogue.onceonly.index import keep_the_map_in_step, keep_the_map_in_step_batch
@@ -139,8 +140,9 @@ ORGANISATION_SECTIONS: Sequence[tuple[str, sections.Section]] = (
 )
 
 # Run for the application's life, after the database is ready, in this order: the search
-# index's follower, the audit checkpoints, the webhook deliveries.
-LIFESPANS: Sequence[Any] = (search_lifespan, audit_lifespan, webhook_lifespan)
+# index's follower, the audit checkpoints, the webhook deliveries, the harvest worker process
+# (started by the first harvest, stopped with the app).
+LIFESPANS: Sequence[Any] = (search_lifespan, audit_lifespan, webhook_lifespan, worker_lifespan)
 # Only in a serving process (not in the tests' apps): cache warming, the link checker, the
 # harvest scheduler.
 SERVER_LIFESPANS: Sequence[Any] = (warm_lifespan, quality_lifespan, harvest_lifespan)

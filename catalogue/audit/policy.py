@@ -6,6 +6,7 @@ secret (password hashes, token secrets) replaced by a marker that says only *tha
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -24,6 +25,7 @@ SYSTEM_ACTOR = "system"
 LABEL_LENGTH = 500
 
 
+@functools.lru_cache(maxsize=4096)  # the same few hundred keys, walked in every document
 def is_secret(key: str) -> bool:
     lowered = key.lower()
     return lowered in SECRET_KEYS or "password" in lowered

@@ -27,12 +27,25 @@ from catalogue.audit.chain import (
 )
 from catalogue.audit.keys import audit_key
 from catalogue.audit.tables import AuditEvent
-from catalogue.db import write_transaction
+from catalogue.db import insert_rows, write_transaction
 from catalogue.events import Change
 
 ADVISORY_LOCK_KEY = 0x6361745F61756474  # "cat_audt": one lock for the one chain
 VERIFY_BATCH = 1000
 INSERT_BATCH = 200
+EVENT_INSERT = [column for column in AuditEvent._meta.columns if column._meta.name != "id"]
+EVENT_NAMES = [column._meta.name for column in EVENT_INSERT]
+OPTIONAL: dict[str, Any] = {  # the columns an event may leave out, as the table defaults them
+    "actor": "",
+    "actor_email": "",
+    "role": "",
+    "organisation": "",
+    "object_label": "",
+    "diff": {},
+    "details": {},
+    "reason": "",
+    "version": 1,
+}
 MAX_PAGE_SIZE = 200
 
 
@@ -71,8 +84,12 @@ async def _append_all(values: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         row["row_hash"] = previous = event_hash(row, key)
         rows.append(row)
-    for start in range(0, len(rows), INSERT_BATCH):
-        await AuditEvent.insert(*(AuditEvent(**row) for row in rows[start : start + INSERT_BATCH]))
+    await insert_rows(
+        AuditEvent,
+        EVENT_INSERT,
+        [[row.get(name, OPTIONAL.get(name)) for name in EVENT_NAMES] for row in rows],
+        INSERT_BATCH,
+    )
     return rows
 
 

@@ -31,7 +31,8 @@ from catalogue.datasets.queries import (
     record_from_row,
 )
 from catalogue.datasets.tables import Dataset, DatasetRevision, DatasetTheme
-from catalogue.db import is_unique_violation, write_transaction
+from catalogue.datasets.versions import held_version
+from catalogue.db import insert_rows, is_unique_violation, write_transaction
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.patch import changed_fields
 from catalogue.errors import (
@@ -136,26 +137,27 @@ async def _write_chunk(
     schemes = await identifier_scheme_codes()
     pending: list[_Pending] = []
     claimed: set[str] = set()
-    for outcome, guard in zip(outcomes, guards, strict=True):
-        document = parsed.get(outcome.index)
-        if document is None:
-            continue
-        try:
-            item = await _prepare(
-                document, guard, publishers, existing, schemes, principal, upsert, trusted
-            )
-            if document.slug in claimed:
-                raise Conflict(f"the slug '{document.slug}' appears twice in this batch")
-            claimed.add(document.slug)
-        except (CatalogueError, InvalidDocument) as error:
-            outcome.fail(error)
-            continue
-        if item is None:
-            outcome.status, outcome.outcome = 200, "unchanged"
-            outcome.record = existing[document.slug]
-        else:
-            item.outcome = outcome
-            pending.append(item)
+    async with held_version():  # the checks write nothing: one version read for them all
+        for outcome, guard in zip(outcomes, guards, strict=True):
+            document = parsed.get(outcome.index)
+            if document is None:
+                continue
+            try:
+                item = await _prepare(
+                    document, guard, publishers, existing, schemes, principal, upsert, trusted
+                )
+                if document.slug in claimed:
+                    raise Conflict(f"the slug '{document.slug}' appears twice in this batch")
+                claimed.add(document.slug)
+            except (CatalogueError, InvalidDocument) as error:
+                outcome.fail(error)
+                continue
+            if item is None:
+                outcome.status, outcome.outcome = 200, "unchanged"
+                outcome.record = existing[document.slug]
+            else:
+                item.outcome = outcome
+                pending.append(item)
     if pending:
         await _store(pending, principal, actor_name)
     return outcomes
@@ -273,20 +275,41 @@ async def _update(item: _Pending) -> bool:
     return bool(updated)
 
 
+DATASET_INSERT = (
+    Dataset.id,
+    Dataset.revision,
+    Dataset.created,
+    Dataset.slug,
+    Dataset.classification,
+    Dataset.status,
+    Dataset.publisher,
+    Dataset.title,
+    Dataset.document,
+    Dataset.modified,
+    Dataset.issued,
+    Dataset.public_modified,
+)
+THEME_INSERT = (DatasetTheme.dataset, DatasetTheme.theme)
+REVISION_INSERT = (
+    DatasetRevision.dataset,
+    DatasetRevision.revision,
+    DatasetRevision.action,
+    DatasetRevision.actor,
+    DatasetRevision.actor_name,
+    DatasetRevision.at,
+    DatasetRevision.changes,
+    DatasetRevision.snapshot,
+)
+
+
 async def _insert(items: list[_Pending], now: dt.datetime) -> None:
     rows = []
     for item in items:
         item.dataset_id = item.dataset_id or uuid.uuid4()
-        rows.append(
-            Dataset(
-                id=item.dataset_id,
-                revision=1,
-                created=now,
-                **{column._meta.name: v for column, v in item.values.items()},
-            )
-        )
-    for start in range(0, len(rows), INSERT_ROWS):
-        await Dataset.insert(*rows[start : start + INSERT_ROWS])
+        values = {**item.values, Dataset.id: item.dataset_id, Dataset.revision: 1}
+        values[Dataset.created] = now
+        rows.append([values.get(column) for column in DATASET_INSERT])
+    await insert_rows(Dataset, DATASET_INSERT, rows, INSERT_ROWS)
 
 
 async def _insert_alone(transaction: Any, item: _Pending, now: dt.datetime) -> bool:
@@ -316,26 +339,25 @@ async def _history(
     if updated:
         await DatasetTheme.delete().where(DatasetTheme.dataset.is_in(updated))
     themes = [
-        DatasetTheme(dataset=item.dataset_id, theme=theme)
+        (item.dataset_id, theme)
         for item in items
         for theme in dict.fromkeys(item.document.semantic.themes)
     ]
     revisions = [
-        DatasetRevision(
-            dataset=item.dataset_id,
-            revision=item.revision,
-            action=_action(item),
-            actor=principal.user_id if principal else None,
-            actor_name=principal.name if principal else actor_name or "system",
-            at=now,
-            changes=changed_fields(_before(item), item.values[Dataset.document]),
-            snapshot=item.values[Dataset.document],
+        (
+            item.dataset_id,
+            item.revision,
+            _action(item),
+            principal.user_id if principal else None,
+            principal.name if principal else actor_name or "system",
+            now,
+            changed_fields(_before(item), item.values[Dataset.document]),
+            item.values[Dataset.document],
         )
         for item in items
     ]
-    for rows, table in ((themes, DatasetTheme), (revisions, DatasetRevision)):
-        for start in range(0, len(rows), INSERT_ROWS):
-            await table.insert(*rows[start : start + INSERT_ROWS])
+    await insert_rows(DatasetTheme, THEME_INSERT, themes, INSERT_ROWS)
+    await insert_rows(DatasetRevision, REVISION_INSERT, revisions, INSERT_ROWS)
 
 
 def _before(item: _Pending) -> dict[str, Any]:
@@ -360,4 +382,18 @@ def _change(item: _Pending, principal: Principal | None, actor_name: str | None 
         before=before or None,
         after=item.values[Dataset.document],
         extra=extra,
+        written=_written(item),
     )
+
+
+def _written(item: _Pending) -> dict[str, Any]:
+    """The stored row as the quality score reads it (``catalogue.quality.store.ROW_COLUMNS``),
+    with the document as the validated model the batch checked."""
+    existing = item.existing
+    return {
+        "id": item.dataset_id,
+        "document": item.document,
+        "issued": item.values.get(Dataset.issued, existing.issued if existing else None),
+        "modified": item.values[Dataset.modified],
+        "revision": item.revision,
+    }

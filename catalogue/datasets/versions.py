@@ -10,19 +10,37 @@ version (harmless: the next change replaces it) but never older.
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 from catalogue.datasets.tables import Dataset
 
 T = TypeVar("T")
+_held: ContextVar[int | None] = ContextVar("held_catalogue_version", default=None)
 
 
 async def current_version() -> int:
-    """The catalogue's version now (one indexed read of a one-row table)."""
+    """The catalogue's version now (one indexed read of a one-row table), or the one held
+    by :func:`held_version`."""
+    held = _held.get()
+    if held is not None:
+        return held
     rows = await Dataset.raw("SELECT value FROM catalogue_read_version LIMIT 1")
     return int(rows[0]["value"]) if rows else 0
+
+
+@contextlib.asynccontextmanager
+async def held_version() -> AsyncIterator[int]:
+    """The version read once for a stretch of reads that writes nothing (a batch write's
+    checks of a chunk ask the publishers' snapshot once per item: one read, not hundreds)."""
+    token = _held.set(await current_version())
+    try:
+        yield _held.get() or 0
+    finally:
+        _held.reset(token)
 
 
 class VersionedCache(Generic[T]):

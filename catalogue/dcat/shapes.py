@@ -41,6 +41,10 @@ class Result(NamedTuple):
     value: Node | None
 
 
+# Read per triple added and per lookup: an rdflib namespace makes a new term on every access.
+_TYPE, _SUBCLASS_OF = RDF.type, RDFS.subClassOf
+
+
 class TripleIndex:
     """A set of triples indexed by subject and by object: what the checks need, no more."""
 
@@ -57,7 +61,7 @@ class TripleIndex:
         except KeyError:
             self._out.setdefault(subject, {}).setdefault(predicate, {})[value] = None
         self._inverse = self._typed = None
-        if predicate == RDFS.subClassOf:
+        if predicate == _SUBCLASS_OF:
             self._subclasses = True
 
     @classmethod
@@ -79,11 +83,11 @@ class TripleIndex:
         return self._out.get(subject, {}).get(predicate, ())
 
     def subjects(self, predicate: Node, value: Node) -> Iterator[Node]:
-        if predicate == RDF.type:  # the common case: a small index of its own
+        if predicate == _TYPE:  # the common case: a small index of its own
             if self._typed is None:
                 self._typed = {}
                 for subject, predicates in self._out.items():
-                    for kind in predicates.get(RDF.type, ()):
+                    for kind in predicates.get(_TYPE, ()):
                         self._typed.setdefault(kind, []).append(subject)
             return iter(self._typed.get(value, ()))
         return (s for s, p in self._in().get(value, ()) if p == predicate)
@@ -104,7 +108,7 @@ class TripleIndex:
         """``cls`` and everything above it by ``rdfs:subClassOf`` (in the data graph)."""
         seen, todo = {cls}, [cls] if self._subclasses else []
         while todo:
-            for parent in self.objects(todo.pop(), RDFS.subClassOf):
+            for parent in self.objects(todo.pop(), _SUBCLASS_OF):
                 if parent not in seen:
                     seen.add(parent)
                     todo.append(parent)
@@ -114,18 +118,18 @@ class TripleIndex:
         """Nodes of type ``cls`` or of a subclass of it, as SHACL class targets find them."""
         classes, todo = {cls}, [cls] if self._subclasses else []
         while todo:
-            for child in self.subjects(RDFS.subClassOf, todo.pop()):
+            for child in self.subjects(_SUBCLASS_OF, todo.pop()):
                 if child not in classes:
                     classes.add(child)
                     todo.append(child)
-        return {node for c in classes for node in self.subjects(RDF.type, c)}
+        return {node for c in classes for node in self.subjects(_TYPE, c)}
 
     def has_class(self, node: Node, cls: Node) -> bool:
         if not isinstance(node, (URIRef, BNode)):
             return False
         if not self._subclasses:
-            return cls in self.objects(node, RDF.type)
-        return any(cls in self.superclasses(kind) for kind in self.objects(node, RDF.type))
+            return cls in self.objects(node, _TYPE)
+        return any(cls in self.superclasses(kind) for kind in self.objects(node, _TYPE))
 
 
 # A value check: (data, value) -> conforms. A shape check: (data, focus) -> results.

@@ -127,6 +127,7 @@ def list_sources() -> None:
 def run_source(name: str, dry_run: bool) -> None:
     """Harvest a source now and print the report."""
     from catalogue.errors import CatalogueError
+    from catalogue.harvest import worker
     from catalogue.harvest.jobs import harvest as run_harvest
 
     show, line = _progress(f"Harvesting {name}")
@@ -134,6 +135,8 @@ def run_source(name: str, dry_run: bool) -> None:
         job_id, report = run(lambda: run_harvest(name, dry_run=dry_run, progress=show))
     except CatalogueError as error:
         fail(error.message)
+    finally:
+        worker.shutdown()
     if line:
         line("")
     _print(job_id, report)

@@ -71,15 +71,20 @@ class FetchLimits:
 @dataclass
 class Page:
     url: str
-    graph: Graph | None = None  # DCAT
+    graph: Graph | None = None  # DCAT read in this process
+    records: list[Any] | None = None  # DCAT as ``read`` gave it (a worker's mapped records)
     packages: list[dict[str, Any]] | None = None  # CKAN
     digest: str = ""  # sha256 of the body
     next_url: str | None = None
     skipped: bool = False  # the same bytes as a page stored before: not parsed
+    body: bytes | None = None  # a skipped page's bytes, should it be read after all
+    media: str = ""
 
 
 SkipCheck = Callable[[str], Awaitable[tuple[bool, str | None]]]
 """Given a page body's digest: (skip it, the next page's URL as stored with it)."""
+Read = Callable[[bytes, str, str], Awaitable[tuple[list[Any], str | None]]]
+"""Given a page's body, rdflib format and URL: (its records, the next page's URL)."""
 
 
 async def get(
@@ -156,10 +161,15 @@ def next_page(graph: Graph, current: str) -> str | None:
 
 
 async def dcat_pages(
-    client: httpx.AsyncClient, url: str, limits: FetchLimits, skip: SkipCheck | None = None
+    client: httpx.AsyncClient,
+    url: str,
+    limits: FetchLimits,
+    skip: SkipCheck | None = None,
+    read: Read | None = None,
 ) -> AsyncIterator[Page]:
     """Every page of a DCAT feed, following hydra paging; a loop is an error. A page that
-    ``skip`` recognises (by its digest) is not parsed."""
+    ``skip`` recognises (by its digest) is not parsed. With ``read`` each page comes as its
+    records (``read`` parses and maps it, elsewhere), else as its graph."""
     seen_urls: set[str] = set()
     seen_bodies: set[str] = set()
     current: str | None = url
@@ -177,10 +187,16 @@ async def dcat_pages(
         if skip is not None:
             known, stored_next = await skip(digest)
             if known:
-                yield Page(url=current, digest=digest, skipped=True)
+                yield Page(url=current, digest=digest, skipped=True, body=body, media=media)
                 current = stored_next or None
                 continue
         fmt = rdf_format(media, current, body)
+        if read is not None:
+            records, following = await read(body, fmt, current)
+            del body
+            yield Page(url=current, records=records, digest=digest, next_url=following)
+            current = following
+            continue
         graph = await asyncio.to_thread(parse_rdf, body, fmt, limits.max_page_triples, current)
         del body
         following = next_page(graph, current)

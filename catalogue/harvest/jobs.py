@@ -10,23 +10,22 @@ id that no longer exists: the next run takes the source over and marks that job 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import importlib
 import logging
 import os
 import socket
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import httpx
 from piccolo.engine.postgres import PostgresEngine
 
 from catalogue.db import write_transaction
 from catalogue.errors import Conflict, NotFound
 from catalogue.harvest import fetch
-from catalogue.harvest.records import HarvestRecord, records_from_graph
 from catalogue.harvest.report import Report
 from catalogue.harvest.sources import SourceOptions
 from catalogue.harvest.store import (
@@ -37,15 +36,15 @@ from catalogue.harvest.store import (
     store_page,
 )
 from catalogue.harvest.tables import HarvestJob, HarvestSource
+from catalogue.harvest.walk import pages
 from catalogue.organisations.tables import Organisation
-from catalogue.settings import get_settings
-from catalogue.vocabularies import default_vocabularies
 
 logger = logging.getLogger("catalogue.harvest")
 LEASE_SECONDS = 120.0
 FILE_CHUNK = 200
 FINGERPRINT_MODULES = (
     "catalogue.harvest.records",
+    "catalogue.harvest.worker",
     "catalogue.harvest.store",
     "catalogue.harvest.merge",
     "catalogue.dcat.reverse",
@@ -225,19 +224,21 @@ async def run_job(
         async def skip(digest: str) -> tuple[bool, str | None]:
             return await known_page(context, _page_key(fingerprint, digest))
 
-        async for records, page in _pages(source, options, data, filename, incremental, skip):
-            if page is not None and page.skipped:
-                await skipped_page(context, _page_key(fingerprint, page.digest))
-            else:
-                key = _page_key(fingerprint, page.digest) if page is not None else None
-                await store_page(
-                    context, records or [], key, page.next_url if page is not None else None
-                )
-            context.report.pages += 1
-            if not context.dry_run:
-                await _heartbeat(context)
-            if progress:
-                progress(context.report)
+        walk = pages(source, options, data, filename, incremental, skip)
+        async with contextlib.aclosing(walk):  # no page read ahead outlives the job
+            async for records, page in walk:
+                if page is not None and page.skipped:
+                    await skipped_page(context, _page_key(fingerprint, page.digest))
+                else:
+                    key = _page_key(fingerprint, page.digest) if page is not None else None
+                    await store_page(
+                        context, records or [], key, page.next_url if page is not None else None
+                    )
+                context.report.pages += 1
+                if not context.dry_run:
+                    await _heartbeat(context)
+                if progress:
+                    progress(context.report)
         if not incremental:
             await archive_missing(context, _now())
         context.report.complete = True
@@ -265,96 +266,6 @@ def _fingerprint(options: SourceOptions) -> str:
 
 def _page_key(fingerprint: str, digest: str) -> str:
     return hashlib.sha256(f"{fingerprint}:{digest}".encode()).hexdigest()
-
-
-async def _pages(
-    source: dict[str, Any],
-    options: SourceOptions,
-    data: bytes | None,
-    filename: str,
-    incremental: bool,
-    skip: fetch.SkipCheck,
-) -> AsyncIterator[tuple[list[HarvestRecord] | None, fetch.Page | None]]:
-    """The records of each page, mapped in a worker thread (the server goes on answering)."""
-    settings, vocabularies = get_settings(), default_vocabularies()
-    language = options.language or settings.default_language
-    url = source.get("url") or filename
-    limits = fetch.FetchLimits(
-        timeout_seconds=options.timeout_seconds, max_page_bytes=options.max_page_bytes
-    )
-    if data is not None:
-        for chunk in await asyncio.to_thread(_file_records, data, filename, url, language):
-            yield chunk, None
-        return
-    async with httpx.AsyncClient(
-        follow_redirects=True,
-        timeout=options.timeout_seconds,
-        headers={"User-Agent": "strategic-data-catalogue"},
-    ) as client:
-        if source["kind"] == "ckan":
-            from catalogue.harvest.ckan_records import records_from_ckan_package
-
-            since = _ckan_time(source["last_complete"]) if incremental else None
-            async for page in fetch.ckan_pages(client, url, limits, since):
-                yield (
-                    [
-                        records_from_ckan_package(
-                            p, vocabularies, source_url=url, default_language=language
-                        )
-                        for p in page.packages or []
-                    ],
-                    None,
-                )
-            return
-        async for page in fetch.dcat_pages(client, url, limits, skip):
-            if page.skipped:
-                yield None, page
-                continue
-            assert page.graph is not None
-            graph, page.graph = page.graph, None  # the records are all that is kept
-            yield await asyncio.to_thread(_graph_records, graph, page.url, language), page
-
-
-def _graph_records(graph: Any, url: str, language: str) -> list[HarvestRecord]:
-    try:
-        return list(
-            records_from_graph(
-                graph,
-                default_vocabularies(),
-                source_url=url,
-                base_url=get_settings().base_url,
-                default_language=language,
-            )
-        )
-    except Exception as error:
-        raise fetch.HarvestFailed(f"{url} could not be read as DCAT: {error}"[:1000]) from None
-
-
-def _file_records(data: bytes, filename: str, url: str, language: str) -> list[list[HarvestRecord]]:
-    """A file given once: DCAT in any RDF syntax, or a CSV/XLSX spreadsheet."""
-    lower = filename.lower()
-    vocabularies = default_vocabularies()
-    if lower.endswith((".csv", ".xlsx")):
-        from catalogue.harvest.spreadsheet import records_from_spreadsheet
-
-        try:
-            records = list(
-                records_from_spreadsheet(
-                    data, filename, vocabularies, source_url=url, default_language=language
-                )
-            )
-        except (ValueError, KeyError) as error:
-            raise fetch.HarvestFailed(f"{filename}: {error}") from None
-    else:
-        fmt = fetch.rdf_format("", filename, data)
-        graph = fetch.parse_rdf(data, fmt, 5_000_000, filename)
-        records = _graph_records(graph, url, language)
-    return [records[i : i + FILE_CHUNK] for i in range(0, len(records), FILE_CHUNK)] or [[]]
-
-
-def _ckan_time(value: Any) -> str:
-    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 async def harvest(

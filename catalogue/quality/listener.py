@@ -18,9 +18,14 @@ async def score_change(change: Change) -> None:
 
 
 async def score_changes(changes: Sequence[Change]) -> None:
+    """Score what the changes wrote: from the rows the writer holds (a batch write), else as
+    read back from the database."""
     datasets = [change for change in changes if change.kind == "dataset"]
     gone = [change.object_id for change in datasets if change.after is None]
     await store.forget(gone)
+    kept = [change for change in datasets if change.after is not None]
+    held = {change.object_id: change.written for change in kept if change.written is not None}
+    await store.score_rows(list(held.values()))
     await store.score_datasets(
-        dict.fromkeys(change.object_id for change in datasets if change.after is not None)
+        dict.fromkeys(change.object_id for change in kept if change.object_id not in held)
     )

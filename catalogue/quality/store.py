@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from catalogue.datasets.tables import Dataset
+from catalogue.db import insert_rows
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.disclosure import PUBLIC_STATUSES
 from catalogue.quality.assess import Assessment, Facts, LinkResult, assess
@@ -23,9 +24,33 @@ from catalogue.quality.tables import DatasetLink, LinkCheck, QualityScore
 from catalogue.settings import get_settings
 
 ROW_COLUMNS = (Dataset.id, Dataset.document, Dataset.issued, Dataset.modified, Dataset.revision)
-UPSERTED = [
-    column for column in QualityScore._meta.columns if column._meta.name not in ("id", "dataset_id")
-]
+SCORE_INSERT = (
+    QualityScore.dataset_id,
+    QualityScore.slug,
+    QualityScore.publisher,
+    QualityScore.public,
+    QualityScore.dcat_ap_conforms,
+    QualityScore.points,
+    QualityScore.rating,
+    QualityScore.findability,
+    QualityScore.accessibility,
+    QualityScore.interoperability,
+    QualityScore.reusability,
+    QualityScore.contextuality,
+    QualityScore.assessment,
+    QualityScore.revision,
+    QualityScore.computed_at,
+)
+LINK_INSERT = (DatasetLink.dataset_id, DatasetLink.url)
+CHECK_INSERT = (
+    LinkCheck.url,
+    LinkCheck.status,
+    LinkCheck.error,
+    LinkCheck.method,
+    LinkCheck.elapsed_ms,
+    LinkCheck.checked_at,
+    LinkCheck.due,
+)
 
 
 def urls_of(document: DatasetDocument) -> list[str]:
@@ -82,6 +107,8 @@ def assess_stored(
 
 
 def _document(value: Any) -> DatasetDocument | None:
+    if isinstance(value, DatasetDocument):  # validated by the writer that holds it
+        return value
     if isinstance(value, str):
         value = json.loads(value)
     try:
@@ -99,7 +126,8 @@ async def _known_compliance(ids: list[UUID]) -> dict[tuple[UUID, int], bool]:
 
 
 async def score_rows(rows: Sequence[Mapping[str, Any]], reuse: bool = False) -> None:
-    """Score these ``dataset`` rows (``ROW_COLUMNS``) and store the scores and addresses
+    """Score these ``dataset`` rows (``ROW_COLUMNS``; the document as stored, or as the
+    validated model) and store the scores and addresses
     (``reuse``: keep the DCAT-AP result stored for the same revision, as a link rescore
     does: the shapes take most of a score's time)."""
     documents = [
@@ -122,36 +150,36 @@ async def score_rows(rows: Sequence[Mapping[str, Any]], reuse: bool = False) -> 
             next(m.value for m in assessment.measurements if m.indicator == "dcatApCompliance")
         )
         scores.append(
-            QualityScore(
-                dataset_id=_uuid(row["id"]),
-                slug=document.slug,
-                publisher=document.organisational.publisher or "",
-                public=document.status.value in PUBLIC_STATUSES,
-                dcat_ap_conforms=bool(conforms),
-                points=assessment.points,
-                rating=assessment.rating,
-                findability=dimensions["findability"],
-                accessibility=dimensions["accessibility"],
-                interoperability=dimensions["interoperability"],
-                reusability=dimensions["reusability"],
-                contextuality=dimensions["contextuality"],
-                assessment=assessment.as_dict(),
-                revision=row["revision"],
-                computed_at=now,
+            (
+                _uuid(row["id"]),
+                document.slug,
+                document.organisational.publisher or "",
+                document.status.value in PUBLIC_STATUSES,
+                bool(conforms),
+                assessment.points,
+                assessment.rating,
+                dimensions["findability"],
+                dimensions["accessibility"],
+                dimensions["interoperability"],
+                dimensions["reusability"],
+                dimensions["contextuality"],
+                assessment.as_dict(),
+                row["revision"],
+                now,
             )
         )
-        uses += [DatasetLink(dataset_id=_uuid(row["id"]), url=url) for url in urls_of(document)]
-    for start in range(0, len(scores), 200):  # an upsert: a concurrent rescore cannot clash
-        await QualityScore.insert(*scores[start : start + 200]).on_conflict(
-            target=QualityScore.dataset_id, action="DO UPDATE", values=UPSERTED
-        )
-    for start in range(0, len(uses), 200):
-        await DatasetLink.insert(*uses[start : start + 200])
+        uses += [(_uuid(row["id"]), url) for url in urls_of(document)]
+    # An upsert: a concurrent rescore cannot clash.
+    await insert_rows(QualityScore, SCORE_INSERT, scores, 200, QualityScore.dataset_id)
+    await insert_rows(DatasetLink, LINK_INSERT, uses, 200)
     new = sorted(wanted - set(links))
-    for start in range(0, len(new), 200):
-        await LinkCheck.insert(
-            *[LinkCheck(url=url, due=now) for url in new[start : start + 200]]
-        ).on_conflict(action="DO NOTHING")
+    await insert_rows(
+        LinkCheck,
+        CHECK_INSERT,
+        [(url, None, "", "", 0, None, now) for url in new],
+        200,
+        skip_conflicts=True,
+    )
 
 
 async def score_datasets(ids: Iterable[Any], reuse: bool = False) -> None:
