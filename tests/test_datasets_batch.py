@@ -199,3 +199,19 @@ async def test_the_batch_endpoint_needs_a_signed_in_writer(client, organisation)
     response = await client.post("/api/v1/datasets/batch", json={"items": [open_dataset()]})
     assert response.status_code == 401
     assert await Dataset.count() == 0
+
+
+async def test_the_batch_fills_every_column_a_single_write_fills(organisation):
+    """The record of processing reads ``controller``: a batch insert must fill it too."""
+    from catalogue.datasets.service import create_dataset
+
+    stated = personal_dataset("by-batch")
+    stated["legal"]["personal_data"]["controller"]["organisation"] = "other-ministry"
+    await write_batch([stated, open_dataset("open-by-batch")], ADMIN)
+    await create_dataset(personal_dataset("one-by-one"), ADMIN)
+    rows = await Dataset.select(Dataset.slug, Dataset.controller).order_by(Dataset.slug)
+    assert {row["slug"]: row["controller"] for row in rows} == {
+        "by-batch": "other-ministry",  # as its legal level states
+        "one-by-one": PUBLISHER,  # else its publisher
+        "open-by-batch": PUBLISHER,
+    }

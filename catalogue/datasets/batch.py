@@ -275,20 +275,7 @@ async def _update(item: _Pending) -> bool:
     return bool(updated)
 
 
-DATASET_INSERT = (
-    Dataset.id,
-    Dataset.revision,
-    Dataset.created,
-    Dataset.slug,
-    Dataset.classification,
-    Dataset.status,
-    Dataset.publisher,
-    Dataset.title,
-    Dataset.document,
-    Dataset.modified,
-    Dataset.issued,
-    Dataset.public_modified,
-)
+DATASET_INSERT = (Dataset.id, Dataset.revision, Dataset.created, *service.ROW_COLUMNS)
 THEME_INSERT = (DatasetTheme.dataset, DatasetTheme.theme)
 REVISION_INSERT = (
     DatasetRevision.dataset,

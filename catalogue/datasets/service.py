@@ -210,6 +210,22 @@ async def _write(
         raise
 
 
+ROW_COLUMNS = (
+    Dataset.slug,
+    Dataset.classification,
+    Dataset.status,
+    Dataset.publisher,
+    Dataset.controller,
+    Dataset.title,
+    Dataset.document,
+    Dataset.modified,
+    Dataset.issued,
+    Dataset.public_modified,
+)
+"""The ``dataset`` columns :func:`row_values` fills (``issued`` and ``public_modified`` only
+on some writes): a batch insert writes exactly these, with the id, revision and creation."""
+
+
 def row_values(
     document: DatasetDocument, publisher_id: Any, existing: DatasetRecord | None, now: dt.datetime
 ) -> dict[Any, Any]:
