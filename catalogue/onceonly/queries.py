@@ -166,16 +166,7 @@ async def services_reusing(
     if not wanted:
         return []
     where = _public(ServiceUse.dataset_slug.is_in(wanted) & (ServiceUse.status == APPROVED))
-    if after:
-        where = where & (ServiceUse.service_slug > after)
-    rows = (
-        await ServiceUse.select(ServiceUse.service_slug)
-        .where(where)
-        .distinct()
-        .order_by(ServiceUse.service_slug)
-        .limit(limit)
-    )
-    return [row["service_slug"] for row in rows]
+    return await _distinct_after(ServiceUse.service_slug, where, after, limit)
 
 
 async def uses_by_services(
@@ -227,16 +218,15 @@ async def reused_datasets(after: str | None, limit: int) -> list[str]:
     """Slugs of the public datasets with an approved use, in slug order after ``after``
     (seek paging: a page costs ``limit`` index entries however long the register is)."""
     where = _public(ServiceUse.status == APPROVED)
+    return await _distinct_after(ServiceUse.dataset_slug, where, after, limit)
+
+
+async def _distinct_after(column: Any, where: Any, after: str | None, limit: int) -> list[str]:
+    """The distinct values of ``column`` under ``where``, in order after ``after``."""
     if after:
-        where = where & (ServiceUse.dataset_slug > after)
-    rows = (
-        await ServiceUse.select(ServiceUse.dataset_slug)
-        .where(where)
-        .distinct()
-        .order_by(ServiceUse.dataset_slug)
-        .limit(limit)
-    )
-    return [row["dataset_slug"] for row in rows]
+        where = where & (column > after)
+    rows = await ServiceUse.select(column).where(where).distinct().order_by(column).limit(limit)
+    return [row[column._meta.name] for row in rows]
 
 
 async def first_uses_of_dataset(slug: str, limit: int) -> list[dict[str, Any]]:

@@ -127,17 +127,18 @@ async def controller_record(
         reuses = reuses[: max(0, limit - len(documents))]
     recipients, totals = await queries.recipients_of(principal, [d.slug for d in documents])
     sources = await queries.sources(r.document.dataset for r in reuses)
+    organisation = await _organisation(controller)
     records = build_records(
         documents,
         [_approved_use(r) for r in recipients],
-        {controller: await _organisation(controller)},
+        {controller: organisation},
         Labeller(default_vocabularies(), language),
         {controller},
         reuses=[_approved_use(r) for r in reuses],
         sources=sources,
         recipient_totals=totals,
     )
-    record = records[0] if records else ControllerRecord(await _organisation(controller))
+    record = records[0] if records else ControllerRecord(organisation)
     if after or record.dpo is None:  # page 1 found it already if its first register has one
         stated = await queries.first_with_dpo(principal, controller)
         personal = stated.legal.personal_data if stated else None
@@ -183,20 +184,6 @@ async def record_pages(
             if page.next_after is None:
                 break
             after = page.next_after
-
-
-async def record_of_processing(
-    principal: Principal | None, controller: str | None = None, language: str = "en"
-) -> list[ControllerRecord]:
-    """The whole Art. 30 record for every controller ``principal`` may read (or only
-    ``controller``), one record per controller (for callers that need it in memory)."""
-    merged: dict[str, ControllerRecord] = {}
-    chosen = await readable_for_download(principal, controller)
-    async for record in record_pages(principal, chosen, language):
-        kept = merged.setdefault(record.organisation.slug, record)
-        if kept is not record:
-            kept.activities += record.activities
-    return list(merged.values())
 
 
 def as_document(records: list[ControllerRecord]) -> dict[str, Any]:
