@@ -514,7 +514,9 @@ def main() -> None:
             report[f"{name} ms"] = round(get(base, path, accept)[2], 1)
         results = {}
         signed = {
-            # The record of processing is for administrators and auditors (--token).
+            # The record of processing is for administrators and auditors (--token); the
+            # harvest sources page, with its form, for anyone signed in.
+            "harvest sources /harvest/sources": (["/harvest/sources"], "text/html"),
             "ropa controllers /records-of-processing": (["/records-of-processing"], "text/html"),
             "ropa controller page": (
                 [
