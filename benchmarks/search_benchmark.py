@@ -92,21 +92,17 @@ async def load(count: int, generator: Any, progress: bool) -> tuple[float, int]:
                 rejected += 1
                 continue
             document = document.with_generated_ids()
-            stored = document.model_dump(mode="json")
             dataset_id = uuid.uuid4()
             moment = dt.datetime.now(dt.UTC)
+            publisher = publisher_ids[document.organisational.publisher]
+            values = service.row_values(document, publisher, None, moment)
+            stored = values[Dataset.document]
             datasets.append(
                 Dataset(
                     id=dataset_id,
-                    slug=document.slug,
-                    classification=document.classification.value,
-                    status=document.status.value,
-                    publisher=publisher_ids[document.organisational.publisher],
-                    title=document.title.get("en", "")[:500],
                     revision=1,
-                    document=stored,
                     created=moment,
-                    modified=moment,
+                    **{column._meta.name: value for column, value in values.items()},
                 )
             )
             themes.extend(

@@ -152,3 +152,58 @@ async def test_the_dataset_rdf_carries_dqv_measurements(client):
     for fmt in ("rdf", "jsonld", "nt"):
         other = await client.get(f"/dataset/air-quality-measurements.{fmt}")
         assert other.status_code == 200 and "hasQualityMeasurement" in other.text
+
+
+async def test_the_figures_are_the_means_and_counts_of_the_stored_scores(client):
+    from catalogue.quality.tables import QualityScore
+
+    body = (await client.get("/api/v1/quality")).json()
+    [expected] = await QualityScore.raw(
+        "SELECT AVG(points) AS mean, AVG(findability) AS findability,"
+        " AVG(contextuality) AS contextuality FROM quality_score WHERE public = {}",
+        True,
+    )
+    assert body["mean"] == round(expected["mean"], 1)
+    means = {d["dimension"]: d["mean"] for d in body["dimensions"]}
+    assert means["findability"] == round(expected["findability"], 1)
+    assert means["contextuality"] == round(expected["contextuality"], 1)
+    excellent = await QualityScore.count().where(
+        (QualityScore.public == True) & (QualityScore.rating == "excellent")  # noqa: E712
+    )
+    assert {r["rating"]: r["datasets"] for r in body["ratings"]}["excellent"] == excellent
+
+
+async def test_dear_figures_are_served_from_their_last_value_while_they_are_recomputed(
+    client, monkeypatch
+):
+    """At national scale every write moves the version: no reader waits for the scan."""
+    import asyncio
+    import datetime as dt
+
+    from catalogue.quality import aggregates
+    from catalogue.quality.tables import QualityScore
+
+    monkeypatch.setattr(aggregates, "INLINE_BELOW_SECONDS", 0.0)  # as if every scan were dear
+    body = (await client.get("/api/v1/quality")).json()
+    before, slug = body["datasets"], body["worst"]["items"][0]["slug"]
+
+    async def rescore(public: bool) -> None:
+        await QualityScore.update(
+            {QualityScore.public: public, QualityScore.computed_at: dt.datetime.now(dt.UTC)}
+        ).where(QualityScore.slug == slug)
+
+    async def figures_become(expected: int) -> None:
+        """The app runs in the test client's own loop: poll it (one recompute at a time)."""
+        for _ in range(200):
+            if (await client.get("/api/v1/quality")).json()["datasets"] == expected:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"the dashboard never counted {expected} datasets")
+
+    await rescore(False)
+    try:
+        assert (await client.get("/api/v1/quality")).json()["datasets"] == before
+        await figures_become(before - 1)
+    finally:
+        await rescore(True)
+        await figures_become(before)

@@ -10,7 +10,10 @@ version (harmless: the next change replaces it) but never older.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextvars import ContextVar
@@ -19,6 +22,7 @@ from typing import Any, Generic, TypeVar
 from catalogue.datasets.tables import Dataset
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 _held: ContextVar[int | None] = ContextVar("held_catalogue_version", default=None)
 
 
@@ -51,6 +55,8 @@ class VersionedCache(Generic[T]):
         self.max_bytes = max_bytes
         self._entries: OrderedDict[Hashable, tuple[Hashable, T, int]] = OrderedDict()
         self._bytes = 0
+        self._stale: dict[Hashable, tuple[T, float]] = {}  # last value, seconds it took
+        self._refreshing: dict[Hashable, asyncio.Task[None]] = {}
 
     def get(self, key: Hashable, version: Hashable) -> T | None:
         entry = self._entries.get(key)
@@ -85,8 +91,56 @@ class VersionedCache(Generic[T]):
             self.put(key, version, value)
         return value
 
+    async def get_or_refresh(
+        self,
+        key: Hashable,
+        compute: Callable[[], Awaitable[T]],
+        version: Hashable,
+        inline_below: float = 0.05,
+    ) -> T:
+        """Like :meth:`get_or_compute`, but an aggregate that took ``inline_below`` seconds
+        or more to compute is served from its last value while one background task (per key,
+        per worker) computes the new one: at national scale a dashboard read after a change
+        costs nothing and is at most one computation behind; a small catalogue, whose
+        figures are cheap, always answers fresh."""
+        value = self.get(key, version)
+        if value is not None:
+            return value
+        last = self._stale.get(key)
+        if last is not None and last[1] >= inline_below:
+            if key not in self._refreshing:
+                task = asyncio.create_task(self._refresh(key, compute, version))
+                self._refreshing[key] = task
+            return last[0]
+        return await self._compute(key, compute, version)
+
+    async def _compute(
+        self, key: Hashable, compute: Callable[[], Awaitable[T]], version: Hashable
+    ) -> T:
+        started = time.perf_counter()
+        value = await compute()
+        self._stale[key] = (value, time.perf_counter() - started)
+        self.put(key, version, value)
+        return value
+
+    async def _refresh(
+        self, key: Hashable, compute: Callable[[], Awaitable[T]], version: Hashable
+    ) -> None:
+        try:
+            await self._compute(key, compute, version)
+        except Exception:  # the stale value stays; the next read tries again
+            log.exception("recomputing the cached %r failed", key)
+        finally:
+            self._refreshing.pop(key, None)
+
+    async def settled(self) -> None:
+        """Wait for the background recomputations running now (tests, shutdown)."""
+        while self._refreshing:
+            await asyncio.gather(*self._refreshing.values(), return_exceptions=True)
+
     def clear(self) -> None:
         self._entries.clear()
+        self._stale.clear()
         self._bytes = 0
 
 
