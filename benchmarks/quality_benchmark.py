@@ -8,7 +8,8 @@ is scored yet): this script scores the first ``--sample`` datasets for real (pri
 datasets/s), marks a share of their addresses as answered (``--answered``) and rescores
 them (datasets/s with the DCAT-AP results kept), gives every other dataset a copy of a
 scored row (a read costs what the rows cost, whatever they say), records a day's
-aggregates, starts ``catalogue serve --workers 2`` and loads
+aggregates, starts ``catalogue serve --workers 2`` and loads (with ``--change-every S``
+while the catalogue version moves every S seconds, as writes move it)
 ``/quality``, ``/api/v1/quality`` (first page and deep pages of the worst list),
 ``/api/v1/datasets/{slug}/quality``, the dataset page and an organisation page, printing
 req/s and p50/p95/p99 for each.
@@ -21,8 +22,10 @@ import asyncio
 import json
 import os
 import random
+import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -158,6 +161,32 @@ async def prepare(answered: float, sample: int) -> dict[str, Any]:
     return report
 
 
+class _Changes(threading.Thread):
+    """Move the catalogue version every ``every`` seconds (0: never), as a stream of writes
+    does: every cached aggregate is stale after each one."""
+
+    def __init__(self, database: Path, every: float) -> None:
+        super().__init__(daemon=True)
+        self.database, self.every, self.count = database, every, 0
+        self.stopped = threading.Event()
+        if every > 0:
+            self.start()
+
+    def run(self) -> None:
+        connection = sqlite3.connect(self.database, timeout=30)
+        while not self.stopped.wait(self.every):
+            with connection:
+                connection.execute("UPDATE catalogue_read_version SET value = value + 1")
+            self.count += 1
+        connection.close()
+
+    def stop(self) -> int:
+        self.stopped.set()
+        if self.is_alive():
+            self.join()
+        return self.count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", required=True)
@@ -174,6 +203,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
+    parser.add_argument(
+        "--change-every",
+        type=float,
+        default=0.0,
+        help="move the catalogue version every so many seconds while wrk runs (as writes do)",
+    )
     args = parser.parse_args()
     data_dir = Path(args.data_dir).resolve()
     database_url = f"sqlite:///{data_dir / 'catalogue.sqlite'}"
@@ -224,10 +259,12 @@ def main() -> None:
             "organisation page (with quality)": ([f"/organisation/{p}" for p in publishers], html),
         }
         results = {}
+        writer = _Changes(data_dir / "catalogue.sqlite", args.change_every)
         for name, (paths, accept) in endpoints.items():
             results[name] = run_wrk(base, paths, args, accept, folder)
             print(f"  {name:<40} {results[name]}", file=sys.stderr, flush=True)
         report["endpoints"] = results
+        report["catalogue changes during the runs"] = writer.stop()
     finally:
         server.terminate()
         server.wait(timeout=60)
