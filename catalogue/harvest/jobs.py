@@ -26,11 +26,11 @@ from piccolo.engine.postgres import PostgresEngine
 from catalogue.db import write_transaction
 from catalogue.errors import Conflict, NotFound
 from catalogue.harvest import fetch
+from catalogue.harvest.archive import archive_missing
 from catalogue.harvest.report import Report
 from catalogue.harvest.sources import SourceOptions
 from catalogue.harvest.store import (
     JobContext,
-    archive_missing,
     known_page,
     skipped_page,
     store_page,

@@ -7,8 +7,6 @@ together, so a harvest killed at any moment leaves whole pages or nothing.
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -16,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalogue.datasets import service
-from catalogue.datasets.batch import Outcome, write_batch
+from catalogue.datasets.batch import Outcome
 from catalogue.datasets.queries import identifier_scheme_codes
 from catalogue.datasets.tables import Dataset
 from catalogue.db import insert_rows, write_transaction
@@ -28,10 +26,10 @@ from catalogue.harvest.report import Report
 from catalogue.harvest.sources import SourceOptions
 from catalogue.harvest.tables import HarvestPage
 from catalogue.harvest.tables import HarvestRecord as RecordRow
+from catalogue.harvest.writing import problem_of, value_at, write_tolerantly
 from catalogue.organisations.tables import Organisation
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ARCHIVE_CHUNK = 200
 RECORD_INSERT = [
     column for column in RecordRow._meta.columns if column._meta.name != "id"
 ]  # every column has a value in a new row (``page`` empty until the page is remembered)
@@ -153,7 +151,7 @@ async def store_page(
         if keyed
         else {}
     )
-    documents = await _documents([row["dataset"] for row in rows.values()])
+    documents = await stored_documents([row["dataset"] for row in rows.values()])
     items: list[_Item] = []
     unchanged: list[int] = []
     for key, record in keyed.items():
@@ -230,7 +228,7 @@ async def _remember_page(
     )
 
 
-async def _documents(ids: list[Any]) -> dict[Any, dict[str, Any]]:
+async def stored_documents(ids: list[Any]) -> dict[Any, dict[str, Any]]:
     if not ids:
         return {}
     rows = (
@@ -322,92 +320,26 @@ async def _free_slugs(items: list[_Item]) -> None:
 
 
 async def _write(context: JobContext, items: list[_Item]) -> None:
-    """The batch write, as tolerant as the rules allow: published; where refused, as a draft
-    (only a bad document fails that); where the document is bad, without the values named
-    by its problems (each an issue), published, else as a draft."""
-    documents = [item.document for item in items]
-    outcomes = await _batch(context, documents)
-    problems: dict[int, list[dict[str, str]]] = {}
-    refused = [i for i, o in enumerate(outcomes) if o.status == 422]
-    if refused:
-        as_drafts = await _batch(context, [{**documents[i], "status": "draft"} for i in refused])
-        bad: list[int] = []
-        for i, outcome in zip(refused, as_drafts, strict=True):
-            if outcome.ok:
-                problems[i] = _listed(outcomes[i])
-                outcomes[i] = outcome
-            else:
-                bad.append(i)
-                outcomes[i] = outcome
-        for i in bad:
-            for problem in outcomes[i].problems:
-                value = _value_at(documents[i], problem.field)
-                context.report.issue(
-                    items[i].record.identifier,
-                    problem.field,
-                    str(value),
-                    f"dropped: {problem.message}",
-                    "value",
-                    documents[i].get("slug", ""),
-                )
-            documents[i] = _without(documents[i], [p.field for p in outcomes[i].problems])
-            items[i].document = documents[i]
-        if bad:
-            again = await _batch(context, [documents[i] for i in bad])
-            last = [i for i, o in zip(bad, again, strict=True) if o.status == 422]
-            for i, outcome in zip(bad, again, strict=True):
-                outcomes[i] = outcome
-            if last:
-                for i, outcome in zip(
-                    last,
-                    await _batch(context, [{**documents[i], "status": "draft"} for i in last]),
-                    strict=True,
-                ):
-                    if outcome.ok:
-                        problems[i] = _listed(outcomes[i])
-                    outcomes[i] = outcome
+    """Write the page tolerantly (``catalogue.harvest.writing``), report each dropped value
+    and record every outcome."""
+    written = await write_tolerantly([item.document for item in items], context.actor)
+    for index, problem, value in written.dropped:
+        item = items[index]
+        context.report.issue(
+            item.record.identifier,
+            problem.field,
+            value,
+            f"dropped: {problem.message}",
+            "value",
+            item.document.get("slug", ""),
+        )
     new_rows: list[list[Any]] = []
-    for index, (item, outcome) in enumerate(zip(items, outcomes, strict=True)):
-        row = await _record_outcome(context, item, outcome, problems.get(index, []))
+    for index, (item, outcome) in enumerate(zip(items, written.outcomes, strict=True)):
+        item.document = written.documents[index]
+        row = await _record_outcome(context, item, outcome, written.drafted.get(index, []))
         if row is not None:
             new_rows.append(row)
     await insert_rows(RecordRow, RECORD_INSERT, new_rows)  # a few inserts per page
-
-
-async def _batch(context: JobContext, documents: list[dict[str, Any]]) -> list[Outcome]:
-    return await write_batch(documents, None, upsert=True, trusted=True, actor_name=context.actor)
-
-
-def _listed(outcome: Outcome) -> list[dict[str, str]]:
-    return [{"field": p.field, "message": p.message} for p in outcome.problems]
-
-
-def _without(document: dict[str, Any], paths: list[str]) -> dict[str, Any]:
-    """A copy without the values at ``paths`` (``a.b[2].c``); list items are removed."""
-    result = copy.deepcopy(document)
-    removals: list[tuple[Any, Any]] = []
-    for path in paths:
-        parts = [p for p in re.split(r"\.|\[(\d+)\]", path) if p]
-        parent: Any = result
-        for part in parts[:-1]:
-            if isinstance(parent, list) and part.isdigit() and int(part) < len(parent):
-                parent = parent[int(part)]
-            elif isinstance(parent, dict):
-                parent = parent.get(part)
-            else:
-                parent = None
-                break
-        if parts and parent is not None:
-            removals.append((parent, parts[-1]))
-    # Highest list indexes first, so removing one does not move the next.
-    for parent, last in sorted(removals, key=lambda r: -int(r[1]) if r[1].isdigit() else 0):
-        if isinstance(parent, list) and last.isdigit() and int(last) < len(parent):
-            del parent[int(last)]
-        elif isinstance(parent, dict) and last in parent and last not in ("slug", "classification"):
-            parent[last] = (
-                None if not isinstance(parent[last], list | dict) else type(parent[last])()
-            )
-    return result
 
 
 async def _record_outcome(
@@ -418,11 +350,11 @@ async def _record_outcome(
     report, identifier = context.report, item.record.identifier
     if not outcome.ok or outcome.record is None:
         report.count("failed", item.document.get("slug") or identifier)
-        for problem in outcome.problems or [_problem_of(outcome.error)]:
+        for problem in outcome.problems or [problem_of(outcome.error)]:
             report.issue(
                 identifier,
                 problem.field,
-                str(_value_at(item.document, problem.field)),
+                str(value_at(item.document, problem.field)),
                 problem.message,
                 "rule",
                 item.document.get("slug", ""),
@@ -437,7 +369,7 @@ async def _record_outcome(
         report.issue(
             identifier,
             kept["field"],
-            str(_value_at(item.document, kept["field"])),
+            str(value_at(item.document, kept["field"])),
             f"kept as a draft here: {kept['message']}",
             "rule",
             slug,
@@ -477,26 +409,6 @@ async def _record_outcome(
     return None
 
 
-def _problem_of(error: Any) -> Any:
-    from catalogue.errors import Problem
-
-    return Problem("(record)", getattr(error, "message", str(error)), "refused")
-
-
-def _value_at(document: dict[str, Any], path: str) -> Any:
-    value: Any = document
-    for part in re.split(r"\.|\[(\d+)\]", path):
-        if not part:
-            continue
-        if isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        elif isinstance(value, dict):
-            value = value.get(part)
-        else:
-            return ""
-    return "" if value is None else value
-
-
 async def _dry_run(context: JobContext, items: list[_Item]) -> None:
     """What the write would do, with every check, storing nothing."""
     schemes = await identifier_scheme_codes()
@@ -515,11 +427,11 @@ async def _dry_run(context: JobContext, items: list[_Item]) -> None:
             )
         except (InvalidDocument, CatalogueError) as error:
             context.report.count("failed", slug)
-            for problem in getattr(error, "problems", None) or [_problem_of(error)]:
+            for problem in getattr(error, "problems", None) or [problem_of(error)]:
                 context.report.issue(
                     item.record.identifier,
                     problem.field,
-                    str(_value_at(item.document, problem.field)),
+                    str(value_at(item.document, problem.field)),
                     problem.message,
                     "rule",
                     slug,
@@ -529,7 +441,7 @@ async def _dry_run(context: JobContext, items: list[_Item]) -> None:
             context.report.issue(
                 item.record.identifier,
                 problem.field,
-                str(_value_at(item.document, problem.field)),
+                str(value_at(item.document, problem.field)),
                 f"would be kept as a draft here: {problem.message}",
                 "rule",
                 slug,
@@ -537,82 +449,3 @@ async def _dry_run(context: JobContext, items: list[_Item]) -> None:
         context.report.count(
             "restored" if item.restored else "created" if item.row is None else "updated", slug
         )
-
-
-async def archive_missing(context: JobContext, now: dt.datetime) -> None:
-    """After a complete harvest: mark what the source no longer lists, and archive (withdraw)
-    what has been missing for the grace period. Never deletes anything."""
-    report, grace = context.report, dt.timedelta(days=context.options.archive_grace_days)
-    absent = (RecordRow.source == context.source_id) & (RecordRow.archived == False)  # noqa: E712
-    if context.dry_run:
-        async for keys in _chunks(absent):
-            for row in keys:
-                if row["key"] not in context.seen:
-                    missing_since = row["missing_since"] or now
-                    report.count(
-                        "archived" if missing_since + grace <= now else "missing", row["slug"]
-                    )
-        return
-    absent = absent & (RecordRow.last_job != context.job_id)
-    async with write_transaction():
-        await RecordRow.update({RecordRow.missing_since: now}).where(
-            absent & RecordRow.missing_since.is_null()
-        )
-    while True:
-        due = (
-            await RecordRow.select(RecordRow.id, RecordRow.dataset, RecordRow.slug)
-            .where(absent & (RecordRow.missing_since <= now - grace))
-            .limit(ARCHIVE_CHUNK)
-        )
-        if not due:
-            break
-        await _archive(context, due)
-    report.missing = await RecordRow.count().where(absent)
-    await HarvestPage.delete().where(
-        (HarvestPage.source == context.source_id) & (HarvestPage.last_job != context.job_id)
-    )
-
-
-async def _chunks(clause: Any) -> Any:
-    last = 0
-    while True:
-        rows = (
-            await RecordRow.select(
-                RecordRow.id, RecordRow.key, RecordRow.slug, RecordRow.missing_since
-            )
-            .where(clause & (RecordRow.id > last))
-            .order_by(RecordRow.id)
-            .limit(1000)
-        )
-        if not rows:
-            return
-        yield rows
-        last = rows[-1]["id"]
-
-
-async def _archive(context: JobContext, due: list[dict[str, Any]]) -> None:
-    documents = await _documents([row["dataset"] for row in due])
-    withdrawn = [
-        {**documents[row["dataset"]], "status": "withdrawn"}
-        for row in due
-        if row["dataset"] in documents
-    ]
-    async with write_transaction():
-        outcomes = await write_batch(
-            withdrawn, None, upsert=True, trusted=True, actor_name=context.actor
-        )
-        for outcome in outcomes:
-            if not outcome.ok:
-                context.report.issue(
-                    outcome.slug or "",
-                    "status",
-                    "withdrawn",
-                    "could not be archived",
-                    "archive",
-                    outcome.slug or "",
-                )
-        await RecordRow.update({RecordRow.archived: True}).where(
-            RecordRow.id.is_in([row["id"] for row in due])
-        )
-    for row in due:
-        context.report.count("archived", row["slug"])
