@@ -76,3 +76,13 @@ async def test_a_user_without_a_steward_role_sees_no_form(client: Any, seeded: N
     await sign_in(client, "auditor@information-commissioner.example.si")
     page = await client.get("/harvest/sources")
     assert page.status_code == 200 and 'action="/harvest/sources"' not in page.text
+
+
+async def test_an_anonymous_browser_is_sent_to_sign_in_and_a_client_gets_401(
+    client: Any, seeded: None
+) -> None:
+    page = await client.get("/harvest/sources/office-portal", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/signin?next=/harvest/sources/office-portal"
+    twin = await client.get("/harvest/sources", headers={"Accept": "application/json"})
+    assert twin.status_code == 401 and twin.json()["detail"]

@@ -18,6 +18,7 @@ from catalogue.ui.admin_pages import field_errors, plain_message
 from catalogue.ui.auth_pages import flash
 from catalogue.ui.negotiation import wants_json
 from catalogue.ui.rendering import NavItem, render
+from catalogue.ui.steward_common import SignInRequired, to_signin
 from catalogue.web.params import CurrentPrincipal, FromPath
 
 NAV_ITEMS = (
@@ -35,8 +36,11 @@ def _json(body: Any) -> Response[Any]:
     return Response(body, media_type=MediaType.JSON, headers={"Vary": "Accept"})
 
 
-def _signed_in(principal: Any) -> Any:
+def _signed_in(principal: Any, request: Request[Any, Any, Any]) -> Any:
+    """The principal; an anonymous browser is sent to sign in (and back), a client gets 401."""
     if principal is None:
+        if request.method == "GET" and not wants_json(request):
+            raise SignInRequired
         raise Unauthorised("sign in to see harvesting")
     return principal
 
@@ -93,7 +97,7 @@ async def sources_page(
     request: Request[Any, Any, Any], principal: CurrentPrincipal
 ) -> Response[Any]:
     """The sources, and for stewards a form to register one."""
-    return await _sources_page(request, _signed_in(principal))
+    return await _sources_page(request, _signed_in(principal, request))
 
 
 @post("/harvest/sources", include_in_schema=False, status_code=303, name="harvest:register")
@@ -101,7 +105,7 @@ async def register_from_form(
     request: Request[Any, Any, Any], principal: CurrentPrincipal
 ) -> Response[Any]:
     """Register a source (the form's twin of ``POST /api/v1/harvest/sources``)."""
-    actor = _signed_in(principal)
+    actor = _signed_in(principal, request)
     data = await request.form()
     form = {name: str(data.get(name) or "").strip() for name in FORM_FIELDS}
     raw = {**form, "url": form["url"] or None, "organisation": form["organisation"] or None}
@@ -121,7 +125,7 @@ async def register_from_form(
 async def source_page(
     request: Request[Any, Any, Any], principal: CurrentPrincipal, name: FromPath[str]
 ) -> Response[Any]:
-    row = await service.read_source(name, _signed_in(principal))
+    row = await service.read_source(name, _signed_in(principal, request))
     source = service.represent(row)
     jobs = await service.list_jobs(name, principal)
     if wants_json(request):
@@ -146,7 +150,7 @@ async def source_page(
 async def run_from_form(
     request: Request[Any, Any, Any], principal: CurrentPrincipal, name: FromPath[str]
 ) -> Response[Any]:
-    row = await service.read_source(name, _signed_in(principal))
+    row = await service.read_source(name, _signed_in(principal, request))
     service.authorise(principal, row["organisation.slug"])
     form = await request.form()
     job_id = await start_in_background(name, dry_run=form.get("dry_run") == "1")
@@ -160,7 +164,7 @@ async def job_page(
     name: FromPath[str],
     job_id: FromPath[int],
 ) -> Response[Any]:
-    job = await service.read_job(name, job_id, _signed_in(principal))
+    job = await service.read_job(name, job_id, _signed_in(principal, request))
     if wants_json(request):
         return _json(job)
     running = job["status"] == "running"
@@ -182,4 +186,5 @@ async def job_page(
 harvest_pages = Router(
     path="/",
     route_handlers=[sources_page, register_from_form, source_page, run_from_form, job_page],
+    exception_handlers={SignInRequired: to_signin},
 )
