@@ -4,6 +4,7 @@ DQV measurements in the dataset's RDF."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -107,6 +108,25 @@ async def test_the_dashboard_draws_accessible_svg_plots_without_javascript(clien
     assert "Datasets to improve first" in html
     twin = await client.get("/quality.json")
     assert twin.json()["datasets"] == (await client.get("/api/v1/quality")).json()["datasets"]
+
+
+async def test_the_dashboard_lists_the_lowest_publishers_first_and_all_on_request(
+    client, monkeypatch
+):
+    from catalogue.quality import web
+
+    monkeypatch.setattr(web, "PUBLISHERS_SHOWN", 2)
+    listed = (await client.get("/quality.json")).json()["organisations"]
+    assert len(listed) > 2
+    page = (await client.get("/quality", headers={"Accept": "text/html"})).text
+    rows = re.findall(r'<a href="/organisation/([^"#]+)#quality">', page)
+    assert rows == [o["slug"] for o in listed[:2]]
+    assert f"Show all {len(listed)} publishers" in page
+    every = (await client.get("/quality?organisations=all", headers={"Accept": "text/html"})).text
+    assert re.findall(r'<a href="/organisation/([^"#]+)#quality">', every) == [
+        o["slug"] for o in listed
+    ]
+    assert "Show all" not in every
 
 
 async def test_the_dataset_page_says_what_to_change(client):

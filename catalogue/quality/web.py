@@ -50,18 +50,33 @@ class QualityApi(Controller):
         return await views.dashboard(_cursor(after), publisher or None)
 
 
+PUBLISHERS_SHOWN = 25
+
+
 @get(["/quality", "/quality.json"], include_in_schema=False, name="quality:dashboard")
 async def dashboard_page(
-    request: Req, principal: CurrentPrincipal, after: FromQuery[str | None] = None
+    request: Req,
+    principal: CurrentPrincipal,
+    after: FromQuery[str | None] = None,
+    organisations: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    """The dashboard: score distribution, dimensions, trend and the worst datasets."""
+    """The dashboard: score distribution, dimensions, trend and the worst datasets. The
+    page lists the :data:`PUBLISHERS_SHOWN` publishers with the lowest mean (a national
+    catalogue has hundreds; ``?organisations=all`` lists every one); the JSON twin all."""
     cursor = _cursor(after)
     view = await views.dashboard(cursor)
     if request.url.path.endswith(".json") or wants_json(request):
         return Response(view, media_type=MediaType.JSON, headers={"Vary": "Accept"})
     next_token = view["worst"]["next_cursor"]
+    listed = view["organisations"]
+    shown = listed if organisations == "all" else listed[:PUBLISHERS_SHOWN]
     context = {
         **view,
+        "organisations": shown,
+        "organisations_total": len(listed),
+        "organisations_url": "/quality?organisations=all#organisations-heading"
+        if len(shown) < len(listed)
+        else None,
         "principal": principal,
         "json_twin": "/quality.json" + (f"?after={after}" if after else ""),
         "histogram_chart": charts.histogram(view["histogram"]),
