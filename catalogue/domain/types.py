@@ -6,6 +6,7 @@ together with every other bad value in the same request.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from typing import Annotated
@@ -70,11 +71,21 @@ def check_email(value: str) -> str:
     display names, so an address is always safe in a ``mailto:`` IRI, a page or a feed."""
     check_text(value)
     _iri_safe(value, "an e-mail address")
+    if problem := _email_problem(value):
+        raise ValueError(f"must be an e-mail address such as data@example.gov ({problem})")
+    return value.lower()
+
+
+@functools.lru_cache(maxsize=16_384)
+def _email_problem(value: str) -> str | None:
+    """What ``email-validator`` finds wrong with ``value`` (None: nothing). Remembered: a
+    page of stored documents repeats the same few contacts, and the check is the dearest
+    part of reading a document back."""
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError as error:
-        raise ValueError(f"must be an e-mail address such as data@example.gov ({error})") from None
-    return value.lower()
+        return str(error)
+    return None
 
 
 def _check_url(value: str) -> str:
