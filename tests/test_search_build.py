@@ -100,6 +100,30 @@ async def test_sorts_dates_and_updates_are_right_across_segments(five, admin, mo
     assert (await everything(modified_from=dt.datetime.now(dt.UTC) + dt.timedelta(1)))[1] == 0
 
 
+async def test_writes_merge_only_the_small_segments_they_made_never_the_rebuilds(
+    five, admin, monkeypatch
+):
+    """whoosh's own policy merged half of a million-dataset index on one edit."""
+    from catalogue.datasets import service
+
+    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build, "SEGMENT_SIZE", 3)
+    await index.rebuild()
+    rebuilt = {segment.segment_id() for segment in index.open_index()._segments()}
+    assert len(rebuilt) == 2  # 3 and 2 datasets: both at least SMALL_SEGMENT
+    monkeypatch.setattr(build, "SMALL_SEGMENT", 2)  # a new dataset's segment (1) is small
+    monkeypatch.setattr(build, "MERGE_SMALL_AT", 3)
+    for number in range(4):
+        document = {**open_dataset(f"new-{number}"), "status": "published"}
+        await service.create_dataset(document, admin)
+        await outbox.wait_for_pending_drains()
+    segments = index.open_index()._segments()
+    assert rebuilt <= {segment.segment_id() for segment in segments}  # none merged away
+    assert len(segments) == 3  # the fourth write merged the three small ones with its own
+    assert sorted(s.doc_count() for s in segments) == [2, 3, 4]
+    assert (await everything())[1] == 9
+
+
 async def test_title_queries_look_in_every_language(five, admin):
     from catalogue.datasets import service
 

@@ -173,3 +173,26 @@ async def _collect(
         words.update(found)
         count += segment.doc_count_all()
     return count
+
+
+SMALL_SEGMENT = 1_000
+"""Segments with fewer datasets than this are the ones changes write (a commit each)."""
+MERGE_SMALL_AT = 4
+"""How many small segments a commit lets stand before it merges them into one."""
+
+
+def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
+    """The merge policy of every commit after a rebuild: merge the small segments changes
+    left, never the rebuild's big ones. whoosh's ``MERGE_SMALL`` counts the big segments
+    too: at 1,000,000 datasets (50 segments) one edit merged 26 of them, 520,000 datasets,
+    for minutes. A rebuild (``catalogue reindex``) compacts everything."""
+    from whoosh.reading import SegmentReader
+
+    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
+    if len(small) < MERGE_SMALL_AT:
+        return segments
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s.doc_count_all() >= SMALL_SEGMENT]

@@ -168,7 +168,7 @@ def _apply(
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    writer.commit(mergetype=build.merge_small_segments)
     stamps = [state.get("max_modified", ""), *(_stamp(d["modified"]) for d in documents)]
     state["max_modified"] = max(stamps)
     _write_state(state)
