@@ -29,12 +29,16 @@ from catalogue.search import index, spelling
 from catalogue.search.schema import FACET_FIELDS
 
 logger = logging.getLogger(__name__)
-TERM_CACHE_SIZE = 4000
+TERM_CACHE_BYTES = 160 * 2**20
+"""The per-segment term bitsets kept, by size (a 20,000-dataset segment's bitset is at most
+2.5 KB). A count of entries would hold fewer terms the more segments the index has: at
+1,000,000 datasets (50 segments, a word in several fields) 4,000 entries held ten words."""
 _BYTE_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
 _segment_facets: dict[tuple[str, str], dict[str, int]] = {}
 _segment_columns: dict[tuple[str, str], tuple[list[Any], list[int]]] = {}
 _segment_readers: dict[str, Any] = {}  # for stored fields, which no deletion changes
 _segment_terms: OrderedDict[tuple[str, str, str], int] = OrderedDict()
+_term_bytes = 0
 _cache_lock = threading.Lock()
 _current: Snapshot | None = None
 
@@ -79,6 +83,10 @@ class BitFilter(DocIdSet):
         return iter(ids_from_bits(int.from_bytes(self._bytes, "little")))
 
 
+def _bytes_of(bits: int) -> int:
+    return bits.bit_length() // 8 + 32  # the int's digits and its header
+
+
 def _posting_ids(reader: Any, field: str, text: str) -> list[int]:
     """All document numbers of one term in one segment, deleted ones included (they are
     removed with ``Snapshot.live``), a block at a time where possible."""
@@ -121,10 +129,13 @@ class Segment:
                 _segment_terms.move_to_end(key)
                 return _segment_terms[key]
         bits = bits_from_ids(_posting_ids(self.reader, field, text), self.size)
+        global _term_bytes
         with _cache_lock:
-            _segment_terms[key] = bits
-            while len(_segment_terms) > TERM_CACHE_SIZE:
-                _segment_terms.popitem(last=False)
+            if key not in _segment_terms:
+                _segment_terms[key] = bits
+                _term_bytes += _bytes_of(bits)
+            while _term_bytes > TERM_CACHE_BYTES and _segment_terms:
+                _term_bytes -= _bytes_of(_segment_terms.popitem(last=False)[1])
         return bits
 
     def facet_bits(self, field: str) -> dict[str, int]:
