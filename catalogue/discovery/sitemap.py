@@ -12,8 +12,9 @@ up to date when the catalogue version moves:
   ``public_modified`` index, so only they are read.
 
 The first look of a process walks the ``(created, id)`` index once (20 skips at 1M datasets)
-and reads ``public_modified`` of the public rows once. A page's XML is cached until its range
-or its ``lastmod`` changes, so writes elsewhere in the catalogue never rebuild it.
+and takes each page's latest ``public_modified`` with one aggregate per page. A page's XML
+is cached until its range or its ``lastmod`` changes, so writes elsewhere in the catalogue
+never rebuild it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from uuid import UUID
 from xml.sax.saxutils import escape
 
 from piccolo.columns.combination import WhereRaw
+from piccolo.query.functions.aggregate import Max
 
 from catalogue.datasets.queries import DatasetFilter, filter_clauses
 from catalogue.datasets.tables import Dataset
@@ -135,14 +137,31 @@ async def _extend(plan: Plan) -> None:
         plan.lastmod.append(None)
 
 
+async def _first_look(plan: Plan) -> None:
+    """Each page's latest public change: one aggregate per page over the
+    ``(created, id, public_modified)`` index, so no row is read into Python."""
+    for number in range(1, len(plan.starts) + 1):
+        row = await (
+            Dataset.select(Max(Dataset.public_modified, alias="latest"))
+            .where(*_range(*plan.bounds(number)))
+            .first()
+        )
+        if row and row["latest"] is not None:
+            when = stored_datetime(row["latest"])
+            plan.lastmod[number - 1] = when
+            plan.seen = when if plan.seen is None else max(plan.seen, when)
+
+
 async def _apply_changes(plan: Plan) -> None:
-    query = Dataset.select(Dataset.created, Dataset.id, Dataset.public_modified)
     if plan.seen is None:
-        query = query.where(Dataset.public_modified.is_not_null())
-    else:
-        # A transaction stamps its rows before it commits, so one may commit after a later
-        # stamp was seen: look back a little (re-reading a row is harmless, a max).
-        query = query.where(Dataset.public_modified >= plan.seen - LOOKBACK)
+        await _first_look(plan)
+        if plan.seen is None:
+            return  # nothing public yet; the next look starts from the beginning again
+    # A transaction stamps its rows before it commits, so one may commit after a later
+    # stamp was seen: look back a little (re-reading a row is harmless, a max).
+    query = Dataset.select(Dataset.created, Dataset.id, Dataset.public_modified).where(
+        Dataset.public_modified >= plan.seen - LOOKBACK
+    )
     for row in await query:
         when = stored_datetime(row["public_modified"])
         page = plan.page_of(_key(row))
