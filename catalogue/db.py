@@ -9,7 +9,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -252,3 +252,42 @@ class _Compiled(QueryString):
 
     def __str__(self) -> str:  # the query log's
         return self._sql
+
+
+async def run_ddl(statements: Sequence[str]) -> None:
+    """Run plain SQL statements (DDL both engines accept) on the configured engine."""
+    from piccolo.engine.finder import engine_finder
+
+    engine = engine_finder()
+    assert engine is not None
+    for statement in statements:
+        await engine.run_ddl(statement)
+
+
+def ddl_migration(
+    migration_id: str,
+    app_name: str,
+    description: str,
+    forwards: Sequence[str],
+    backwards: Sequence[str],
+) -> Callable[[], Awaitable[Any]]:
+    """A migration's ``forwards`` that runs ``forwards`` (and ``backwards`` to undo it):
+    the composite indexes and columns Piccolo cannot declare."""
+    from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+    async def make() -> MigrationManager:
+        manager = MigrationManager(
+            migration_id=migration_id, app_name=app_name, description=description
+        )
+
+        async def forward() -> None:
+            await run_ddl(forwards)
+
+        async def backward() -> None:
+            await run_ddl(backwards)
+
+        manager.add_raw(forward)
+        manager.add_raw_backwards(backward)
+        return manager
+
+    return make

@@ -71,21 +71,28 @@ def _listed(outcome: Outcome) -> list[dict[str, str]]:
     return [{"field": p.field, "message": p.message} for p in outcome.problems]
 
 
+def _parts(path: str) -> list[str]:
+    return [part for part in _PATH_PARTS.split(path) if part]
+
+
+def _walk(node: Any, parts: list[str]) -> Any:
+    """The value ``parts`` lead to from ``node``, or None where the path breaks off."""
+    for part in parts:
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict):
+            node = node.get(part)
+        else:
+            return None
+    return node
+
+
 def without(document: dict[str, Any], paths: list[str]) -> dict[str, Any]:
     """A copy without the values at ``paths`` (``a.b[2].c``); list items are removed."""
     result = copy.deepcopy(document)
-    removals: list[tuple[Any, Any]] = []
-    for path in paths:
-        parts = [p for p in _PATH_PARTS.split(path) if p]
-        parent: Any = result
-        for part in parts[:-1]:
-            if isinstance(parent, list) and part.isdigit() and int(part) < len(parent):
-                parent = parent[int(part)]
-            elif isinstance(parent, dict):
-                parent = parent.get(part)
-            else:
-                parent = None
-                break
+    removals: list[tuple[Any, str]] = []
+    for parts in map(_parts, paths):
+        parent = _walk(result, parts[:-1])
         if parts and parent is not None:
             removals.append((parent, parts[-1]))
     # Highest list indexes first, so removing one does not move the next.
@@ -101,16 +108,7 @@ def without(document: dict[str, Any], paths: list[str]) -> dict[str, Any]:
 
 def value_at(document: dict[str, Any], path: str) -> Any:
     """The value at ``path`` (``a.b[2].c``), or "" where there is none."""
-    value: Any = document
-    for part in _PATH_PARTS.split(path):
-        if not part:
-            continue
-        if isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        elif isinstance(value, dict):
-            value = value.get(part)
-        else:
-            return ""
+    value = _walk(document, _parts(path))
     return "" if value is None else value
 
 

@@ -7,8 +7,7 @@ write while the dataset is public and on the write that takes it out of the publ
 withdrawal); left alone by writes that the public never sees.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine.finder import engine_finder
+from catalogue.db import ddl_migration
 
 ID = "2026-12-01T22:30:00:000000"
 VERSION = "1.38.0"
@@ -27,22 +26,4 @@ BACKWARDS = (
 )
 
 
-async def _run(statements: tuple[str, ...]) -> None:
-    engine = engine_finder()
-    assert engine is not None
-    for statement in statements:
-        await engine.run_ddl(statement)
-
-
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="datasets", description=DESCRIPTION)
-
-    async def forward() -> None:
-        await _run(FORWARDS)
-
-    async def backward() -> None:
-        await _run(BACKWARDS)
-
-    manager.add_raw(forward)
-    manager.add_raw_backwards(backward)
-    return manager
+forwards = ddl_migration(ID, "datasets", DESCRIPTION, FORWARDS, BACKWARDS)

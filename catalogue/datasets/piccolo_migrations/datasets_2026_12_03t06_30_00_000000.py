@@ -10,6 +10,8 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
+from catalogue.db import run_ddl
+
 ID = "2026-12-03T06:30:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "dataset.controller for the record of processing"
@@ -38,23 +40,16 @@ BACKWARDS = (
 )
 
 
-async def _run(statements: tuple[str, ...]) -> None:
-    engine = engine_finder()
-    assert engine is not None
-    for statement in statements:
-        await engine.run_ddl(statement)
-
-
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="datasets", description=DESCRIPTION)
 
     async def forward() -> None:
         engine = engine_finder()
         dialect = "postgres" if isinstance(engine, PostgresEngine) else "sqlite"
-        await _run(forwards_sql(dialect))
+        await run_ddl(forwards_sql(dialect))
 
     async def backward() -> None:
-        await _run(BACKWARDS)
+        await run_ddl(BACKWARDS)
 
     manager.add_raw(forward)
     manager.add_raw_backwards(backward)

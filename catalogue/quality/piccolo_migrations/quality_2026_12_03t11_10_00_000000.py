@@ -6,8 +6,7 @@ JSON assessment: 0.5 s at 100,000 datasets; with it about 60 ms, and a tenth of 
 one publisher.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine.finder import engine_finder
+from catalogue.db import ddl_migration
 
 ID = "2026-12-03T11:10:00:000000"
 VERSION = "1.38.0"
@@ -21,22 +20,4 @@ FORWARDS = (
 BACKWARDS = ("DROP INDEX IF EXISTS quality_score_figures",)
 
 
-async def _run(statements: tuple[str, ...]) -> None:
-    engine = engine_finder()
-    assert engine is not None
-    for statement in statements:
-        await engine.run_ddl(statement)
-
-
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="quality", description=DESCRIPTION)
-
-    async def forward() -> None:
-        await _run(FORWARDS)
-
-    async def backward() -> None:
-        await _run(BACKWARDS)
-
-    manager.add_raw(forward)
-    manager.add_raw_backwards(backward)
-    return manager
+forwards = ddl_migration(ID, "quality", DESCRIPTION, FORWARDS, BACKWARDS)
