@@ -102,6 +102,8 @@ class Settings:
     link_check_concurrency: int = 8
     link_check_timeout: float = 10.0
     harvest_poll_seconds: float = 60.0  # how often a server looks for due harvests; 0: never
+    # How often a server writes the feed's missing chunks ahead of harvesters; 0: never.
+    feed_prewrite_seconds: float = 3600.0
 
     @property
     def is_postgres(self) -> bool:
@@ -160,6 +162,7 @@ class Settings:
             link_check_concurrency=int(_env("LINK_CHECK_CONCURRENCY", "8")),
             link_check_timeout=float(_env("LINK_CHECK_TIMEOUT", "10")),
             harvest_poll_seconds=float(_env("HARVEST_POLL_SECONDS", "60")),
+            feed_prewrite_seconds=float(_env("FEED_PREWRITE_SECONDS", "3600")),
         )
 
 

@@ -37,6 +37,7 @@ from catalogue.datasets.scheme_pages import scheme_pages
 from catalogue.dcat import cli as dcat_cli
 from catalogue.dcat import validation
 from catalogue.dcat.controllers import CatalogController
+from catalogue.dcat.prewrite import prewrite_lifespan
 from catalogue.discovery.web import discovery_router, head_context
 from catalogue.harvest import cli as harvest_cli
 from catalogue.harvest import pages as harvest_pages_module
@@ -144,8 +145,13 @@ ORGANISATION_SECTIONS: Sequence[tuple[str, sections.Section]] = (
 # (started by the first harvest, stopped with the app).
 LIFESPANS: Sequence[Any] = (search_lifespan, audit_lifespan, webhook_lifespan, worker_lifespan)
 # Only in a serving process (not in the tests' apps): cache warming, the link checker, the
-# harvest scheduler.
-SERVER_LIFESPANS: Sequence[Any] = (warm_lifespan, quality_lifespan, harvest_lifespan)
+# harvest scheduler, the feed's chunks written ahead of harvesters.
+SERVER_LIFESPANS: Sequence[Any] = (
+    warm_lifespan,
+    quality_lifespan,
+    harvest_lifespan,
+    prewrite_lifespan,
+)
 
 ROUTE_HANDLERS: Sequence[Any] = (
     ui_router,  # the public pages; JSON clients of '/' get the API index

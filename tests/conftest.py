@@ -66,6 +66,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["CATALOGUE_AUDIT_CHECKPOINT_SECONDS"] = "0"
     # No server a test starts asks the seed's (made-up) addresses on the internet.
     os.environ["CATALOGUE_LINK_CHECK_SECONDS"] = "0"
+    # Servers a test starts write no feed chunks in the background (a test asks for it).
+    os.environ["CATALOGUE_FEED_PREWRITE_SECONDS"] = "0"
     _cheap_password_hashing()
     if config.getoption("--db") == "postgres":
         base = os.environ.get("CATALOGUE_TEST_POSTGRES")

@@ -167,3 +167,22 @@ def test_the_proposal_form_names_its_problems_in_plain_words():
         ("Until", "Give the date the agreement ends, such as 2026-01-31.", "f-until"),
         ("Public service", "Must be an absolute http:// or https:// address", "f-service"),
     ]
+
+
+async def test_the_lists_of_uses_follow_every_agreement_change_at_once(client, seeded):
+    """The pages' lists of agreements are kept per catalogue version; an agreement written
+    by any path (here straight in the table) moves that version, so no list outlives it."""
+    from catalogue.agreements.pages import agreements_for_organisation
+    from catalogue.agreements.tables import Agreement
+    from catalogue.datasets.versions import current_version
+
+    before = await agreements_for_organisation("statistical-office", None)
+    assert len(before) == 3
+    reference = before[0]["reference"]
+    version = await current_version()
+    await Agreement.update({Agreement.status: "rejected"}).where(Agreement.reference == reference)
+    assert await current_version() > version
+    after = await agreements_for_organisation("statistical-office", None)
+    assert {use["reference"] for use in after} == {u["reference"] for u in before} - {reference}
+    page = await client.get("/organisation/statistical-office", headers={"Accept": "text/html"})
+    assert reference not in page.text

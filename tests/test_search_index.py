@@ -284,3 +284,30 @@ async def test_a_process_killed_after_its_commit_is_healed_by_the_next_start(ste
     async with outbox.search_lifespan():  # the next start
         assert not await index.pending()
         assert "killed-before-indexing" in indexed_slugs()
+
+
+async def test_remembered_facet_counts_equal_fresh_ones_and_stay_bounded(steward, monkeypatch):
+    from catalogue.datasets import service
+
+    for number in range(3):
+        document = open_dataset(f"counted-{number}")
+        await service.create_dataset({**document, "status": "published"}, steward)
+    first = await search(SearchQuery(q="example"), None)
+    again = await search(SearchQuery(q="example"), None)
+    assert again.facets == first.facets and first.facets["publisher"] == [(PUBLISHER, 3)]
+
+    current = snapshot.current()
+    assert current is not None
+    monkeypatch.setattr(snapshot, "FACET_MEMO_BYTES", 1)  # room for one entry only
+    for base in (0b1, 0b10, 0b11):  # not asked before: each is computed and kept
+        remembered = current.facet_counts("classification", base)
+        fresh = sorted(
+            (
+                (value, (bits & base).bit_count())
+                for value, bits in current.facet("classification").items()
+                if bits & base
+            ),
+            key=lambda item: (-item[1], item[0]),
+        )
+        assert remembered == fresh
+        assert len(current._counts) == 1

@@ -46,6 +46,27 @@ async def test_home_page_counts_only_what_the_visitor_may_see(client: Any, seede
     assert admin_total == anonymous_total + 3  # the seed's three drafts
 
 
+async def test_the_recent_datasets_follow_an_edit_at_once_in_each_language(
+    client: Any, seeded: None
+) -> None:
+    """The cards are kept per catalogue version and language: an edit shows on the next
+    view, and the Slovenian page never gets the English cards."""
+    from tests.factories import PUBLISHER, make_organisation, open_dataset
+
+    first = (await client.get("/", headers=BROWSER)).text
+    slovenian = (await client.get("/?lang=sl", headers=BROWSER)).text
+    assert "Posodobljeno" in slovenian and "Posodobljeno" not in first
+    await make_organisation()
+    steward = await make_user("steward@example.gov", {PUBLISHER: "steward"})
+    body = {**open_dataset("freshly-published"), "status": "published"}
+    created = await client.post("/api/v1/datasets", json=body, headers=steward)
+    assert created.status_code == 201, created.text
+    assert "/dataset/freshly-published" not in first
+    assert "/dataset/freshly-published" in (await client.get("/", headers=BROWSER)).text
+    again = (await client.get("/?lang=sl", headers=BROWSER)).text
+    assert "/dataset/freshly-published" in again and "Posodobljeno" in again
+
+
 async def test_home_page_json_twin_is_the_api_index(client: Any, seeded: None) -> None:
     response = await client.get("/", headers=JSON)
     assert response.status_code == 200

@@ -15,9 +15,11 @@ from litestar.response import Redirect
 from catalogue.accounts.principal import Principal
 from catalogue.agreements import records, service, transparency
 from catalogue.agreements.forms import agreement_from_form, decision_from_form, form_context
+from catalogue.datasets.versions import VersionedCache, visibility_key
 from catalogue.domain.agreement import Decision
 from catalogue.errors import InvalidDocument, NotFound
 from catalogue.i18n import N_, translate
+from catalogue.i18n.catalogues import current_language as interface_language
 from catalogue.ui.rendering import NavItem, current_language, render
 from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery, QueryParameter
 
@@ -26,6 +28,7 @@ NAV_ITEMS = (
     NavItem("/agreements", N_("Data use"), 30, visible=lambda principal: principal is not None),
 )
 
+_summaries_kept: VersionedCache[list[dict[str, Any]]] = VersionedCache(max_entries=2048)
 STATUS_LABELS = {
     "proposed": N_("Proposed"),
     "under_review": N_("Under review"),
@@ -68,9 +71,16 @@ def summary(record: records.AgreementRecord, lang: str) -> dict[str, Any]:
 async def _summaries(
     principal: Principal | None, filters: records.AgreementFilter, lang: str, size: int = 100
 ) -> list[dict[str, Any]]:
+    """Kept per catalogue version (agreements move it too), who may see what and language:
+    the organisation and dataset pages show them on every view (copies: callers change them)."""
     await service.expire_due()
-    items, _ = await records.list_records(principal, filters, 1, size)
-    return [summary(item, lang) for item in items]
+
+    async def read() -> list[dict[str, Any]]:
+        items, _ = await records.list_records(principal, filters, 1, size)
+        return [summary(item, lang) for item in items]
+
+    key = (visibility_key(principal), filters, lang, interface_language(), size)
+    return [dict(item) for item in await _summaries_kept.get_or_compute(key, read)]
 
 
 async def agreements_for_dataset(

@@ -1,8 +1,9 @@
 """Read caches that can never answer from before a change: keyed by the catalogue version.
 
-Every committed change to a dataset, its themes or an organisation moves the one-row
-``catalogue_read_version`` forward (database triggers, see the ``datasets`` migration of
-2026-12-01), on every worker and node alike. A cache entry remembers the version it was
+Every committed change to a dataset, its themes, an organisation or an agreement moves the
+one-row ``catalogue_read_version`` forward (database triggers, see the ``datasets``
+migration of 2026-12-01 and the ``agreements`` one of 2026-12-04), on every worker and node
+alike. A cache entry remembers the version it was
 computed at and is used only while the version is unchanged. The version is always read
 *before* the data an entry is computed from, so an entry may hold data newer than its
 version (harmless: the next change replaces it) but never older.

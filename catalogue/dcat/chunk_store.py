@@ -95,6 +95,26 @@ def get_many(keys: dict[str, str]) -> dict[str, str]:
     return found
 
 
+def present(keys: dict[str, str]) -> set[str]:
+    """Which of ``{key: version}`` are stored at that version (their texts are not read)."""
+    connection = _connection()
+    if connection is None or not keys:
+        return set()
+    found: set[str] = set()
+    names = list(keys)
+    try:
+        for start in range(0, len(names), 500):
+            part = names[start : start + 500]
+            marks = ", ".join("?" for _ in part)
+            rows = connection.execute(
+                f"SELECT key, version FROM chunk WHERE key IN ({marks})", part
+            )
+            found.update(key for key, version in rows if version == keys[key])
+    except sqlite3.Error as error:
+        logger.debug("RDF chunk cache unreadable: %s", error)
+    return found
+
+
 def put_many(entries: Iterable[tuple[str, str, str]]) -> None:
     """Store ``(key, version, text)`` entries; skipped when another writer holds the file."""
     connection = _connection()

@@ -245,6 +245,17 @@ def chunks(items: Sequence[Described], fmt: str, profile: str = profiles.DEFAULT
     return [found[number][0] for number in range(len(items))]
 
 
+def unwritten(
+    items: Sequence[Described], fmt: str, profile: str = profiles.DEFAULT
+) -> list[Described]:
+    """Those of ``items`` whose chunk the disk store does not hold at their revision."""
+    keys = [_stored_key(item, fmt, profile) for item in items]
+    kept = chunk_store.present(
+        {key: _stored_version(item) for key, item in zip(keys, items, strict=True)}
+    )
+    return [item for key, item in zip(keys, items, strict=True) if key not in kept]
+
+
 def chunk(item: Described, fmt: str, profile: str = profiles.DEFAULT) -> str:
     return chunks([item], fmt, profile)[0]
 

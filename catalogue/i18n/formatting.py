@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -65,7 +66,13 @@ def date_text(value: dt.datetime | dt.date | str | None, language: str | None = 
             return text
     if isinstance(value, dt.datetime):
         value = value.date()
-    return str(format_date(value, format="long", locale=_locale(language)))
+    return _long_date(value, _locale(language))
+
+
+@lru_cache(maxsize=8192)
+def _long_date(value: dt.date, locale: str) -> str:
+    """Babel parses the locale and the pattern on every call: a list page shows 20 dates."""
+    return str(format_date(value, format="long", locale=locale))
 
 
 def number_text(value: int | float | None, language: str | None = None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
@@ -89,16 +89,15 @@ class SearchController(Controller):
         except InvalidDocument as error:
             detail = "; ".join(f"{p.field}: {p.message}" for p in error.problems)
             raise BadRequest(detail, error.problems) from None
-        body = asdict(result)
-        for item in body["items"]:
-            item.pop("title_language", None)
-            item["modified"] = item["modified"].isoformat()
-            item["links"] = {
-                "self": f"/api/v1/datasets/{item['slug']}",
-                "html": f"/dataset/{item['slug']}",
-            }
-        body["facets"] = {
-            name: [{"value": value, "count": count} for value, count in counts]
-            for name, counts in result.facets.items()
+        return {
+            "items": [hit.as_json() for hit in result.items],
+            "total": result.total,
+            "page": result.page,
+            "size": result.size,
+            "facets": {
+                name: [{"value": value, "count": count} for value, count in counts]
+                for name, counts in result.facets.items()
+            },
+            "suggestion": result.suggestion,
+            "note": result.note,
         }
-        return body

@@ -97,6 +97,20 @@ class SearchHit:
     title_language: str = ""
     """The language ``title`` is in (pages mark a title in another language than theirs)."""
 
+    def as_json(self) -> dict[str, Any]:
+        """The hit as the API gives it (by hand: ``dataclasses.asdict`` deep-copies)."""
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "snippet": self.snippet,
+            "classification": self.classification,
+            "publisher": self.publisher,
+            "publisher_name": self.publisher_name,
+            "themes": list(self.themes),
+            "modified": self.modified.isoformat(),
+            "links": {"self": f"/api/v1/datasets/{self.slug}", "html": f"/dataset/{self.slug}"},
+        }
+
 
 @dataclass
 class SearchResult:

@@ -30,6 +30,7 @@ from catalogue.search.schema import FACET_FIELDS
 
 logger = logging.getLogger(__name__)
 TERM_CACHE_BYTES = 160 * 2**20
+FACET_MEMO_BYTES = 16 * 2**20  # of a snapshot's facet counts, by their bitsets' size
 """The per-segment term bitsets kept, by size (a 20,000-dataset segment's bitset is at most
 2.5 KB). A count of entries would hold fewer terms the more segments the index has: at
 1,000,000 datasets (50 segments, a word in several fields) 4,000 entries held ten words."""
@@ -184,6 +185,9 @@ class Snapshot:
         self._terms: dict[tuple[str, str], int] = {}
         _forget_other_segments({segment.key for segment in self.segments})
         self.memo: dict[Any, Any] = {}  # per-generation results (spelling candidates)
+        self._counts: OrderedDict[tuple[str, int], list[tuple[str, int]]] = OrderedDict()
+        self._counts_bytes = 0
+        self._counts_lock = threading.Lock()
         self.state = index.read_state()
         self.spelling = spelling.load(index.index_dir())
 
@@ -254,8 +258,24 @@ class Snapshot:
         return bits_from_ids(q.docs(self.searcher), self.size)
 
     def facet_counts(self, field: str, base: int) -> list[tuple[str, int]]:
+        """Each value's count within ``base``. Remembered per snapshot for the searches
+        asked most (an AND per value: 500 publishers over 100,000 bits cost milliseconds),
+        bounded by the bytes of the bitsets kept as keys."""
+        key = (field, base)
+        with self._counts_lock:
+            found = self._counts.get(key)
+            if found is not None:
+                self._counts.move_to_end(key)
+                return found
         counts = [(value, (bits & base).bit_count()) for value, bits in self.facet(field).items()]
-        return sorted(((v, c) for v, c in counts if c), key=lambda item: (-item[1], item[0]))
+        result = sorted(((v, c) for v, c in counts if c), key=lambda item: (-item[1], item[0]))
+        with self._counts_lock:
+            self._counts[key] = result
+            self._counts_bytes += base.bit_length() // 8 + 64
+            while self._counts_bytes > FACET_MEMO_BYTES and len(self._counts) > 1:
+                (_, dropped), _ = self._counts.popitem(last=False)
+                self._counts_bytes -= dropped.bit_length() // 8 + 64
+        return result
 
 
 def _forget_other_segments(keys: set[str]) -> None:

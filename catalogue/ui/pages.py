@@ -7,9 +7,11 @@ from typing import Annotated, Any
 from litestar import MediaType, Request, Response, get
 from litestar.params import QueryParameter
 
+from catalogue.accounts.principal import Principal
 from catalogue.datasets.queries import DatasetFilter, DatasetRecord, list_records
-from catalogue.datasets.versions import VersionedCache
+from catalogue.datasets.versions import VersionedCache, visibility_key
 from catalogue.domain.languages import text_and_language
+from catalogue.i18n.catalogues import current_language as interface_language
 from catalogue.organisations.service import get_organisation, list_organisations
 from catalogue.quality.views import organisation_panel
 from catalogue.settings import get_settings
@@ -27,6 +29,9 @@ RECENT_COUNT = 6
 PageNumber = Annotated[int, QueryParameter(ge=1, le=10_000)]
 # Every organisation (hundreds): read once per catalogue version, not on every page view.
 _organisations: VersionedCache[list[dict[str, Any]]] = VersionedCache(max_entries=1)
+# A page of dataset cards and its total, per who may see what, language and catalogue
+# version: the home and organisation pages read and validate their rows once per change.
+_cards: VersionedCache[tuple[list[dict[str, Any]], int]] = VersionedCache(max_entries=2048)
 
 
 async def all_organisations() -> list[dict[str, Any]]:
@@ -57,6 +62,21 @@ def dataset_card(record: DatasetRecord, lang: str) -> dict[str, Any]:
     }
 
 
+async def dataset_cards(
+    principal: Principal | None, filters: DatasetFilter, page: int, size: int, lang: str
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of :func:`dataset_card` newest first, and the total (copies: callers
+    change them)."""
+
+    async def read() -> tuple[list[dict[str, Any]], int]:
+        records, total = await list_records(principal, filters, page=page, size=size)
+        return [dataset_card(record, lang) for record in records], total
+
+    key = (visibility_key(principal), filters, page, size, lang, interface_language())
+    cards, total = await _cards.get_or_compute(key, read)
+    return [dict(card) for card in cards], total
+
+
 def _json(body: Any) -> Response[Any]:
     return Response(body, media_type=MediaType.JSON, headers={"Vary": "Accept"})
 
@@ -73,7 +93,7 @@ async def home_page(request: Request[Any, Any, Any], principal: CurrentPrincipal
     by_classification = await summary.counts_by_classification(principal)
     by_theme = await summary.counts_by_theme(principal)
     themes = default_vocabularies()["themes"]
-    recent, total = await list_records(principal, DatasetFilter(), page=1, size=RECENT_COUNT)
+    recent, total = await dataset_cards(principal, DatasetFilter(), 1, RECENT_COUNT, lang)
     context = {
         "principal": principal,
         "total": total,
@@ -87,7 +107,7 @@ async def home_page(request: Request[Any, Any, Any], principal: CurrentPrincipal
             ),
             key=lambda item: item[2],
         ),
-        "recent": [dataset_card(record, lang) for record in recent],
+        "recent": recent,
         "json_twin": "/?format=json",
     }
     return render(request, "home.html", context)
@@ -125,10 +145,9 @@ async def organisation_page(
     """One organisation and its datasets (drafts only for its own members), newest first."""
     organisation = await get_organisation(slug)
     lang = current_language(request)
-    records, total = await list_records(
-        principal, DatasetFilter(publisher=slug), page=page, size=PAGE_SIZE
+    cards, total = await dataset_cards(
+        principal, DatasetFilter(publisher=slug), page, PAGE_SIZE, lang
     )
-    cards = [dataset_card(record, lang) for record in records]
     if wants_json(request):
         for card in cards:
             card["modified"] = card["modified"].isoformat()

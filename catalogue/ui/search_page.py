@@ -6,7 +6,6 @@ UI works while that module is being built); this page only reads the query strin
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 from typing import Any
 
@@ -35,18 +34,10 @@ def _search_service() -> Any:
     return importlib.import_module("catalogue.search.service")
 
 
-def _hit_as_json(hit: Any) -> dict[str, Any]:
-    body = dataclasses.asdict(hit)
-    body.pop("title_language", None)
-    body["modified"] = hit.modified.isoformat()
-    body["links"] = {"self": f"/api/v1/datasets/{hit.slug}", "html": f"/dataset/{hit.slug}"}
-    return body
-
-
 def _result_as_json(state: SearchState, result: Any) -> dict[str, Any]:
     return {
         "query": {"q": state.q, "filters": state.filters, "sort": state.sort},
-        "items": [_hit_as_json(hit) for hit in result.items],
+        "items": [hit.as_json() for hit in result.items],
         "total": result.total,
         "page": result.page,
         "size": result.size,
@@ -102,7 +93,7 @@ async def search_page(
     )
     hits = [
         {
-            **dataclasses.asdict(hit),
+            **vars(hit),
             "snippet": Markup(hit.snippet or ""),
             "modified": hit.modified,
             "title_lang": hit.title_language if hit.title_language != lang else None,
