@@ -462,6 +462,13 @@ def main() -> None:
     parser.add_argument("--data-dir", default=None, help="keep (and reuse) the catalogue here")
     parser.add_argument("--database-url", default=None, help="default: SQLite in the data dir")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="serve here (default: a free port); the base URL is part of every kept RDF "
+        "chunk, so a fixed port lets a second run read the chunks the first one wrote",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
@@ -497,7 +504,7 @@ def main() -> None:
         "database": database_url.split(":")[0],
         "load_average_before": os.getloadavg(),
     }
-    port = free_port()
+    port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     server = serve(data_dir, database_url, port, args.workers)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from piccolo.columns.combination import WhereRaw
+
 from catalogue.accounts.principal import Principal
 from catalogue.agreements.tables import Agreement
 from catalogue.db import fetch_page
@@ -133,21 +135,33 @@ def visibility_clause(principal: Principal | None) -> Any:
     return public | Agreement.consumer.slug.is_in(mine) | Agreement.provider.slug.is_in(mine)
 
 
+# Filters by slug as lookups of the referenced row's id, so the foreign key's index finds the
+# agreements: a filter on the joined table's slug (or an OR of two) made SQLite walk every
+# agreement in change order (60 ms at 10,000 for an organisation with none).
+ORGANISATION_ID = '(SELECT "id" FROM "organisation" WHERE "slug" = {})'
+DATASET_ID = '(SELECT "id" FROM "dataset" WHERE "slug" = {})'
+EITHER_PARTY = (
+    f'"agreement"."id" IN (SELECT "id" FROM "agreement" WHERE "consumer" = {ORGANISATION_ID} '
+    f'UNION SELECT "id" FROM "agreement" WHERE "provider" = {ORGANISATION_ID})'
+)
+
+
+def _refers_to(column: str, row_id: str, slug: str) -> WhereRaw:
+    return WhereRaw(f'"agreement"."{column}" = {row_id}', slug)
+
+
 def filter_clauses(principal: Principal | None, filters: AgreementFilter) -> list[Any]:
     clauses: list[Any] = []
     if (visible := visibility_clause(principal)) is not None:
         clauses.append(visible)
     if filters.dataset:
-        clauses.append(Agreement.dataset.slug == filters.dataset)
+        clauses.append(_refers_to("dataset", DATASET_ID, filters.dataset))
     if filters.consumer:
-        clauses.append(Agreement.consumer.slug == filters.consumer)
+        clauses.append(_refers_to("consumer", ORGANISATION_ID, filters.consumer))
     if filters.provider:
-        clauses.append(Agreement.provider.slug == filters.provider)
+        clauses.append(_refers_to("provider", ORGANISATION_ID, filters.provider))
     if filters.organisation:
-        clauses.append(
-            (Agreement.consumer.slug == filters.organisation)
-            | (Agreement.provider.slug == filters.organisation)
-        )
+        clauses.append(WhereRaw(EITHER_PARTY, filters.organisation, filters.organisation))
     if filters.status:
         clauses.append(Agreement.status == filters.status)
     return clauses
