@@ -234,6 +234,23 @@ async def test_the_records_of_processing_list_each_controller(client, auditor):
     assert 'href="/records-of-processing?format=json"' in page.text
 
 
+async def test_the_activity_counts_follow_an_agreement_at_once(client, auditor):
+    """The counts are kept per catalogue version; an approved agreement moves it."""
+    from catalogue.agreements.tables import Agreement
+
+    def counts(body: dict) -> dict[str, int]:
+        return {item["organisation"]: item["activities"] for item in body["items"]}
+
+    before = counts((await client.get("/records-of-processing", headers=auditor)).json())
+    rejected = await Agreement.select(Agreement.reference, Agreement.consumer.slug).where(
+        Agreement.status == "approved", Agreement.dataset.classification == "personal"
+    )
+    reference, consumer = rejected[0]["reference"], rejected[0]["consumer.slug"]
+    await Agreement.update({Agreement.status: "rejected"}).where(Agreement.reference == reference)
+    after = counts((await client.get("/records-of-processing", headers=auditor)).json())
+    assert after.get(consumer, 0) == before[consumer] - 1
+
+
 async def test_a_controllers_record_reads_in_plain_language_with_downloads(client, auditor):
     html = {"Authorization": auditor["Authorization"]}
     page = await client.get("/records-of-processing/ministry-of-the-interior", headers=html)

@@ -391,9 +391,17 @@ async def identifier_scheme_labels() -> dict[str, str]:
 
 
 async def organisation_names() -> dict[str, str]:
-    """Organisation slug -> its name (publishers are organisations: a short table)."""
-    rows = await Organisation.select(Organisation.slug, Organisation.name)
-    return {row["slug"]: row["name"] for row in rows}
+    """Organisation slug -> its name, read once per catalogue version (the search page and
+    the record of processing name hundreds of them on every view)."""
+
+    async def read() -> dict[str, str]:
+        rows = await Organisation.select(Organisation.slug, Organisation.name)
+        return {row["slug"]: row["name"] for row in rows}
+
+    return dict(await _organisation_names.get_or_compute("all", read))
+
+
+_organisation_names: VersionedCache[dict[str, str]] = VersionedCache(max_entries=1)
 
 
 async def publisher_row(slug: str) -> dict[str, Any] | None:

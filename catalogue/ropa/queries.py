@@ -116,7 +116,7 @@ async def reuses_by(
     principal: Principal | None, consumer: str, after: str | None, limit: int | None
 ) -> list[agreements.AgreementRecord]:
     """The approved agreements under which ``consumer`` uses personal data, by reference."""
-    clauses = [*_approved(principal), Agreement.consumer.slug == consumer]
+    clauses = [*_approved(principal), agreements.refers_to("consumer", [consumer])]
     if after:
         clauses.append(Agreement.reference > after)
     query = Agreement.select(*agreements.COLUMNS).where(*clauses).order_by(Agreement.reference)
@@ -132,7 +132,7 @@ async def recipients_of(
     reference), and how many each has."""
     if not slugs:
         return [], {}
-    clauses = [*_approved(principal), Agreement.dataset.slug.is_in(sorted(slugs))]
+    clauses = [*_approved(principal), agreements.refers_to("dataset", sorted(slugs))]
     counted = (
         await Agreement.select(Agreement.dataset.slug, Count(alias="total"))
         .where(*clauses)
@@ -143,7 +143,7 @@ async def recipients_of(
     for slug in sorted(totals):  # only datasets that have recipients: a few per page
         rows = (
             await Agreement.select(*agreements.COLUMNS)
-            .where(*clauses, Agreement.dataset.slug == slug)
+            .where(*_approved(principal), agreements.refers_to("dataset", [slug]))
             .order_by(Agreement.reference)
             .limit(RECIPIENTS_PER_DATASET)
             .output(load_json=True)
@@ -153,7 +153,19 @@ async def recipients_of(
 
 
 async def activity_counts(principal: Principal | None) -> dict[str, int]:
-    """Controller slug -> how many activities its record holds (counted in the database)."""
+    """Controller slug -> how many activities its record holds: two grouped counts over
+    every personal dataset and approved agreement, so kept per catalogue version (agreements
+    move it too) and visibility."""
+    counted = await _activity_counts.get_or_compute(
+        visibility_key(principal), lambda: _count_activities(principal)
+    )
+    return dict(counted)
+
+
+_activity_counts: VersionedCache[dict[str, int]] = VersionedCache(max_entries=256)
+
+
+async def _count_activities(principal: Principal | None) -> dict[str, int]:
     counts: dict[str, int] = {}
     kept = (
         await Dataset.select(Dataset.controller, Count(alias="total"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalogue.accounts.principal import Principal
+from catalogue.datasets.queries import organisation_names
 from catalogue.domain.dataset import DatasetDocument
 from catalogue.errors import Forbidden, Unauthorised
 from catalogue.organisations.tables import Organisation as OrganisationTable
@@ -151,10 +152,7 @@ async def controllers(principal: Principal | None) -> list[dict[str, Any]]:
     readable = readable_controllers(principal, None)
     counts = await queries.activity_counts(principal)
     slugs = sorted(slug for slug in counts if readable is None or slug in readable)
-    rows = await OrganisationTable.select(OrganisationTable.slug, OrganisationTable.name).where(
-        OrganisationTable.slug.is_in(slugs or [""])
-    )
-    names = {row["slug"]: row["name"] for row in rows}
+    names = await organisation_names()
     items = [
         {"organisation": slug, "name": names.get(slug, slug), "activities": counts[slug]}
         for slug in slugs

@@ -7,7 +7,6 @@ from catalogue.datasets import queries
 from catalogue.datasets.versions import VersionedCache, visibility_key
 
 _counts: VersionedCache[dict[str, dict[str, int]]] = VersionedCache(max_entries=512)
-_names: VersionedCache[dict[str, str]] = VersionedCache(max_entries=1)
 
 
 async def _facets(principal: Principal | None) -> dict[str, dict[str, int]]:
@@ -47,6 +46,4 @@ async def identifier_scheme_labels() -> dict[str, str]:
 
 
 async def organisation_names() -> dict[str, str]:
-    """Slug -> name, read once per catalogue version (the search page names every
-    publisher in its facet; hundreds at national scale)."""
-    return dict(await _names.get_or_compute("organisations", queries.organisation_names))
+    return await queries.organisation_names()
