@@ -113,14 +113,17 @@ async def prepare_engine(engine: Engine) -> None:
 
 
 async def analyse(engine: Engine) -> None:
-    """Refresh SQLite's table statistics (sampled: milliseconds at any size).
+    """Refresh the planner's table statistics at start (sampled: milliseconds on SQLite at
+    any size, about 2 s on PostgreSQL at 100,000 datasets).
 
     Without them SQLite takes the status index as selective and sorts the whole table for
-    a list page instead of walking the ``(modified, id)`` index; PostgreSQL keeps its own.
+    a list page instead of walking the ``(modified, id)`` index. PostgreSQL's autovacuum
+    analyses in time, but not yet after a bulk load or a big harvest: with 10,000 new
+    agreements estimated at 134 rows it joined them by nested loops (530 ms instead of 9).
     """
     if isinstance(engine, SQLiteEngine):
         await engine.run_ddl("PRAGMA analysis_limit = 1000")
-        await engine.run_ddl("ANALYZE")
+    await engine.run_ddl("ANALYZE")
 
 
 async def start_engine(engine: Engine) -> None:

@@ -79,3 +79,34 @@ async def test_clearing_forgets_the_stale_values_too() -> None:
     await cache.get_or_refresh("k", compute, 1, inline_below=0.0)
     cache.clear()
     assert await cache.get_or_refresh("k", compute, 2, inline_below=0.0) == 2
+
+
+async def test_readers_that_miss_together_wait_for_one_computation() -> None:
+    cache: VersionedCache[int] = VersionedCache()
+    compute = Counter()
+    compute.gate.clear()
+    readers = [asyncio.create_task(cache.get_or_compute("k", compute, 1)) for _ in range(32)]
+    await asyncio.sleep(0.01)
+    readers[0].cancel()  # one client gives up: the others still get the value
+    compute.gate.set()
+    results = await asyncio.gather(*readers[1:])
+    assert results == [1] * 31 and compute.calls == 1
+    assert await cache.get_or_compute("k", compute, 2) == 2  # a new version: computed anew
+    assert compute.calls == 2
+
+
+async def test_a_failed_computation_reaches_every_waiter_and_is_tried_again() -> None:
+    cache: VersionedCache[int] = VersionedCache()
+    attempts = 0
+
+    async def failing() -> int:
+        nonlocal attempts
+        attempts += 1
+        await asyncio.sleep(0.01)
+        raise RuntimeError("the database went away")
+
+    results = await asyncio.gather(
+        *(cache.get_or_compute("k", failing, 1) for _ in range(3)), return_exceptions=True
+    )
+    assert all(isinstance(result, RuntimeError) for result in results) and attempts == 1
+    assert await cache.get_or_compute("k", Counter(), 1) == 1

@@ -58,6 +58,7 @@ class VersionedCache(Generic[T]):
         self._bytes = 0
         self._stale: dict[Hashable, tuple[T, float]] = {}  # last value, seconds it took
         self._refreshing: dict[Hashable, asyncio.Task[None]] = {}
+        self._flights: dict[tuple[Hashable, Hashable], asyncio.Future[T]] = {}
 
     def get(self, key: Hashable, version: Hashable) -> T | None:
         entry = self._entries.get(key)
@@ -83,14 +84,35 @@ class VersionedCache(Generic[T]):
     async def get_or_compute(
         self, key: Hashable, compute: Callable[[], Awaitable[T]], version: int | None = None
     ) -> T:
-        """The cached value for ``key`` at the current version, computing it when absent."""
+        """The cached value for ``key`` at the current version, computing it when absent.
+
+        Once per worker: requests that miss together wait for the one computation (32
+        connections arriving at a cold or just-changed cache computed an aggregate 32 times
+        at once). A caller that gives up does not stop it for the others."""
         if version is None:
             version = await current_version()
         value = self.get(key, version)
-        if value is None:
-            value = await compute()
-            self.put(key, version, value)
+        if value is not None:
+            return value
+        flight = (key, version)
+        task = self._flights.get(flight)
+        if task is None:
+            task = asyncio.ensure_future(self._compute_and_keep(key, compute, version))
+            self._flights[flight] = task
+            task.add_done_callback(lambda done: self._landed(flight, done))
+        return await asyncio.shield(task)
+
+    async def _compute_and_keep(
+        self, key: Hashable, compute: Callable[[], Awaitable[T]], version: Hashable
+    ) -> T:
+        value = await compute()
+        self.put(key, version, value)
         return value
+
+    def _landed(self, flight: tuple[Hashable, Hashable], task: asyncio.Future[T]) -> None:
+        self._flights.pop(flight, None)
+        if not task.cancelled():
+            task.exception()  # retrieved here too: every waiter may have given up
 
     async def get_or_refresh(
         self,
