@@ -202,3 +202,14 @@ async def test_numbered_feed_pages_still_work_and_link_to_the_seek(client, stewa
     bad = await client.get("/catalog.ttl?after=garbage")
     assert bad.status_code == 400
     assert [p["field"] for p in bad.json()["problems"]] == ["after"]
+
+
+async def test_kept_feed_pages_count_against_their_byte_bound(client, steward):
+    """A worker keeps feed pages up to 128 MB; each page counts with its size (a page was
+    counted as 0 bytes, so after one harvest a worker held every page it had served)."""
+    from catalogue.dcat import controllers
+
+    await publish(client, steward, "bounded-page")
+    controllers._pages.clear()
+    body = (await client.get("/catalog.ttl")).content
+    assert controllers._pages._bytes >= len(body) > 0

@@ -86,7 +86,7 @@ async def _catalog_response(
             if await client_gone(request):  # a harvester that gave up: render nothing for it
                 return Response(b"", status_code=CLIENT_GONE)
             found = await _feed_document(query, fmt, path)
-            _pages.put(key, version, found)
+            _pages.put(key, version, found, size=len(found[0]))
     except InvalidDocument as error:
         return problem_response(
             400,
