@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from piccolo.columns.combination import Or, Where, WhereRaw
+from piccolo.engine.postgres import PostgresEngine
 
 from catalogue.accounts.principal import Principal
 from catalogue.datasets.tables import Dataset, DatasetRevision, DatasetTheme, IdentifierScheme
@@ -121,12 +122,16 @@ async def visible_slugs(slugs: list[str], principal: Principal | None) -> set[st
     return {row["slug"] for row in await Dataset.select(Dataset.slug).where(*clauses)}
 
 
-def _unindexed(column: Any, values: tuple[str, ...] | list[str]) -> WhereRaw:
+def _unindexed(column: Any, values: tuple[str, ...] | list[str]) -> WhereRaw | Where:
     """``column IN values``, written so the planner does not pick the column's own index.
 
     For a page in index order: status and classification match half the table or more, so
     walking the ``(modified, id)`` index and filtering beats reading every match and sorting
-    (SQLite's planner prefers any equality index, even with statistics)."""
+    (SQLite's planner prefers any equality index, even with statistics). PostgreSQL gets
+    the plain ``IN``: it walks the ordering index by itself, and it estimated the written
+    form at 2 rows and read the whole table instead (285 ms for a page at 100k, now 0.3)."""
+    if isinstance(Dataset._meta.db, PostgresEngine):
+        return column.is_in(list(values))
     name = column._meta.db_column_name
     marks = ", ".join("{}" for _ in values)
     return WhereRaw(f'("dataset"."{name}" || \'\') IN ({marks})', *values)
