@@ -1,4 +1,5 @@
-"""What every ``catalogue`` command shares: run a coroutine on a ready database, fail plainly.
+"""What every ``catalogue`` command shares: run a coroutine on a ready database, fail plainly;
+and the servers' background loops.
 
 Kept apart from :mod:`catalogue.cli` so that the domains' command modules need not import the
 command line that lists them (``catalogue.wiring`` assembles both).
@@ -7,9 +8,10 @@ command line that lists them (``catalogue.wiring`` assembles both).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
-from collections.abc import Awaitable, Callable
-from typing import NoReturn, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -33,6 +35,19 @@ def run(make: Callable[[], Awaitable[T]]) -> T:
             await stop_engine(engine)
 
     return asyncio.run(wrapped())
+
+
+@contextlib.asynccontextmanager
+async def in_background(make: Callable[[], Coroutine[Any, Any, None]]) -> AsyncIterator[None]:
+    """``make()`` as a task while the block runs (a server's lifespan), cancelled and awaited
+    when it ends."""
+    task = asyncio.get_running_loop().create_task(make())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def fail(message: str) -> NoReturn:

@@ -26,6 +26,7 @@ from typing import Any
 from catalogue.audit.chain import BrokenLink, ChainStatus, Checkpoint, sign_checkpoint
 from catalogue.audit.keys import audit_key
 from catalogue.audit.service import head, verify_chain
+from catalogue.running import in_background
 from catalogue.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -143,13 +144,10 @@ async def audit_lifespan(_: Any = None) -> AsyncIterator[None]:
     if seconds <= 0:
         yield
         return
-    task = asyncio.get_running_loop().create_task(_every(seconds))
     try:
-        yield
+        async with in_background(lambda: _every(seconds)):
+            yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         try:
             await write_periodic_checkpoint()
         except Exception:

@@ -18,9 +18,10 @@ import os
 import sqlite3
 import threading
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
 _local = threading.local()
@@ -73,23 +74,29 @@ def _connection() -> sqlite3.Connection | None:
     return connection
 
 
+def _current(keys: dict[str, str], columns: str) -> Iterator[tuple[Any, ...]]:
+    """Rows ``(key, *columns)`` of the keys stored at their version, 500 keys a query."""
+    connection = _connection()
+    if connection is None:
+        return
+    names = list(keys)
+    for start in range(0, len(names), 500):
+        part = names[start : start + 500]
+        marks = ", ".join("?" for _ in part)
+        rows = connection.execute(
+            f"SELECT key, version{columns} FROM chunk WHERE key IN ({marks})", part
+        )
+        for key, version, *rest in rows:
+            if version == keys[key]:
+                yield (key, *rest)
+
+
 def get_many(keys: dict[str, str]) -> dict[str, str]:
     """``{key: version}`` -> ``{key: text}`` for the keys stored at that version."""
-    connection = _connection()
-    if connection is None or not keys:
-        return {}
     found: dict[str, str] = {}
-    names = list(keys)
     try:
-        for start in range(0, len(names), 500):
-            part = names[start : start + 500]
-            marks = ", ".join("?" for _ in part)
-            rows = connection.execute(
-                f"SELECT key, version, body FROM chunk WHERE key IN ({marks})", part
-            )
-            for key, version, body in rows:
-                if version == keys[key]:
-                    found[key] = zlib.decompress(body).decode("utf-8")
+        for key, body in _current(keys, ", body"):
+            found[key] = zlib.decompress(body).decode("utf-8")
     except (sqlite3.Error, zlib.error) as error:
         logger.debug("RDF chunk cache unreadable: %s", error)
     return found
@@ -97,19 +104,9 @@ def get_many(keys: dict[str, str]) -> dict[str, str]:
 
 def present(keys: dict[str, str]) -> set[str]:
     """Which of ``{key: version}`` are stored at that version (their texts are not read)."""
-    connection = _connection()
-    if connection is None or not keys:
-        return set()
     found: set[str] = set()
-    names = list(keys)
     try:
-        for start in range(0, len(names), 500):
-            part = names[start : start + 500]
-            marks = ", ".join("?" for _ in part)
-            rows = connection.execute(
-                f"SELECT key, version FROM chunk WHERE key IN ({marks})", part
-            )
-            found.update(key for key, version in rows if version == keys[key])
+        found.update(key for (key,) in _current(keys, ""))
     except sqlite3.Error as error:
         logger.debug("RDF chunk cache unreadable: %s", error)
     return found

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalogue.dcat import feed, rendered
+from catalogue.running import in_background
 from catalogue.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -132,10 +133,5 @@ async def prewrite_lifespan(_: Any = None) -> AsyncIterator[None]:
     if settings.feed_prewrite_seconds <= 0:
         yield
         return
-    task = asyncio.get_running_loop().create_task(run_forever(settings))
-    try:
+    async with in_background(lambda: run_forever(settings)):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

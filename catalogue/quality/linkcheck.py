@@ -24,6 +24,7 @@ import httpx
 from catalogue.db import write_transaction
 from catalogue.quality import aggregates, store
 from catalogue.quality.tables import LinkCheck
+from catalogue.running import in_background
 from catalogue.settings import get_settings
 
 log = logging.getLogger("catalogue.quality.links")
@@ -190,10 +191,5 @@ async def quality_lifespan(_: Any = None) -> AsyncIterator[None]:
     if get_settings().link_check_seconds <= 0:
         yield
         return
-    task = asyncio.get_running_loop().create_task(run_forever())
-    try:
+    async with in_background(run_forever):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

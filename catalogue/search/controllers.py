@@ -89,15 +89,4 @@ class SearchController(Controller):
         except InvalidDocument as error:
             detail = "; ".join(f"{p.field}: {p.message}" for p in error.problems)
             raise BadRequest(detail, error.problems) from None
-        return {
-            "items": [hit.as_json() for hit in result.items],
-            "total": result.total,
-            "page": result.page,
-            "size": result.size,
-            "facets": {
-                name: [{"value": value, "count": count} for value, count in counts]
-                for name, counts in result.facets.items()
-            },
-            "suggestion": result.suggestion,
-            "note": result.note,
-        }
+        return result.as_json()

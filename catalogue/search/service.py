@@ -122,6 +122,21 @@ class SearchResult:
     suggestion: str | None = None
     note: str | None = None
 
+    def as_json(self) -> dict[str, Any]:
+        """The result as the API and the search page's JSON twin give it."""
+        return {
+            "items": [hit.as_json() for hit in self.items],
+            "total": self.total,
+            "page": self.page,
+            "size": self.size,
+            "facets": {
+                name: [{"value": value, "count": count} for value, count in counts]
+                for name, counts in self.facets.items()
+            },
+            "suggestion": self.suggestion,
+            "note": self.note,
+        }
+
 
 def _invalid(name: str, message: str) -> InvalidDocument:
     return InvalidDocument([Problem(name, message, "invalid_search")])

@@ -35,19 +35,8 @@ def _search_service() -> Any:
 
 
 def _result_as_json(state: SearchState, result: Any) -> dict[str, Any]:
-    return {
-        "query": {"q": state.q, "filters": state.filters, "sort": state.sort},
-        "items": [hit.as_json() for hit in result.items],
-        "total": result.total,
-        "page": result.page,
-        "size": result.size,
-        "facets": {
-            key: [{"value": value, "count": count} for value, count in values]
-            for key, values in result.facets.items()
-        },
-        "suggestion": result.suggestion,
-        "note": result.note,
-    }
+    query = {"q": state.q, "filters": state.filters, "sort": state.sort}
+    return {"query": query, **result.as_json()}
 
 
 @get("/search", include_in_schema=False, name="ui:search")
