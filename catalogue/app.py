@@ -29,6 +29,7 @@ from catalogue.web.errors import EXCEPTION_HANDLERS
 from catalogue.web.guard import limits_middleware, slow_request_log
 from catalogue.web.head import answer_head
 from catalogue.web.openapi import ShapePlugin
+from catalogue.web.reads import one_version_per_read
 from catalogue.web.state import keep_settings
 
 __all__ = ["create_app", "migrate", "prepare_database"]  # migrate: catalogue.db's, kept here too
@@ -95,6 +96,7 @@ def create_app(
         middleware=[
             slow_request_log,
             limits_middleware,
+            one_version_per_read,
             language_middleware,
             *ui_middleware(settings),
         ],

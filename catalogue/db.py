@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import asyncpg
 from piccolo.columns import JSON, Column
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -126,9 +127,24 @@ async def analyse(engine: Engine) -> None:
     await engine.run_ddl("ANALYZE")
 
 
+class PooledConnection(asyncpg.Connection):
+    """A pool connection handed back without asyncpg's reset statement.
+
+    asyncpg sends ``SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`` on
+    every release, and Piccolo takes a connection per query: a second round trip for each
+    read. Nothing here leaves session state on a pooled connection (advisory locks and
+    settings are transaction-scoped, cursors live in transactions, the change-log listener
+    has a connection of its own); an open transaction is still rolled back on release."""
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 async def start_engine(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=2, max_size=POOL_SIZE)
+        await engine.start_connection_pool(
+            min_size=2, max_size=POOL_SIZE, connection_class=PooledConnection
+        )
 
 
 async def stop_engine(engine: Engine) -> None:

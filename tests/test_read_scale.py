@@ -116,6 +116,30 @@ async def test_the_catalogue_version_moves_with_every_committed_change(client, s
     assert before < after_create < after_edit
 
 
+async def test_a_read_request_reads_the_version_once_and_a_write_reads_it_afresh(
+    client, steward, monkeypatch
+):
+    from catalogue.datasets import versions
+
+    await publish(client, steward, "held")
+    reads: list[int] = []
+    read = versions._read_version
+
+    async def counted() -> int:
+        reads.append(await read())
+        return reads[-1]
+
+    monkeypatch.setattr(versions, "_read_version", counted)
+    for page in ("/", f"/organisation/{PUBLISHER}"):  # each asks several caches
+        reads.clear()
+        assert (await client.get(page, headers={"Accept": "text/html"})).status_code == 200
+        assert len(reads) == 1, page
+    await retitle(client, steward, "held", "Held again")
+    page = await client.get("/api/v1/datasets", params={"q": "", "size": 5})
+    assert "Held again" in page.text
+    assert reads[-1] > reads[0]
+
+
 async def test_a_cached_dataset_document_never_outlives_an_edit(client, steward):
     await publish(client, steward, "cached", semantic={"themes": ["GOVE"], "related": ["other"]})
     await publish(client, steward, "other")

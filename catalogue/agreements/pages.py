@@ -20,6 +20,7 @@ from catalogue.domain.agreement import Decision
 from catalogue.errors import InvalidDocument, NotFound
 from catalogue.i18n import N_, translate
 from catalogue.i18n.catalogues import current_language as interface_language
+from catalogue.ui.page_cache import kept_page
 from catalogue.ui.rendering import NavItem, current_language, render
 from catalogue.web.params import CurrentPrincipal, FromPath, FromQuery, QueryParameter
 
@@ -225,11 +226,17 @@ async def transparency_index(
     after: FromQuery[str | None] = None,
 ) -> Response[Any]:
     """Who uses data about me? The personal datasets other services reuse, and those services."""
-    view = await transparency.overview(current_language(request), (after or "")[:100] or None)
+
+    async def answer() -> Response[Any]:
+        view = await transparency.overview(current_language(request), (after or "")[:100] or None)
+        if request.url.path.endswith(".json"):
+            return Response(view, media_type=MediaType.JSON)
+        context = {**view, "json_twin": "/transparency.json", "principal": principal}
+        return render(request, "transparency/index.html", context)
+
     if request.url.path.endswith(".json"):
-        return Response(view, media_type=MediaType.JSON)
-    context = {**view, "json_twin": "/transparency.json", "principal": principal}
-    return render(request, "transparency/index.html", context)
+        return await answer()
+    return await kept_page(request, principal, answer)
 
 
 @get("/transparency/{slug:str}", include_in_schema=False, name="transparency:dataset")
@@ -241,8 +248,14 @@ async def transparency_dataset(
 ) -> Response[Any]:
     """One personal dataset: each approved reuse in plain language, rights, complaints."""
     name = slug.removesuffix(".json")
-    view = await transparency.dataset_view(name, current_language(request), page)
+
+    async def answer() -> Response[Any]:
+        view = await transparency.dataset_view(name, current_language(request), page)
+        if slug.endswith(".json"):
+            return Response(view, media_type=MediaType.JSON)
+        context = {**view, "json_twin": f"/transparency/{name}.json", "principal": principal}
+        return render(request, "transparency/dataset.html", context)
+
     if slug.endswith(".json"):
-        return Response(view, media_type=MediaType.JSON)
-    context = {**view, "json_twin": f"/transparency/{name}.json", "principal": principal}
-    return render(request, "transparency/dataset.html", context)
+        return await answer()
+    return await kept_page(request, principal, answer)

@@ -7,6 +7,7 @@ what ``help_show`` answers, so it speaks to API users.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +18,10 @@ from catalogue.ckan import groups, licences, params, store
 from catalogue.ckan.errors import NotFoundError, SearchQueryError, ValidationError
 from catalogue.ckan.fq import FqError, parse_sort
 from catalogue.ckan.package import PackageContext, package_dict, resource_dicts
-from catalogue.ckan.search import run_package_search
+from catalogue.ckan.search import ROWS_DEFAULT, ROWS_MAX, run_package_search
 from catalogue.datasets.queries import DatasetRecord
+from catalogue.datasets.versions import VersionedCache, current_version, visibility_key
+from catalogue.search.service import generation as search_generation
 from catalogue.settings import get_settings
 
 CKAN_VERSION = "2.10.4"
@@ -232,11 +235,32 @@ async def package_search(data: Mapping[str, Any], context: ActionContext) -> dic
     (e.g. "metadata_modified desc", "id asc"), facet.field (a JSON list), facet.limit,
     include_private, include_drafts."""
     audience = context.audience(data)
-    try:
-        records, result = await run_package_search(data, context.language, audience)
-    except FqError as error:
-        raise SearchQueryError(str(error)) from None
-    return {**result, "results": await packages(context, audience, records)}
+
+    async def answer() -> dict[str, Any]:
+        try:
+            records, result = await run_package_search(data, context.language, audience)
+        except FqError as error:
+            raise SearchQueryError(str(error)) from None
+        return {**result, "results": await packages(context, audience, records)}
+
+    if params.integer(data, "rows", ROWS_DEFAULT, minimum=0, maximum=ROWS_MAX) > KEPT_ROWS:
+        return await answer()  # a harvester's walk: each window is read once
+    key = (
+        json.dumps(data, sort_keys=True, default=str),
+        visibility_key(None if audience.public_only else audience.principal),
+        context.language,
+        context.base_url,
+    )
+    version = (await current_version(), await search_generation())
+    return dict(await _searches.get_or_compute(key, answer, version=version))
+
+
+KEPT_ROWS = 100
+"""Answers of up to this many packages are kept per catalogue version and index snapshot:
+portals and people repeat the same searches; a harvester's large windows are read once."""
+_searches: VersionedCache[dict[str, Any]] = VersionedCache(
+    max_entries=1024, max_bytes=48 * 1024 * 1024, size_of=lambda found: 5000 * len(found["results"])
+)
 
 
 @action

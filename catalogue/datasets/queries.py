@@ -282,10 +282,14 @@ async def list_records(
     return records_from_rows(rows), total
 
 
-async def history(slug: str, principal: Principal | None) -> list[dict[str, Any]]:
+async def history(
+    slug: str, principal: Principal | None, record: DatasetRecord | None = None
+) -> list[dict[str, Any]]:
     """Every revision for the publisher's members, admins and auditors, newest first; for
-    everyone else the public history (``disclosure.public_revisions``): no draft text."""
-    record = await get_record(slug, principal)
+    everyone else the public history (``disclosure.public_revisions``): no draft text.
+    ``record``: the dataset as the caller already read it for ``principal``."""
+    if record is None:
+        record = await get_record(slug, principal)
     rows = (
         await DatasetRevision.select(
             DatasetRevision.revision,

@@ -16,7 +16,7 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
 from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
@@ -24,26 +24,47 @@ from catalogue.datasets.tables import Dataset
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-_held: ContextVar[int | None] = ContextVar("held_catalogue_version", default=None)
+# A box holding the version read once for a stretch of reads ([None] until first asked).
+_held: ContextVar[list[int | None] | None] = ContextVar("held_catalogue_version", default=None)
+
+
+async def _read_version() -> int:
+    rows = await Dataset.raw("SELECT value FROM catalogue_read_version LIMIT 1")
+    return int(rows[0]["value"]) if rows else 0
 
 
 async def current_version() -> int:
     """The catalogue's version now (one indexed read of a one-row table), or the one held
-    by :func:`held_version`."""
-    held = _held.get()
-    if held is not None:
-        return held
-    rows = await Dataset.raw("SELECT value FROM catalogue_read_version LIMIT 1")
-    return int(rows[0]["value"]) if rows else 0
+    by :func:`held_version` / :func:`version_held_lazily`."""
+    box = _held.get()
+    if box is None:
+        return await _read_version()
+    held = box[0]
+    if held is None:
+        held = box[0] = await _read_version()
+    return held
 
 
 @contextlib.asynccontextmanager
 async def held_version() -> AsyncIterator[int]:
     """The version read once for a stretch of reads that writes nothing (a batch write's
     checks of a chunk ask the publishers' snapshot once per item: one read, not hundreds)."""
-    token = _held.set(await current_version())
+    token = _held.set([await _read_version()])
     try:
-        yield _held.get() or 0
+        yield await current_version()
+    finally:
+        _held.reset(token)
+
+
+@contextlib.contextmanager
+def version_held_lazily() -> Iterator[None]:
+    """Within this block the version is read at its first use and then held: a page that
+    asks five caches reads it once (on PostgreSQL each read is a round trip). For requests
+    that write nothing: a cache filled after a write would be keyed by the earlier version
+    (harmless, as the module says, but a waste)."""
+    token = _held.set([None])
+    try:
+        yield
     finally:
         _held.reset(token)
 
@@ -51,9 +72,16 @@ async def held_version() -> AsyncIterator[int]:
 class VersionedCache(Generic[T]):
     """A bounded LRU of values computed at a version (the catalogue's, or a record's)."""
 
-    def __init__(self, max_entries: int = 1024, max_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        max_entries: int = 1024,
+        max_bytes: int | None = None,
+        size_of: Callable[[T], int] | None = None,
+    ) -> None:
+        """``max_bytes`` bounds the values' sizes: a text's or bytes' length, or ``size_of``."""
         self.max_entries = max_entries
         self.max_bytes = max_bytes
+        self.size_of = size_of
         self._entries: OrderedDict[Hashable, tuple[Hashable, T, int]] = OrderedDict()
         self._bytes = 0
         self._stale: dict[Hashable, tuple[T, float]] = {}  # last value, seconds it took
@@ -68,7 +96,9 @@ class VersionedCache(Generic[T]):
         return entry[1]
 
     def put(self, key: Hashable, version: Hashable, value: T, size: int | None = None) -> None:
-        if size is None:
+        if size is None and self.size_of is not None:
+            size = self.size_of(value)
+        elif size is None:
             size = len(value) if isinstance(value, bytes | str) else 0
         old = self._entries.pop(key, None)
         if old is not None:
@@ -82,7 +112,7 @@ class VersionedCache(Generic[T]):
             self._bytes -= dropped
 
     async def get_or_compute(
-        self, key: Hashable, compute: Callable[[], Awaitable[T]], version: int | None = None
+        self, key: Hashable, compute: Callable[[], Awaitable[T]], version: Hashable = None
     ) -> T:
         """The cached value for ``key`` at the current version, computing it when absent.
 

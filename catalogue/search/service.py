@@ -43,10 +43,12 @@ from typing import Any
 from whoosh.query import QueryError
 
 from catalogue.accounts.principal import Principal
+from catalogue.datasets.versions import VersionedCache, visibility_key
 from catalogue.domain.disclosure import PUBLIC_STATUSES
 from catalogue.domain.languages import text_and_language
 from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.i18n import N_, translate
+from catalogue.i18n.catalogues import current_language as interface_language
 from catalogue.search import index
 from catalogue.search.patterns import INCOMPLETE_NOTE, Budget, expand
 from catalogue.search.query import (
@@ -239,6 +241,13 @@ async def search(query: SearchQuery, principal: Principal | None) -> SearchResul
         raise _invalid("q", f"the query cannot be run: {error}") from None
 
 
+async def generation() -> int | None:
+    """The index as a search now would read it (after applying the changes it has not
+    seen): the same number until the next change reaches it, on this process."""
+    snapshot = await _snapshot()
+    return None if snapshot is None else snapshot.generation
+
+
 async def _search(query: SearchQuery, principal: Principal | None) -> SearchResult:
     _validate_query(query)
     if query.sort not in SORTS:
@@ -247,6 +256,31 @@ async def _search(query: SearchQuery, principal: Principal | None) -> SearchResu
     snapshot = await _snapshot()
     if snapshot is None:
         return SearchResult([], 0, query.page, query.size, {f: [] for f in FACET_FIELDS})
+    # Answered once per snapshot: the same search by the same kind of reader gives the
+    # same page until a change reaches the index (the notes are in the interface language).
+    key = (
+        query.q,
+        tuple(sorted((name, tuple(values)) for name, values in query.filters.items())),
+        query.sort,
+        query.page,
+        query.size,
+        query.language,
+        visibility_key(principal),
+        interface_language(),
+    )
+
+    async def answer() -> SearchResult:
+        return _answer(query, principal, snapshot, parsed)
+
+    return await _answers.get_or_compute(key, answer, version=snapshot.generation)
+
+
+_answers: VersionedCache[SearchResult] = VersionedCache(max_entries=4096)
+
+
+def _answer(
+    query: SearchQuery, principal: Principal | None, snapshot: Snapshot, parsed: Any
+) -> SearchResult:
     parsed, cut = _with_codes(parsed, snapshot)
     visible = visible_bits(snapshot, principal)
     filter_bits = _filter_bits(snapshot, query.filters)

@@ -167,6 +167,9 @@ class Segment:
         return bits
 
 
+_GENERATIONS = itertools.count(1)
+
+
 class Snapshot:
     """The index as one searcher saw it; everything here is derived and cached lazily."""
 
@@ -190,6 +193,8 @@ class Snapshot:
         self._counts_lock = threading.Lock()
         self.state = index.read_state()
         self.spelling = spelling.load(index.index_dir())
+        self.generation = next(_GENERATIONS)
+        """Unique in this process: what a cache of answers from this snapshot is keyed on."""
 
     def _combine(self, parts: Iterable[int]) -> int:
         bits = 0

@@ -32,6 +32,7 @@ from catalogue.ui.dataset_view import (
     rdf_links,
 )
 from catalogue.ui.negotiation import wants_json
+from catalogue.ui.page_cache import kept_page
 from catalogue.ui.rendering import current_language, render
 from catalogue.web.links import with_dataset_links
 from catalogue.web.params import CurrentPrincipal, FromPath
@@ -72,20 +73,30 @@ async def dataset_page(
             raise NotFound(f"no dataset '{slug}'")
         record = await get_record_by_slug_or_id(name, principal)
         return dcat.dataset_rdf_response(request, record, extension)
-    record = await get_record(slug, principal)
     if dcat is not None:
         rdf_format = dcat.preferred_rdf_format(request.headers.get("accept"))
         if rdf_format:
+            record = await get_record(slug, principal)
             return dcat.dataset_rdf_response(request, record, rdf_format)
     if wants_json(request):
+        record = await get_record(slug, principal)
         return Response(
             with_dataset_links(await represent(record, principal)),
             media_type=MediaType.JSON,
             headers={"ETag": record.etag, "Vary": "Accept"},
         )
+    return await kept_page(
+        request, principal, lambda: _dataset_html(request, principal, slug, dcat is not None)
+    )
+
+
+async def _dataset_html(
+    request: Request[Any, Any, Any], principal: Any, slug: str, with_rdf: bool
+) -> Response[Any]:
+    record = await get_record(slug, principal)
     lang = current_language(request)
     document = record.document
-    entries = await history(slug, principal)
+    entries = await history(slug, principal, record)
     for entry in entries:
         entry["fields"] = changed_fields(entry["changes"])
     context = {
@@ -111,7 +122,7 @@ async def dataset_page(
         },
         "history": entries,
         "quality": await dataset_panel(record),
-        "rdf_links": rdf_links(slug) if dcat is not None else [],
+        "rdf_links": rdf_links(slug) if with_rdf else [],
         "json_twin": f"/api/v1/datasets/{slug}",
         "harvested": await harvest_provenance(record.id),
         "can_edit": principal is not None and principal.can_edit_datasets_of(record.publisher),

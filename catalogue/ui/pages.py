@@ -18,6 +18,7 @@ from catalogue.settings import get_settings
 from catalogue.ui import sections, summary
 from catalogue.ui.dataset_view import explain
 from catalogue.ui.negotiation import wants_json
+from catalogue.ui.page_cache import kept_page
 from catalogue.ui.rendering import current_language, render
 from catalogue.ui.search_view import PAGE_SIZE, pagination
 from catalogue.vocabularies import default_vocabularies
@@ -89,6 +90,10 @@ async def home_page(request: Request[Any, Any, Any], principal: CurrentPrincipal
     """
     if wants_json(request):
         return _json(api_index(settings_of(request)))
+    return await kept_page(request, principal, lambda: _home_html(request, principal))
+
+
+async def _home_html(request: Request[Any, Any, Any], principal: Principal | None) -> Response[Any]:
     lang = current_language(request)
     by_classification = await summary.counts_by_classification(principal)
     by_theme = await summary.counts_by_theme(principal)
@@ -143,20 +148,32 @@ async def organisation_page(
     page: PageNumber = 1,
 ) -> Response[Any]:
     """One organisation and its datasets (drafts only for its own members), newest first."""
+    if not wants_json(request):
+        return await kept_page(
+            request, principal, lambda: _organisation_html(request, principal, slug, page)
+        )
+    organisation = await get_organisation(slug)
+    cards, total = await dataset_cards(
+        principal, DatasetFilter(publisher=slug), page, PAGE_SIZE, current_language(request)
+    )
+    for card in cards:
+        card["modified"] = card["modified"].isoformat()
+    return _json(
+        {
+            **organisation,
+            "datasets": {"items": cards, "total": total, "page": page, "size": PAGE_SIZE},
+        }
+    )
+
+
+async def _organisation_html(
+    request: Request[Any, Any, Any], principal: Principal | None, slug: str, page: int
+) -> Response[Any]:
     organisation = await get_organisation(slug)
     lang = current_language(request)
     cards, total = await dataset_cards(
         principal, DatasetFilter(publisher=slug), page, PAGE_SIZE, lang
     )
-    if wants_json(request):
-        for card in cards:
-            card["modified"] = card["modified"].isoformat()
-        return _json(
-            {
-                **organisation,
-                "datasets": {"items": cards, "total": total, "page": page, "size": PAGE_SIZE},
-            }
-        )
     everyone = await all_organisations()
     names = {item["slug"]: item["name"] for item in everyone}
     paging = pagination(page, total, lambda number: f"/organisation/{slug}?page={number}")

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from catalogue.domain.problems import InvalidDocument
 from catalogue.ui import summary
 from catalogue.ui.negotiation import wants_json
+from catalogue.ui.page_cache import kept_page
 from catalogue.ui.rendering import current_language, render
 from catalogue.ui.search_view import (
     FACETS,
@@ -44,6 +45,14 @@ async def search_page(
     request: Request[Any, Any, Any], principal: CurrentPrincipal
 ) -> Response[Any]:
     """Results with highlighted matches, facets with counts, removable filters, sort and pages."""
+    if wants_json(request):
+        return await _search(request, principal)
+    # Kept per index snapshot too: a page's results follow the index, not the version.
+    generation = await _search_service().generation()
+    return await kept_page(request, principal, lambda: _search(request, principal), also=generation)
+
+
+async def _search(request: Request[Any, Any, Any], principal: Any) -> Response[Any]:
     state = parse_state(lambda name: request.query_params.getall(name, []))
     service = _search_service()
     query = service.SearchQuery(

@@ -1,0 +1,98 @@
+"""Public pages kept rendered for anonymous visitors, per catalogue version, quality and day.
+
+A dataset, organisation, search or transparency page reads a dozen tables and renders a
+large template: 10-15 ms of a worker's time at 100,000 datasets, while most of its readers
+are anonymous visitors and crawlers who all get the same bytes until something on it
+changes. So the HTML an
+anonymous visitor gets is kept, keyed by the address and the interface language, and
+used while these stay the same:
+
+- the catalogue read version (:mod:`catalogue.datasets.versions`), which every table such a
+  page shows moves: datasets, themes, organisations, agreements, services' uses of
+  datasets, identifier schemes and harvest provenance;
+- the newest quality score (link checks rescore datasets without touching them);
+- the day (agreements lapse at their end date; ``catalogue.agreements.expiry``).
+
+Signed-in users, bearer tokens, a session holding a message to show, other methods than
+GET and HEAD, answers other than 200 and pages holding the visitor's CSRF token (a form) are
+never kept or served from here. A search page also follows the index snapshot it was read
+from (the index applies a change a few milliseconds after the version moves).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
+
+from litestar import MediaType, Request, Response
+
+from catalogue.datasets.versions import VersionedCache
+from catalogue.quality.aggregates import stamp
+from catalogue.ui.csrf import CSRF_SESSION_KEY
+from catalogue.ui.rendering import csrf_token, current_language
+
+PAGE_CACHE_BYTES = 64 * 1024 * 1024
+"""Per worker: about 1,500 dataset pages."""
+
+_pages: VersionedCache[tuple[str, int, dict[str, str]]] = VersionedCache(
+    max_entries=20_000, max_bytes=PAGE_CACHE_BYTES, size_of=lambda page: len(page[0])
+)
+
+
+def is_anonymous_read(request: Request[Any, Any, Any], principal: Any) -> bool:
+    """Whether this request gets what every anonymous visitor gets."""
+    if principal is not None or request.method not in {"GET", "HEAD"}:
+        return False
+    if request.headers.get("authorization"):
+        return False
+    # Every browser gets its CSRF token in its session; anything more (a sign-in, a flash
+    # message) is this browser's own.
+    session = request.scope.get("session") or {}
+    return isinstance(session, dict) and set(session) <= {CSRF_SESSION_KEY}
+
+
+async def kept_page(
+    request: Request[Any, Any, Any],
+    principal: Any,
+    build: Callable[[], Awaitable[Response[Any]]],
+    also: Hashable = None,
+) -> Response[Any]:
+    """``build()``'s HTML response, computed once per key and freshness for anonymous
+    visitors (concurrent misses wait for one rendering), and afresh for everyone else.
+    ``also``: what else the page follows (a search page: the index snapshot)."""
+    if not is_anonymous_read(request, principal):
+        return await build()
+    key = (request.url.path, request.scope.get("query_string", b""), current_language(request))
+    freshness = (await stamp(), dt.datetime.now(dt.UTC).date(), also)
+    uncached: list[Response[Any]] = []
+
+    async def render() -> tuple[str, int, dict[str, str]]:
+        response = await build()
+        content = response.content
+        token = csrf_token(request)
+        if (
+            response.status_code != 200
+            or not isinstance(content, str)
+            or (token and token in content)
+        ):
+            uncached.append(response)  # not what every visitor gets (a form has their token)
+            raise _NotKept
+        return response.content, response.status_code, dict(response.headers)
+
+    try:
+        html, status, headers = await _pages.get_or_compute(key, render, version=freshness)
+    except _NotKept:
+        if uncached:
+            return uncached[0]
+        return await build()  # a concurrent request's answer was not kept: build our own
+    return Response(html, status_code=status, media_type=MediaType.HTML, headers=headers)
+
+
+class _NotKept(Exception):
+    """The page's answer is not one every visitor gets (a 404, a redirect, bytes)."""
+
+
+def clear() -> None:
+    """Forget every kept page (tests)."""
+    _pages.clear()

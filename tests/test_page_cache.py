@@ -1,0 +1,200 @@
+"""Pages kept rendered for anonymous visitors are never older than what they show.
+
+``catalogue.ui.page_cache`` serves the dataset, organisation, home and search pages to
+anonymous visitors from the HTML rendered for the first of them. These tests change each
+thing such a page shows and read the page again at once: the change must be there, and
+whoever is signed in must get their own page.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from catalogue.datasets.versions import current_version
+from tests.factories import PUBLISHER, make_organisation, make_user, open_dataset
+
+API = "/api/v1/datasets"
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture
+async def steward(client: Any) -> dict[str, str]:
+    await make_organisation()
+    return await make_user("steward@example.gov", {PUBLISHER: "steward"})
+
+
+async def publish(client: Any, headers: dict[str, str], slug: str, title: str) -> None:
+    body = {**open_dataset(slug), "status": "published", "title": {"en": title}}
+    response = await client.post(API, json=body, headers=headers)
+    assert response.status_code == 201, response.text
+
+
+async def retitle(client: Any, headers: dict[str, str], slug: str, title: str) -> None:
+    current = await client.get(f"{API}/{slug}")
+    response = await client.patch(
+        f"{API}/{slug}",
+        json={"title": {"en": title}},
+        headers={**headers, "If-Match": current.headers["etag"]},
+    )
+    assert response.status_code == 200, response.text
+
+
+async def page(client: Any, path: str, headers: dict[str, str] | None = None) -> str:
+    response = await client.get(path, headers={**HTML, **(headers or {})})
+    assert response.status_code == 200, (path, response.status_code)
+    return response.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/dataset/kept", f"/organisation/{PUBLISHER}", "/", "/search?q=kept"]
+)
+async def test_an_anonymous_page_shows_an_edit_at_once(client, steward, path):
+    await publish(client, steward, "kept", "First title of the kept dataset")
+    assert "First title" in await page(client, path)
+    assert "First title" in await page(client, path)  # now from the kept page
+    await retitle(client, steward, "kept", "Second title of the kept dataset")
+    assert "Second title" in await page(client, path)
+
+
+async def test_a_new_dataset_is_on_the_kept_search_page_at_once(client, steward):
+    await publish(client, steward, "first-of-two", "Groundwater wells")
+    assert "first-of-two" in await page(client, "/search?q=groundwater")
+    await publish(client, steward, "second-of-two", "Groundwater springs")
+    text = await page(client, "/search?q=groundwater")
+    assert "first-of-two" in text and "second-of-two" in text
+
+
+async def test_a_signed_in_reader_never_gets_the_anonymous_page(client, steward):
+    body = {**open_dataset("drafted"), "title": {"en": "A draft only its publisher sees"}}
+    assert (await client.post(API, json=body, headers=steward)).status_code == 201
+    await publish(client, steward, "visible", "A published neighbour")
+    anonymous = await page(client, f"/organisation/{PUBLISHER}")
+    assert "A published neighbour" in anonymous and "A draft only" not in anonymous
+    assert "A draft only" in await page(client, f"/organisation/{PUBLISHER}", steward)
+    again = await page(client, f"/organisation/{PUBLISHER}")
+    assert "A draft only" not in again
+
+
+async def test_each_interface_language_gets_its_own_page(client, steward):
+    await publish(client, steward, "bilingual", "Bilingual page")
+    assert 'lang="en"' in await page(client, "/dataset/bilingual?lang=en")
+    assert 'lang="sl"' in await page(client, "/dataset/bilingual?lang=sl")
+    for language in ("sl", "en", "sl"):
+        client.cookies.clear()  # ?lang= left a cookie, which would win over the header
+        response = await client.get(
+            "/dataset/bilingual", headers={**HTML, "Accept-Language": language}
+        )
+        assert response.headers["content-language"] == language
+        assert f'lang="{language}"' in response.text
+
+
+async def test_a_missing_dataset_is_still_a_404_after_it_was_asked_for(client, steward):
+    assert (await client.get("/dataset/later", headers=HTML)).status_code == 404
+    assert (await client.get("/dataset/later", headers=HTML)).status_code == 404
+    await publish(client, steward, "later", "Published later")
+    assert "Published later" in await page(client, "/dataset/later")
+
+
+async def test_what_a_dataset_page_shows_beyond_the_dataset_moves_the_version(client, steward):
+    """Identifier schemes and harvest provenance are on the dataset page and services' uses
+    on the transparency pages, so they move the catalogue version; a harvest run's
+    bookkeeping on an unchanged record does not."""
+    from catalogue.datasets.tables import IdentifierScheme
+    from catalogue.harvest.tables import HarvestRecord, HarvestSource
+    from catalogue.organisations.tables import Organisation
+
+    await IdentifierScheme.insert(IdentifierScheme(code="parcel-id", label="Parcel number"))
+    before = await current_version()
+    await IdentifierScheme.update({IdentifierScheme.label: "Land parcel number"}).where(
+        IdentifierScheme.code == "parcel-id"
+    )
+    after_scheme = await current_version()
+    assert after_scheme > before
+
+    organisation = await Organisation.select(Organisation.id).first()
+    await HarvestSource.insert(
+        HarvestSource(name="portal", kind="dcat", organisation=organisation["id"], options={})
+    )
+    source = await HarvestSource.select(HarvestSource.id).first()
+    await HarvestRecord.insert(
+        HarvestRecord(
+            source=source["id"],
+            key="k",
+            identifier="urn:x",
+            slug="harvested",
+            harvested={},
+            fields=[],
+            issues=[],
+            problems=[],
+        )
+    )
+    after_insert = await current_version()
+    assert after_insert > after_scheme
+    await HarvestRecord.update({HarvestRecord.last_job: 7, HarvestRecord.page: "p"}).where(
+        HarvestRecord.key == "k"
+    )
+    assert await current_version() == after_insert  # bookkeeping only
+    await HarvestRecord.update({HarvestRecord.issues: [{"path": "x"}]}).where(
+        HarvestRecord.key == "k"
+    )
+    after_issues = await current_version()
+    assert after_issues > after_insert
+    await HarvestSource.update({HarvestSource.url: "https://portal.example"}).where(
+        HarvestSource.id == source["id"]
+    )
+    after_source = await current_version()
+    assert after_source > after_issues
+
+    from catalogue.onceonly.tables import ServiceUse
+
+    await ServiceUse.insert(  # the transparency pages list services' uses
+        ServiceUse(
+            agreement_id=uuid.uuid4(),
+            service_slug="child-benefit",
+            service_title={"en": "Child benefit"},
+            dataset_slug="population",
+            status="approved",
+            attributes=[],
+        )
+    )
+    assert await current_version() > after_source
+
+
+async def test_a_page_with_a_message_for_this_browser_is_its_own(client, steward):
+    """Signing out leaves a message in the session: the next page shows it, whatever page
+    an anonymous visitor was given before."""
+    from tests.test_sessions import sign_in
+    from tests.test_ui_steward_pages import csrf
+
+    client.follow_redirects = False
+    await publish(client, steward, "messaged", "A dataset with messages")
+    assert "You have signed out" not in await page(client, "/dataset/messaged")
+    await sign_in(client, "steward@example.gov", "correct horse battery")
+    signout = await client.get("/signout")
+    assert (
+        await client.post("/signout", data={"_csrf_token": csrf(signout.text)})
+    ).status_code == 303
+    assert "You have signed out" in await page(client, "/dataset/messaged")
+    assert "You have signed out" not in await page(client, "/dataset/messaged")
+
+
+async def test_a_kept_ckan_search_answer_follows_every_change(client, steward):
+    """``package_search`` answers of up to 100 rows are kept per version and index
+    snapshot (``catalogue.ckan.actions``); a CKAN client sees each change at once."""
+
+    async def found() -> list[str]:
+        response = await client.get(
+            "/api/3/action/package_search", params={"q": "meadows", "rows": 10}
+        )
+        return sorted(package["title"] for package in response.json()["result"]["results"])
+
+    await publish(client, steward, "meadow-one", "Wet meadows")
+    assert await found() == ["Wet meadows"]
+    assert await found() == ["Wet meadows"]
+    await retitle(client, steward, "meadow-one", "Dry meadows")
+    assert await found() == ["Dry meadows"]
+    await publish(client, steward, "meadow-two", "Alpine meadows")
+    assert await found() == ["Alpine meadows", "Dry meadows"]
