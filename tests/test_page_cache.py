@@ -15,6 +15,8 @@ import pytest
 
 from catalogue.datasets.versions import current_version
 from tests.factories import PUBLISHER, make_organisation, make_user, open_dataset
+from tests.test_read_scale import publish as publish_with
+from tests.test_read_scale import retitle
 
 API = "/api/v1/datasets"
 HTML = {"Accept": "text/html"}
@@ -27,19 +29,7 @@ async def steward(client: Any) -> dict[str, str]:
 
 
 async def publish(client: Any, headers: dict[str, str], slug: str, title: str) -> None:
-    body = {**open_dataset(slug), "status": "published", "title": {"en": title}}
-    response = await client.post(API, json=body, headers=headers)
-    assert response.status_code == 201, response.text
-
-
-async def retitle(client: Any, headers: dict[str, str], slug: str, title: str) -> None:
-    current = await client.get(f"{API}/{slug}")
-    response = await client.patch(
-        f"{API}/{slug}",
-        json={"title": {"en": title}},
-        headers={**headers, "If-Match": current.headers["etag"]},
-    )
-    assert response.status_code == 200, response.text
+    await publish_with(client, headers, slug, title={"en": title})
 
 
 async def page(client: Any, path: str, headers: dict[str, str] | None = None) -> str:
