@@ -188,3 +188,27 @@ async def test_a_kept_ckan_search_answer_follows_every_change(client, steward):
     assert await found() == ["Dry meadows"]
     await publish(client, steward, "meadow-two", "Alpine meadows")
     assert await found() == ["Alpine meadows", "Dry meadows"]
+
+
+async def test_a_rescore_shows_on_the_dataset_page_at_once(client, steward):
+    """Link checks rescore a dataset without touching it: its kept page follows its own
+    score (another dataset's rescore leaves it kept)."""
+    import datetime as dt
+
+    from catalogue.quality.tables import QualityScore
+
+    await publish(client, steward, "scored", "A scored dataset")
+    before = await page(client, "/dataset/scored")
+    row = (
+        await QualityScore.select()
+        .where(QualityScore.slug == "scored")
+        .first()
+        .output(load_json=True)
+    )
+    assert row is not None and f"{row['points']} of " in before
+    assessment = {**row["assessment"], "points": 3, "rating": "bad"}
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    await QualityScore.update(
+        {QualityScore.assessment: assessment, QualityScore.computed_at: later}
+    ).where(QualityScore.slug == "scored")
+    assert "3 of " in await page(client, "/dataset/scored")

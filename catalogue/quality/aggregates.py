@@ -38,6 +38,22 @@ async def stamp() -> tuple[int, str]:
     return (await current_version(), str(newest))
 
 
+async def scored_at(slug: str) -> str:
+    """When this dataset was last scored (a dataset page shows its score and link checks)."""
+    rows = await QualityScore.raw(
+        "SELECT computed_at FROM quality_score WHERE slug = {} LIMIT 1", slug
+    )
+    return str(rows[0]["computed_at"]) if rows else ""
+
+
+async def publisher_scored_at(publisher: str) -> str:
+    """When a dataset of this publisher was last scored (its page shows their figures)."""
+    rows = await QualityScore.raw(
+        "SELECT MAX(computed_at) AS newest FROM quality_score WHERE publisher = {}", publisher
+    )
+    return str(rows[0]["newest"]) if rows else ""
+
+
 def _where(publisher: str | None, table: str = "") -> tuple[str, list[Any]]:
     prefix = f"{table}." if table else ""
     if publisher is None:

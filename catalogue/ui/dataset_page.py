@@ -21,6 +21,7 @@ from catalogue.datasets.service import represent
 from catalogue.domain import disclosure
 from catalogue.errors import NotFound
 from catalogue.harvest.service import provenance as harvest_provenance
+from catalogue.quality.aggregates import scored_at
 from catalogue.quality.views import dataset_panel
 from catalogue.ui import sections, summary
 from catalogue.ui.dataset_view import (
@@ -86,7 +87,10 @@ async def dataset_page(
             headers={"ETag": record.etag, "Vary": "Accept"},
         )
     return await kept_page(
-        request, principal, lambda: _dataset_html(request, principal, slug, dcat is not None)
+        request,
+        principal,
+        lambda: _dataset_html(request, principal, slug, dcat is not None),
+        also=await scored_at(slug),
     )
 
 

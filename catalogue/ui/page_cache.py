@@ -1,22 +1,23 @@
-"""Public pages kept rendered for anonymous visitors, per catalogue version, quality and day.
+"""Public pages kept rendered for anonymous visitors, per catalogue version and day.
 
 A dataset, organisation, search or transparency page reads a dozen tables and renders a
 large template: 10-15 ms of a worker's time at 100,000 datasets, while most of its readers
 are anonymous visitors and crawlers who all get the same bytes until something on it
-changes. So the HTML an
-anonymous visitor gets is kept, keyed by the address and the interface language, and
-used while these stay the same:
+changes. So the HTML an anonymous visitor gets is kept, keyed by the address and the
+interface language, and used while these stay the same:
 
 - the catalogue read version (:mod:`catalogue.datasets.versions`), which every table such a
   page shows moves: datasets, themes, organisations, agreements, services' uses of
   datasets, identifier schemes and harvest provenance;
-- the newest quality score (link checks rescore datasets without touching them);
+- what else the page shows: a dataset page its quality score, an organisation page its
+  datasets' (link checks rescore datasets without touching them), a search page the index
+  snapshot it was read from (the index applies a change a few milliseconds after the
+  version moves);
 - the day (agreements lapse at their end date; ``catalogue.agreements.expiry``).
 
 Signed-in users, bearer tokens, a session holding a message to show, other methods than
 GET and HEAD, answers other than 200 and pages holding the visitor's CSRF token (a form) are
-never kept or served from here. A search page also follows the index snapshot it was read
-from (the index applies a change a few milliseconds after the version moves).
+never kept or served from here.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response
 
-from catalogue.datasets.versions import VersionedCache
-from catalogue.quality.aggregates import stamp
+from catalogue.datasets.versions import VersionedCache, current_version
 from catalogue.ui.csrf import CSRF_SESSION_KEY
 from catalogue.ui.rendering import csrf_token, current_language
 
@@ -60,11 +60,12 @@ async def kept_page(
 ) -> Response[Any]:
     """``build()``'s HTML response, computed once per key and freshness for anonymous
     visitors (concurrent misses wait for one rendering), and afresh for everyone else.
-    ``also``: what else the page follows (a search page: the index snapshot)."""
+    ``also``: what else the page follows (a search page: the index snapshot; a dataset
+    page: when its quality was scored)."""
     if not is_anonymous_read(request, principal):
         return await build()
     key = (request.url.path, request.scope.get("query_string", b""), current_language(request))
-    freshness = (await stamp(), dt.datetime.now(dt.UTC).date(), also)
+    freshness = (await current_version(), dt.datetime.now(dt.UTC).date(), also)
     uncached: list[Response[Any]] = []
 
     async def render() -> tuple[str, int, dict[str, str]]:

@@ -13,6 +13,7 @@ from catalogue.datasets.versions import VersionedCache, visibility_key
 from catalogue.domain.languages import text_and_language
 from catalogue.i18n.catalogues import current_language as interface_language
 from catalogue.organisations.service import get_organisation, list_organisations
+from catalogue.quality.aggregates import publisher_scored_at
 from catalogue.quality.views import organisation_panel
 from catalogue.settings import get_settings
 from catalogue.ui import sections, summary
@@ -150,7 +151,10 @@ async def organisation_page(
     """One organisation and its datasets (drafts only for its own members), newest first."""
     if not wants_json(request):
         return await kept_page(
-            request, principal, lambda: _organisation_html(request, principal, slug, page)
+            request,
+            principal,
+            lambda: _organisation_html(request, principal, slug, page),
+            also=await publisher_scored_at(slug),
         )
     organisation = await get_organisation(slug)
     cards, total = await dataset_cards(
