@@ -27,6 +27,8 @@ from catalogue.ui.routes import template_config
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import EXCEPTION_HANDLERS
 from catalogue.web.guard import limits_middleware, slow_request_log
+from catalogue.web.gzip import LEVEL as GZIP_LEVEL
+from catalogue.web.gzip import SKIP_COMPRESSION
 from catalogue.web.head import answer_head
 from catalogue.web.openapi import ShapePlugin
 from catalogue.web.reads import one_version_per_read
@@ -109,8 +111,8 @@ def create_app(
         compression_config=CompressionConfig(
             backend="gzip",
             minimum_size=1024,
-            gzip_compress_level=6,
-            exclude_opt_key="skip_compression",  # handlers that send their own gzip
+            gzip_compress_level=GZIP_LEVEL,
+            exclude_opt_key=SKIP_COMPRESSION,  # handlers that gzip once (catalogue.web.gzip)
         ),
         openapi_config=OpenAPIConfig(
             title=settings.catalogue_title,

@@ -237,3 +237,23 @@ async def test_kept_feed_pages_count_against_their_byte_bound(client, steward):
     controllers._pages.clear()
     body = (await client.get("/catalog.ttl")).content
     assert controllers._pages._bytes >= len(body) > 0
+
+
+async def test_a_feed_page_is_sent_gzipped_to_those_who_ask_and_plain_to_others(client, steward):
+    """The page is gzipped once and kept (catalogue.web.gzip), not on every request."""
+    await publish(client, steward, "packed")
+    plain = await client.get("/catalog.ttl", headers={"Accept-Encoding": "identity"})
+    packed = await client.get("/catalog.ttl", headers={"Accept-Encoding": "gzip"})
+    again = await client.get("/catalog.ttl", headers={"Accept-Encoding": "gzip, br"})
+    refused = await client.get("/catalog.ttl", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "content-encoding" not in plain.headers and "content-encoding" not in refused.headers
+    assert packed.headers["content-encoding"] == "gzip" == again.headers["content-encoding"]
+    assert "Accept-Encoding" in packed.headers["vary"]
+    assert packed.content == plain.content == again.content  # httpx unpacks it
+    assert packed.headers["etag"] == plain.headers["etag"]
+    assert b"packed" in packed.content
+    await retitle(client, steward, "packed", "Packed anew")
+    assert (
+        b"Packed anew"
+        in (await client.get("/catalog.ttl", headers={"Accept-Encoding": "gzip"})).content
+    )

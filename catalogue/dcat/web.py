@@ -166,10 +166,12 @@ def rdf_bytes_response(
     vary: bool = False,
     etag: str | None = None,
     media_type: str | None = None,
+    packed: bytes | None = None,
 ) -> Response[Any]:
     """The bytes with ETag (a hash of the bytes) and Last-Modified; 304 when the
     client's copy is current (If-None-Match wins over If-Modified-Since, as RFC 9110 says).
-    ``media_type`` overrides the format's (``.n3`` is Turtle sent as ``text/n3``)."""
+    ``media_type`` overrides the format's (``.n3`` is Turtle sent as ``text/n3``);
+    ``packed``: the body gzipped, sent instead (the route skips the middleware's gzip)."""
     etag = etag or body_etag(body)
     headers = {"ETag": etag}
     if last_modified is not None:
@@ -186,6 +188,10 @@ def rdf_bytes_response(
     ):
         return Response(content=b"", status_code=304, headers=headers)
     media_type = media_type or FORMATS[fmt][1]
+    if packed is not None:
+        headers["Content-Encoding"] = "gzip"
+        headers["Vary"] = "Accept, Accept-Encoding" if vary else "Accept-Encoding"
+        body = packed
     return Response(content=body, media_type=content_type(media_type), headers=headers)
 
 

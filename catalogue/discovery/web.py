@@ -24,6 +24,7 @@ from catalogue.organisations.service import get_organisation
 from catalogue.settings import get_settings
 from catalogue.ui.search_view import parse_state
 from catalogue.vocabularies import default_vocabularies
+from catalogue.web.gzip import SKIP_COMPRESSION, accepts_gzip
 from catalogue.web.params import FromPath
 
 XML = "application/xml; charset=utf-8"
@@ -43,7 +44,6 @@ DISALLOWED = (
     "/search?",
 )
 ORGANISATIONS_SITEMAP = "/sitemap-organisations.xml"
-SKIP_COMPRESSION = "skip_compression"  # the app's CompressionConfig.exclude_opt_key
 
 
 def _xml(body: bytes, media_type: str = XML) -> Response[bytes]:
@@ -80,7 +80,7 @@ async def sitemap_page(request: Request[Any, Any, Any]) -> Response[bytes]:
     if pair is None:
         raise NotFound(f"there is no sitemap page {number}")
     plain, packed = pair
-    if "gzip" not in request.headers.get("accept-encoding", ""):
+    if not accepts_gzip(request):
         return _xml(plain)
     response = _xml(packed)
     response.headers.update({"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
