@@ -487,6 +487,11 @@ def main() -> None:
     )
     parser.add_argument("--no-feed", action="store_true", help="skip the whole-feed read")
     parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="read each address once before its timed run (kept pages filled: a steady state)",
+    )
+    parser.add_argument(
         "--feed-seconds",
         type=float,
         default=900,
@@ -539,6 +544,9 @@ def main() -> None:
             if args.only and not any(part in name for part in args.only.split(",")):
                 continue
             auth = (f"Authorization: Bearer {args.token}",) if name in signed else ()
+            if args.warm and not auth:
+                for path in paths:  # the steady state: each kept page rendered once
+                    get(base, path, accept)
             results[name] = run_wrk(base, paths, args, accept, folder, auth)
             print(f"  {name:<28} {results[name]}", file=sys.stderr, flush=True)
         report["endpoints"] = results
