@@ -22,10 +22,12 @@ TEMPLATES = ("home.html", "dataset.html", "search.html", "organisation.html")
 
 
 async def warm_up() -> float:
-    """Load what the first requests would; seconds it took. Never fails the start-up."""
+    """Load what the first requests would (and the home page's counts and newest
+    datasets); seconds it took. Never fails the start-up."""
     started = time.perf_counter()
     try:
         from catalogue.search.service import warm_up as warm_search
+        from catalogue.ui.pages import warm_home_page
         from catalogue.ui.rendering import template_environment
         from catalogue.vocabularies import default_vocabularies
 
@@ -37,6 +39,7 @@ async def warm_up() -> float:
             except Exception:
                 logger.debug("no template %s to warm", name)
         await warm_search()
+        await warm_home_page()
     except Exception:
         logger.exception("warming up failed; the first requests will be slower")
     settle_garbage_collector()

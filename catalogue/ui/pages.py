@@ -12,6 +12,7 @@ from catalogue.datasets.queries import DatasetFilter, DatasetRecord, list_record
 from catalogue.datasets.versions import VersionedCache, visibility_key
 from catalogue.domain.languages import text_and_language
 from catalogue.i18n.catalogues import current_language as interface_language
+from catalogue.i18n.catalogues import use_language
 from catalogue.organisations.service import get_organisation, list_organisations
 from catalogue.quality.aggregates import publisher_scored_at
 from catalogue.quality.views import organisation_panel
@@ -77,6 +78,15 @@ async def dataset_cards(
     key = (visibility_key(principal), filters, page, size, lang, interface_language())
     cards, total = await _cards.get_or_compute(key, read)
     return [dict(card) for card in cards], total
+
+
+async def warm_home_page() -> None:
+    """What a first home page reads, kept for the current version (the warm-up calls it:
+    on PostgreSQL the total is a count over the table, about 100 ms at 100,000 datasets)."""
+    language = get_settings().default_language
+    with use_language(language):
+        await summary.counts_by_classification(None)
+        await dataset_cards(None, DatasetFilter(), 1, RECENT_COUNT, language)
 
 
 def _json(body: Any) -> Response[Any]:
