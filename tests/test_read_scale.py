@@ -257,3 +257,34 @@ async def test_a_feed_page_is_sent_gzipped_to_those_who_ask_and_plain_to_others(
         b"Packed anew"
         in (await client.get("/catalog.ttl", headers={"Accept-Encoding": "gzip"})).content
     )
+
+
+@pytest.mark.parametrize("extension", ["rdf", "jsonld"])
+async def test_a_kept_rdflib_document_never_outlives_a_rescore(client, steward, extension):
+    """RDF/XML and JSON-LD of a dataset carry its quality measurements; they are kept per
+    revision and score, so a rescore (a link check) shows at once."""
+    import datetime as dt
+
+    from catalogue.quality.tables import QualityScore
+
+    await publish(client, steward, "measured")
+    first = await client.get(f"/dataset/measured.{extension}")
+    assert first.status_code == 200
+    assert (await client.get(f"/dataset/measured.{extension}")).content == first.content
+    row = (
+        await QualityScore.select()
+        .where(QualityScore.slug == "measured")
+        .first()
+        .output(load_json=True)
+    )
+    assert row is not None and row["points"] != 7
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    await QualityScore.update(
+        {
+            QualityScore.assessment: {**row["assessment"], "points": 7},
+            QualityScore.computed_at: later,
+        }
+    ).where(QualityScore.slug == "measured")
+    again = await client.get(f"/dataset/measured.{extension}")
+    assert again.content != first.content
+    assert b"7" in again.content

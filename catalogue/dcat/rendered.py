@@ -298,17 +298,28 @@ def _services_of(sink: TripleSink, item: Described) -> tuple[Node, ...]:
 
 
 def dataset_document(
-    item: Described, fmt: str, profile: str = profiles.DEFAULT, extra: TripleSink | None = None
+    item: Described,
+    fmt: str,
+    profile: str = profiles.DEFAULT,
+    extra: TripleSink | None = None,
+    extra_key: str = "",
 ) -> bytes:
     """One dataset as a whole document in ``fmt`` (ttl, nt, rdf, jsonld) and ``profile``, with
     ``extra`` triples after it (the dataset's quality measurements, which change without an
-    edit)."""
+    edit; ``extra_key`` names them: when the score was computed)."""
     if extra is not None and len(extra):
         if fmt in CHUNK_FORMATS:
             return dataset_document(item, fmt, profile) + _serialised(extra, fmt).encode("utf-8")
-        combined = TripleSink()
-        combined.triples = [*triples(item, profile), *extra]
-        return serialise_rdflib(combined, fmt).encode("utf-8")
+        # rdflib writes RDF/XML and JSON-LD (30-80 ms a dataset): once per revision and score.
+        kept_key = (item.key, fmt, profile, extra_key)
+        body = _documents.get(kept_key, item.revision) if extra_key else None
+        if body is None:
+            combined = TripleSink()
+            combined.triples = [*triples(item, profile), *extra]
+            body = serialise_rdflib(combined, fmt).encode("utf-8")
+            if extra_key:
+                _documents.put(kept_key, item.revision, body)
+        return body
     key = (item.key, fmt, profile)
     body = _documents.get(key, item.revision)
     if body is None:

@@ -248,8 +248,8 @@ class _SendDatasetRdf:
         settings = settings_of(self.request)
         canonical = EXTENSION_ALIASES.get(self.fmt, self.fmt)
         [item] = await rendered.describe([self.record], settings)
-        quality = await dataset_measurements(self.record, settings.base_url)
-        body = rendered.dataset_document(item, canonical, self.profile, quality)
+        quality, scored = await dataset_measurements(self.record, settings.base_url)
+        body = rendered.dataset_document(item, canonical, self.profile, quality, scored)
         response = rdf_bytes_response(
             self.request,
             body,

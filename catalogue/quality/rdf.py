@@ -118,11 +118,13 @@ def measurements(
     return sink
 
 
-async def dataset_measurements(record: Any, base_url: str) -> TripleSink:
-    """The stored score of a dataset record as DQV (one indexed read)."""
+async def dataset_measurements(record: Any, base_url: str) -> tuple[TripleSink, str]:
+    """The stored score of a dataset record as DQV (one indexed read), and when it was
+    computed (what a document holding them is kept by)."""
     from catalogue.quality import store
 
     row = await store.stored(record.id)
     if row is None:
-        return TripleSink()
-    return measurements(record.document, row["assessment"], base_url, row["computed_at"])
+        return TripleSink(), ""
+    sink = measurements(record.document, row["assessment"], base_url, row["computed_at"])
+    return sink, str(row["computed_at"])
