@@ -36,7 +36,6 @@ import bisect
 import dataclasses
 import datetime as dt
 import heapq
-from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
 
@@ -60,6 +59,7 @@ from catalogue.search.query import (
     with_facet_codes,
 )
 from catalogue.search.ranking import SORT_COLUMNS, ranked_top, sorted_top
+from catalogue.search.results import SearchHit, SearchQuery, SearchResult
 from catalogue.search.schema import FACET_FIELDS, _aware, languages
 from catalogue.search.snapshot import Snapshot, bits_from_ids, current
 
@@ -73,71 +73,6 @@ MAX_ROWS = 1000
 ID_FIELDS = ("id", "slug")
 
 __all__ = ["FACET_FIELDS", "SearchHit", "SearchQuery", "SearchResult", "search", "search_slugs"]
-
-
-@dataclass
-class SearchQuery:
-    q: str = ""
-    filters: dict[str, list[str]] = field(default_factory=dict)
-    sort: str = "relevance"
-    page: int = 1
-    size: int = 20
-    language: str = ""
-    """Titles in this language where the dataset has one (pages); "" the default language."""
-
-
-@dataclass
-class SearchHit:
-    slug: str
-    title: str
-    snippet: str
-    classification: str
-    publisher: str
-    publisher_name: str
-    themes: list[str]
-    modified: dt.datetime
-    title_language: str = ""
-    """The language ``title`` is in (pages mark a title in another language than theirs)."""
-
-    def as_json(self) -> dict[str, Any]:
-        """The hit as the API gives it (by hand: ``dataclasses.asdict`` deep-copies)."""
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "snippet": self.snippet,
-            "classification": self.classification,
-            "publisher": self.publisher,
-            "publisher_name": self.publisher_name,
-            "themes": list(self.themes),
-            "modified": self.modified.isoformat(),
-            "links": {"self": f"/api/v1/datasets/{self.slug}", "html": f"/dataset/{self.slug}"},
-        }
-
-
-@dataclass
-class SearchResult:
-    items: list[SearchHit]
-    total: int
-    page: int
-    size: int
-    facets: dict[str, list[tuple[str, int]]]
-    suggestion: str | None = None
-    note: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        """The result as the API and the search page's JSON twin give it."""
-        return {
-            "items": [hit.as_json() for hit in self.items],
-            "total": self.total,
-            "page": self.page,
-            "size": self.size,
-            "facets": {
-                name: [{"value": value, "count": count} for value, count in counts]
-                for name, counts in self.facets.items()
-            },
-            "suggestion": self.suggestion,
-            "note": self.note,
-        }
 
 
 def _invalid(name: str, message: str) -> InvalidDocument:
