@@ -4,7 +4,7 @@ A dataset, organisation, search or transparency page reads a dozen tables and re
 large template: 10-15 ms of a worker's time at 100,000 datasets, while most of its readers
 are anonymous visitors and crawlers who all get the same bytes until something on it
 changes. So the HTML an anonymous visitor gets is kept, keyed by the address and the
-interface language, and used while these stay the same:
+interface language (and the application's settings), and used while these stay the same:
 
 - the catalogue read version (:mod:`catalogue.datasets.versions`), which every table such a
   page shows moves: datasets, themes, organisations, agreements, services' uses of
@@ -31,6 +31,7 @@ from litestar import MediaType, Request, Response
 from catalogue.datasets.versions import VersionedCache, current_version
 from catalogue.ui.csrf import CSRF_SESSION_KEY
 from catalogue.ui.rendering import csrf_token, current_language
+from catalogue.web.state import settings_of
 
 PAGE_CACHE_BYTES = 64 * 1024 * 1024
 """Per worker: about 1,500 dataset pages."""
@@ -64,7 +65,12 @@ async def kept_page(
     page: when its quality was scored)."""
     if not is_anonymous_read(request, principal):
         return await build()
-    key = (request.url.path, request.scope.get("query_string", b""), current_language(request))
+    key = (
+        request.url.path,
+        request.scope.get("query_string", b""),
+        current_language(request),
+        settings_of(request),  # the title, base URL, languages... of this application
+    )
     freshness = (await current_version(), dt.datetime.now(dt.UTC).date(), also)
     uncached: list[Response[Any]] = []
 
