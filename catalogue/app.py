@@ -12,7 +12,6 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 
 from litestar import Litestar
-from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
@@ -27,8 +26,7 @@ from catalogue.ui.routes import template_config
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import EXCEPTION_HANDLERS
 from catalogue.web.guard import limits_middleware, slow_request_log
-from catalogue.web.gzip import LEVEL as GZIP_LEVEL
-from catalogue.web.gzip import SKIP_COMPRESSION
+from catalogue.web.gzip import gzip_answers
 from catalogue.web.head import answer_head
 from catalogue.web.openapi import ShapePlugin
 from catalogue.web.reads import one_version_per_read
@@ -97,6 +95,7 @@ def create_app(
         # The slow-request log and the limits come first: nothing reads a request before them.
         middleware=[
             slow_request_log,
+            gzip_answers,  # feeds, CKAN pages and HTML shrink 5-10x (catalogue.web.gzip)
             limits_middleware,
             one_version_per_read,
             language_middleware,
@@ -107,13 +106,6 @@ def create_app(
             *wiring.LIFESPANS,
             *(wiring.SERVER_LIFESPANS if prepare else ()),
         ],
-        # Feeds, CKAN pages of 1,000 packages and HTML shrink 5-10x; level 6 is cheap.
-        compression_config=CompressionConfig(
-            backend="gzip",
-            minimum_size=1024,
-            gzip_compress_level=GZIP_LEVEL,
-            exclude_opt_key=SKIP_COMPRESSION,  # handlers that gzip once (catalogue.web.gzip)
-        ),
         openapi_config=OpenAPIConfig(
             title=settings.catalogue_title,
             version=__version__,

@@ -17,9 +17,12 @@ from litestar import MediaType, Request, Response
 from catalogue.accounts.principal import Principal
 from catalogue.datasets import queries, seek, service
 from catalogue.datasets.versions import VersionedCache, current_version
+from catalogue.web.gzip import OnceGzipped
 from catalogue.web.links import with_dataset_links
 
-_bodies: VersionedCache[bytes] = VersionedCache(max_entries=2048, max_bytes=64 * 2**20)
+_bodies: VersionedCache[OnceGzipped] = VersionedCache(
+    max_entries=2048, max_bytes=64 * 2**20, size_of=len
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ async def list_response(
     version = await current_version()
     body = _bodies.get(key, version)
     if body is None:
-        body = msgspec.json.encode(await list_body(None, filters, window))
+        body = OnceGzipped(msgspec.json.encode(await list_body(None, filters, window)))
         _bodies.put(key, version, body)
-    return Response(body, media_type=MediaType.JSON)
+    content, encoding = body.for_request(request)
+    return Response(content, media_type=MediaType.JSON, headers=encoding)

@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 from catalogue.datasets.tables import Dataset
+from catalogue.db import read_rows
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ _held: ContextVar[list[int | None] | None] = ContextVar("held_catalogue_version"
 
 
 async def _read_version() -> int:
-    rows = await Dataset.raw("SELECT value FROM catalogue_read_version LIMIT 1")
+    rows = await read_rows(Dataset, "SELECT value FROM catalogue_read_version LIMIT 1")
     return int(rows[0]["value"]) if rows else 0
 
 

@@ -41,7 +41,7 @@ from catalogue.domain.problems import InvalidDocument
 from catalogue.limits import LimitExceeded, limits
 from catalogue.settings import get_settings
 from catalogue.web.errors import problem_response
-from catalogue.web.gzip import SKIP_COMPRESSION, accepts_gzip, pack
+from catalogue.web.gzip import accepts_gzip, pack
 from catalogue.web.openapi import errors, with_content
 
 CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log shows it
@@ -150,7 +150,6 @@ class CatalogController(Controller):
         operation_class=with_content(
             {"200": RDF_CONTENT}, parameters=FEED_PARAMETERS, replace=True
         ),
-        opt={SKIP_COMPRESSION: True},
     )
     async def catalog(self, request: Request[Any, Any, Any]) -> Response[Any]:
         accept = request.headers.get("accept")
@@ -171,7 +170,6 @@ class CatalogController(Controller):
         operation_class=with_content(
             {"200": FEED_CONTENT}, parameters=FEED_PARAMETERS, replace=True
         ),
-        opt={SKIP_COMPRESSION: True},
     )
     async def catalog_file(self, request: Request[Any, Any, Any]) -> Response[Any]:
         extension = request.url.path.rsplit(".", 1)[-1]

@@ -24,7 +24,7 @@ from catalogue.organisations.service import get_organisation
 from catalogue.settings import get_settings
 from catalogue.ui.search_view import parse_state
 from catalogue.vocabularies import default_vocabularies
-from catalogue.web.gzip import SKIP_COMPRESSION, accepts_gzip
+from catalogue.web.gzip import accepts_gzip
 from catalogue.web.params import FromPath
 
 XML = "application/xml; charset=utf-8"
@@ -71,7 +71,6 @@ async def sitemap_index() -> Response[bytes]:
 @get(
     [f"/sitemap-{n}.xml" for n in range(1, sitemap.MAX_PAGES + 1)],
     include_in_schema=False,
-    opt={SKIP_COMPRESSION: True},
 )
 async def sitemap_page(request: Request[Any, Any, Any]) -> Response[bytes]:
     """A page of the index; gzipped once when cached, not by the middleware on each request."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalogue.datasets.versions import VersionedCache, current_version
+from catalogue.db import read_rows
 from catalogue.domain.problems import Problem
 from catalogue.errors import BadRequest
 from catalogue.quality.indicators import DIMENSIONS, MAX_POINTS, RATINGS, TOTAL_POINTS
@@ -40,16 +41,18 @@ async def stamp() -> tuple[int, str]:
 
 async def scored_at(slug: str) -> str:
     """When this dataset was last scored (a dataset page shows its score and link checks)."""
-    rows = await QualityScore.raw(
-        "SELECT computed_at FROM quality_score WHERE slug = {} LIMIT 1", slug
+    rows = await read_rows(
+        QualityScore, "SELECT computed_at FROM quality_score WHERE slug = {} LIMIT 1", slug
     )
     return str(rows[0]["computed_at"]) if rows else ""
 
 
 async def publisher_scored_at(publisher: str) -> str:
     """When a dataset of this publisher was last scored (its page shows their figures)."""
-    rows = await QualityScore.raw(
-        "SELECT MAX(computed_at) AS newest FROM quality_score WHERE publisher = {}", publisher
+    rows = await read_rows(
+        QualityScore,
+        "SELECT MAX(computed_at) AS newest FROM quality_score WHERE publisher = {}",
+        publisher,
     )
     return str(rows[0]["newest"]) if rows else ""
 

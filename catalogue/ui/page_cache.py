@@ -17,7 +17,7 @@ interface language (and the application's settings), and used while these stay t
 
 Signed-in users, bearer tokens, a session holding a message to show, other methods than
 GET and HEAD, answers other than 200 and pages holding the visitor's CSRF token (a form) are
-never kept or served from here.
+never kept or served from here. A kept page is kept with its gzip (:mod:`catalogue.web.gzip`).
 """
 
 from __future__ import annotations
@@ -31,12 +31,13 @@ from litestar import MediaType, Request, Response
 from catalogue.datasets.versions import VersionedCache, current_version
 from catalogue.ui.csrf import CSRF_SESSION_KEY
 from catalogue.ui.rendering import csrf_token, current_language
+from catalogue.web.gzip import OnceGzipped
 from catalogue.web.state import settings_of
 
 PAGE_CACHE_BYTES = 64 * 1024 * 1024
 """Per worker: about 1,500 dataset pages."""
 
-_pages: VersionedCache[tuple[str, int, dict[str, str]]] = VersionedCache(
+_pages: VersionedCache[tuple[OnceGzipped, dict[str, str]]] = VersionedCache(
     max_entries=20_000, max_bytes=PAGE_CACHE_BYTES, size_of=lambda page: len(page[0])
 )
 
@@ -74,7 +75,7 @@ async def kept_page(
     freshness = (await current_version(), dt.datetime.now(dt.UTC).date(), also)
     uncached: list[Response[Any]] = []
 
-    async def render() -> tuple[str, int, dict[str, str]]:
+    async def render() -> tuple[OnceGzipped, dict[str, str]]:
         response = await build()
         content = response.content
         token = csrf_token(request)
@@ -85,15 +86,16 @@ async def kept_page(
         ):
             uncached.append(response)  # not what every visitor gets (a form has their token)
             raise _NotKept
-        return response.content, response.status_code, dict(response.headers)
+        return OnceGzipped(content.encode()), dict(response.headers)
 
     try:
-        html, status, headers = await _pages.get_or_compute(key, render, version=freshness)
+        html, headers = await _pages.get_or_compute(key, render, version=freshness)
     except _NotKept:
         if uncached:
             return uncached[0]
         return await build()  # a concurrent request's answer was not kept: build our own
-    return Response(html, status_code=status, media_type=MediaType.HTML, headers=headers)
+    body, encoding = html.for_request(request)
+    return Response(body, media_type=MediaType.HTML, headers={**headers, **encoding})
 
 
 class _NotKept(Exception):
