@@ -212,3 +212,18 @@ async def test_a_rescore_shows_on_the_dataset_page_at_once(client, steward):
         {QualityScore.assessment: assessment, QualityScore.computed_at: later}
     ).where(QualityScore.slug == "scored")
     assert "3 of " in await page(client, "/dataset/scored")
+
+
+async def test_a_kept_ckan_answer_is_never_given_to_a_caller_with_a_token(client, steward):
+    """Anonymous CKAN answers are kept whole (``catalogue.ckan.controllers``); a caller with
+    a token, who may see drafts, always gets their own."""
+    body = {**open_dataset("draft-meadow"), "title": {"en": "Draft meadow"}}
+    assert (await client.post(API, json=body, headers=steward)).status_code == 201
+    show = "/api/3/action/package_show?id=draft-meadow"
+    assert (await client.get(show)).status_code == 404
+    mine = await client.get(show, headers=steward)
+    assert mine.status_code == 200 and mine.json()["result"]["title"] == "Draft meadow"
+    assert (await client.get(show)).status_code == 404
+    listed = await client.get("/api/3/action/package_list", headers={"Accept-Encoding": "gzip"})
+    assert listed.json() == (await client.get("/api/3/action/package_list")).json()
+    assert listed.json()["success"] is True

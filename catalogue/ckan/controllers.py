@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from litestar import MediaType, Request, Response, Router, get, post
 from litestar.exceptions import HTTPException
 from litestar.params import PathParameter
+from litestar.serialization import encode_json
 
 from catalogue.accounts.principal import Principal
 from catalogue.accounts.service import principal_for_token
@@ -36,6 +37,8 @@ from catalogue.ckan.schemas import (
 )
 from catalogue.errors import CatalogueError, Forbidden, InvalidDocument, NotFound, Unauthorised
 from catalogue.limits import LimitExceeded
+from catalogue.search.service import generation as search_generation
+from catalogue.ui.page_cache import kept_page
 from catalogue.web.auth import current_principal
 from catalogue.web.errors import LIMIT_STATUS
 from catalogue.web.openapi import errors, with_content
@@ -137,10 +140,10 @@ def _as_ckan_error(error: Exception) -> CkanError:
 
 def envelope(
     request: Request[Any, Any, Any], name: str, status: int, body: dict[str, Any]
-) -> Response[dict[str, Any]]:
+) -> Response[bytes]:
     help_url = f"{settings_of(request).base_url}/api/3/action/help_show?name={name}"
     return Response(
-        {"help": help_url, **body},
+        encode_json({"help": help_url, **body}),
         status_code=status,
         media_type=MediaType.JSON,
         headers={"Cache-Control": "no-store"},
@@ -166,7 +169,18 @@ CKAN_DESCRIPTION = (
     ),
 )
 async def ckan_action(request: Request[Any, Any, Any], name: ActionName) -> Response[Any]:
-    return await run_action(request, name)
+    """Anonymous answers are kept per catalogue version and index snapshot (portals and
+    people repeat the same searches): a repeated read costs two version reads."""
+    if name not in ACTIONS or any(
+        request.headers.get(header) for header in ("authorization", "x-ckan-api-key")
+    ):
+        return await run_action(request, name)
+    return await kept_page(
+        request,
+        await current_principal(request),
+        lambda: run_action(request, name),
+        also=await search_generation(),
+    )
 
 
 @post(

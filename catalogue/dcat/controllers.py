@@ -41,7 +41,6 @@ from catalogue.domain.problems import InvalidDocument
 from catalogue.limits import LimitExceeded, limits
 from catalogue.settings import get_settings
 from catalogue.web.errors import problem_response
-from catalogue.web.gzip import accepts_gzip, pack
 from catalogue.web.openapi import errors, with_content
 
 CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log shows it
@@ -49,8 +48,6 @@ CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log s
 _pages: VersionedCache[tuple[bytes, str, dt.datetime | None]] = VersionedCache(
     max_entries=4096, max_bytes=128 * 2**20
 )
-_packed: VersionedCache[bytes] = VersionedCache(max_entries=4096, max_bytes=32 * 2**20)
-"""The same pages gzipped (a ninth of the size), for the clients that accept it."""
 
 
 async def _feed_document(
@@ -99,12 +96,6 @@ async def _catalog_response(
     if await client_gone(request):  # a harvester that gave up: send nothing
         return Response(b"", status_code=CLIENT_GONE)
     body, etag, last_modified = found
-    packed = None
-    if accepts_gzip(request):
-        packed = _packed.get(key, version)
-        if packed is None:
-            packed = pack(body)
-            _packed.put(key, version, packed)
     return rdf_bytes_response(
         request,
         body,
@@ -113,7 +104,6 @@ async def _catalog_response(
         vary=vary,
         etag=etag,
         media_type=media_type,
-        packed=packed,
     )
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.enums import ParamType
 from litestar.openapi.spec import OpenAPIType, Operation, Parameter, Schema
+from litestar.serialization import encode_json
 
 from catalogue.domain.fields import FACETS
 from catalogue.errors import BadRequest, InvalidDocument
 from catalogue.search.outbox import search_lifespan
 from catalogue.search.schema import FACET_FIELDS
 from catalogue.search.schemas import SearchResultsOut
-from catalogue.search.service import MAX_SIZE, SORTS, SearchQuery, search
+from catalogue.search.service import MAX_SIZE, SORTS, SearchQuery, generation, search
+from catalogue.ui.page_cache import kept_page
 from catalogue.web.openapi import errors
 from catalogue.web.params import CurrentPrincipal, FromQuery, QueryParameter
 
@@ -82,11 +84,16 @@ class SearchController(Controller):
         sort: Annotated[str, QueryParameter(description=" | ".join(SORTS))] = "relevance",
         page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
         size: Annotated[int, QueryParameter(ge=1, le=MAX_SIZE)] = 20,
-    ) -> SearchResultsOut:
+    ) -> Response[SearchResultsOut]:
+        """Anonymous answers are kept whole per index snapshot (``catalogue.ui.page_cache``)."""
         query = SearchQuery(q=q, filters=_filters(request), sort=sort, page=page, size=size)
-        try:
-            result = await search(query, principal)
-        except InvalidDocument as error:
-            detail = "; ".join(f"{p.field}: {p.message}" for p in error.problems)
-            raise BadRequest(detail, error.problems) from None
-        return result.as_json()
+
+        async def answer() -> Response[Any]:
+            try:
+                result = await search(query, principal)
+            except InvalidDocument as error:
+                detail = "; ".join(f"{p.field}: {p.message}" for p in error.problems)
+                raise BadRequest(detail, error.problems) from None
+            return Response(encode_json(result.as_json()), media_type=MediaType.JSON)
+
+        return await kept_page(request, principal, answer, also=await generation())

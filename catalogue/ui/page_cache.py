@@ -37,7 +37,7 @@ from catalogue.web.state import settings_of
 PAGE_CACHE_BYTES = 64 * 1024 * 1024
 """Per worker: about 1,500 dataset pages."""
 
-_pages: VersionedCache[tuple[OnceGzipped, dict[str, str]]] = VersionedCache(
+_pages: VersionedCache[tuple[OnceGzipped, str, dict[str, str]]] = VersionedCache(
     max_entries=20_000, max_bytes=PAGE_CACHE_BYTES, size_of=lambda page: len(page[0])
 )
 
@@ -60,8 +60,9 @@ async def kept_page(
     build: Callable[[], Awaitable[Response[Any]]],
     also: Hashable = None,
 ) -> Response[Any]:
-    """``build()``'s HTML response, computed once per key and freshness for anonymous
-    visitors (concurrent misses wait for one rendering), and afresh for everyone else.
+    """``build()``'s response (HTML, or JSON bytes such as CKAN's), computed once per key
+    and freshness for anonymous visitors (concurrent misses wait for one rendering), and
+    afresh for everyone else.
     ``also``: what else the page follows (a search page: the index snapshot; a dataset
     page: when its quality was scored)."""
     if not is_anonymous_read(request, principal):
@@ -75,31 +76,33 @@ async def kept_page(
     freshness = (await current_version(), dt.datetime.now(dt.UTC).date(), also)
     uncached: list[Response[Any]] = []
 
-    async def render() -> tuple[OnceGzipped, dict[str, str]]:
+    async def render() -> tuple[OnceGzipped, str, dict[str, str]]:
         response = await build()
         content = response.content
+        content = content.encode() if isinstance(content, str) else content
         token = csrf_token(request)
         if (
             response.status_code != 200
-            or not isinstance(content, str)
-            or (token and token in content)
+            or not isinstance(content, bytes)
+            or (token and token.encode() in content)
         ):
             uncached.append(response)  # not what every visitor gets (a form has their token)
             raise _NotKept
-        return OnceGzipped(content.encode()), dict(response.headers)
+        media_type: str = response.media_type or MediaType.HTML
+        return OnceGzipped(content), media_type, dict(response.headers)
 
     try:
-        html, headers = await _pages.get_or_compute(key, render, version=freshness)
+        kept, media_type, headers = await _pages.get_or_compute(key, render, version=freshness)
     except _NotKept:
         if uncached:
             return uncached[0]
         return await build()  # a concurrent request's answer was not kept: build our own
-    body, encoding = html.for_request(request)
-    return Response(body, media_type=MediaType.HTML, headers={**headers, **encoding})
+    body, encoding = kept.for_request(request)
+    return Response(body, media_type=media_type, headers={**headers, **encoding})
 
 
 class _NotKept(Exception):
-    """The page's answer is not one every visitor gets (a 404, a redirect, bytes)."""
+    """The page's answer is not one every visitor gets (a 404, a redirect, a stream)."""
 
 
 def clear() -> None:
