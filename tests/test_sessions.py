@@ -188,3 +188,26 @@ async def test_a_user_change_is_audited_without_the_password(client, admin):
     assert latest["diff"]["active"] == {"from": True, "to": False}
     assert latest["diff"]["password"]["to"] == "[redacted]"
     assert "brand new" not in repr(items)
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [("/", "text/html"), ("/search?q=x", "text/html"), ("/catalog.ttl", "text/turtle")],
+)
+async def test_a_page_without_a_form_sets_no_cookie(client, admin, path, accept):
+    """Crawlers, harvesters and first visits get no session: the CSRF token is made when a
+    page first writes a form (``catalogue.ui.csrf.LazyCsrfToken``)."""
+    client.cookies.clear()
+    response = await client.get(path, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert "set-cookie" not in response.headers
+
+
+async def test_the_first_form_starts_the_session_its_token_belongs_to(client, admin):
+    client.cookies.clear()
+    page = await client.get("/signin")
+    assert SESSION_COOKIE in page.headers["set-cookie"]
+    token = csrf(page.text)
+    again = await client.get("/signin")
+    assert csrf(again.text) == token  # the same session, the same token
+    assert await sign_in(client)

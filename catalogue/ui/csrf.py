@@ -6,7 +6,8 @@ It carries a random session id that the server looks up on each request
 (:mod:`catalogue.accounts.sessions`), so signing out ends it even for a copied cookie.
 
 The CSRF token is a random value kept in that session and echoed by every form (hidden field
-``_csrf_token``) or by scripts (header ``X-CSRF-Token``). Requests that carry an
+``_csrf_token``) or by scripts (header ``X-CSRF-Token``). It is made when a page first
+writes a form (:class:`LazyCsrfToken`): pages without one set no cookie. Requests that carry an
 ``Authorization`` header are exempt: browsers never add that header on their own, so a
 token-authenticated API call cannot be forged by another site.
 """
@@ -23,7 +24,6 @@ from litestar.enums import RequestEncodingType, ScopeType
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
-from litestar.utils.scope.state import ScopeState
 
 from catalogue.accounts.sessions import SESSION_LIFETIME, SESSION_TOKEN_KEY
 from catalogue.settings import Settings
@@ -134,9 +134,6 @@ class CSRFMiddleware:
                     scope, receive, send
                 )
                 return
-        if not scope["path"].startswith("/api/"):
-            token = session.get(CSRF_SESSION_KEY) or new_csrf_token(session)
-            ScopeState.from_scope(scope).csrf_token = token
         await self.app(scope, receive, send)
 
 
@@ -145,6 +142,26 @@ def ui_middleware(settings: Settings) -> list[Any]:
     return [session_config(settings).middleware, DefineMiddleware(CSRFMiddleware)]
 
 
-def current_csrf_token(request: Request[Any, Any, Any]) -> str:
-    token = ScopeState.from_scope(request.scope).csrf_token
-    return token if isinstance(token, str) else ""
+def session_csrf_token(request: Request[Any, Any, Any], create: bool = True) -> str:
+    """The session's token, started when a page first needs one (a form): pages without a
+    form set no cookie, so crawlers, harvesters and first visits get none. ``create=False``:
+    only a token the session already holds ("" otherwise)."""
+    session = request.scope.get("session")
+    if not isinstance(session, dict) or request.scope["path"].startswith(NO_SESSION_PREFIXES):
+        return ""
+    token = session.get(CSRF_SESSION_KEY)
+    if isinstance(token, str) and token:
+        return token
+    return new_csrf_token(session) if create else ""
+
+
+class LazyCsrfToken:
+    """The token as a template value: made when the template writes it, not before."""
+
+    def __init__(self, request: Request[Any, Any, Any]) -> None:
+        self._request = request
+
+    def __str__(self) -> str:
+        return session_csrf_token(self._request)
+
+    __html__ = __str__

@@ -29,8 +29,8 @@ from typing import Any
 from litestar import MediaType, Request, Response
 
 from catalogue.datasets.versions import VersionedCache, current_version
-from catalogue.ui.csrf import CSRF_SESSION_KEY
-from catalogue.ui.rendering import csrf_token, current_language
+from catalogue.ui.csrf import CSRF_SESSION_KEY, session_csrf_token
+from catalogue.ui.rendering import current_language
 from catalogue.web.gzip import OnceGzipped
 from catalogue.web.state import settings_of
 
@@ -80,7 +80,7 @@ async def kept_page(
         response = await build()
         content = response.content
         content = content.encode() if isinstance(content, str) else content
-        token = csrf_token(request)
+        token = session_csrf_token(request, create=False)  # made if the page has a form
         if (
             response.status_code != 200
             or not isinstance(content, bytes)

@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import MediaType, Request, Response
-from litestar.utils.scope.state import ScopeState
 
 from catalogue.accounts.principal import Principal
 from catalogue.i18n import catalogues as i18n
@@ -25,6 +24,7 @@ from catalogue.i18n.middleware import scope_language
 from catalogue.i18n.negotiation import LANGUAGE_COOKIE, LANGUAGE_PARAMETER, choose_language
 from catalogue.settings import PROJECT_ROOT
 from catalogue.ui import filters
+from catalogue.ui.csrf import LazyCsrfToken
 from catalogue.web.state import settings_of
 
 TEMPLATES_DIR = PROJECT_ROOT / "ui" / "templates"
@@ -157,12 +157,6 @@ def language_links(request: Request[Any, Any, Any], current: str) -> list[dict[s
     return links
 
 
-def csrf_token(request: Request[Any, Any, Any]) -> str:
-    """The CSRF token Litestar's CSRF middleware put in the scope ("" when CSRF is off)."""
-    token = ScopeState.from_scope(request.scope).csrf_token
-    return token if isinstance(token, str) else ""
-
-
 def navigation(path: str, principal: Principal | None) -> list[dict[str, Any]]:
     items = []
     for item in _NAV_ITEMS:
@@ -195,7 +189,7 @@ def page_context(request: Request[Any, Any, Any], context: Mapping[str, Any]) ->
         "lang": language,
         "languages": settings.languages,
         "language_links": language_links(request, language),
-        "csrf_token": csrf_token(request),
+        "csrf_token": LazyCsrfToken(request),  # a session cookie only for pages with a form
         "messages": [],
         "json_twin": None,
         "sign_in_url": None,
