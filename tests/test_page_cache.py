@@ -227,3 +227,20 @@ async def test_a_kept_ckan_answer_is_never_given_to_a_caller_with_a_token(client
     listed = await client.get("/api/3/action/package_list", headers={"Accept-Encoding": "gzip"})
     assert listed.json() == (await client.get("/api/3/action/package_list")).json()
     assert listed.json()["success"] is True
+
+
+async def test_a_page_and_its_json_twin_are_kept_apart_and_both_follow_an_edit(client, steward):
+    await publish(client, steward, "twin", "Twin one")
+    for _ in range(2):  # the second round is served from what the first kept
+        html = await client.get("/dataset/twin", headers=HTML)
+        twin = await client.get("/dataset/twin", headers={"Accept": "application/json"})
+        api = await client.get(f"{API}/twin")
+        assert html.headers["content-type"].startswith("text/html") and "Twin one" in html.text
+        assert twin.headers["content-type"] == "application/json"
+        assert twin.json()["title"]["en"] == "Twin one" == api.json()["title"]["en"]
+        assert twin.headers["etag"] == api.headers["etag"]
+    await retitle(client, steward, "twin", "Twin two")
+    twin = await client.get("/dataset/twin", headers={"Accept": "application/json"})
+    assert twin.json()["title"]["en"] == "Twin two"
+    assert (await client.get(f"{API}/twin")).json()["title"]["en"] == "Twin two"
+    assert (await client.get(f"{API}/nothing-here")).status_code == 404

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar import Controller, MediaType, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import ResponseHeader
 from litestar.openapi.spec import Example
 from litestar.params import JSONBody, PathParameter
+from litestar.serialization import encode_json
 
 from catalogue.datasets import batch, listing, queries, seek, service
 from catalogue.datasets.schemas import (
@@ -24,6 +25,7 @@ from catalogue.datasets.schemas import (
 from catalogue.domain.dataset import Classification, Status
 from catalogue.domain.problems import Problem
 from catalogue.errors import BadRequest
+from catalogue.ui.page_cache import kept_page
 from catalogue.web.conditional import NO_REVISION, IfMatch, expected_revision
 from catalogue.web.links import with_dataset_links
 from catalogue.web.openapi import errors
@@ -133,10 +135,18 @@ class DatasetController(Controller):
         response_headers=ETAG,
     )
     async def read_dataset(
-        self, slug: DatasetSlug, principal: CurrentPrincipal
+        self, request: Request[Any, Any, Any], slug: DatasetSlug, principal: CurrentPrincipal
     ) -> Response[DatasetOut]:
-        record = await queries.get_record(slug, principal)
-        return _with_etag(await service.represent(record, principal), record)
+        """Kept whole for anonymous readers per catalogue version (``catalogue.ui.page_cache``)."""
+
+        async def answer() -> Response[Any]:
+            record = await queries.get_record(slug, principal)
+            body = with_dataset_links(await service.represent(record, principal))
+            return Response(
+                encode_json(body), media_type=MediaType.JSON, headers={"ETag": record.etag}
+            )
+
+        return await kept_page(request, principal, answer)
 
     @put(
         "/{slug:str}",

@@ -9,6 +9,7 @@ import importlib
 from typing import Any
 
 from litestar import MediaType, Request, Response, get
+from litestar.serialization import encode_json
 
 from catalogue.datasets.queries import (
     find_record,
@@ -80,12 +81,16 @@ async def dataset_page(
             record = await get_record(slug, principal)
             return dcat.dataset_rdf_response(request, record, rdf_format)
     if wants_json(request):
-        record = await get_record(slug, principal)
-        return Response(
-            with_dataset_links(await represent(record, principal)),
-            media_type=MediaType.JSON,
-            headers={"ETag": record.etag, "Vary": "Accept"},
-        )
+
+        async def twin() -> Response[Any]:
+            record = await get_record(slug, principal)
+            return Response(
+                encode_json(with_dataset_links(await represent(record, principal))),
+                media_type=MediaType.JSON,
+                headers={"ETag": record.etag, "Vary": "Accept"},
+            )
+
+        return await kept_page(request, principal, twin, variant=MediaType.JSON)
     return await kept_page(
         request,
         principal,

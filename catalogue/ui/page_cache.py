@@ -59,12 +59,14 @@ async def kept_page(
     principal: Any,
     build: Callable[[], Awaitable[Response[Any]]],
     also: Hashable = None,
+    variant: Hashable = None,
 ) -> Response[Any]:
     """``build()``'s response (HTML, or JSON bytes such as CKAN's), computed once per key
     and freshness for anonymous visitors (concurrent misses wait for one rendering), and
     afresh for everyone else.
     ``also``: what else the page follows (a search page: the index snapshot; a dataset
-    page: when its quality was scored)."""
+    page: when its quality was scored); ``variant``: which of the address's answers this is
+    (a page's JSON twin, asked for by ``Accept``)."""
     if not is_anonymous_read(request, principal):
         return await build()
     key = (
@@ -72,6 +74,7 @@ async def kept_page(
         request.scope.get("query_string", b""),
         current_language(request),
         settings_of(request),  # the title, base URL, languages... of this application
+        variant,
     )
     freshness = (await current_version(), dt.datetime.now(dt.UTC).date(), also)
     uncached: list[Response[Any]] = []
