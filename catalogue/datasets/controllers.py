@@ -10,7 +10,7 @@ from litestar.openapi.spec import Example
 from litestar.params import JSONBody, PathParameter
 from litestar.serialization import encode_json
 
-from catalogue.datasets import batch, listing, queries, seek, service
+from catalogue.datasets import batch, history, listing, queries, seek, service
 from catalogue.datasets.schemas import (
     DatasetAtRevisionOut,
     DatasetBatchBody,
@@ -207,7 +207,7 @@ class DatasetController(Controller):
     async def dataset_history(
         self, slug: DatasetSlug, principal: CurrentPrincipal
     ) -> DatasetHistoryOut:
-        return {"slug": slug, "items": await queries.history(slug, principal)}
+        return {"slug": slug, "items": await history.history(slug, principal)}
 
     @get(
         "/{slug:str}/history/{revision:int}",
@@ -220,7 +220,7 @@ class DatasetController(Controller):
         revision: Annotated[int, PathParameter(ge=1, le=2_147_483_647)],
         principal: CurrentPrincipal,
     ) -> DatasetAtRevisionOut:
-        snapshot = await queries.snapshot_at(slug, revision, principal)
+        snapshot = await history.snapshot_at(slug, revision, principal)
         return {"revision": revision, "document": snapshot}
 
     @get(

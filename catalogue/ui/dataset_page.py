@@ -11,11 +11,11 @@ from typing import Any
 from litestar import MediaType, Request, Response, get
 from litestar.serialization import encode_json
 
+from catalogue.datasets.history import history
 from catalogue.datasets.queries import (
     find_record,
     get_record,
     get_record_by_slug_or_id,
-    history,
     visible_slugs,
 )
 from catalogue.datasets.service import represent
