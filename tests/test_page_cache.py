@@ -244,3 +244,24 @@ async def test_a_page_and_its_json_twin_are_kept_apart_and_both_follow_an_edit(c
     assert twin.json()["title"]["en"] == "Twin two"
     assert (await client.get(f"{API}/twin")).json()["title"]["en"] == "Twin two"
     assert (await client.get(f"{API}/nothing-here")).status_code == 404
+
+
+async def test_json_answers_are_built_once_for_anonymous_readers(client, steward, monkeypatch):
+    """A handler's Response without a status (the GET default, 200) is kept like a page."""
+    from catalogue.ui import page_cache
+
+    await publish(client, steward, "built-once", "Built once")
+    kept: list[str] = []
+    real_put = page_cache._pages.put
+    monkeypatch.setattr(
+        page_cache._pages,
+        "put",
+        lambda key, *rest, **kw: kept.append(key[0]) or real_put(key, *rest, **kw),
+    )
+    for _ in range(3):
+        assert (
+            await client.get("/dataset/built-once", headers={"Accept": "application/json"})
+        ).status_code == 200
+        assert (await client.get("/api/v1/search?q=built")).json()["total"] == 1
+        assert (await client.get(f"{API}/built-once")).status_code == 200
+    assert sorted(kept) == ["/api/v1/datasets/built-once", "/api/v1/search", "/dataset/built-once"]

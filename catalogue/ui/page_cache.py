@@ -85,7 +85,7 @@ async def kept_page(
         content = content.encode() if isinstance(content, str) else content
         token = session_csrf_token(request, create=False)  # made if the page has a form
         if (
-            response.status_code != 200
+            (response.status_code or 200) != 200  # None: the GET route's default, 200
             or not isinstance(content, bytes)
             or (token and token.encode() in content)
         ):
