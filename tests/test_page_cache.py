@@ -265,3 +265,23 @@ async def test_json_answers_are_built_once_for_anonymous_readers(client, steward
         assert (await client.get("/api/v1/search?q=built")).json()["total"] == 1
         assert (await client.get(f"{API}/built-once")).status_code == 200
     assert sorted(kept) == ["/api/v1/datasets/built-once", "/api/v1/search", "/dataset/built-once"]
+
+
+async def test_a_kept_rdf_answer_follows_edits_and_conditional_requests_still_get_304(
+    client, steward
+):
+    await publish(client, steward, "rdf-kept", "RDF one")
+    for _ in range(2):
+        ttl = await client.get("/dataset/rdf-kept.ttl")
+        negotiated = await client.get("/dataset/rdf-kept", headers={"Accept": "text/turtle"})
+        assert ttl.status_code == 200 and "RDF one" in ttl.text
+        assert negotiated.headers["content-type"].startswith("text/turtle")
+        assert "Accept" in negotiated.headers["vary"]
+    assert ttl.text == negotiated.text
+    again = await client.get(
+        "/dataset/rdf-kept.ttl", headers={"If-None-Match": ttl.headers["etag"]}
+    )
+    assert again.status_code == 304
+    await retitle(client, steward, "rdf-kept", "RDF two")
+    assert "RDF two" in (await client.get("/dataset/rdf-kept.ttl")).text
+    assert (await client.get("/dataset/rdf-kept.ttl?profile=nonsense")).status_code == 400

@@ -172,12 +172,14 @@ def rdf_bytes_response(
     vary: bool = False,
     etag: str | None = None,
     media_type: str | None = None,
+    gzip: bool = True,
 ) -> Response[Any]:
     """The bytes with ETag (a hash of the bytes) and Last-Modified; 304 when the
     client's copy is current (If-None-Match wins over If-Modified-Since, as RFC 9110 says).
     ``media_type`` overrides the format's (``.n3`` is Turtle sent as ``text/n3``);
     Gzipped once per ETag for the clients that accept it (a feed page is 700 KB of Turtle,
-    a ninth of that gzipped), not by the middleware on every request."""
+    a ninth of that gzipped), not by the middleware on every request; ``gzip=False`` for
+    an answer that is kept, and gzipped, whole."""
     etag = etag or body_etag(body)
     headers = {"ETag": etag}
     if last_modified is not None:
@@ -194,7 +196,7 @@ def rdf_bytes_response(
     ):
         return Response(content=b"", status_code=304, headers=headers)
     media_type = media_type or FORMATS[fmt][1]
-    if len(body) >= MINIMUM_SIZE and accepts_gzip(request):
+    if gzip and len(body) >= MINIMUM_SIZE and accepts_gzip(request):
         packed = _packed.get(etag, None)
         if packed is None:
             packed = pack(body)
@@ -252,21 +254,46 @@ class _SendDatasetRdf:
         self.profile = profile
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        from catalogue.dcat import rendered
-        from catalogue.quality.rdf import dataset_measurements
-
-        settings = settings_of(self.request)
-        canonical = EXTENSION_ALIASES.get(self.fmt, self.fmt)
-        [item] = await rendered.describe([self.record], settings)
-        quality, scored = await dataset_measurements(self.record, settings.base_url)
-        body = rendered.dataset_document(item, canonical, self.profile, quality, scored)
-        response = rdf_bytes_response(
-            self.request,
-            body,
-            canonical,
-            self.record.modified,
-            vary=True,
-            media_type=ALIAS_MEDIA_TYPES.get(self.fmt),
-        )
+        response = await _dataset_rdf(self.request, self.record, self.fmt, self.profile)
         options = {k: v for k, v in self.options.items() if k not in ("media_type", "status_code")}
         await response.to_asgi_response(None, self.request, **options)(scope, receive, send)
+
+
+async def dataset_rdf_answer(
+    request: Request[Any, Any, Any], record: DatasetRecord, fmt: str
+) -> Response[Any]:
+    """What :func:`dataset_rdf_response` sends, as a plain response written now and not
+    gzipped: for an answer kept whole (``catalogue.ui.page_cache``)."""
+    from catalogue.dcat import profiles
+
+    try:
+        profile = profiles.parse_profile(request.query_params.get("profile"))
+    except InvalidDocument as error:
+        raise BadRequest(error.problems[0].message, error.problems) from None
+    return await _dataset_rdf(request, record, fmt, profile, gzip=False)
+
+
+async def _dataset_rdf(
+    request: Request[Any, Any, Any],
+    record: DatasetRecord,
+    fmt: str,
+    profile: str,
+    gzip: bool = True,
+) -> Response[Any]:
+    from catalogue.dcat import rendered
+    from catalogue.quality.rdf import dataset_measurements
+
+    settings = settings_of(request)
+    canonical = EXTENSION_ALIASES.get(fmt, fmt)
+    [item] = await rendered.describe([record], settings)
+    quality, scored = await dataset_measurements(record, settings.base_url)
+    body = rendered.dataset_document(item, canonical, profile, quality, scored)
+    return rdf_bytes_response(
+        request,
+        body,
+        canonical,
+        record.modified,
+        vary=True,
+        media_type=ALIAS_MEDIA_TYPES.get(fmt),
+        gzip=gzip,
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 from typing import Any
+from uuid import UUID
 
 from litestar import MediaType, Request, Response, get
 from litestar.serialization import encode_json
@@ -61,6 +62,41 @@ async def _related(slugs: list[str], principal: Any, lang: str) -> list[dict[str
     return related
 
 
+async def _rdf(
+    request: Request[Any, Any, Any],
+    principal: Any,
+    name: str,
+    fmt: str,
+    dcat: Any,
+    by_id: bool = False,
+) -> Response[Any]:
+    """A dataset's RDF in ``fmt``, kept whole for anonymous readers per catalogue version
+    and quality score (RDF/XML and JSON-LD carry the measurements). Conditional requests
+    (a harvester's ``If-None-Match``) and datasets addressed by id take the full path."""
+
+    async def read() -> Any:
+        if by_id:
+            return await get_record_by_slug_or_id(name, principal)
+        return await get_record(name, principal)
+
+    conditional = any(request.headers.get(h) for h in ("if-none-match", "if-modified-since"))
+    if conditional or (by_id and _is_uuid(name)):
+        return dcat.dataset_rdf_response(request, await read(), fmt)
+
+    async def answer() -> Response[Any]:
+        return await dcat.dataset_rdf_answer(request, await read(), fmt)
+
+    return await kept_page(request, principal, answer, also=await scored_at(name), variant=fmt)
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        UUID(name)
+    except ValueError:
+        return False
+    return True
+
+
 @get("/dataset/{slug:str}", include_in_schema=False, name="ui:dataset")
 async def dataset_page(
     request: Request[Any, Any, Any], principal: CurrentPrincipal, slug: FromPath[str]
@@ -73,13 +109,11 @@ async def dataset_page(
         # (by slug or, as ckanext-dcat addresses datasets, by id).
         if dcat is None:
             raise NotFound(f"no dataset '{slug}'")
-        record = await get_record_by_slug_or_id(name, principal)
-        return dcat.dataset_rdf_response(request, record, extension)
+        return await _rdf(request, principal, name, extension, dcat, by_id=True)
     if dcat is not None:
         rdf_format = dcat.preferred_rdf_format(request.headers.get("accept"))
         if rdf_format:
-            record = await get_record(slug, principal)
-            return dcat.dataset_rdf_response(request, record, rdf_format)
+            return await _rdf(request, principal, slug, rdf_format, dcat)
     if wants_json(request):
 
         async def twin() -> Response[Any]:

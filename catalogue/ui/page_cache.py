@@ -101,6 +101,8 @@ async def kept_page(
             return uncached[0]
         return await build()  # a concurrent request's answer was not kept: build our own
     body, encoding = kept.for_request(request)
+    if encoding and "Vary" in headers:  # a negotiated answer varies by Accept as well
+        encoding = {**encoding, "Vary": f"{headers['Vary']}, {encoding['Vary']}"}
     return Response(body, media_type=media_type, headers={**headers, **encoding})
 
 
