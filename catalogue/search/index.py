@@ -30,6 +30,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from catalogue.datasets.tables import Dataset
+from catalogue.db import read_rows
 from catalogue.files import write_atomically
 from catalogue.progress import Progress
 from catalogue.search import build, changelog, spelling
@@ -408,7 +409,8 @@ async def ensure_index(progress: Progress | None = None) -> str | None:
 
 async def _head() -> tuple[str | None, int, int]:
     """The database's marker, the last pruned and the newest change-log id (one query)."""
-    rows = await SearchState.raw(
+    rows = await read_rows(
+        SearchState,
         "SELECT (SELECT marker FROM search_state WHERE name = {}) AS marker, "
         "(SELECT marker FROM search_state WHERE name = {}) AS pruned, "
         "(SELECT MAX(id) FROM change_log) AS last",
