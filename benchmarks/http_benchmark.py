@@ -489,7 +489,8 @@ def main() -> None:
     parser.add_argument(
         "--warm",
         action="store_true",
-        help="read each address before its timed run until every worker has kept it",
+        help="read each address before its timed run (in turn, then by wrk for 2 s: every "
+        "worker keeps it)",
     )
     parser.add_argument(
         "--feed-seconds",
@@ -545,11 +546,14 @@ def main() -> None:
                 continue
             auth = (f"Authorization: Bearer {args.token}",) if name in signed else ()
             if args.warm and not auth:
-                # The steady state: each kept answer rendered once by each worker (a new
-                # connection per read lands on any worker: with two, six reads miss one
-                # of them once in 32).
-                for path in paths * 3 * args.workers:
+                # The steady state: each kept answer rendered once by each worker. Read
+                # once in turn, then by wrk for two seconds (its connections land on
+                # every worker); that run is not reported.
+                for path in paths:
                     get(base, path, accept)
+                run_wrk(
+                    base, paths, argparse.Namespace(**{**vars(args), "duration": 2}), accept, folder
+                )
             results[name] = run_wrk(base, paths, args, accept, folder, auth)
             print(f"  {name:<28} {results[name]}", file=sys.stderr, flush=True)
         report["endpoints"] = results
