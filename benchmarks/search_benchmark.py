@@ -226,6 +226,7 @@ async def measure_register_to_searchable(generator: Any, admin: Any, rounds: int
             writes.append((committed - began) * 1000)
         first += rounds
         report[f"commit_to_{name}_median_ms"] = round(statistics.median(latencies), 1)
+        report[f"commit_to_{name}_p95_ms"] = round(percentile(latencies, 0.95), 1)
         report[f"commit_to_{name}_max_ms"] = round(max(latencies), 1)
         report.setdefault("service_write_median_ms", round(statistics.median(writes), 1))
     return report

@@ -257,3 +257,41 @@ def test_posting_ids_read_whole_blocks_exactly_as_whoosh_would(tmp_path):
     assert _posting_ids(reader, "tag", "third") == list(range(0, 700, 3))
     assert _posting_ids(reader, "text", "word2") == list(range(2, 700, 5))
     assert _posting_ids(reader, "text", "absent") == []
+
+
+def test_small_segments_merge_with_their_own_size_tier_only(monkeypatch):
+    """A write merges a few small segments of its size; a large small one is left standing
+    until enough of its own size gather (build.merge_small_segments)."""
+    import whoosh.reading
+
+    class Segment:
+        def __init__(self, count: int) -> None:
+            self.count = count
+
+        def doc_count_all(self) -> int:
+            return self.count
+
+    class Reader:
+        def __init__(self, storage: object, schema: object, segment: Segment) -> None:
+            self.segment = segment
+
+        def close(self) -> None:
+            pass
+
+    class Writer:
+        storage = schema = None
+
+        def __init__(self) -> None:
+            self.added: list[int] = []
+
+        def add_reader(self, reader: Reader) -> None:
+            self.added.append(reader.segment.count)
+
+    monkeypatch.setattr(whoosh.reading, "SegmentReader", Reader)
+    big, grown, tiny = Segment(50_000), Segment(700), [Segment(1) for _ in range(4)]
+    writer = Writer()
+    kept = build.merge_small_segments(writer, [big, grown, *tiny])
+    assert kept == [big, grown] and writer.added == [1, 1, 1, 1]
+    writer = Writer()
+    assert build.merge_small_segments(writer, [big, grown, *tiny[:3]]) == [big, grown, *tiny[:3]]
+    assert writer.added == []
