@@ -61,6 +61,7 @@ def percentile(values: list[float], share: float) -> float:
 async def load(count: int, generator: Any, progress: bool) -> tuple[float, int]:
     """Store ``count`` documents through the bulk path; seconds taken and rejected count."""
     from catalogue.datasets import service
+    from catalogue.datasets.rows import row_values
     from catalogue.datasets.tables import Dataset, DatasetRevision, DatasetTheme
     from catalogue.db import write_transaction
     from catalogue.domain.codes import normalise_codes
@@ -95,7 +96,7 @@ async def load(count: int, generator: Any, progress: bool) -> tuple[float, int]:
             dataset_id = uuid.uuid4()
             moment = dt.datetime.now(dt.UTC)
             publisher = publisher_ids[document.organisational.publisher]
-            values = service.row_values(document, publisher, None, moment)
+            values = row_values(document, publisher, None, moment)
             stored = values[Dataset.document]
             datasets.append(
                 Dataset(

@@ -30,6 +30,7 @@ from catalogue.datasets.queries import (
     may_see,
     record_from_row,
 )
+from catalogue.datasets.rows import ROW_COLUMNS, row_values
 from catalogue.datasets.tables import Dataset, DatasetRevision, DatasetTheme
 from catalogue.datasets.versions import held_version
 from catalogue.db import insert_rows, is_unique_violation, write_transaction
@@ -225,7 +226,7 @@ async def _store(
     """Write the checked items of one chunk in one transaction, then announce them."""
     now = dt.datetime.now(dt.UTC)
     for item in pending:
-        item.values = service.row_values(item.document, item.publisher["id"], item.existing, now)
+        item.values = row_values(item.document, item.publisher["id"], item.existing, now)
     async with write_transaction() as transaction:
         written = [item for item in pending if item.existing is not None and await _update(item)]
         creates = [item for item in pending if item.existing is None]
@@ -275,7 +276,7 @@ async def _update(item: _Pending) -> bool:
     return bool(updated)
 
 
-DATASET_INSERT = (Dataset.id, Dataset.revision, Dataset.created, *service.ROW_COLUMNS)
+DATASET_INSERT = (Dataset.id, Dataset.revision, Dataset.created, *ROW_COLUMNS)
 THEME_INSERT = (DatasetTheme.dataset, DatasetTheme.theme)
 REVISION_INSERT = (
     DatasetRevision.dataset,

@@ -10,7 +10,7 @@ from litestar.openapi.spec import Example
 from litestar.params import JSONBody, PathParameter
 from litestar.serialization import encode_json
 
-from catalogue.datasets import batch, history, listing, queries, seek, service
+from catalogue.datasets import batch, history, listing, queries, representation, seek, service
 from catalogue.datasets.schemas import (
     DatasetAtRevisionOut,
     DatasetBatchBody,
@@ -111,7 +111,7 @@ class DatasetController(Controller):
         self, data: JSONBody[DatasetBody], principal: CurrentPrincipal
     ) -> Response[DatasetOut]:
         record = await service.create_dataset(data, principal)
-        response = _with_etag(await service.represent(record, principal), record, 201)
+        response = _with_etag(await representation.represent(record, principal), record, 201)
         response.headers["Location"] = f"/api/v1/datasets/{record.slug}"
         return response
 
@@ -141,7 +141,7 @@ class DatasetController(Controller):
 
         async def answer() -> Response[Any]:
             record = await queries.get_record(slug, principal)
-            body = with_dataset_links(await service.represent(record, principal))
+            body = with_dataset_links(await representation.represent(record, principal))
             return Response(
                 encode_json(body), media_type=MediaType.JSON, headers={"ETag": record.etag}
             )
@@ -162,7 +162,7 @@ class DatasetController(Controller):
         if_match: IfMatch,
     ) -> Response[DatasetOut]:
         record = await service.replace_dataset(slug, data, expected_revision(if_match), principal)
-        return _with_etag(await service.represent(record, principal), record)
+        return _with_etag(await representation.represent(record, principal), record)
 
     @patch(
         "/{slug:str}",
@@ -178,7 +178,7 @@ class DatasetController(Controller):
         if_match: IfMatch,
     ) -> Response[DatasetOut]:
         record = await service.patch_dataset(slug, data, expected_revision(if_match), principal)
-        return _with_etag(await service.represent(record, principal), record)
+        return _with_etag(await representation.represent(record, principal), record)
 
     @delete(
         "/{slug:str}",
@@ -197,7 +197,7 @@ class DatasetController(Controller):
         record = await service.withdraw_dataset(
             slug, expected_revision(if_match), principal, reason
         )
-        return _with_etag(await service.represent(record, principal), record)
+        return _with_etag(await representation.represent(record, principal), record)
 
     @get(
         "/{slug:str}/history",

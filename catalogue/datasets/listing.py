@@ -15,7 +15,7 @@ import msgspec
 from litestar import MediaType, Request, Response
 
 from catalogue.accounts.principal import Principal
-from catalogue.datasets import queries, seek, service
+from catalogue.datasets import queries, representation, seek
 from catalogue.datasets.versions import VersionedCache, current_version
 from catalogue.web.gzip import OnceGzipped
 from catalogue.web.links import with_dataset_links
@@ -62,7 +62,9 @@ async def list_body(
     return {
         "items": [
             with_dataset_links(body)
-            for body in await service.represent_many(queries.records_from_rows(rows), principal)
+            for body in await representation.represent_many(
+                queries.records_from_rows(rows), principal
+            )
         ],
         "total": total,
         "page": None if window.after else window.page,

@@ -20,8 +20,8 @@ from catalogue.datasets.queries import (
     identifier_scheme_codes,
     may_see,
     publisher_row,
-    visible_slugs,
 )
+from catalogue.datasets.rows import row_values
 from catalogue.datasets.tables import Dataset, DatasetRevision, DatasetTheme
 from catalogue.db import is_unique_violation, write_transaction
 from catalogue.domain import disclosure, rules
@@ -210,44 +210,6 @@ async def _write(
         raise
 
 
-ROW_COLUMNS = (
-    Dataset.slug,
-    Dataset.classification,
-    Dataset.status,
-    Dataset.publisher,
-    Dataset.controller,
-    Dataset.title,
-    Dataset.document,
-    Dataset.modified,
-    Dataset.issued,
-    Dataset.public_modified,
-)
-"""The ``dataset`` columns :func:`row_values` fills (``issued`` and ``public_modified`` only
-on some writes): a batch insert writes exactly these, with the id, revision and creation."""
-
-
-def row_values(
-    document: DatasetDocument, publisher_id: Any, existing: DatasetRecord | None, now: dt.datetime
-) -> dict[Any, Any]:
-    """The ``dataset`` columns for ``document`` (``issued`` on its first publication)."""
-    values = {
-        Dataset.slug: document.slug,
-        Dataset.classification: document.classification.value,
-        Dataset.status: document.status.value,
-        Dataset.publisher: publisher_id,
-        Dataset.controller: document.controller()[:100],
-        Dataset.title: document.text(document.title, get_settings().default_language)[:500],
-        Dataset.document: document.model_dump(mode="json"),
-        Dataset.modified: now,
-    }
-    if document.status == Status.PUBLISHED and (existing is None or existing.issued is None):
-        values[Dataset.issued] = now
-    before = existing.document.status.value if existing else None
-    if disclosure.changes_public_view(before, document.status.value):
-        values[Dataset.public_modified] = now  # the feed's Last-Modified: never a draft's edit
-    return values
-
-
 async def _store(
     document: DatasetDocument,
     principal: Principal | None,
@@ -420,39 +382,3 @@ async def import_document(document: DatasetDocument, principal: Principal | None
     if existing is not None and existing.document == document:
         return existing
     return await _write(document, principal, existing)
-
-
-async def represent(record: DatasetRecord, principal: Principal | None) -> dict[str, Any]:
-    """The JSON twin of a dataset as ``principal`` may see it (see ``represent_many``); the
-    edge adds its links (``catalogue.web.links.with_dataset_links``)."""
-    return (await represent_many([record], principal))[0]
-
-
-async def represent_many(
-    records: list[DatasetRecord], principal: Principal | None
-) -> list[dict[str, Any]]:
-    """JSON twins: internal fields only for those who may see them, related datasets only
-    when the reader may see them (one query for the whole list)."""
-    related = [
-        slug
-        for record in records
-        for slug in disclosure.related_in(record.document.model_dump(mode="json"))
-    ]
-    visible = await visible_slugs(related, principal)
-    return [_represent(record, principal, visible) for record in records]
-
-
-def _represent(
-    record: DatasetRecord, principal: Principal | None, visible: set[str]
-) -> dict[str, Any]:
-    body = disclosure.redact(record.document.model_dump(mode="json"), principal, record.publisher)
-    body = disclosure.hide_related(body, visible)
-    return {
-        "id": str(record.id),
-        **body,
-        "revision": record.revision,
-        "created": record.created.isoformat(),
-        "modified": record.modified.isoformat(),
-        "issued": record.issued.isoformat() if record.issued else None,
-        "publisher_name": record.publisher_name,
-    }

@@ -19,7 +19,7 @@ from catalogue.datasets.queries import (
     get_record_by_slug_or_id,
     visible_slugs,
 )
-from catalogue.datasets.service import represent
+from catalogue.datasets.representation import represent
 from catalogue.domain import disclosure
 from catalogue.errors import NotFound
 from catalogue.harvest.service import provenance as harvest_provenance

@@ -37,7 +37,7 @@ def dataset_links(slug: str) -> dict[str, str]:
 
 
 def with_dataset_links(body: dict[str, Any]) -> dict[str, Any]:
-    """A dataset's JSON twin (from ``datasets.service.represent``) with its links."""
+    """A dataset's JSON twin (from ``datasets.representation.represent``) with its links."""
     return {**body, "links": dataset_links(body["slug"])}
 
 
