@@ -285,3 +285,20 @@ async def test_a_kept_rdf_answer_follows_edits_and_conditional_requests_still_ge
     await retitle(client, steward, "rdf-kept", "RDF two")
     assert "RDF two" in (await client.get("/dataset/rdf-kept.ttl")).text
     assert (await client.get("/dataset/rdf-kept.ttl?profile=nonsense")).status_code == 400
+
+
+async def test_a_large_ckan_window_is_read_afresh_and_not_kept(client, steward, monkeypatch):
+    from catalogue.ui import page_cache
+
+    await publish(client, steward, "window", "Window")
+    kept: list[bytes] = []
+    real_put = page_cache._pages.put
+    monkeypatch.setattr(
+        page_cache._pages,
+        "put",
+        lambda key, *rest, **kw: kept.append(key[1]) or real_put(key, *rest, **kw),
+    )
+    for rows in (500, 500, 10):
+        found = await client.get("/api/3/action/package_search", params={"rows": rows})
+        assert found.json()["result"]["count"] == 1
+    assert kept == [b"rows=10"]

@@ -19,7 +19,7 @@ from litestar.serialization import encode_json
 
 from catalogue.accounts.principal import Principal
 from catalogue.accounts.service import principal_for_token
-from catalogue.ckan.actions import ACTIONS, ActionContext
+from catalogue.ckan.actions import ACTIONS, KEPT_ROWS, ActionContext
 from catalogue.ckan.errors import (
     AuthorizationError,
     BadRequest,
@@ -171,8 +171,10 @@ CKAN_DESCRIPTION = (
 async def ckan_action(request: Request[Any, Any, Any], name: ActionName) -> Response[Any]:
     """Anonymous answers are kept per catalogue version and index snapshot (portals and
     people repeat the same searches): a repeated read costs two version reads."""
-    if name not in ACTIONS or any(
-        request.headers.get(header) for header in ("authorization", "x-ckan-api-key")
+    if (
+        name not in ACTIONS
+        or any(request.headers.get(header) for header in ("authorization", "x-ckan-api-key"))
+        or _large_window(request)
     ):
         return await run_action(request, name)
     return await kept_page(
@@ -181,6 +183,13 @@ async def ckan_action(request: Request[Any, Any, Any], name: ActionName) -> Resp
         lambda: run_action(request, name),
         also=await search_generation(),
     )
+
+
+def _large_window(request: Request[Any, Any, Any]) -> bool:
+    """A harvester's window of more than ``KEPT_ROWS`` packages is read once: keeping it
+    would push the pages people repeat out of the cache."""
+    rows = request.query_params.get("rows", "")
+    return rows.isdigit() and int(rows) > KEPT_ROWS
 
 
 @post(
