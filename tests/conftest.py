@@ -125,7 +125,7 @@ async def migrated() -> None:
     wire(get_settings())  # what the app and the CLI do first (tests call the services directly)
     await migrate()
     if path := seed_snapshot.sqlite_path():
-        seed_snapshot.copy_sqlite(path, str(_empty_copy()))
+        await seed_snapshot.copy_sqlite(path, str(_empty_copy()))
 
 
 async def truncate_all() -> None:
@@ -139,7 +139,7 @@ async def truncate_all() -> None:
 
     sitemap.forget()  # its plan is keyed by the catalogue's version, which starts again
     if path := seed_snapshot.sqlite_path():
-        seed_snapshot.copy_sqlite(str(_empty_copy()), path)
+        await seed_snapshot.copy_sqlite(str(_empty_copy()), path)
         return
     tables = sort_table_classes(Finder().get_table_classes())
     names = ", ".join(f'"{table._meta.tablename}"' for table in tables)

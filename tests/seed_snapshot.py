@@ -10,6 +10,7 @@ schema, so hash chains, timestamps and JSON come back unchanged.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sqlite3
 from contextlib import closing
@@ -40,13 +41,21 @@ def sqlite_path(engine: Any = None) -> str | None:
     return engine.connection_kwargs["database"] if isinstance(engine, SQLiteEngine) else None
 
 
-def copy_sqlite(source: str, target: str) -> None:
-    """Every page of one SQLite database into another (triggers do not fire)."""
+def _copy_pages(source: str, target: str) -> None:
     with (
         closing(sqlite3.connect(source, timeout=30)) as origin,
         closing(sqlite3.connect(target, timeout=30)) as destination,
     ):
         origin.backup(destination)
+
+
+async def copy_sqlite(source: str, target: str) -> None:
+    """Every page of one SQLite database into another (triggers do not fire), in a thread.
+
+    The backup waits while another connection writes; on the event loop's own thread it
+    would wait for ever for a background task (a drain, a harvest's last write) whose
+    transaction needs that loop to commit."""
+    await asyncio.to_thread(_copy_pages, source, target)
 
 
 async def save(folder: Path) -> None:
@@ -56,7 +65,7 @@ async def save(folder: Path) -> None:
     engine = _engine()
     path = sqlite_path(engine)
     if path is not None:
-        copy_sqlite(path, str(folder / "seed.sqlite"))
+        await copy_sqlite(path, str(folder / "seed.sqlite"))
     else:
         await engine.run_ddl(f'DROP SCHEMA IF EXISTS "{SNAPSHOT_SCHEMA}" CASCADE')
         await engine.run_ddl(f'CREATE SCHEMA "{SNAPSHOT_SCHEMA}"')
@@ -76,7 +85,7 @@ async def restore(folder: Path) -> None:
     engine = _engine()
     path = sqlite_path(engine)
     if path is not None:
-        copy_sqlite(str(folder / "seed.sqlite"), path)
+        await copy_sqlite(str(folder / "seed.sqlite"), path)
     else:
         for table in _tables():
             name = table._meta.tablename
