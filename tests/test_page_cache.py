@@ -246,25 +246,35 @@ async def test_a_page_and_its_json_twin_are_kept_apart_and_both_follow_an_edit(c
     assert (await client.get(f"{API}/nothing-here")).status_code == 404
 
 
-async def test_json_answers_are_built_once_for_anonymous_readers(client, steward, monkeypatch):
-    """A handler's Response without a status (the GET default, 200) is kept like a page."""
+@pytest.fixture
+def kept_keys(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """The keys of the answers kept from now on (path, query string, ...)."""
     from catalogue.ui import page_cache
 
-    await publish(client, steward, "built-once", "Built once")
-    kept: list[str] = []
+    kept: list[tuple[Any, ...]] = []
     real_put = page_cache._pages.put
     monkeypatch.setattr(
         page_cache._pages,
         "put",
-        lambda key, *rest, **kw: kept.append(key[0]) or real_put(key, *rest, **kw),
+        lambda key, *rest, **kw: kept.append(key) or real_put(key, *rest, **kw),
     )
+    return kept
+
+
+async def test_json_answers_are_built_once_for_anonymous_readers(client, steward, kept_keys):
+    """A handler's Response without a status (the GET default, 200) is kept like a page."""
+    await publish(client, steward, "built-once", "Built once")
     for _ in range(3):
         assert (
             await client.get("/dataset/built-once", headers={"Accept": "application/json"})
         ).status_code == 200
         assert (await client.get("/api/v1/search?q=built")).json()["total"] == 1
         assert (await client.get(f"{API}/built-once")).status_code == 200
-    assert sorted(kept) == ["/api/v1/datasets/built-once", "/api/v1/search", "/dataset/built-once"]
+    assert sorted(key[0] for key in kept_keys) == [
+        "/api/v1/datasets/built-once",
+        "/api/v1/search",
+        "/dataset/built-once",
+    ]
 
 
 async def test_a_kept_rdf_answer_follows_edits_and_conditional_requests_still_get_304(
@@ -287,18 +297,9 @@ async def test_a_kept_rdf_answer_follows_edits_and_conditional_requests_still_ge
     assert (await client.get("/dataset/rdf-kept.ttl?profile=nonsense")).status_code == 400
 
 
-async def test_a_large_ckan_window_is_read_afresh_and_not_kept(client, steward, monkeypatch):
-    from catalogue.ui import page_cache
-
+async def test_a_large_ckan_window_is_read_afresh_and_not_kept(client, steward, kept_keys):
     await publish(client, steward, "window", "Window")
-    kept: list[bytes] = []
-    real_put = page_cache._pages.put
-    monkeypatch.setattr(
-        page_cache._pages,
-        "put",
-        lambda key, *rest, **kw: kept.append(key[1]) or real_put(key, *rest, **kw),
-    )
     for rows in (500, 500, 10):
         found = await client.get("/api/3/action/package_search", params={"rows": rows})
         assert found.json()["result"]["count"] == 1
-    assert kept == [b"rows=10"]
+    assert [key[1] for key in kept_keys] == [b"rows=10"]

@@ -20,7 +20,7 @@ from catalogue.datasets.versions import VersionedCache
 from catalogue.dcat.namespaces import PREFIXES
 from catalogue.domain.problems import InvalidDocument
 from catalogue.errors import BadRequest
-from catalogue.web.gzip import MINIMUM_SIZE, accepts_gzip, pack
+from catalogue.web.gzip import MINIMUM_SIZE, accepts_gzip, gzipped_headers, pack
 from catalogue.web.state import settings_of
 
 # extension -> (rdflib format, media type)
@@ -201,8 +201,7 @@ def rdf_bytes_response(
         if packed is None:
             packed = pack(body)
             _packed.put(etag, None, packed)
-        headers["Content-Encoding"] = "gzip"
-        headers["Vary"] = "Accept, Accept-Encoding" if vary else "Accept-Encoding"
+        headers.update(gzipped_headers(headers.get("Vary", "")))
         body = packed
     return Response(content=body, media_type=content_type(media_type), headers=headers)
 

@@ -100,9 +100,7 @@ async def kept_page(
         if uncached:
             return uncached[0]
         return await build()  # a concurrent request's answer was not kept: build our own
-    body, encoding = kept.for_request(request)
-    if encoding and "Vary" in headers:  # a negotiated answer varies by Accept as well
-        encoding = {**encoding, "Vary": f"{headers['Vary']}, {encoding['Vary']}"}
+    body, encoding = kept.for_request(request, vary=headers.get("Vary", ""))
     return Response(body, media_type=media_type, headers={**headers, **encoding})
 
 

@@ -22,7 +22,13 @@ LEVEL = 6
 MINIMUM_SIZE = 1024
 """Smaller bodies are sent as they are: gzip's header would eat most of the gain."""
 
-GZIPPED = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+
+def gzipped_headers(vary: str = "") -> dict[str, str]:
+    """The headers of an answer sent gzipped; ``vary``: what else it varies by (``Accept``)."""
+    return {
+        "Content-Encoding": "gzip",
+        "Vary": f"{vary}, Accept-Encoding" if vary else "Accept-Encoding",
+    }
 
 
 def accepts_gzip_header(accept_encoding: str) -> bool:
@@ -66,13 +72,16 @@ class OnceGzipped:
         """What it may hold: the body and its gzip (a fifth of the body or less)."""
         return len(self.body) * 6 // 5
 
-    def for_request(self, request: Request[Any, Any, Any]) -> tuple[bytes, dict[str, str]]:
-        """The bytes to send this client and the headers that say how they are encoded."""
+    def for_request(
+        self, request: Request[Any, Any, Any], vary: str = ""
+    ) -> tuple[bytes, dict[str, str]]:
+        """The bytes to send this client and the headers that say how they are encoded
+        (``vary``: what else the answer varies by)."""
         if len(self.body) < MINIMUM_SIZE or not accepts_gzip(request):
             return self.body, {}
         if self._packed is None:
             self._packed = pack(self.body)
-        return self._packed, GZIPPED
+        return self._packed, gzipped_headers(vary)
 
 
 def gzip_answers(app: ASGIApp) -> ASGIApp:
