@@ -11,7 +11,7 @@ from collections.abc import Iterator
 def declared_strings() -> Iterator[tuple[str, str]]:
     """(text, the module declaring it) for every declared interface string."""
     from catalogue.domain import fields
-    from catalogue.ui.forms import schema
+    from catalogue.ui.forms import controls, schema
 
     for item in fields.FIELDS:
         yield from ((text, "catalogue/domain/fields.py") for text in (item.label, item.help))
@@ -21,7 +21,7 @@ def declared_strings() -> Iterator[tuple[str, str]]:
     for facet in fields.FACETS:
         yield facet.label, "catalogue/domain/fields.py"
 
-    def specs(spec: schema.Spec) -> Iterator[tuple[str, str]]:
+    def specs(spec: controls.Spec) -> Iterator[tuple[str, str]]:
         for text in (spec.label, spec.help, spec.item_label):
             yield text, "catalogue/ui/forms/schema.py"
         for child in spec.children:

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from catalogue.domain.paths import get, put
-from catalogue.ui.forms.schema import NOTE, SECTIONS, TOP_LEVEL_SCALARS, Spec
+from catalogue.ui.forms.controls import Spec
+from catalogue.ui.forms.schema import NOTE, SECTIONS, TOP_LEVEL_SCALARS
 
 FormData = dict[str, list[str]]
 TRUE_VALUES = frozenset({"true", "on", "1", "yes"})

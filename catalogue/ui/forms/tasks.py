@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from catalogue.domain.fieldspec import ONLY_PERSONAL
 from catalogue.domain.problems import Problem
 from catalogue.i18n import N_
+from catalogue.ui.forms.controls import Section, Spec
 from catalogue.ui.forms.mapping import FormData
 from catalogue.ui.forms.schema import (
     BASICS,
@@ -25,8 +26,6 @@ from catalogue.ui.forms.schema import (
     PERSONAL_DATA,
     SEMANTIC,
     TECHNICAL,
-    Section,
-    Spec,
 )
 
 NOT_STARTED = "not-started"

@@ -16,8 +16,10 @@ from typing import Any
 from catalogue.domain.problems import Problem
 from catalogue.i18n import N_, translate
 from catalogue.i18n.legal import legal_label
+from catalogue.ui.forms.controls import Section, Spec
 from catalogue.ui.forms.mapping import FormData, service_choices
-from catalogue.ui.forms.schema import NOTE, SECTIONS, SERVICE_CHOICES, SLUG, Section, Spec
+from catalogue.ui.forms.schema import NOTE, SECTIONS, SLUG
+from catalogue.ui.forms.technical_controls import SERVICE_CHOICES
 from catalogue.vocabularies import Vocabularies
 
 LANGUAGE_NAMES = {
