@@ -129,11 +129,11 @@ def test_undeclared_attribute_categories_are_a_warning_not_a_blocker(vocabularie
 
 def test_every_marked_rule_is_listed_once_in_the_rule_book() -> None:
     """A rule takes effect by being listed in ``rules.RULES``, not by being imported."""
-    from catalogue.domain import services
+    from catalogue.domain import closed_and_personal_rules, services
 
     marked = {
         function
-        for module in (rules, services)
+        for module in (rules, closed_and_personal_rules, services)
         for function in vars(module).values()
         if callable(function) and hasattr(function, "applies_to")
     }

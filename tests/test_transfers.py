@@ -10,6 +10,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from catalogue.domain import rules
+from catalogue.domain.closed_and_personal_rules import EEA_COUNTRIES
 from catalogue.domain.dataset import DatasetDocument
 from tests.factories import changed, personal_dataset
 
@@ -90,7 +91,7 @@ def test_the_transfer_bases_vocabulary_gives_each_article(vocabularies):
 
 
 def test_every_eea_code_is_a_known_country(vocabularies):
-    assert all(vocabularies["countries"].get(code) for code in rules.EEA_COUNTRIES)
+    assert all(vocabularies["countries"].get(code) for code in EEA_COUNTRIES)
 
 
 def test_transfers_are_published_in_dpv_and_read_back(vocabularies):
