@@ -12,7 +12,8 @@ from catalogue.domain.dataset import DatasetDocument
 from catalogue.domain.problems import Problem
 from catalogue.ui.forms.diff import changed_fields
 from catalogue.ui.forms.mapping import document_to_form, form_to_document
-from catalogue.ui.forms.view import build_form, field_id, locate, rows_requested
+from catalogue.ui.forms.view import build_form, locate, rows_requested
+from catalogue.ui.forms.view_builder import field_id
 from tests.factories import closed_dataset, open_dataset, personal_dataset
 
 SEED = Path(__file__).resolve().parent.parent / "seed" / "datasets"

@@ -28,7 +28,7 @@ from catalogue.ui.admin_pages import (
     plain_message,
 )
 from catalogue.ui.auth_pages import flash
-from catalogue.ui.forms.view import vocabulary_choices
+from catalogue.ui.forms.choice_lists import vocabulary_choices
 from catalogue.ui.negotiation import wants_json
 from catalogue.ui.rendering import current_language, render
 from catalogue.vocabularies import default_vocabularies

@@ -16,7 +16,7 @@ from catalogue.domain.dataset import Classification
 from catalogue.errors import Forbidden
 from catalogue.i18n import N_, translate
 from catalogue.organisations.service import list_organisations
-from catalogue.ui.forms.view import Choices, vocabulary_choices
+from catalogue.ui.forms.choice_lists import Choices, vocabulary_choices
 from catalogue.vocabularies import default_vocabularies
 
 CLASSES = tuple(item.value for item in Classification)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from catalogue.ui.forms.choice_lists import Choices
 from catalogue.ui.forms.mapping import FormData
-from catalogue.ui.forms.view import Choices, Container, Control, FormView, Wrapper, build_form
+from catalogue.ui.forms.view import build_form
+from catalogue.ui.forms.view_parts import Container, Control, FormView, Wrapper
 
 
 @dataclass(frozen=True)
