@@ -8,7 +8,8 @@ from typing import Any
 
 from catalogue.datasets.batch import write_batch
 from catalogue.db import write_transaction
-from catalogue.harvest.store import JobContext, stored_documents
+from catalogue.harvest.store import stored_documents
+from catalogue.harvest.store_context import JobContext
 from catalogue.harvest.tables import HarvestPage
 from catalogue.harvest.tables import HarvestRecord as RecordRow
 

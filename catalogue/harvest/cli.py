@@ -174,8 +174,8 @@ def import_file(file: Path, organisation: str, dry_run: bool) -> None:
     """Import a file once: DCAT in any RDF syntax, or a CSV/XLSX spreadsheet of datasets."""
     from catalogue.errors import CatalogueError, InvalidDocument
     from catalogue.harvest import service
+    from catalogue.harvest.incoming import slugify
     from catalogue.harvest.jobs import harvest as run_harvest
-    from catalogue.harvest.store import slugify
 
     name = f"file-{slugify(file.stem)}"[:100].rstrip("-")
     data = file.read_bytes()

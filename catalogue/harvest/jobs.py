@@ -27,14 +27,11 @@ from catalogue.db import write_transaction
 from catalogue.errors import Conflict, NotFound
 from catalogue.harvest import fetch
 from catalogue.harvest.archive import archive_missing
+from catalogue.harvest.known_pages import known_page, skipped_page
 from catalogue.harvest.report import Report
 from catalogue.harvest.sources import SourceOptions
-from catalogue.harvest.store import (
-    JobContext,
-    known_page,
-    skipped_page,
-    store_page,
-)
+from catalogue.harvest.store import store_page
+from catalogue.harvest.store_context import JobContext
 from catalogue.harvest.tables import HarvestJob, HarvestSource
 from catalogue.harvest.walk import pages
 from catalogue.organisations.tables import Organisation
@@ -46,6 +43,10 @@ FINGERPRINT_MODULES = (
     "catalogue.harvest.records",
     "catalogue.harvest.worker",
     "catalogue.harvest.store",
+    "catalogue.harvest.store_context",
+    "catalogue.harvest.incoming",
+    "catalogue.harvest.known_pages",
+    "catalogue.harvest.record_outcomes",
     "catalogue.harvest.merge",
     "catalogue.dcat.reverse",
 )
