@@ -240,7 +240,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     from catalogue.app import migrate
     from catalogue.db import prepare_engine, start_engine
     from catalogue.organisations.tables import Organisation
-    from catalogue.search import index
+    from catalogue.search import index_files, index_rebuild
     from catalogue.settings import get_settings
     from catalogue.wiring import wire
 
@@ -270,17 +270,17 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         report["load_rejected"] = rejected
     generator = Generator(seed=args.seed + 1)  # queries do not depend on whether we loaded
 
-    if args.no_reindex and args.reuse and index.open_index() is not None:
+    if args.no_reindex and args.reuse and index_files.open_index() is not None:
         report["reindex_seconds"] = "skipped (--no-reindex)"
     else:
         started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
-        indexed = await index.rebuild()
+        indexed = await index_rebuild.rebuild()
         took = time.perf_counter() - started
         report["reindex_seconds"] = round(took, 1)
         report["reindex_cpu_seconds"] = round(time.process_time() - cpu, 1)
         report["reindex_worker_cpu_seconds"] = round(_children_cpu() - children, 1)
         report["indexing_docs_per_second"] = round(indexed / took)
-    size = sum(p.stat().st_size for p in index.index_dir().rglob("*") if p.is_file())
+    size = sum(p.stat().st_size for p in index_files.index_dir().rglob("*") if p.is_file())
     report["index_megabytes"] = round(size / 2**20, 1)
 
     email = f"bench-{uuid.uuid4().hex[:8]}@example.si"

@@ -124,7 +124,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     from catalogue.datasets.tables import Dataset
     from catalogue.db import prepare_engine, start_engine, stop_engine
     from catalogue.organisations.tables import Organisation
-    from catalogue.search import index, outbox
+    from catalogue.search import index, index_drain, index_files, outbox
 
     engine = Organisation._meta.db
     from catalogue.settings import get_settings
@@ -146,15 +146,15 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         }
         generator = Generator(seed=args.seed)
         if args.defer_index:  # as if another process held the index: drains wait for later
-            with index.writer_lock(blocking=True):
+            with index_files.writer_lock(blocking=True):
                 report["load"] = await load(args.datasets, args.batch, generator, not args.quiet)
                 await outbox.wait_for_pending_drains()
         else:
             report["load"] = await load(args.datasets, args.batch, generator, not args.quiet)
         started = time.perf_counter()
         await outbox.wait_for_pending_drains()
-        while await index.pending():
-            await index.drain()
+        while await index_drain.pending():
+            await index_drain.drain()
         report["index_caught_up_after_load_seconds"] = round(time.perf_counter() - started, 1)
         report["load_average_after"] = os.getloadavg()[0]
         report["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

@@ -636,7 +636,7 @@ def _unmarked_leaves(node: Any, path: str = "") -> list[str]:
 
 async def test_the_spelling_dictionary_learns_no_word_the_public_never_saw(crawler, canary):
     from catalogue.search import spelling
-    from catalogue.search.index import index_dir
+    from catalogue.search.index_files import index_dir
 
     words = set(spelling.load(index_dir()).counts)
     assert not words & canary.markers.never_public

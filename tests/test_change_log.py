@@ -11,7 +11,7 @@ from catalogue.accounts.principal import Principal
 from catalogue.datasets import service
 from catalogue.datasets.tables import Dataset
 from catalogue.dcat import snapshot as dcat_snapshot
-from catalogue.search import changelog, index, outbox
+from catalogue.search import changelog, index, index_consistency, index_drain, index_files, outbox
 from catalogue.search.changelog import Entry, follow_gaps
 from catalogue.search.tables import ChangeLog
 from tests.factories import changed, make_organisation, open_dataset
@@ -70,17 +70,17 @@ async def _write_elsewhere(slug: str, log_id: int) -> None:
 async def test_a_change_committed_out_of_id_order_is_still_applied(catalogue_with_index):
     last = await changelog.last_id()
     await _write_elsewhere("later-id-first", last + 2)  # the later id commits first
-    await index.drain()
+    await index_drain.drain()
     assert "later-id-first" in indexed_slugs()
-    assert index.read_state()["gaps"] == {
-        str(last + 1): pytest.approx(index.read_state()["gaps"][str(last + 1)])
+    assert index_files.read_state()["gaps"] == {
+        str(last + 1): pytest.approx(index_files.read_state()["gaps"][str(last + 1)])
     }
     await _write_elsewhere("earlier-id-later", last + 1)  # then the earlier one
-    assert await index.pending()
-    await index.drain()
+    assert await index_drain.pending()
+    await index_drain.drain()
     assert {"later-id-first", "earlier-id-later"} <= indexed_slugs()
-    assert index.read_state()["gaps"] == {} and not await index.pending()
-    assert await index.consistency_problem() is None
+    assert index_files.read_state()["gaps"] == {} and not await index_drain.pending()
+    assert await index_consistency.consistency_problem() is None
 
 
 async def test_pruning_keeps_the_newest_row_and_marks_how_far_it_went(catalogue_with_index):
@@ -93,7 +93,7 @@ async def test_pruning_keeps_the_newest_row_and_marks_how_far_it_went(catalogue_
     assert deleted > 0
     assert [row["id"] for row in await ChangeLog.select(ChangeLog.id)] == [newest]
     assert await changelog.pruned_through() == newest - 1
-    assert await index.consistency_problem() is None  # this index had applied them all
+    assert await index_consistency.consistency_problem() is None  # this index had applied them all
 
 
 async def test_the_dcat_snapshot_sees_datasets_published_on_another_node(

@@ -97,7 +97,7 @@ async def test_the_new_field_is_on_the_steward_form(client: Any, published: Any)
 
 
 async def test_the_search_api_answers_every_registry_facet(client: Any, published: Any) -> None:
-    from catalogue.search.index import drain
+    from catalogue.search.index_drain import drain
 
     await drain()
     response = await client.get("/api/v1/search", params={"q": "prices"})

@@ -7,7 +7,15 @@ import shutil
 import pytest
 
 from catalogue.accounts.principal import Principal
-from catalogue.search import index, outbox, snapshot
+from catalogue.search import (
+    index,
+    index_consistency,
+    index_drain,
+    index_files,
+    index_rebuild,
+    outbox,
+    snapshot,
+)
 from catalogue.search.service import SearchQuery, search, search_slugs
 from catalogue.search.tables import ChangeLog
 from catalogue.settings import get_settings
@@ -71,7 +79,7 @@ async def test_create_publish_update_and_withdraw_each_reach_the_index(steward):
     await service.withdraw_dataset("river-levels", record.revision, steward)
     assert await found("gauges") == []
     assert await found("gauges", ADMIN) == ["river-levels"]  # admins see everything
-    assert not await index.pending()
+    assert not await index_drain.pending()
 
 
 async def test_a_change_is_indexed_right_after_its_commit_without_a_search(steward):
@@ -79,7 +87,7 @@ async def test_a_change_is_indexed_right_after_its_commit_without_a_search(stewa
 
     await service.create_dataset(open_dataset("soil-samples"), steward)
     await outbox.wait_for_pending_drains()
-    assert not await index.pending()
+    assert not await index_drain.pending()
     assert "soil-samples" in indexed_slugs()
 
 
@@ -92,7 +100,7 @@ async def test_a_rolled_back_change_leaves_no_change_log_row(steward):
         await create_dataset(open_dataset("only-once"), steward)
     await outbox.wait_for_pending_drains()
     assert await ChangeLog.count().where(ChangeLog.kind == "dataset") == 1
-    assert not await index.pending()
+    assert not await index_drain.pending()
 
 
 async def test_a_crash_between_commit_and_indexing_heals_on_the_next_start(steward):
@@ -101,15 +109,15 @@ async def test_a_crash_between_commit_and_indexing_heals_on_the_next_start(stewa
     from catalogue.datasets import service
 
     await index.ensure_index()
-    with index.writer_lock(blocking=False) as acquired:  # "the other process"
+    with index_files.writer_lock(blocking=False) as acquired:  # "the other process"
         assert acquired
         await service.create_dataset(open_dataset("after-crash"), steward)
         await outbox.wait_for_pending_drains()
-        assert await index.pending()
+        assert await index_drain.pending()
         assert "after-crash" not in indexed_slugs()
     snapshot.forget()  # a new process: nothing cached
     async with outbox.search_lifespan():
-        assert not await index.pending()
+        assert not await index_drain.pending()
         assert "after-crash" in indexed_slugs()
 
 
@@ -120,9 +128,9 @@ async def test_a_missing_index_is_rebuilt_at_start(steward):
     await outbox.wait_for_pending_drains()
     shutil.rmtree(get_settings().index_dir)
     snapshot.forget()
-    assert await index.consistency_problem() is not None
+    assert await index_consistency.consistency_problem() is not None
     await index.ensure_index()
-    assert await index.consistency_problem() is None
+    assert await index_consistency.consistency_problem() is None
     assert await found("example", ADMIN) == ["kept-in-the-database"]
 
 
@@ -146,13 +154,13 @@ async def test_a_stale_index_is_noticed_and_rebuilt(steward):
 
     record = await service.create_dataset(open_dataset("stale-check"), steward)
     await index.ensure_index()
-    assert await index.consistency_problem() is None
+    assert await index_consistency.consistency_problem() is None
     # A change that bypassed the service (a restore, a manual fix) leaves no change-log row.
     document = changed(record.document.model_dump(mode="json"), "title.en", "Renamed by hand")
     await Dataset.update(
         {Dataset.document: document, Dataset.modified: dt.datetime.now(dt.UTC)}
     ).where(Dataset.slug == "stale-check")
-    assert "older" in (await index.consistency_problem() or "")
+    assert "older" in (await index_consistency.consistency_problem() or "")
     await index.ensure_index()
     assert await found("renamed", ADMIN) == ["stale-check"]
 
@@ -163,9 +171,9 @@ async def test_reindex_rebuilds_from_the_database(steward):
     for number in range(3):
         await service.create_dataset(open_dataset(f"set-{number}"), steward)
     seen: list[tuple[int, int]] = []
-    assert await index.rebuild(lambda done, total: seen.append((done, total))) == 3
+    assert await index_rebuild.rebuild(lambda done, total: seen.append((done, total))) == 3
     assert seen[-1] == (3, 3)
-    assert await index.consistency_problem() is None
+    assert await index_consistency.consistency_problem() is None
 
 
 async def test_search_slugs_expresses_ckan_filters_and_sorts(steward):
@@ -242,7 +250,7 @@ from catalogue.accounts.principal import Principal
 from catalogue.datasets import service
 from catalogue.db import prepare_engine
 from catalogue.datasets.tables import Dataset
-from catalogue.search import index
+from catalogue.search import index_files
 from catalogue.settings import get_settings
 from catalogue.wiring import wire
 from tests.factories import open_dataset
@@ -251,7 +259,7 @@ async def main():
     wire(get_settings())  # a script wires first, as the app and the CLI do
     await prepare_engine(Dataset._meta.db)
     admin = Principal(user_id=int(sys.argv[1]), name="admin", email="", global_role="admin")
-    with index.writer_lock(blocking=True):  # keep this process's own drain from running
+    with index_files.writer_lock(blocking=True):  # keep this process's own drain from running
         await service.create_dataset(open_dataset("killed-before-indexing"), admin)
         os.kill(os.getpid(), signal.SIGKILL)  # committed, not indexed: kill -9
 
@@ -277,12 +285,12 @@ async def test_a_process_killed_after_its_commit_is_healed_by_the_next_start(ste
         timeout=120,
     )
     assert process.returncode == -signal.SIGKILL, process.stderr.decode()
-    assert await index.pending()
+    assert await index_drain.pending()
     assert "killed-before-indexing" not in indexed_slugs()
 
     snapshot.forget()
     async with outbox.search_lifespan():  # the next start
-        assert not await index.pending()
+        assert not await index_drain.pending()
         assert "killed-before-indexing" in indexed_slugs()
 
 

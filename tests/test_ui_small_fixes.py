@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from catalogue.progress import counted_progress
-from catalogue.search import index
+from catalogue.search import index, index_consistency, index_files
 from catalogue.ui.dataset_view import FieldChange, changed_fields
 from tests.conftest import PROJECT_ROOT
 from tests.factories import PUBLISHER, make_organisation, make_user, open_dataset
@@ -76,14 +76,14 @@ async def test_favicon_ico_leads_to_the_svg_instead_of_a_404(client: Any) -> Non
 async def test_a_first_start_says_it_builds_the_index_for_the_first_time(
     db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(index, "index_dir", lambda: tmp_path / "index")
+    monkeypatch.setattr(index_files, "index_dir", lambda: tmp_path / "index")
     with caplog.at_level(logging.INFO, logger="catalogue"):
         problem = await index.ensure_index()
-    assert problem == index.FIRST_BUILD
+    assert problem == index_consistency.FIRST_BUILD
     messages = [(record.levelno, record.getMessage()) for record in caplog.records]
     assert (logging.INFO, "building the search index for the first time") in messages
     assert not [text for level, text in messages if level >= logging.WARNING]
-    assert await index.consistency_problem() is None
+    assert await index_consistency.consistency_problem() is None
 
 
 # --- progress ---------------------------------------------------------------------------------

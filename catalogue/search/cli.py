@@ -17,7 +17,9 @@ from catalogue.settings import Settings
 def reindex(settings: Settings, check: bool) -> None:
     """Rebuild the search index from the database (with a progress bar)."""
     from catalogue.running import run
-    from catalogue.search import index
+    from catalogue.search.index_consistency import consistency_problem
+    from catalogue.search.index_drain import drain
+    from catalogue.search.index_rebuild import rebuild as rebuild_index
 
     with contextlib.ExitStack() as stack:
         bars: list[Any] = []
@@ -36,12 +38,12 @@ def reindex(settings: Settings, check: bool) -> None:
 
         async def rebuild() -> tuple[int, str | None]:
             if check:
-                problem = await index.consistency_problem()
+                problem = await consistency_problem()
                 if problem is None:
-                    await index.drain()
+                    await drain()
                     return 0, None
-                return await index.rebuild(progress), problem
-            return await index.rebuild(progress), "asked for"
+                return await rebuild_index(progress), problem
+            return await rebuild_index(progress), "asked for"
 
         count, reason = run(rebuild)
     if reason is None:

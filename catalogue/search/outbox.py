@@ -18,7 +18,9 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from catalogue.events import Change
-from catalogue.search import changelog, index
+from catalogue.search import changelog
+from catalogue.search.index import ensure_index
+from catalogue.search.index_drain import drain, pending
 from catalogue.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -69,7 +71,7 @@ async def _drain_after_commit(transaction: Any) -> None:
     finally:
         _waiting.discard(id(transaction))
     try:
-        await index.drain()
+        await drain()
     except Exception:  # the periodic poll and the next search retry; the log keeps the row
         logger.exception("applying the change log to the search index failed")
 
@@ -91,8 +93,8 @@ def _wake_event() -> asyncio.Event:
 async def follow_once() -> None:
     """Read the log's head and apply what this index has not seen (one poll)."""
     changelog.observe(await changelog.last_id())
-    if await index.pending():
-        await index.drain(wait=False)
+    if await pending():
+        await drain(wait=False)
 
 
 async def _follow() -> None:
@@ -136,7 +138,7 @@ async def _listen() -> None:
 @contextlib.asynccontextmanager
 async def search_lifespan(_: Any = None) -> AsyncIterator[None]:
     """At start-up: heal the index if needed; while running: follow the change log."""
-    problem = await index.ensure_index()
+    problem = await ensure_index()
     if problem:
         logger.info("search index rebuilt at start-up: %s", problem)
     loop = asyncio.get_running_loop()
