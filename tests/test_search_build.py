@@ -235,30 +235,6 @@ async def test_a_rebuild_killed_before_publishing_leaves_the_old_index_and_no_li
     assert await everything(sort_fields=[("slug", False)]) == before
 
 
-def test_posting_ids_read_whole_blocks_exactly_as_whoosh_would(tmp_path):
-    """The block reader behind every term bitset, on lists longer than one block (128),
-    with deleted documents still listed (``Snapshot.live`` removes them)."""
-    from whoosh import index as whoosh_index
-    from whoosh.fields import KEYWORD, TEXT, Schema
-
-    from catalogue.search.snapshot import _posting_ids
-
-    ix = whoosh_index.create_in(str(tmp_path), Schema(tag=KEYWORD(), text=TEXT()))
-    writer = ix.writer()
-    for number in range(700):
-        writer.add_document(tag="all" if number % 3 else "all third", text=f"word{number % 5} x")
-    writer.commit()
-    writer = ix.writer()
-    writer.delete_document(4)
-    writer.commit()
-    reader = ix.reader()
-    assert reader.has_deletions()
-    assert _posting_ids(reader, "tag", "all") == list(range(700))
-    assert _posting_ids(reader, "tag", "third") == list(range(0, 700, 3))
-    assert _posting_ids(reader, "text", "word2") == list(range(2, 700, 5))
-    assert _posting_ids(reader, "text", "absent") == []
-
-
 def test_small_segments_merge_with_their_own_size_tier_only(monkeypatch):
     """A write merges a few small segments of its size; a large small one is left standing
     until enough of its own size gather (build.merge_small_segments)."""

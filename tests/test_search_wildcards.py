@@ -17,9 +17,10 @@ from whoosh import query as wq
 from catalogue import limits as limits_module
 from catalogue.limits import Limits
 from catalogue.search import index
+from catalogue.search.bitsets import bits_from_ids
 from catalogue.search.patterns import INCOMPLETE_NOTE, Budget, Expanded, expand, expansion
 from catalogue.search.query import parse
-from catalogue.search.snapshot import bits_from_ids, current
+from catalogue.search.snapshot import current
 
 LIMITS = Limits()
 REFUSED = ["*a*", "??*", "attribute:?*?*?*?*", "*" * 40, "*", " ".join(["a*"] * 17)]

@@ -16,9 +16,10 @@ from typing import Any
 
 from whoosh import query as wq
 
+from catalogue.search.bitsets import as_bytes, ids_from_bits
 from catalogue.search.query import ParsedQuery
 from catalogue.search.schema import ATTRIBUTE_BOOST, KEYWORD_BOOST, TITLE_BOOST, languages
-from catalogue.search.snapshot import Snapshot, ids_from_bits
+from catalogue.search.snapshot import Snapshot
 
 SORT_COLUMNS = {
     "modified": "modified",
@@ -73,7 +74,7 @@ def sorted_top(snapshot: Snapshot, hits: int, keys: list[tuple[str, bool]], k: i
             local = sorted(ids_from_bits(part), key=values.__getitem__, reverse=descending)
             chosen = local[:k]
         else:
-            data = part.to_bytes((part.bit_length() + 7) >> 3, "little")
+            data = as_bytes(part)
             chosen = []
             for docnum in reversed(order) if descending else order:
                 position = docnum >> 3

@@ -49,6 +49,7 @@ from catalogue.domain.problems import InvalidDocument, Problem
 from catalogue.i18n import N_, translate
 from catalogue.i18n.catalogues import current_language as interface_language
 from catalogue.search import index
+from catalogue.search.bitsets import bits_from_ids
 from catalogue.search.patterns import INCOMPLETE_NOTE, Budget, expand
 from catalogue.search.query import (
     ParsedQuery,
@@ -61,7 +62,7 @@ from catalogue.search.query import (
 from catalogue.search.ranking import SORT_COLUMNS, ranked_top, sorted_top
 from catalogue.search.results import SearchHit, SearchQuery, SearchResult
 from catalogue.search.schema import FACET_FIELDS, _aware, languages
-from catalogue.search.snapshot import Snapshot, bits_from_ids, current
+from catalogue.search.snapshot import Snapshot, current
 
 CORRECTED_NOTE = N_("No dataset matches these words; showing results for “%(query)s”.")
 ANY_WORD_NOTE = N_("No dataset matches all the words; showing datasets that match any of them.")

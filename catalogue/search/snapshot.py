@@ -21,20 +21,23 @@ from functools import reduce
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.idsets import DocIdSet
-from whoosh.matching.wrappers import FilterMatcher
 
 from catalogue.search import index, spelling
+from catalogue.search.bitsets import as_bytes, bits_from_ids, ids_from_bits
+from catalogue.search.combined import Kept, KeptBits, extend, layout_of
+from catalogue.search.postings import posting_ids
 from catalogue.search.schema import FACET_FIELDS
 
 logger = logging.getLogger(__name__)
-TERM_CACHE_BYTES = 160 * 2**20
-FACET_MEMO_BYTES = 16 * 2**20  # of a snapshot's facet counts, by their bitsets' size
+TERM_CACHE_BYTES = 64 * 2**20
 """The per-segment term bitsets kept, by size (a 20,000-dataset segment's bitset is at most
 2.5 KB). A count of entries would hold fewer terms the more segments the index has: at
-1,000,000 datasets (50 segments, a word in several fields) 4,000 entries held ten words."""
-_BYTE_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
+1,000,000 datasets (50 segments, a word in several fields) 4,000 entries held ten words.
+They are read again only for a segment a kept snapshot-wide bitset lacks."""
+COMBINED_TERMS_BYTES = 128 * 2**20
+"""Snapshot-wide term bitsets kept across generations (:mod:`catalogue.search.combined`)."""
+FACET_MEMO_BYTES = 16 * 2**20  # of a snapshot's facet counts, by their bitsets' size
 _segment_facets: dict[tuple[str, str], dict[str, int]] = {}
 _segment_columns: dict[tuple[str, str], tuple[list[Any], list[int]]] = {}
 _segment_readers: dict[str, Any] = {}  # for stored fields, which no deletion changes
@@ -42,31 +45,15 @@ _segment_terms: OrderedDict[tuple[str, str, str], int] = OrderedDict()
 _term_bytes = 0
 _cache_lock = threading.Lock()
 _current: Snapshot | None = None
-
-
-def bits_from_ids(ids: Iterable[int], size: int) -> int:
-    buffer = bytearray((size + 7) >> 3)
-    for docnum in ids:
-        buffer[docnum >> 3] |= 1 << (docnum & 7)
-    return int.from_bytes(buffer, "little")
-
-
-def ids_from_bits(bits: int) -> list[int]:
-    """Document numbers in ascending order."""
-    found: list[int] = []
-    data = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
-    for position, byte in enumerate(data):
-        if byte:
-            base = position << 3
-            found.extend(base + bit for bit in _BYTE_BITS[byte])
-    return found
+_combined_terms: KeptBits[Segment] = KeptBits(COMBINED_TERMS_BYTES)
+_combined_facets: dict[str, Kept] = {}
 
 
 class BitFilter(DocIdSet):
     """A whoosh filter over a bitset: O(1) membership for the collector."""
 
     def __init__(self, bits: int) -> None:
-        self._bytes = bits.to_bytes((bits.bit_length() + 7) >> 3 or 1, "little")
+        self._bytes = as_bytes(bits)
         self._count = bits.bit_count()
 
     def __contains__(self, docnum: object) -> bool:
@@ -88,31 +75,6 @@ def _bytes_of(bits: int) -> int:
     return bits.bit_length() // 8 + 32  # the int's digits and its header
 
 
-def _posting_ids(reader: Any, field: str, text: str) -> list[int]:
-    """All document numbers of one term in one segment, deleted ones included (they are
-    removed with ``Snapshot.live``), a block at a time where possible."""
-    try:
-        matcher = reader.postings(field, text)
-    except Exception:  # whoosh raises TermNotFound
-        return []
-    while isinstance(matcher, FilterMatcher):  # whoosh's per-document deletion filter
-        matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):
-        return list(matcher.all_ids())
-    ids: list[int] = []
-    while matcher.is_active():
-        if matcher._ids is None and matcher._i == 0 and not matcher._byteids:
-            if matcher._data is None:
-                matcher._read_data()
-            ids.extend(itertools.accumulate(matcher._data[0]))  # whoosh's delta_decode, in C
-        else:
-            if matcher._ids is None:
-                matcher._read_ids()
-            ids.extend(matcher._ids[matcher._i :])
-        matcher._next_block()
-    return ids
-
-
 class Segment:
     def __init__(self, reader: Any, offset: int) -> None:
         self.reader = reader
@@ -129,7 +91,7 @@ class Segment:
             if key in _segment_terms:
                 _segment_terms.move_to_end(key)
                 return _segment_terms[key]
-        bits = bits_from_ids(_posting_ids(self.reader, field, text), self.size)
+        bits = bits_from_ids(posting_ids(self.reader, field, text), self.size)
         global _term_bytes
         with _cache_lock:
             if key not in _segment_terms:
@@ -146,7 +108,7 @@ class Segment:
             if self.size:
                 for raw in self.reader.lexicon(field):
                     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                    values[text] = bits_from_ids(_posting_ids(self.reader, field, text), self.size)
+                    values[text] = bits_from_ids(posting_ids(self.reader, field, text), self.size)
             _segment_facets[key] = values
         return _segment_facets[key]
 
@@ -184,8 +146,8 @@ class Snapshot:
         self._offsets = [segment.offset for segment in self.segments]
         self.size = reader.doc_count_all()
         self.live = self._combine(segment.live_bits() for segment in self.segments)
+        self.layout = layout_of(self.segments)
         self._facets: dict[str, dict[str, int]] = {}
-        self._terms: dict[tuple[str, str], int] = {}
         _forget_other_segments({segment.key for segment in self.segments})
         self.memo: dict[Any, Any] = {}  # per-generation results (spelling candidates)
         self._counts: OrderedDict[tuple[str, int], list[tuple[str, int]]] = OrderedDict()
@@ -203,18 +165,18 @@ class Snapshot:
         return bits
 
     def term_bits(self, field: str, text: str) -> int:
-        key = (field, text)
-        if key not in self._terms:
-            self._terms[key] = self._combine(s.term_bits(field, text) for s in self.segments)
-        return self._terms[key]
+        return _combined_terms.get(
+            (field, text), self.segments, self.layout, lambda s: s.term_bits(field, text)
+        )
 
     def facet(self, field: str) -> dict[str, int]:
+        """Each value's documents (never changed in place: shared by later snapshots)."""
         if field not in self._facets:
-            merged: dict[str, int] = {}
-            for segment in self.segments:
-                for value, bits in segment.facet_bits(field).items():
-                    merged[value] = merged.get(value, 0) | bits << segment.offset
-            self._facets[field] = merged
+            kept = _combined_facets.get(field)
+            if kept is None or kept.layout != self.layout:
+                kept = extend(kept, self.segments, self.layout, lambda s: s.facet_bits(field))
+                _combined_facets[field] = kept
+            self._facets[field] = kept.values
         return self._facets[field]
 
     def any_of(self, field: str, values: Iterable[str]) -> int:
