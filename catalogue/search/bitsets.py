@@ -26,12 +26,17 @@ def bits_from_ids(ids: DocIds, size: int) -> int:
     return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
+def ids_from_bits_array(bits: int) -> npt.NDArray[np.int64]:
+    """Document numbers of a set, in ascending order, as an array."""
+    data = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) >> 3, "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(data, bitorder="little"))
+
+
 def ids_from_bits(bits: int) -> list[int]:
     """Document numbers of a set, in ascending order."""
     if not bits:
         return []
-    data = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) >> 3, "little"), dtype=np.uint8)
-    found: list[int] = np.flatnonzero(np.unpackbits(data, bitorder="little")).tolist()
+    found: list[int] = ids_from_bits_array(bits).tolist()
     return found
 
 

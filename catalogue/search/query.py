@@ -302,10 +302,15 @@ def snippet(descriptions: dict[str, str], q: Any, language: str = "") -> str:
         for name, t in (q.all_terms() if q is not None else ())
         if name == field
     }
-    matches = [m for m in _TOKEN.finditer(text) if terms and _analysed(field, m.group()) in terms]
+    found_words = (
+        m for m in _TOKEN.finditer(text) if terms and _analysed(field, m.group()) in terms
+    )
+    matches = list(itertools.islice(found_words, 1))
     start = 0
     if matches and matches[0].start() > SNIPPET_CHARS - 80:
         start = text.rfind(" ", 0, max(0, matches[0].start() - 60)) + 1
+    # Only words before the snippet's end are marked: the rest of the text is not analysed.
+    matches.extend(itertools.takewhile(lambda m: m.start() < start + SNIPPET_CHARS, found_words))
     end = (
         len(text)
         if len(text) - start <= SNIPPET_CHARS

@@ -23,9 +23,10 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.idsets import DocIdSet
 
-from catalogue.search import index, spelling
+from catalogue.search import facet_pairs, index, spelling
 from catalogue.search.bitsets import as_bytes, bits_from_ids, ids_from_bits
 from catalogue.search.combined import Kept, KeptBits, extend, layout_of
+from catalogue.search.facet_pairs import PAIRS_FROM_VALUES
 from catalogue.search.postings import posting_ids
 from catalogue.search.schema import FACET_FIELDS
 
@@ -39,6 +40,8 @@ COMBINED_TERMS_BYTES = 128 * 2**20
 """Snapshot-wide term bitsets kept across generations (:mod:`catalogue.search.combined`)."""
 FACET_MEMO_BYTES = 16 * 2**20  # of a snapshot's facet counts, by their bitsets' size
 _segment_facets: dict[tuple[str, str], dict[str, int]] = {}
+_segment_pairs: dict[tuple[str, str], facet_pairs.Pairs] = {}
+_value_numbers: dict[str, facet_pairs.ValueNumbers] = {}
 _segment_columns: dict[tuple[str, str], tuple[list[Any], list[int]]] = {}
 _segment_readers: dict[str, Any] = {}  # for stored fields, which no deletion changes
 _segment_terms: OrderedDict[tuple[str, str, str], int] = OrderedDict()
@@ -112,6 +115,12 @@ class Segment:
             _segment_facets[key] = values
         return _segment_facets[key]
 
+    def facet_pairs(self, field: str) -> facet_pairs.Pairs:
+        key = (self.key, field)
+        if key not in _segment_pairs:
+            _segment_pairs[key] = facet_pairs.segment_pairs(self.facet_bits(field), _numbers(field))
+        return _segment_pairs[key]
+
     def column(self, column: str) -> tuple[list[Any], list[int]]:
         """The column's values by document, and the documents sorted by value (ties by
         document number)."""
@@ -148,6 +157,8 @@ class Snapshot:
         self.live = self._combine(segment.live_bits() for segment in self.segments)
         self.layout = layout_of(self.segments)
         self._facets: dict[str, dict[str, int]] = {}
+        self._facet_pairs: dict[str, facet_pairs.Pairs] = {}
+        self._last_flags: tuple[int, Any] | None = None
         _forget_other_segments({segment.key for segment in self.segments})
         self.memo: dict[Any, Any] = {}  # per-generation results (spelling candidates)
         self._counts: OrderedDict[tuple[str, int], list[tuple[str, int]]] = OrderedDict()
@@ -224,17 +235,37 @@ class Snapshot:
             return 0
         return bits_from_ids(q.docs(self.searcher), self.size)
 
+    def _pairs(self, field: str) -> facet_pairs.Pairs:
+        if field not in self._facet_pairs:
+            parts = [(s.offset, s.facet_pairs(field)) for s in self.segments]
+            self._facet_pairs[field] = facet_pairs.joined(parts)
+        return self._facet_pairs[field]
+
+    def _flags(self, base: int) -> Any:
+        """``base`` as one byte per document; the last one made is kept, since a search
+        counts every facet over the same hits."""
+        last = self._last_flags
+        if last is not None and last[0] is base:
+            return last[1]
+        flags = facet_pairs.flags_of(base, self.size)
+        self._last_flags = (base, flags)
+        return flags
+
     def facet_counts(self, field: str, base: int) -> list[tuple[str, int]]:
-        """Each value's count within ``base``. Remembered per snapshot for the searches
-        asked most (an AND per value: 500 publishers over 100,000 bits cost milliseconds),
-        bounded by the bytes of the bitsets kept as keys."""
+        """Each value's count within ``base`` (see :mod:`catalogue.search.facet_pairs`).
+        Remembered per snapshot for the searches asked most, bounded by the bytes of the
+        bitsets kept as keys."""
         key = (field, base)
         with self._counts_lock:
             found = self._counts.get(key)
             if found is not None:
                 self._counts.move_to_end(key)
                 return found
-        counts = [(value, (bits & base).bit_count()) for value, bits in self.facet(field).items()]
+        facet = self.facet(field)
+        if len(facet) > PAIRS_FROM_VALUES:
+            counts = facet_pairs.counted(self._pairs(field), self._flags(base), _numbers(field))
+        else:
+            counts = [(value, (bits & base).bit_count()) for value, bits in facet.items()]
         result = sorted(((v, c) for v, c in counts if c), key=lambda item: (-item[1], item[0]))
         with self._counts_lock:
             self._counts[key] = result
@@ -245,10 +276,14 @@ class Snapshot:
         return result
 
 
+def _numbers(field: str) -> facet_pairs.ValueNumbers:
+    return _value_numbers.setdefault(field, facet_pairs.ValueNumbers())
+
+
 def _forget_other_segments(keys: set[str]) -> None:
     """Drop cached data of segments merged away (the term cache is bounded by itself)."""
     with _cache_lock:
-        for cache in (_segment_facets, _segment_columns):
+        for cache in (_segment_facets, _segment_pairs, _segment_columns):
             for key in [key for key in cache if key[0] not in keys]:
                 del cache[key]
         for name in [name for name in _segment_readers if name not in keys]:
