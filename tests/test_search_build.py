@@ -10,7 +10,15 @@ import pytest
 
 from catalogue.accounts.principal import Principal
 from catalogue.datasets import queries
-from catalogue.search import build, index, outbox, snapshot, spelling
+from catalogue.search import (
+    build,
+    index_consistency,
+    index_files,
+    index_rebuild,
+    outbox,
+    snapshot,
+    spelling,
+)
 from catalogue.search.service import SearchQuery, search, search_slugs
 from catalogue.settings import get_settings
 from tests.factories import PUBLISHER, changed, make_organisation, open_dataset
@@ -64,13 +72,13 @@ async def test_a_large_rebuild_runs_in_worker_processes_one_segment_per_slice(fi
     monkeypatch.setattr(build, "SEGMENT_SIZE", 2)
     seen: list[tuple[int, int]] = []
 
-    assert await index.rebuild(lambda done, total: seen.append((done, total))) == 5
+    assert await index_rebuild.rebuild(lambda done, total: seen.append((done, total))) == 5
 
     current = snapshot.current()
     assert current is not None and len(current.segments) == 3  # slices of 2, 2 and 1
     assert seen[-1] == (5, 5)
     assert await everything(sort_fields=[("slug", False)]) == (slugs, total, facets)
-    assert await index.consistency_problem() is None
+    assert await index_consistency.consistency_problem() is None
     assert not list(get_settings().index_dir.glob("*.tmp"))  # worker folders are removed
 
 
@@ -79,7 +87,7 @@ async def test_sorts_dates_and_updates_are_right_across_segments(five, admin, mo
 
     monkeypatch.setattr(build, "PARALLEL_FROM", 1)
     monkeypatch.setattr(build, "SEGMENT_SIZE", 2)
-    await index.rebuild()
+    await index_rebuild.rebuild()
     assert (await everything())[1] == 5  # warm the per-segment caches
 
     record = await queries.get_record("set-0", ADMIN)
@@ -108,8 +116,8 @@ async def test_writes_merge_only_the_small_segments_they_made_never_the_rebuilds
 
     monkeypatch.setattr(build, "PARALLEL_FROM", 1)
     monkeypatch.setattr(build, "SEGMENT_SIZE", 3)
-    await index.rebuild()
-    rebuilt = {segment.segment_id() for segment in index.open_index()._segments()}
+    await index_rebuild.rebuild()
+    rebuilt = {segment.segment_id() for segment in index_files.open_index()._segments()}
     assert len(rebuilt) == 2  # 3 and 2 datasets: both at least SMALL_SEGMENT
     monkeypatch.setattr(build, "SMALL_SEGMENT", 2)  # a new dataset's segment (1) is small
     monkeypatch.setattr(build, "MERGE_SMALL_AT", 3)
@@ -117,7 +125,7 @@ async def test_writes_merge_only_the_small_segments_they_made_never_the_rebuilds
         document = {**open_dataset(f"new-{number}"), "status": "published"}
         await service.create_dataset(document, admin)
         await outbox.wait_for_pending_drains()
-    segments = index.open_index()._segments()
+    segments = index_files.open_index()._segments()
     assert rebuilt <= {segment.segment_id() for segment in segments}  # none merged away
     assert len(segments) == 3  # the fourth write merged the three small ones with its own
     assert sorted(s.doc_count() for s in segments) == [2, 3, 4]
@@ -195,7 +203,7 @@ async def test_drafts_stay_invisible_to_the_public_after_a_multi_segment_build(
     monkeypatch.setattr(build, "PARALLEL_FROM", 1)
     monkeypatch.setattr(build, "SEGMENT_SIZE", 2)
     await service.create_dataset(open_dataset("draft-one"), admin)  # a draft
-    await index.rebuild()
+    await index_rebuild.rebuild()
     assert "draft-one" not in (await search_slugs(SearchQuery(), None, rows=100))[0]
     steward = Principal(user_id=9, name="s", email="", roles={PUBLISHER: frozenset({"steward"})})
     assert "draft-one" in (await search_slugs(SearchQuery(), steward, rows=100))[0]
@@ -229,7 +237,7 @@ async def test_a_rebuild_killed_before_publishing_leaves_the_old_index_and_no_li
     assert await everything(sort_fields=[("slug", False)]) == before
     assert list(folder.glob(f"*{orphan.segment_id()}*"))
 
-    await index.rebuild()
+    await index_rebuild.rebuild()
     assert not list(folder.glob(f"*{orphan.segment_id()}*"))
     assert not list(folder.glob("*.tmp"))
     assert await everything(sort_fields=[("slug", False)]) == before

@@ -26,19 +26,10 @@ from catalogue.search.index_drain import drain
 from catalogue.search.index_files import IndexBusy, index_dir, open_index, read_state
 from catalogue.search.index_rebuild import rebuild
 
-# Also here while catalogue/search/snapshot.py and tests/test_search_build.py are being changed
-# elsewhere: the snapshot reads the index's folder through this module (index_dir, open_index,
-# read_state, of .index_files), the build's tests rebuild and check it (rebuild,
-# consistency_problem). New callers import them from their own modules.
-__all__ = [
-    "consistency_problem",
-    "ensure_index",
-    "index_dir",
-    "open_index",
-    "read_state",
-    "rebuild",
-    "sync",
-]
+# index_dir, open_index and read_state (of .index_files) are here too while
+# catalogue/search/snapshot.py, which reads the index's folder through this module, is being
+# changed elsewhere. New callers import them from .index_files.
+__all__ = ["ensure_index", "index_dir", "open_index", "read_state", "sync"]
 
 logger = logging.getLogger(__name__)
 
