@@ -23,13 +23,10 @@ from catalogue.progress import Progress
 from catalogue.search import changelog
 from catalogue.search.index_consistency import FIRST_BUILD, cannot_follow_log, consistency_problem
 from catalogue.search.index_drain import drain
-from catalogue.search.index_files import IndexBusy, index_dir, open_index, read_state
+from catalogue.search.index_files import IndexBusy, open_index, read_state
 from catalogue.search.index_rebuild import rebuild
 
-# index_dir, open_index and read_state (of .index_files) are here too while
-# catalogue/search/snapshot.py, which reads the index's folder through this module, is being
-# changed elsewhere. New callers import them from .index_files.
-__all__ = ["ensure_index", "index_dir", "open_index", "read_state", "sync"]
+__all__ = ["ensure_index", "sync"]
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.idsets import DocIdSet
 
-from catalogue.search import facet_pairs, index, spelling
+from catalogue.search import facet_pairs, index_files, spelling
 from catalogue.search.bitsets import as_bytes, bits_from_ids, ids_from_bits
 from catalogue.search.combined import Kept, KeptBits, extend, layout_of
 from catalogue.search.facet_pairs import PAIRS_FROM_VALUES
@@ -164,8 +164,8 @@ class Snapshot:
         self._counts: OrderedDict[tuple[str, int], list[tuple[str, int]]] = OrderedDict()
         self._counts_bytes = 0
         self._counts_lock = threading.Lock()
-        self.state = index.read_state()
-        self.spelling = spelling.load(index.index_dir())
+        self.state = index_files.read_state()
+        self.spelling = spelling.load(index_files.index_dir())
         self.generation = next(_GENERATIONS)
         """Unique in this process: what a cache of answers from this snapshot is keyed on."""
 
@@ -307,7 +307,7 @@ def current() -> Snapshot | None:
         # Not searcher.refresh(): it reuses segment readers by id, and a reused reader keeps
         # the deletions it was opened with, so updated documents would show twice.
         _current = None
-    ix = index.open_index(check=False)
+    ix = index_files.open_index(check=False)
     if ix is None:
         return None
     try:
