@@ -148,7 +148,8 @@ def ranked_top(snapshot: Snapshot, parsed: ParsedQuery, q: Any, hits: int, k: in
             found.extend(newest_first(snapshot, bits, k - len(found)))
             continue
         weight, part = parts[depth]
-        for subset, gained in ((bits & part, weight), (bits & ~part, 0.0)):
+        inside = bits & part
+        for subset, gained in ((inside, weight), (bits ^ inside, 0.0)):  # ^: no ~part made
             if subset:
                 total = score + gained
                 heapq.heappush(
