@@ -107,3 +107,18 @@ def test_kept_bits_stay_within_their_budget_dropping_the_least_recently_used() -
     assert reads[-1] == "two"
     kept.get("one", [segment], layout, part_for("one"))
     assert reads[-1] == "two"  # "one" was used recently: still kept
+
+
+def test_an_older_shorter_layout_read_again_gives_its_own_bits() -> None:
+    """A snapshot opened before the last write (its layout a prefix of the kept one) still
+    searches: the kept bits are cut to its segments, and a term with none there is empty."""
+    old = FakeSegment("s1", 0, 16, {})
+    new = FakeSegment("s2", 16, 8, {})
+    kept: KeptBits[FakeSegment] = KeptBits(budget=10**6)
+    in_new_only = {"s1": 0, "s2": 0b101}
+    both = {"s1": 0b11, "s2": 1}
+    for word, parts in (("new-only", in_new_only), ("both", both)):
+        assert kept.get(word, [old, new], layout_of([old, new]), lambda s, p=parts: p[s.key]) == (
+            parts["s1"] | parts["s2"] << 16
+        )
+        assert kept.get(word, [old], layout_of([old]), lambda s, p=parts: p[s.key]) == parts["s1"]

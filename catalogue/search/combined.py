@@ -102,7 +102,7 @@ class KeptBits(Generic[S]):
             if kept is not None:
                 self._kept.move_to_end(key)
         if kept is not None and kept.layout == layout:
-            return kept.values[""]
+            return kept.values.get("", 0)
         made = extend(kept, segments, layout, lambda segment: {"": part(segment)})
         with self._lock:
             old = self._kept.pop(key, None)
@@ -110,7 +110,7 @@ class KeptBits(Generic[S]):
             self._kept[key] = made
             while self._bytes > self.budget and len(self._kept) > 1:
                 self._bytes -= _bytes_of(self._kept.popitem(last=False)[1])
-        return made.values[""]
+        return made.values.get("", 0)
 
     def clear(self) -> None:
         with self._lock:
