@@ -26,10 +26,15 @@ def bits_from_ids(ids: DocIds, size: int) -> int:
     return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
+def flags_from_bits(bits: int, size: int) -> npt.NDArray[np.uint8]:
+    """One byte per document below ``size`` (rounded up to 8): 1 where ``bits`` has it."""
+    data = np.frombuffer(bits.to_bytes((size + 7) >> 3, "little"), dtype=np.uint8)
+    return np.unpackbits(data, bitorder="little")
+
+
 def ids_from_bits_array(bits: int) -> npt.NDArray[np.int64]:
     """Document numbers of a set, in ascending order, as an array."""
-    data = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) >> 3, "little"), dtype=np.uint8)
-    return np.flatnonzero(np.unpackbits(data, bitorder="little"))
+    return np.flatnonzero(flags_from_bits(bits, bits.bit_length()))
 
 
 def ids_from_bits(bits: int) -> list[int]:

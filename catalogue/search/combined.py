@@ -111,8 +111,3 @@ class KeptBits(Generic[S]):
             while self._bytes > self.budget and len(self._kept) > 1:
                 self._bytes -= _bytes_of(self._kept.popitem(last=False)[1])
         return made.values.get("", 0)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-            self._bytes = 0

@@ -75,12 +75,6 @@ def joined(parts: Sequence[tuple[int, Pairs]]) -> Pairs:
     )
 
 
-def flags_of(bits: int, size: int) -> npt.NDArray[np.uint8]:
-    """One byte per document of the snapshot: 1 where ``bits`` has it."""
-    data = np.frombuffer(bits.to_bytes((size + 7) >> 3, "little"), dtype=np.uint8)
-    return np.unpackbits(data, bitorder="little")
-
-
 def counted(
     pairs: Pairs, flags: npt.NDArray[np.uint8], numbers: ValueNumbers
 ) -> list[tuple[str, int]]:

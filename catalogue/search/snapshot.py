@@ -24,7 +24,7 @@ from whoosh import query as wq
 from whoosh.idsets import DocIdSet
 
 from catalogue.search import facet_pairs, index_files, spelling
-from catalogue.search.bitsets import as_bytes, bits_from_ids, ids_from_bits
+from catalogue.search.bitsets import as_bytes, bits_from_ids, flags_from_bits, ids_from_bits
 from catalogue.search.combined import Kept, KeptBits, extend, layout_of
 from catalogue.search.facet_pairs import PAIRS_FROM_VALUES
 from catalogue.search.postings import posting_ids
@@ -247,7 +247,7 @@ class Snapshot:
         last = self._last_flags
         if last is not None and last[0] is base:
             return last[1]
-        flags = facet_pairs.flags_of(base, self.size)
+        flags = flags_from_bits(base, self.size)
         self._last_flags = (base, flags)
         return flags
 
