@@ -4,7 +4,6 @@ caches that outlive a generation, and ``title:`` queries."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 
@@ -13,6 +12,7 @@ from catalogue.datasets import queries
 from catalogue.search import (
     build,
     index_consistency,
+    index_drain,
     index_files,
     index_rebuild,
     outbox,
@@ -111,7 +111,8 @@ async def test_sorts_dates_and_updates_are_right_across_segments(five, admin, mo
 async def test_writes_merge_only_the_small_segments_they_made_never_the_rebuilds(
     five, admin, monkeypatch
 ):
-    """whoosh's own policy merged half of a million-dataset index on one edit."""
+    """whoosh's own policy merged half of a million-dataset index on one edit. The merge is a
+    commit of its own, after the one that makes the change searchable."""
     from catalogue.datasets import service
 
     monkeypatch.setattr(build, "PARALLEL_FROM", 1)
@@ -121,14 +122,24 @@ async def test_writes_merge_only_the_small_segments_they_made_never_the_rebuilds
     assert len(rebuilt) == 2  # 3 and 2 datasets: both at least SMALL_SEGMENT
     monkeypatch.setattr(build, "SMALL_SEGMENT", 2)  # a new dataset's segment (1) is small
     monkeypatch.setattr(build, "MERGE_SMALL_AT", 3)
+    searchable_before_merging = []
+    merge = index_drain._merge_small_segments
+
+    def spy(ix):
+        with ix.searcher() as searcher:
+            searchable_before_merging.append(searcher.doc_count())
+        merge(ix)
+
+    monkeypatch.setattr(index_drain, "_merge_small_segments", spy)
     for number in range(4):
         document = {**open_dataset(f"new-{number}"), "status": "published"}
         await service.create_dataset(document, admin)
         await outbox.wait_for_pending_drains()
+    assert searchable_before_merging == [6, 7, 8, 9]
     segments = index_files.open_index()._segments()
     assert rebuilt <= {segment.segment_id() for segment in segments}  # none merged away
-    assert len(segments) == 3  # the fourth write merged the three small ones with its own
-    assert sorted(s.doc_count() for s in segments) == [2, 3, 4]
+    assert len(segments) == 4  # the third write's merge made one of three; the fourth stands
+    assert sorted(s.doc_count() for s in segments) == [1, 2, 3, 3]
     assert (await everything())[1] == 9
 
 
@@ -155,7 +166,7 @@ async def test_title_queries_look_in_every_language(five, admin):
 async def test_the_spelling_dictionary_learns_words_of_new_datasets(five, admin):
     from catalogue.datasets import service
 
-    words = json.loads((get_settings().index_dir / spelling.SPELLING_FILE).read_text())
+    words = spelling.load(get_settings().index_dir).counts
     assert words["avalanche"] == 1 and "hydrometeorology" not in words
 
     document = changed(open_dataset("weather"), "title.en", "Hydrometeorology stations")
@@ -164,7 +175,7 @@ async def test_the_spelling_dictionary_learns_words_of_new_datasets(five, admin)
     await service.create_dataset(draft, admin)
     await outbox.wait_for_pending_drains()
 
-    words = json.loads((get_settings().index_dir / spelling.SPELLING_FILE).read_text())
+    words = spelling.load(get_settings().index_dir).counts
     assert words["hydrometeorology"] == 1
     assert "nephoscope" not in words  # a draft's words are never learnt
     result = await search(SearchQuery(q="hydrometeorolgy"), ADMIN)

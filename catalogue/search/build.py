@@ -200,13 +200,18 @@ def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
     thousand once in about ``MERGE_SMALL_AT ** 3`` writes. A rebuild compacts everything."""
     from whoosh.reading import SegmentReader
 
-    tiers: dict[int, list[Any]] = {}
-    for segment in segments:
-        if segment.doc_count_all() < SMALL_SEGMENT:
-            tiers.setdefault(_tier(segment.doc_count_all()), []).append(segment)
-    merged = [s for members in tiers.values() if len(members) >= MERGE_SMALL_AT for s in members]
+    merged = small_segments_to_merge(segments)
     for segment in merged:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
         reader.close()
     return [s for s in segments if not any(s is m for m in merged)]
+
+
+def small_segments_to_merge(segments: list[Any]) -> list[Any]:
+    """The small segments :func:`merge_small_segments` merges: every tier with enough."""
+    tiers: dict[int, list[Any]] = {}
+    for segment in segments:
+        if segment.doc_count_all() < SMALL_SEGMENT:
+            tiers.setdefault(_tier(segment.doc_count_all()), []).append(segment)
+    return [s for members in tiers.values() if len(members) >= MERGE_SMALL_AT for s in members]

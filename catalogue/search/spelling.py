@@ -2,8 +2,10 @@
 
 It lives beside the index as ``spelling.json`` rather than as an index field: as a field it
 was a fifth of all postings, and so of every reindex. A rebuild writes it whole (each word
-with the number of datasets holding it); a drain adds only words it has not seen, so most
-drains leave the file alone. A word whose datasets are gone may linger, which is harmless:
+with the number of datasets holding it); a drain appends only the words it has not seen, as
+one line of ``spelling-added.jsonl`` (rewriting the whole file and re-reading it cost a new
+dataset tens of milliseconds before it could be found), and folds that journal into the
+file once it has grown. A word whose datasets are gone may linger, which is harmless:
 a suggestion is only made when its words still find datasets the reader may see. Only the
 words of public datasets are learnt (see ``words_of``).
 """
@@ -24,8 +26,13 @@ from catalogue.files import write_atomically
 from catalogue.search.schema import split_name
 
 SPELLING_FILE = "spelling.json"
+ADDED_FILE = "spelling-added.jsonl"
+FOLD_AT_BYTES = 256 * 1024
+"""The journal of added words is folded into the dictionary file past this size."""
 _ANALYZER = StandardAnalyzer(minsize=3)
-_loaded: dict[str, tuple[tuple[int, int], Dictionary]] = {}
+_loaded: dict[str, tuple[tuple[tuple[int, int, int], int], int, Dictionary]] = {}
+"""Per dictionary file: its and its journal's identity, how much of the journal was read,
+the dictionary."""
 
 
 def words_of(document: dict[str, Any]) -> set[str]:
@@ -48,9 +55,18 @@ def words_of(document: dict[str, Any]) -> set[str]:
 class Dictionary:
     """Known words and how many datasets hold each; sorted for prefix lookups."""
 
-    def __init__(self, counts: dict[str, int]) -> None:
+    def __init__(self, counts: dict[str, int], ordered: list[str] | None = None) -> None:
         self.counts = counts
-        self.sorted = sorted(counts)
+        self.sorted = sorted(counts) if ordered is None else ordered
+
+    def with_added(self, added: dict[str, int]) -> Dictionary:
+        """A new dictionary with these counts added (this one may be in use by a reader)."""
+        counts, ordered = dict(self.counts), list(self.sorted)
+        for word, count in added.items():
+            if word not in counts:
+                bisect.insort(ordered, word)
+            counts[word] = counts.get(word, 0) + count
+        return Dictionary(counts, ordered)
 
     def frequency(self, word: str) -> int:
         return self.counts.get(word, 0)
@@ -67,7 +83,10 @@ def _path(folder: Path) -> Path:
 
 
 def _save(folder: Path, counts: dict[str, int]) -> None:
+    """The whole dictionary, then an empty journal (a reader in between counts the journal's
+    words twice, which only weighs a suggestion)."""
     write_atomically(_path(folder), json.dumps(counts, separators=(",", ":"), sort_keys=True))
+    (folder / ADDED_FILE).unlink(missing_ok=True)
 
 
 def replace(folder: Path, counts: Counter[str]) -> None:
@@ -76,26 +95,78 @@ def replace(folder: Path, counts: Counter[str]) -> None:
 
 
 def add(folder: Path, documents: Iterable[dict[str, Any]]) -> None:
-    """After a drain: add the words of these stored datasets that are not known yet."""
+    """After a drain: add the words of these stored datasets that are not known yet (one
+    writer at a time: the index's writer lock is held)."""
     known = load(folder)
     new = Counter(word for d in documents for word in words_of(d) if word not in known.counts)
-    if new:
-        _save(folder, {**known.counts, **new})
+    if not new:
+        return
+    journal = folder / ADDED_FILE
+    if _size(journal) >= FOLD_AT_BYTES:
+        _save(folder, known.with_added(new).counts)
+        return
+    with journal.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(new, separators=(",", ":")) + "\n")
 
 
-def load(folder: Path) -> Dictionary:
-    """The dictionary as last written (re-read only when the file changed)."""
-    path = _path(folder)
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _journal(folder: Path, start: int) -> tuple[int, dict[str, int]]:
+    """The words added since byte ``start`` of the journal, and where the complete lines end
+    (a line being written is read next time)."""
+    try:
+        with (folder / ADDED_FILE).open("rb") as handle:
+            handle.seek(start)
+            chunk = handle.read()
+    except OSError:
+        return start, {}
+    complete = chunk[: chunk.rfind(b"\n") + 1]
+    added: Counter[str] = Counter()
+    for line in complete.splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            added.update({str(k): v for k, v in entry.items() if isinstance(v, int)})
+    return start + len(complete), dict(added)
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
     try:
         status = path.stat()
     except OSError:
+        return (0, 0, 0)
+    return (status.st_ino, status.st_mtime_ns, status.st_size)
+
+
+def load(folder: Path) -> Dictionary:
+    """The dictionary as last written: the file re-read only when it changed, the journal
+    from where it was last read."""
+    path = _path(folder)
+    stamp = _stamp(path)
+    if stamp == (0, 0, 0):
         return Dictionary({})
-    stamp = (status.st_mtime_ns, status.st_size)
+    journal = _stamp(folder / ADDED_FILE)
+    key = (stamp, journal[0])  # a new journal (after a fold) is read from its start
     cached = _loaded.get(str(path))
-    if cached is None or cached[0] != stamp:
+    if cached is not None and cached[0] == key and cached[1] <= journal[2]:
+        read, dictionary = cached[1], cached[2]
+        if read == journal[2]:
+            return dictionary
+    else:
         try:
             counts = json.loads(path.read_text())
         except (OSError, ValueError):
             counts = {}
-        cached = _loaded[str(path)] = (stamp, Dictionary(counts))
-    return cached[1]
+        read, dictionary = 0, Dictionary(counts)
+    end, added = _journal(folder, read)
+    if added:
+        dictionary = dictionary.with_added(added)
+    _loaded[str(path)] = (key, end, dictionary)
+    return dictionary
