@@ -111,8 +111,8 @@ async def test_sorts_dates_and_updates_are_right_across_segments(five, admin, mo
 async def test_writes_merge_only_the_small_segments_they_made_never_the_rebuilds(
     five, admin, monkeypatch
 ):
-    """whoosh's own policy merged half of a million-dataset index on one edit. The merge is a
-    commit of its own, after the one that makes the change searchable."""
+    """whoosh's own policy merged half of a million-dataset index on one edit. A change's
+    commit merges nothing; the small segments are merged in a pause between writes."""
     from catalogue.datasets import service
 
     monkeypatch.setattr(build, "PARALLEL_FROM", 1)
@@ -122,25 +122,66 @@ async def test_writes_merge_only_the_small_segments_they_made_never_the_rebuilds
     assert len(rebuilt) == 2  # 3 and 2 datasets: both at least SMALL_SEGMENT
     monkeypatch.setattr(build, "SMALL_SEGMENT", 2)  # a new dataset's segment (1) is small
     monkeypatch.setattr(build, "MERGE_SMALL_AT", 3)
+    for number in range(4):
+        document = {**open_dataset(f"new-{number}"), "status": "published"}
+        await service.create_dataset(document, admin)
+        await outbox.wait_for_pending_drains()
+    assert len(index_files.open_index()._segments()) == 6  # each write its own segment
+
+    assert not await index_drain.merge_when_idle()  # the writes have not paused yet
+    monkeypatch.setattr(index_drain, "MERGE_IDLE_SECONDS", 0.0)
+    assert await index_drain.merge_when_idle()
+    segments = index_files.open_index()._segments()
+    assert rebuilt <= {segment.segment_id() for segment in segments}  # none merged away
+    assert sorted(s.doc_count() for s in segments) == [2, 3, 4]
+    assert not await index_drain.merge_when_idle()  # nothing left to merge
+    assert (await everything())[1] == 9
+
+
+async def test_a_long_run_of_writes_merges_after_each_change_is_searchable(
+    five, admin, monkeypatch
+):
+    from catalogue.datasets import service
+
+    await index_rebuild.rebuild()  # one segment of 5
+    monkeypatch.setattr(build, "SMALL_SEGMENT", 2)
+    monkeypatch.setattr(build, "MERGE_SMALL_AT", 3)
+    monkeypatch.setattr(index_drain, "MAX_SMALL_SEGMENTS", 2)
     searchable_before_merging = []
     merge = index_drain._merge_small_segments
 
-    def spy(ix):
+    def spy(ix, **options):
         with ix.searcher() as searcher:
             searchable_before_merging.append(searcher.doc_count())
-        merge(ix)
+        return merge(ix, **options)
 
     monkeypatch.setattr(index_drain, "_merge_small_segments", spy)
     for number in range(4):
         document = {**open_dataset(f"new-{number}"), "status": "published"}
         await service.create_dataset(document, admin)
         await outbox.wait_for_pending_drains()
-    assert searchable_before_merging == [6, 7, 8, 9]
-    segments = index_files.open_index()._segments()
-    assert rebuilt <= {segment.segment_id() for segment in segments}  # none merged away
-    assert len(segments) == 4  # the third write's merge made one of three; the fourth stands
-    assert sorted(s.doc_count() for s in segments) == [1, 2, 3, 3]
+    assert searchable_before_merging == [8]  # the third write, once it could be found
+    assert sorted(s.doc_count() for s in index_files.open_index()._segments()) == [1, 3, 5]
     assert (await everything())[1] == 9
+
+
+async def test_a_write_that_met_an_idle_merge_is_applied_by_it(five, admin, monkeypatch):
+    """A drain that finds the writer lock taken leaves the change to the lock's holder."""
+    from catalogue.datasets import service
+    from catalogue.search import changelog
+
+    monkeypatch.setattr(index_drain, "MERGE_IDLE_SECONDS", 0.0)
+
+    async def busy(**_):
+        return 0
+
+    monkeypatch.setattr(outbox, "drain", busy)  # as if another worker held the lock
+    await service.create_dataset({**open_dataset("late"), "status": "published"}, admin)
+    await outbox.wait_for_pending_drains()
+    assert int(index_files.read_state()["position"]) < await changelog.last_id()
+    await index_drain.merge_when_idle()
+    assert int(index_files.read_state()["position"]) == await changelog.last_id()
+    assert (await everything())[1] == 6
 
 
 async def test_title_queries_look_in_every_language(five, admin):
@@ -290,3 +331,10 @@ def test_small_segments_merge_with_their_own_size_tier_only(monkeypatch):
     writer = Writer()
     assert build.merge_small_segments(writer, [big, grown, *tiny[:3]]) == [big, grown, *tiny[:3]]
     assert writer.added == []
+    middling = [Segment(20) for _ in range(4)]
+    writer = Writer()
+    kept = build.merge_smallest_tier(writer, [big, *middling, *tiny])
+    assert kept == [big, *middling] and writer.added == [1, 1, 1, 1]  # not the 20s as well
+    writer = Writer()
+    build.merge_small_segments(writer, [big, *middling, *tiny])
+    assert sorted(writer.added) == [1, 1, 1, 1, 20, 20, 20, 20]

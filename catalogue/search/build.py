@@ -191,16 +191,24 @@ def _tier(count: int) -> int:
 
 
 def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
-    """The merge policy of every commit after a rebuild: merge the small segments changes
-    left, tier by tier, never the rebuild's big ones. whoosh's ``MERGE_SMALL`` counts the
-    big segments too: at 1,000,000 datasets (50 segments) one edit merged 26 of them,
-    520,000 datasets, for minutes. Merging every small segment at once re-merged one growing
-    segment of up to a thousand datasets every few writes (300-600 ms, the slowest twentieth
-    of "a new dataset is found by search"); by tier, a write merges a few datasets and a
-    thousand once in about ``MERGE_SMALL_AT ** 3`` writes. A rebuild compacts everything."""
+    """How small segments are merged (when: see :mod:`.index_drain`): tier by tier, never the
+    rebuild's big ones. whoosh's ``MERGE_SMALL`` counts the big segments too: at 1,000,000
+    datasets (50 segments) one edit merged 26 of them, 520,000 datasets, for minutes. Merging
+    every small segment at once re-merged one growing segment of up to a thousand datasets
+    each time; by tier, a merge takes a few datasets, and a thousand once in about
+    ``MERGE_SMALL_AT ** 3`` merges. A rebuild compacts everything."""
+    return _merge(writer, segments, small_segments_to_merge(segments))
+
+
+def merge_smallest_tier(writer: Any, segments: list[Any]) -> list[Any]:
+    """Only the smallest tier with enough segments: the cheapest merge that lowers the count
+    (what a drain does while writes have not paused)."""
+    return _merge(writer, segments, small_segments_to_merge(segments, smallest_only=True))
+
+
+def _merge(writer: Any, segments: list[Any], merged: list[Any]) -> list[Any]:
     from whoosh.reading import SegmentReader
 
-    merged = small_segments_to_merge(segments)
     for segment in merged:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
@@ -208,10 +216,15 @@ def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
     return [s for s in segments if not any(s is m for m in merged)]
 
 
-def small_segments_to_merge(segments: list[Any]) -> list[Any]:
-    """The small segments :func:`merge_small_segments` merges: every tier with enough."""
+def small_segments(segments: list[Any]) -> list[Any]:
+    """The segments changes wrote (a rebuild's are never small)."""
+    return [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT]
+
+
+def small_segments_to_merge(segments: list[Any], *, smallest_only: bool = False) -> list[Any]:
+    """The small segments of every tier with enough of them (or of the smallest such tier)."""
     tiers: dict[int, list[Any]] = {}
-    for segment in segments:
-        if segment.doc_count_all() < SMALL_SEGMENT:
-            tiers.setdefault(_tier(segment.doc_count_all()), []).append(segment)
-    return [s for members in tiers.values() if len(members) >= MERGE_SMALL_AT for s in members]
+    for segment in small_segments(segments):
+        tiers.setdefault(_tier(segment.doc_count_all()), []).append(segment)
+    full = [tiers[tier] for tier in sorted(tiers) if len(tiers[tier]) >= MERGE_SMALL_AT]
+    return (full[0] if full else []) if smallest_only else [s for tier in full for s in tier]

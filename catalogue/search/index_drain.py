@@ -1,11 +1,17 @@
 """Following the change log: each batch of changed datasets is applied in one commit, and the
-index's position moved on in the same step (a crash in between only means rows applied again);
-small segments are merged afterwards, in a commit of their own.
+index's position moved on in the same step (a crash in between only means rows applied again).
+
+A change's commit never merges segments: merging small segments in whoosh costs 2-3 ms a
+dataset (40 ms for a few single-dataset segments, a second for a few hundred datasets) and
+made the change wait for it. Small segments are merged in a pause between writes
+(:func:`merge_when_idle`, from each node's follow loop); a run of writes that has left
+``MAX_SMALL_SEGMENTS`` of them merges the smallest tier, in a commit after the change's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from typing import Any
 
@@ -19,6 +25,11 @@ from catalogue.search.index_rebuild import rebuild_locked
 from catalogue.search.schema import WRITER_OPTIONS, index_document
 
 DRAIN_BATCH = 500
+MAX_SMALL_SEGMENTS = 16
+"""Small segments writes may leave before a drain merges them without waiting for a pause
+(each costs a search a few term look-ups)."""
+MERGE_IDLE_SECONDS = 1.0
+"""How long no change must have been applied before small segments are merged."""
 
 
 def _apply(
@@ -53,18 +64,21 @@ def _apply(
     writer.commit(merge=False)
     stamps = [state.get("max_modified", ""), *(stamp(d["modified"]) for d in documents)]
     state["max_modified"] = max(stamps)
+    state["applied_at"] = time.time()
     index_files.write_state(state)
-    _merge_small_segments(ix)
+    if len(build.small_segments(ix._segments())) > MAX_SMALL_SEGMENTS:
+        _merge_small_segments(ix, smallest_only=True)
 
 
-def _merge_small_segments(ix: Any) -> None:
-    """Once a change can be found, and as a commit of its own: merge the small segments writes
-    left (:func:`build.merge_small_segments`). Merging in the change's own commit made the
-    change wait for it: 40-300 ms, the slowest twentieth of "a new dataset is found"."""
-    if not build.small_segments_to_merge(ix._segments()):
-        return
+def _merge_small_segments(ix: Any, *, smallest_only: bool = False) -> bool:
+    """Merge the small segments writes left, in a commit of its own
+    (:func:`build.merge_small_segments`); whether there was anything to merge."""
+    if not build.small_segments_to_merge(ix._segments(), smallest_only=smallest_only):
+        return False
+    policy = build.merge_smallest_tier if smallest_only else build.merge_small_segments
     writer = ix.writer(**WRITER_OPTIONS)
-    writer.commit(mergetype=build.merge_small_segments)
+    writer.commit(mergetype=policy)
+    return True
 
 
 async def drain(*, wait: bool = True) -> int:
@@ -79,20 +93,46 @@ async def drain(*, wait: bool = True) -> int:
                 return 0  # no index yet: the start-up check or the next search rebuilds it
             if await cannot_follow_log(index_files.read_state()):  # an emptied or restored database
                 return await rebuild_locked(None)
-            done = 0
-            while True:
-                state = index_files.read_state()
-                position, gaps = int(state["position"]), dict(state.get("gaps") or {})
-                entries = await changelog.read(position, [int(g) for g in gaps], DRAIN_BATCH)
-                new_position, new_gaps = changelog.follow_gaps(position, gaps, entries)
-                if new_position == position and new_gaps == gaps:
-                    changelog.advance(position)
-                    return done
-                ids = sorted({e.object_id for e in entries if e.kind == "dataset"})
-                documents, stored, removed = await _documents_for(ids)
-                await asyncio.to_thread(_apply, documents, stored, removed, new_position, new_gaps)
-                changelog.advance(new_position)
-                done += len(ids)
+            return await _follow_log()
+
+
+async def merge_when_idle() -> bool:
+    """In a pause between writes: merge the small segments they left, then apply whatever
+    the log gained meanwhile (a drain elsewhere found the writer lock taken and left it);
+    whether anything was merged."""
+    state = index_files.read_state()
+    if time.time() - float(state.get("applied_at") or 0) < MERGE_IDLE_SECONDS:
+        return False
+    lock = index_files.drain_lock()
+    if lock.locked():
+        return False
+    async with lock:
+        with index_files.writer_lock(blocking=False) as acquired:
+            ix = index_files.open_index(check=False) if acquired else None
+            if ix is None:
+                return False
+            merged = await asyncio.to_thread(_merge_small_segments, ix)
+            if not await cannot_follow_log(index_files.read_state()):
+                await _follow_log()
+            return merged
+
+
+async def _follow_log() -> int:
+    """Apply the log in batches until the index has it all (both locks held)."""
+    done = 0
+    while True:
+        state = index_files.read_state()
+        position, gaps = int(state["position"]), dict(state.get("gaps") or {})
+        entries = await changelog.read(position, [int(g) for g in gaps], DRAIN_BATCH)
+        new_position, new_gaps = changelog.follow_gaps(position, gaps, entries)
+        if new_position == position and new_gaps == gaps:
+            changelog.advance(position)
+            return done
+        ids = sorted({e.object_id for e in entries if e.kind == "dataset"})
+        documents, stored, removed = await _documents_for(ids)
+        await asyncio.to_thread(_apply, documents, stored, removed, new_position, new_gaps)
+        changelog.advance(new_position)
+        done += len(ids)
 
 
 async def _documents_for(

@@ -4,7 +4,8 @@ The listener appends the log rows inside the writing transaction, so they commit
 back with the change. Once that transaction has committed, the same process applies the log
 to its index at once (a change is searchable within milliseconds). Other nodes learn of it
 from PostgreSQL's ``NOTIFY`` (immediately) or from the periodic poll, and the check before
-every search covers whatever is left; the poll also prunes rows past the retention window.
+every search covers whatever is left; the poll also merges the small segments writes left
+once they pause, and prunes rows past the retention window.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from catalogue.events import Change
 from catalogue.search import changelog
 from catalogue.search.index import ensure_index
-from catalogue.search.index_drain import drain, pending
+from catalogue.search.index_drain import drain, merge_when_idle, pending
 from catalogue.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -91,10 +92,13 @@ def _wake_event() -> asyncio.Event:
 
 
 async def follow_once() -> None:
-    """Read the log's head and apply what this index has not seen (one poll)."""
+    """Read the log's head and apply what this index has not seen (one poll); with nothing
+    to apply, merge the small segments writes left once they have paused."""
     changelog.observe(await changelog.last_id())
     if await pending():
         await drain(wait=False)
+    else:
+        await merge_when_idle()
 
 
 async def _follow() -> None:
