@@ -99,17 +99,20 @@ async def drain(*, wait: bool = True) -> int:
 async def merge_when_idle() -> bool:
     """In a pause between writes: merge the small segments they left, then apply whatever
     the log gained meanwhile (a drain elsewhere found the writer lock taken and left it);
-    whether anything was merged."""
+    whether anything was merged. The locks are taken only when there is something to merge,
+    so a poll finding nothing never makes another worker's drain step aside."""
     state = index_files.read_state()
     if time.time() - float(state.get("applied_at") or 0) < MERGE_IDLE_SECONDS:
+        return False
+    ix = index_files.open_index(check=False)
+    if ix is None or not build.small_segments_to_merge(ix._segments()):
         return False
     lock = index_files.drain_lock()
     if lock.locked():
         return False
     async with lock:
         with index_files.writer_lock(blocking=False) as acquired:
-            ix = index_files.open_index(check=False) if acquired else None
-            if ix is None:
+            if not acquired:
                 return False
             merged = await asyncio.to_thread(_merge_small_segments, ix)
             if not await cannot_follow_log(index_files.read_state()):
