@@ -339,3 +339,14 @@ def test_small_segments_merge_with_their_own_size_tier_only(monkeypatch):
     writer = Writer()
     build.merge_small_segments(writer, [big, *middling, *tiny])
     assert sorted(writer.added) == [1, 1, 1, 1, 20, 20, 20, 20]
+
+
+async def test_a_start_merges_the_small_segments_earlier_writes_left(five, monkeypatch):
+    """At start-up, before the warm-up and the first requests, not beside them."""
+    monkeypatch.setattr(build, "MERGE_SMALL_AT", 2)
+    monkeypatch.setattr(index_drain, "MERGE_IDLE_SECONDS", 0.0)
+    before = len(index_files.open_index()._segments())
+    assert before > 1  # the fixture's five writes, a segment each
+    async with outbox.search_lifespan():
+        assert len(index_files.open_index()._segments()) < before
+    assert (await everything())[1] == 5

@@ -25,7 +25,7 @@ from catalogue.search.index_rebuild import rebuild_locked
 from catalogue.search.schema import WRITER_OPTIONS, index_document
 
 DRAIN_BATCH = 500
-MAX_SMALL_SEGMENTS = 16
+MAX_SMALL_SEGMENTS = 8
 """Small segments writes may leave before a drain merges them without waiting for a pause
 (each costs a search a few term look-ups)."""
 MERGE_IDLE_SECONDS = 1.0

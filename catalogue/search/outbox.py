@@ -141,10 +141,12 @@ async def _listen() -> None:
 
 @contextlib.asynccontextmanager
 async def search_lifespan(_: Any = None) -> AsyncIterator[None]:
-    """At start-up: heal the index if needed; while running: follow the change log."""
+    """At start-up: heal the index if needed and merge what earlier writes left; while
+    running: follow the change log."""
     problem = await ensure_index()
     if problem:
         logger.info("search index rebuilt at start-up: %s", problem)
+    await merge_when_idle()  # now, not beside the first requests (and before the warm-up)
     loop = asyncio.get_running_loop()
     tasks = [loop.create_task(_follow())]
     if changelog.is_postgres():
