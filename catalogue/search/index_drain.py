@@ -30,6 +30,10 @@ MAX_SMALL_SEGMENTS = 8
 (each costs a search a few term look-ups)."""
 MERGE_IDLE_SECONDS = 1.0
 """How long no change must have been applied before small segments are merged."""
+_nothing_to_merge_at: tuple[Any, Any, float] | None = None
+"""The index state (database marker, log position, last write) at which this process last
+found nothing to merge: the poll, every few seconds on every node, then reads only the state
+file until the index changes."""
 
 
 def _apply(
@@ -101,11 +105,15 @@ async def merge_when_idle() -> bool:
     the log gained meanwhile (a drain elsewhere found the writer lock taken and left it);
     whether anything was merged. The locks are taken only when there is something to merge,
     so a poll finding nothing never makes another worker's drain step aside."""
+    global _nothing_to_merge_at
     state = index_files.read_state()
-    if time.time() - float(state.get("applied_at") or 0) < MERGE_IDLE_SECONDS:
-        return False
+    applied_at = float(state.get("applied_at") or 0)
+    looked_at = (state.get("marker"), state.get("position"), applied_at)
+    if time.time() - applied_at < MERGE_IDLE_SECONDS or looked_at == _nothing_to_merge_at:
+        return False  # writes go on, or the index has not changed since a look found nothing
     ix = index_files.open_index(check=False)
     if ix is None or not build.small_segments_to_merge(ix._segments()):
+        _nothing_to_merge_at = looked_at
         return False
     lock = index_files.drain_lock()
     if lock.locked():

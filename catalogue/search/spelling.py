@@ -17,7 +17,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh.analysis import StandardAnalyzer
 
@@ -30,9 +30,6 @@ ADDED_FILE = "spelling-added.jsonl"
 FOLD_AT_BYTES = 256 * 1024
 """The journal of added words is folded into the dictionary file past this size."""
 _ANALYZER = StandardAnalyzer(minsize=3)
-_loaded: dict[str, tuple[tuple[tuple[int, int, int], int], int, Dictionary]] = {}
-"""Per dictionary file: its and its journal's identity, how much of the journal was read,
-the dictionary."""
 
 
 def words_of(document: dict[str, Any]) -> set[str]:
@@ -78,6 +75,16 @@ class Dictionary:
             position += 1
 
 
+class _Loaded(NamedTuple):
+    identity: tuple[tuple[int, int, int], int]  # the file's stamp, the journal's inode
+    read: int  # bytes of the journal applied
+    dictionary: Dictionary
+
+
+_loaded: dict[str, _Loaded] = {}
+"""Per dictionary file, what was last read of it and of its journal."""
+
+
 def _path(folder: Path) -> Path:
     return folder / SPELLING_FILE
 
@@ -102,18 +109,11 @@ def add(folder: Path, documents: Iterable[dict[str, Any]]) -> None:
     if not new:
         return
     journal = folder / ADDED_FILE
-    if _size(journal) >= FOLD_AT_BYTES:
+    if _stamp(journal)[2] >= FOLD_AT_BYTES:
         _save(folder, known.with_added(new).counts)
         return
     with journal.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(new, separators=(",", ":")) + "\n")
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _journal(folder: Path, start: int) -> tuple[int, dict[str, int]]:
@@ -153,10 +153,10 @@ def load(folder: Path) -> Dictionary:
     if stamp == (0, 0, 0):
         return Dictionary({})
     journal = _stamp(folder / ADDED_FILE)
-    key = (stamp, journal[0])  # a new journal (after a fold) is read from its start
+    identity = (stamp, journal[0])  # a new journal (after a fold) is read from its start
     cached = _loaded.get(str(path))
-    if cached is not None and cached[0] == key and cached[1] <= journal[2]:
-        read, dictionary = cached[1], cached[2]
+    if cached is not None and cached.identity == identity and cached.read <= journal[2]:
+        read, dictionary = cached.read, cached.dictionary
         if read == journal[2]:
             return dictionary
     else:
@@ -168,5 +168,5 @@ def load(folder: Path) -> Dictionary:
     end, added = _journal(folder, read)
     if added:
         dictionary = dictionary.with_added(added)
-    _loaded[str(path)] = (key, end, dictionary)
+    _loaded[str(path)] = _Loaded(identity, end, dictionary)
     return dictionary
